@@ -1,0 +1,54 @@
+# ordo's entry points. `make up` starts a local cluster; `make test` builds and runs every suite.
+SHELL := /bin/bash
+BUILD_DIR ?= build
+JOBS ?= 2
+CMAKE_FLAGS ?=
+DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
+  libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
+  libgtest-dev libgmock-dev libyaml-cpp-dev clang-format
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+
+.PHONY: deps configure build test unit integration up format format-check bench clean
+
+# Installs the Debian packages the build needs, and nothing when they are all there.
+deps:
+	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+	if [ -n "$$missing" ]; then \
+	  echo "installing:" $$missing; \
+	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
+	else echo "deps: all packages present"; fi
+
+$(BUILD_DIR)/build.ninja:
+	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
+
+configure: $(BUILD_DIR)/build.ninja
+
+build: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS)
+
+test: deps build format-check
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
+
+unit: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) -L unit
+
+integration: build
+	cd $(BUILD_DIR) && ctest --output-on-failure -L integration
+
+# For now: builds and runs the api-server in the foreground on a data dir under .ordo/.
+up: deps build
+	mkdir -p .ordo/api-server
+	$(BUILD_DIR)/bin/ordo-api-server --data-dir .ordo/api-server --listen 127.0.0.1:6443
+
+bench: build
+	bench/run.sh
+
+FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
+format:
+	clang-format -i $(FORMAT_FILES)
+
+format-check:
+	@clang-format --dry-run --Werror $(FORMAT_FILES) && echo "format-check: ok"
+
+clean:
+	rm -rf $(BUILD_DIR)
