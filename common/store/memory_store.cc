@@ -1,0 +1,301 @@
+#include "common/store/memory_store.h"
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace ordo::store {
+
+class MemoryStore::WatcherImpl final : public Watcher {
+ public:
+  WatcherImpl(MemoryStore* store, std::string prefix, int64_t after, ReadyCallback on_ready)
+      : store_(store), prefix_(std::move(prefix)), cursor_(after), on_ready_(std::move(on_ready)) {}
+  ~WatcherImpl() override { store_->Unregister(this); }
+
+  absl::StatusOr<std::vector<EventPtr>> Poll(size_t max) override {
+    return store_->EventsAfter(prefix_, cursor_, max);
+  }
+
+  bool AwaitReady(absl::Duration timeout) override {
+    absl::Time deadline = absl::Now() + timeout;
+    while (true) {
+      int64_t seen;
+      {
+        absl::MutexLock lock(&mu_);
+        seen = signals_;
+      }
+      {
+        absl::ReaderMutexLock lock(&store_->mu_);
+        if (store_->revision_ > cursor_) {
+          // Something newer exists; it may not match the prefix, so look.
+          int64_t probe = cursor_;
+          auto events = store_->EventsAfterLocked(prefix_, probe, 1);
+          if (!events.ok() || !events->empty()) return true;
+        }
+      }
+      absl::MutexLock lock(&mu_);
+      auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return signals_ != seen; };
+      if (!mu_.AwaitWithDeadline(absl::Condition(&changed), deadline)) return false;
+    }
+  }
+
+  int64_t cursor() const override { return cursor_; }
+
+  // Called by the committer after new events are published.
+  void Signal() {
+    {
+      absl::MutexLock lock(&mu_);
+      ++signals_;
+    }
+    if (on_ready_) on_ready_();
+  }
+
+ private:
+  MemoryStore* const store_;
+  const std::string prefix_;
+  int64_t cursor_;
+  const ReadyCallback on_ready_;
+  absl::Mutex mu_;
+  int64_t signals_ ABSL_GUARDED_BY(mu_) = 0;
+};
+
+MemoryStore::MemoryStore(MemoryStoreOptions options) : MemoryStore(options, nullptr) {}
+
+MemoryStore::MemoryStore(MemoryStoreOptions options, std::unique_ptr<Journal> journal)
+    : options_(options), journal_(std::move(journal)) {
+  committer_ = std::thread([this] { CommitLoop(); });
+}
+
+absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(std::unique_ptr<Journal> journal,
+                                                               MemoryStoreOptions options) {
+  auto state = journal->Load(options.event_window);
+  if (!state.ok()) return state.status();
+  std::unique_ptr<MemoryStore> store(new MemoryStore(options, std::move(journal)));
+  absl::MutexLock lock(&store->mu_);
+  for (auto& kv : state->kvs) store->data_.emplace(kv->key, kv);
+  store->window_.assign(state->recent_events.begin(), state->recent_events.end());
+  store->revision_ = state->revision;
+  return store;
+}
+
+MemoryStore::~MemoryStore() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    stopping_ = true;
+  }
+  committer_.join();
+}
+
+absl::StatusOr<KeyValuePtr> MemoryStore::Get(absl::string_view key) {
+  absl::ReaderMutexLock lock(&mu_);
+  auto it = data_.find(key);
+  if (it == data_.end()) return absl::NotFoundError(absl::StrCat("key ", key, " not found"));
+  return it->second;
+}
+
+ListResult MemoryStore::List(absl::string_view prefix) {
+  ListResult result;
+  absl::ReaderMutexLock lock(&mu_);
+  for (auto it = data_.lower_bound(prefix); it != data_.end() && absl::StartsWith(it->first, prefix);
+       ++it) {
+    result.kvs.push_back(it->second);
+  }
+  result.revision = revision_;
+  return result;
+}
+
+int64_t MemoryStore::CurrentRevision() {
+  absl::ReaderMutexLock lock(&mu_);
+  return revision_;
+}
+
+int64_t MemoryStore::OldestWatchableRevision() {
+  absl::ReaderMutexLock lock(&mu_);
+  return window_.empty() ? revision_ : window_.front()->revision() - 1;
+}
+
+void MemoryStore::CommitAsync(std::vector<Op> ops, CommitCallback done) {
+  if (ops.empty()) {
+    done(absl::InvalidArgumentError("a transaction needs at least one operation"));
+    return;
+  }
+  absl::MutexLock lock(&queue_mu_);
+  queue_.push_back(Pending{std::move(ops), std::move(done), TxnResult{}});
+}
+
+void MemoryStore::CommitLoop() {
+  while (true) {
+    std::vector<Pending> group;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      auto ready = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_) {
+        return stopping_ || !queue_.empty();
+      };
+      queue_mu_.Await(absl::Condition(&ready));
+      if (queue_.empty()) return;  // stopping, and nothing left to commit
+      if (queue_.size() <= options_.max_group) {
+        group.swap(queue_);
+      } else {
+        group.assign(std::make_move_iterator(queue_.begin()),
+                     std::make_move_iterator(queue_.begin() + options_.max_group));
+        queue_.erase(queue_.begin(), queue_.begin() + options_.max_group);
+      }
+    }
+    CommitGroup(group);
+    for (auto& pending : group) pending.done(std::move(pending.result));
+  }
+}
+
+void MemoryStore::CommitGroup(std::vector<Pending>& group) {
+  // Keys written earlier in this group, over data_ (nullptr: deleted).
+  absl::flat_hash_map<std::string, KeyValuePtr> overlay;
+  std::vector<EventPtr> events;
+  int64_t next_revision;
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    next_revision = revision_ + 1;
+    auto current = [&](const std::string& key) -> KeyValuePtr {
+      if (auto it = overlay.find(key); it != overlay.end()) return it->second;
+      auto it = data_.find(key);
+      return it == data_.end() ? nullptr : it->second;
+    };
+    for (auto& pending : group) {
+      // Check every op first, against the state as this transaction sees it.
+      absl::Status failed;
+      absl::flat_hash_map<std::string, KeyValuePtr> txn_view;
+      auto view = [&](const std::string& key) -> KeyValuePtr {
+        if (auto it = txn_view.find(key); it != txn_view.end()) return it->second;
+        return current(key);
+      };
+      std::vector<EventPtr> txn_events;
+      int64_t rev = next_revision;
+      for (const Op& op : pending.ops) {
+        KeyValuePtr prev = view(op.key);
+        if (op.expected_mod_revision.has_value()) {
+          int64_t expected = *op.expected_mod_revision;
+          if (expected == 0 && prev != nullptr) {
+            failed = absl::AlreadyExistsError(absl::StrCat("key ", op.key, " already exists"));
+          } else if (expected > 0 && prev == nullptr) {
+            failed = absl::NotFoundError(absl::StrCat("key ", op.key, " not found"));
+          } else if (expected > 0 && prev->mod_revision != expected) {
+            failed = absl::AbortedError(absl::StrCat("key ", op.key, " is at revision ",
+                                                     prev->mod_revision, ", not ", expected));
+          }
+        }
+        if (failed.ok() && op.type == Op::Type::kDelete && prev == nullptr) {
+          failed = absl::NotFoundError(absl::StrCat("key ", op.key, " not found"));
+        }
+        if (!failed.ok()) break;
+        auto event = std::make_shared<Event>();
+        auto kv = std::make_shared<KeyValue>();
+        kv->key = op.key;
+        kv->mod_revision = rev++;
+        if (op.type == Op::Type::kPut) {
+          event->type = Event::Type::kPut;
+          kv->value = op.value;
+          kv->create_revision = prev ? prev->create_revision : kv->mod_revision;
+          txn_view[op.key] = kv;
+        } else {
+          event->type = Event::Type::kDelete;
+          kv->value = prev->value;
+          kv->create_revision = prev->create_revision;
+          txn_view[op.key] = nullptr;
+        }
+        event->kv = std::move(kv);
+        event->prev = std::move(prev);
+        txn_events.push_back(std::move(event));
+      }
+      if (!failed.ok()) {
+        pending.result = failed;
+        continue;
+      }
+      TxnResult result;
+      for (auto& e : txn_events) result.kvs.push_back(e->kv);
+      result.revision = rev - 1;
+      pending.result = std::move(result);
+      next_revision = rev;
+      for (auto& [k, v] : txn_view) overlay[k] = v;
+      for (auto& e : txn_events) events.push_back(std::move(e));
+    }
+  }
+  if (events.empty()) return;
+  if (journal_ != nullptr) {
+    absl::Status written = journal_->Append(events);
+    if (!written.ok()) {
+      // Nothing was published: memory still equals the disk. Fail the group.
+      absl::Status error = absl::UnavailableError(
+          absl::StrCat("store: write to disk failed: ", written.message()));
+      for (auto& pending : group) {
+        if (pending.result.ok()) pending.result = error;
+      }
+      return;
+    }
+  }
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& e : events) {
+      if (e->type == Event::Type::kPut) {
+        data_[e->kv->key] = e->kv;
+      } else {
+        data_.erase(e->kv->key);
+      }
+      window_.push_back(e);
+    }
+    while (window_.size() > options_.event_window) window_.pop_front();
+    revision_ = events.back()->revision();
+  }
+  absl::MutexLock lock(&watchers_mu_);
+  for (WatcherImpl* w : watchers_) w->Signal();
+}
+
+absl::StatusOr<std::vector<EventPtr>> MemoryStore::EventsAfter(absl::string_view prefix,
+                                                               int64_t& cursor, size_t max) {
+  absl::ReaderMutexLock lock(&mu_);
+  return EventsAfterLocked(prefix, cursor, max);
+}
+
+absl::StatusOr<std::vector<EventPtr>> MemoryStore::EventsAfterLocked(absl::string_view prefix,
+                                                                     int64_t& cursor, size_t max) {
+  std::vector<EventPtr> out;
+  if (cursor >= revision_) return out;
+  int64_t oldest = window_.empty() ? revision_ + 1 : window_.front()->revision();
+  if (cursor + 1 < oldest) {
+    return absl::OutOfRangeError(absl::StrCat("watch from revision ", cursor,
+                                              " is too old: the oldest watchable revision is ",
+                                              oldest - 1, "; relist"));
+  }
+  // Revisions in the window are consecutive, so the next event is at a fixed offset.
+  size_t index = static_cast<size_t>(cursor + 1 - oldest);
+  for (; index < window_.size() && out.size() < max; ++index) {
+    const EventPtr& e = window_[index];
+    cursor = e->revision();
+    if (absl::StartsWith(e->kv->key, prefix)) out.push_back(e);
+  }
+  return out;
+}
+
+absl::StatusOr<std::unique_ptr<Watcher>> MemoryStore::Watch(absl::string_view prefix,
+                                                            int64_t after_revision,
+                                                            ReadyCallback on_ready) {
+  auto watcher =
+      std::make_unique<WatcherImpl>(this, std::string(prefix), after_revision, std::move(on_ready));
+  {
+    // Registered before the range check so no event can fall between the two.
+    absl::MutexLock lock(&watchers_mu_);
+    watchers_.insert(watcher.get());
+  }
+  int64_t oldest = OldestWatchableRevision();
+  if (after_revision < oldest) {
+    return absl::OutOfRangeError(absl::StrCat("watch from revision ", after_revision,
+                                              " is too old: the oldest watchable revision is ",
+                                              oldest, "; relist"));
+  }
+  return watcher;
+}
+
+void MemoryStore::Unregister(WatcherImpl* watcher) {
+  absl::MutexLock lock(&watchers_mu_);
+  watchers_.erase(watcher);
+}
+
+}  // namespace ordo::store

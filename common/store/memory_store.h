@@ -1,0 +1,90 @@
+// MemoryStore implements Store in memory: a sorted map of live keys, a bounded
+// window of recent events for watches, and a single committer thread that
+// group-commits concurrent transactions (validate, assign revisions, hand the
+// whole group to the Journal in one durable write, then publish). Without a
+// Journal it is the in-memory Store used by tests; with a RocksDbJournal it is
+// the durable store (see rocksdb_store.h).
+//
+// Watchers never stall the write path: they read the shared window by revision
+// and a watcher the window has moved past gets OUT_OF_RANGE.
+// All public methods are safe to call concurrently.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <thread>
+#include <vector>
+
+#include "absl/container/btree_map.h"
+#include "absl/container/flat_hash_set.h"
+#include "absl/synchronization/mutex.h"
+#include "common/store/journal.h"
+#include "common/store/store.h"
+
+namespace ordo::store {
+
+struct MemoryStoreOptions {
+  // How many recent events stay watchable.
+  size_t event_window = 10'000;
+  // Upper bound on transactions group-committed together.
+  size_t max_group = 2'000;
+};
+
+class MemoryStore final : public Store {
+ public:
+  // A store with no durability.
+  explicit MemoryStore(MemoryStoreOptions options = {});
+  // A store that restores from, and appends to, `journal`.
+  static absl::StatusOr<std::unique_ptr<MemoryStore>> Open(std::unique_ptr<Journal> journal,
+                                                           MemoryStoreOptions options = {});
+  ~MemoryStore() override;
+
+  absl::StatusOr<KeyValuePtr> Get(absl::string_view key) override;
+  ListResult List(absl::string_view prefix) override;
+  void CommitAsync(std::vector<Op> ops, CommitCallback done) override;
+  absl::StatusOr<std::unique_ptr<Watcher>> Watch(absl::string_view prefix, int64_t after_revision,
+                                                 ReadyCallback on_ready) override;
+  int64_t CurrentRevision() override;
+  int64_t OldestWatchableRevision() override;
+
+ private:
+  class WatcherImpl;
+  struct Pending {
+    std::vector<Op> ops;
+    CommitCallback done;
+    absl::StatusOr<TxnResult> result;
+  };
+
+  MemoryStore(MemoryStoreOptions options, std::unique_ptr<Journal> journal);
+  void CommitLoop();
+  // Validates and applies one group; fills each Pending's result.
+  void CommitGroup(std::vector<Pending>& group);
+  // Events after `after` under `prefix`, up to max; OUT_OF_RANGE if gone.
+  absl::StatusOr<std::vector<EventPtr>> EventsAfter(absl::string_view prefix, int64_t& cursor,
+                                                    size_t max);
+  absl::StatusOr<std::vector<EventPtr>> EventsAfterLocked(absl::string_view prefix,
+                                                          int64_t& cursor, size_t max)
+      ABSL_SHARED_LOCKS_REQUIRED(mu_);
+  void Unregister(WatcherImpl* watcher);
+
+  const MemoryStoreOptions options_;
+  const std::unique_ptr<Journal> journal_;  // may be null
+
+  // State below is protected by mu_. Only the committer thread mutates it.
+  absl::Mutex mu_;
+  absl::btree_map<std::string, KeyValuePtr> data_ ABSL_GUARDED_BY(mu_);
+  std::deque<EventPtr> window_ ABSL_GUARDED_BY(mu_);
+  int64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
+
+  // The commit queue.
+  absl::Mutex queue_mu_;
+  std::vector<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
+
+  absl::Mutex watchers_mu_;
+  absl::flat_hash_set<WatcherImpl*> watchers_ ABSL_GUARDED_BY(watchers_mu_);
+
+  std::thread committer_;
+};
+
+}  // namespace ordo::store

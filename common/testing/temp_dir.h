@@ -1,0 +1,23 @@
+// TempDir is a fresh directory under $TMPDIR (or /tmp), removed with everything
+// in it when the object is destroyed. For hermetic tests. Not synchronised.
+#pragma once
+
+#include <string>
+
+namespace ordo::testing {
+
+class TempDir {
+ public:
+  TempDir();
+  ~TempDir();
+  TempDir(const TempDir&) = delete;
+  TempDir& operator=(const TempDir&) = delete;
+
+  const std::string& path() const { return path_; }
+  std::string Join(const std::string& name) const { return path_ + "/" + name; }
+
+ private:
+  std::string path_;
+};
+
+}  // namespace ordo::testing
