@@ -1,0 +1,35 @@
+// Start-up pieces every ordo service shares: logging set-up, a gRPC server with
+// health checking and reflection on --listen (port 0 picks a free port, logged
+// and returned), and waiting for SIGINT/SIGTERM. Call from main() only.
+#pragma once
+
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+
+namespace ordo::server {
+
+// Sets up spdlog for a service named `name` ("api-server") at `level`.
+void InitLogging(const std::string& name, const std::string& level);
+
+struct StartedServer {
+  std::unique_ptr<grpc::Server> server;
+  int port = 0;
+};
+
+// Builds and starts a server on `listen` ("127.0.0.1:0") serving `services`,
+// plus grpc.health.v1 and server reflection.
+absl::StatusOr<StartedServer> StartGrpcServer(const std::string& listen,
+                                              const std::vector<grpc::Service*>& services);
+
+// Blocks SIGINT and SIGTERM in this thread and every thread it starts later, so
+// WaitForShutdownSignal can take them. Call first thing in main().
+void BlockShutdownSignals();
+// Blocks until SIGINT or SIGTERM arrives. REQUIRES: BlockShutdownSignals() ran.
+void WaitForShutdownSignal();
+
+}  // namespace ordo::server

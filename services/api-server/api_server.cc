@@ -1,0 +1,245 @@
+#include "services/api-server/api_server.h"
+
+#include "absl/strings/str_cat.h"
+#include "common/labels/selector.h"
+#include "common/status/status_macros.h"
+#include "services/api-server/object_access.h"
+
+namespace ordo::apiserver {
+namespace {
+
+constexpr const char* kBuiltinNamespaces[] = {"default", "kube-system", "kube-public",
+                                              "kube-node-lease"};
+
+void SetTime(google::protobuf::Timestamp* ts, absl::Time t) {
+  ts->set_seconds(absl::ToUnixSeconds(t));
+  ts->set_nanos(0);
+}
+
+bool IsPodReady(const core::v1::Pod& pod) {
+  for (const auto& c : pod.status().conditions()) {
+    if (c.type() == "Ready") return c.status() == "True";
+  }
+  return false;
+}
+
+}  // namespace
+
+ApiServer::ApiServer(store::Store& store, Clock& clock) : store_(store), clock_(clock) {
+  for (const KindStrategy& strategy : AllStrategies()) {
+    registries_.emplace(strategy.info->kind,
+                        std::make_unique<Registry>(strategy, store_, clock_, [this](const std::string& ns) {
+                          return CheckNamespace(ns);
+                        }));
+  }
+}
+
+Registry& ApiServer::registry(absl::string_view kind) {
+  auto it = registries_.find(kind);
+  if (it == registries_.end()) std::abort();
+  return *it->second;
+}
+
+absl::Status ApiServer::Bootstrap() {
+  for (const char* name : kBuiltinNamespaces) {
+    core::v1::Namespace ns;
+    ns.mutable_metadata()->set_name(name);
+    auto created = registry("Namespace").Create(ns);
+    if (!created.ok() && created.status().code() != absl::StatusCode::kAlreadyExists) {
+      return created.status();
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status ApiServer::CheckNamespace(const std::string& ns) {
+  auto got = registry("Namespace").Get("", ns);
+  if (!got.ok()) return got.status();
+  const auto& nsobj = static_cast<const core::v1::Namespace&>(**got);
+  if (nsobj.status().phase() == "Terminating" || nsobj.metadata().has_deletion_timestamp()) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "unable to create new content in namespace ", ns, " because it is being terminated"));
+  }
+  return absl::OkStatus();
+}
+
+bool ApiServer::NamespaceHasObjects(const std::string& ns) {
+  for (const auto& info : AllResources()) {
+    if (info.namespaced && !store_.List(info.Prefix(ns)).kvs.empty()) return true;
+  }
+  return false;
+}
+
+absl::StatusOr<MessagePtr> ApiServer::DeleteNamespace(const meta::v1::DeleteRequest& request) {
+  for (const char* builtin : kBuiltinNamespaces) {
+    if (request.name() == builtin) {
+      return absl::FailedPreconditionError(
+          absl::StrCat("namespaces \"", request.name(), "\" is forbidden: this namespace may not be deleted"));
+    }
+  }
+  Registry& namespaces = registry("Namespace");
+  if (NamespaceHasObjects(request.name())) {
+    ORDO_RETURN_IF_ERROR(namespaces
+                             .GuaranteedUpdate("", request.name(), "",
+                                               [](Message& m) {
+                                                 auto& ns = static_cast<core::v1::Namespace&>(m);
+                                                 ns.mutable_status()->set_phase("Terminating");
+                                                 for (const auto& f : ns.metadata().finalizers()) {
+                                                   if (f == "kubernetes") return absl::OkStatus();
+                                                 }
+                                                 ns.mutable_metadata()->add_finalizers("kubernetes");
+                                                 return absl::OkStatus();
+                                               })
+                             .status());
+  }
+  return namespaces.Delete(request);
+}
+
+absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
+  const std::string& pod_name = binding.metadata().name();
+  if (binding.target().name().empty()) {
+    return status::InvalidError("Binding", pod_name,
+                                {status::Required(FieldPath("target").Child("name"))});
+  }
+  if (!binding.target().kind().empty() && binding.target().kind() != "Node") {
+    return status::InvalidError(
+        "Binding", pod_name,
+        {status::NotSupported(FieldPath("target").Child("kind"), binding.target().kind(), {"Node"})});
+  }
+  Registry& pods = registry("Pod");
+  absl::Time now = clock_.Now();
+  return pods.GuaranteedUpdate(
+      binding.metadata().namespace_(), pod_name, binding.metadata().resource_version(),
+      [&](Message& m) -> absl::Status {
+        auto& pod = static_cast<core::v1::Pod&>(m);
+        if (pod.metadata().has_deletion_timestamp()) {
+          return pods.Conflict(pod_name, "pod is being deleted, cannot be assigned to a host");
+        }
+        if (!pod.spec().node_name().empty()) {
+          return pods.Conflict(pod_name, absl::StrCat("pod ", pod_name, " is already assigned to node \"",
+                                                      pod.spec().node_name(), "\""));
+        }
+        pod.mutable_spec()->set_node_name(binding.target().name());
+        core::v1::PodCondition* scheduled = nullptr;
+        for (auto& c : *pod.mutable_status()->mutable_conditions()) {
+          if (c.type() == "PodScheduled") scheduled = &c;
+        }
+        if (scheduled == nullptr) scheduled = pod.mutable_status()->add_conditions();
+        scheduled->set_type("PodScheduled");
+        scheduled->set_status("True");
+        scheduled->clear_reason();
+        scheduled->clear_message();
+        SetTime(scheduled->mutable_last_transition_time(), now);
+        return absl::OkStatus();
+      });
+}
+
+absl::StatusOr<MessagePtr> ApiServer::Evict(const policy::v1::Eviction& eviction) {
+  const std::string& ns = eviction.metadata().namespace_().empty() ? std::string("default")
+                                                                   : eviction.metadata().namespace_();
+  const std::string& name = eviction.metadata().name();
+  Registry& pods = registry("Pod");
+  meta::v1::DeleteRequest del = eviction.delete_options();
+  del.set_namespace_(ns);
+  del.set_name(name);
+  for (int attempt = 0; attempt < 8; ++attempt) {
+    ORDO_ASSIGN_OR_RETURN(MessagePtr pod_msg, pods.Get(ns, name));
+    const auto& pod = static_cast<const core::v1::Pod&>(*pod_msg);
+    // Terminal, pending and already-terminating pods never count against a budget.
+    const std::string& phase = pod.status().phase();
+    if (pod.metadata().has_deletion_timestamp() || phase == "Succeeded" || phase == "Failed" ||
+        phase == "Pending") {
+      return pods.Delete(del);
+    }
+    meta::v1::ListOptions in_ns;
+    in_ns.set_namespace_(ns);
+    Registry& budgets = registry("PodDisruptionBudget");
+    ORDO_ASSIGN_OR_RETURN(ListResult pdbs, budgets.List(in_ns));
+    std::vector<const policy::v1::PodDisruptionBudget*> matching;
+    for (const auto& item : pdbs.items) {
+      const auto& pdb = static_cast<const policy::v1::PodDisruptionBudget&>(*item);
+      auto selector = labels::LabelSelector::FromProto(pdb.spec().selector());
+      if (!selector.ok() || selector->Empty()) continue;
+      if (selector->Matches(pod.metadata().labels())) matching.push_back(&pdb);
+    }
+    if (matching.empty()) return pods.Delete(del);
+    if (matching.size() > 1) {
+      return absl::InternalError(
+          "This pod has more than one PodDisruptionBudget, which the eviction subresource does "
+          "not support.");
+    }
+    const auto& pdb = *matching.front();
+    if (pdb.status().observed_generation() < pdb.metadata().generation()) {
+      return absl::ResourceExhaustedError(absl::StrCat(
+          "Cannot evict pod as it would violate the pod's disruption budget. The disruption "
+          "budget ",
+          pdb.metadata().name(), " is still being processed by the server."));
+    }
+    // An unready pod may go when the budget is met anyway (IfHealthyBudget) or always (AlwaysAllow).
+    bool unhealthy = !IsPodReady(pod);
+    bool unhealthy_may_go =
+        unhealthy && (pdb.spec().unhealthy_pod_eviction_policy() == "AlwaysAllow" ||
+                      pdb.status().current_healthy() >= pdb.status().desired_healthy());
+    if (unhealthy_may_go) return pods.Delete(del);
+    if (pdb.status().disruptions_allowed() <= 0) {
+      return absl::ResourceExhaustedError(
+          absl::StrCat("Cannot evict pod as it would violate the pod's disruption budget. The "
+                       "disruption budget ",
+                       pdb.metadata().name(), " needs ", pdb.status().desired_healthy(),
+                       " healthy pods and has ", pdb.status().current_healthy(),
+                       " currently"));
+    }
+    // Spend one disruption, conditional on the budget not having moved.
+    policy::v1::PodDisruptionBudget spent = pdb;
+    spent.mutable_status()->set_disruptions_allowed(pdb.status().disruptions_allowed() - 1);
+    SetTime(&(*spent.mutable_status()->mutable_disrupted_pods())[name], clock_.Now());
+    auto updated = budgets.UpdateStatus(spent);
+    if (!updated.ok()) {
+      if (updated.status().code() == absl::StatusCode::kAborted) continue;
+      return updated.status();
+    }
+    return pods.Delete(del);
+  }
+  return absl::AbortedError("eviction: the disruption budget kept changing; try again");
+}
+
+absl::StatusOr<apps::v1::Scale> ApiServer::GetScale(const std::string& ns, const std::string& name) {
+  ORDO_ASSIGN_OR_RETURN(MessagePtr msg, registry("StatefulSet").Get(ns, name));
+  const auto& set = static_cast<const apps::v1::StatefulSet&>(*msg);
+  apps::v1::Scale scale;
+  scale.set_api_version("autoscaling/v1");
+  scale.set_kind("Scale");
+  auto* m = scale.mutable_metadata();
+  m->set_name(set.metadata().name());
+  m->set_namespace_(set.metadata().namespace_());
+  m->set_uid(set.metadata().uid());
+  m->set_resource_version(set.metadata().resource_version());
+  *m->mutable_creation_timestamp() = set.metadata().creation_timestamp();
+  scale.mutable_spec()->set_replicas(set.spec().replicas());
+  scale.mutable_status()->set_replicas(set.status().replicas());
+  auto selector = labels::LabelSelector::FromProto(set.spec().selector());
+  if (selector.ok()) scale.mutable_status()->set_selector(selector->ToString());
+  return scale;
+}
+
+absl::StatusOr<apps::v1::Scale> ApiServer::UpdateScale(const apps::v1::Scale& scale) {
+  if (scale.spec().replicas() < 0) {
+    return status::InvalidError(
+        "Scale.autoscaling", scale.metadata().name(),
+        {status::Invalid(FieldPath("spec").Child("replicas"), absl::StrCat(scale.spec().replicas()),
+                         "must be greater than or equal to 0")});
+  }
+  ORDO_RETURN_IF_ERROR(registry("StatefulSet")
+                           .GuaranteedUpdate(scale.metadata().namespace_(), scale.metadata().name(),
+                                             scale.metadata().resource_version(),
+                                             [&](Message& m) {
+                                               static_cast<apps::v1::StatefulSet&>(m)
+                                                   .mutable_spec()
+                                                   ->set_replicas(scale.spec().replicas());
+                                               return absl::OkStatus();
+                                             })
+                           .status());
+  return GetScale(scale.metadata().namespace_(), scale.metadata().name());
+}
+
+}  // namespace ordo::apiserver

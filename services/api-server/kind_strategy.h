@@ -1,0 +1,38 @@
+// A KindStrategy is everything the generic Registry needs to know about one
+// kind (Kubernetes' registry "strategy"): its ResourceInfo, an empty prototype
+// message, defaulting, create/update/status validation, what create resets
+// (server-owned status), and how long a graceful delete waits.
+// Strategies are built once at start-up and are immutable; safe to share.
+#pragma once
+
+#include <functional>
+#include <optional>
+
+#include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
+#include "services/api-server/resource_info.h"
+#include "services/api-server/validation.h"
+
+namespace ordo::apiserver {
+
+using google::protobuf::Message;
+
+struct KindStrategy {
+  const ResourceInfo* info = nullptr;
+  const Message* prototype = nullptr;
+  // Each may be empty.
+  std::function<void(Message&)> apply_defaults;
+  std::function<FieldErrors(const Message&)> validate;
+  std::function<FieldErrors(const Message& updated, const Message& old)> validate_update;
+  std::function<FieldErrors(const Message& updated, const Message& old)> validate_status;
+  std::function<void(Message&)> prepare_for_create;
+  // Seconds a delete waits for confirmation (0: delete at once). `requested` is
+  // DeleteRequest.gracePeriodSeconds when set.
+  std::function<int64_t(const Message&, std::optional<int64_t> requested)> grace_period;
+};
+
+// The strategy of every kind in AllResources().
+const std::vector<KindStrategy>& AllStrategies();
+const KindStrategy& StrategyFor(absl::string_view kind);
+
+}  // namespace ordo::apiserver

@@ -1,0 +1,360 @@
+#include "services/api-server/registry.h"
+
+#include "absl/random/random.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_format.h"
+#include "common/status/status_macros.h"
+#include "services/api-server/object_access.h"
+
+namespace ordo::apiserver {
+namespace {
+
+// How often a write without a resourceVersion precondition is retried after a
+// concurrent writer got there first.
+constexpr int kMaxConflictRetries = 16;
+
+void SetTime(google::protobuf::Timestamp* ts, absl::Time t) {
+  // Kubernetes' metav1.Time has second precision.
+  ts->set_seconds(absl::ToUnixSeconds(t));
+  ts->set_nanos(0);
+}
+
+std::string RandomSuffix(int n) {
+  // The alphabet Kubernetes uses for generated names: no vowels, no look-alikes.
+  static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
+  thread_local absl::BitGen gen;
+  std::string out;
+  for (int i = 0; i < n; ++i) out.push_back(kAlphabet[absl::Uniform(gen, 0u, sizeof(kAlphabet) - 1)]);
+  return out;
+}
+
+bool HasFinalizer(const meta::v1::ObjectMeta& m, absl::string_view f) {
+  for (const auto& x : m.finalizers()) {
+    if (x == f) return true;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Filter::Matches(const Message& obj) const {
+  const auto& m = Meta(obj);
+  if (!ns.empty() && m.namespace_() != ns) return false;
+  if (!label_selector.Matches(m.labels())) return false;
+  for (const auto& term : field_selector.terms()) {
+    auto value = FieldValue(obj, term.path);
+    if (!value.ok()) return false;
+    if ((*value == term.value) == term.negated) return false;
+  }
+  return true;
+}
+
+Registry::Registry(const KindStrategy& strategy, store::Store& store, Clock& clock,
+                   NamespaceCheck namespace_check)
+    : strategy_(strategy),
+      store_(store),
+      clock_(clock),
+      namespace_check_(std::move(namespace_check)) {}
+
+absl::Status Registry::NotFound(const std::string& name) const {
+  return absl::NotFoundError(absl::StrCat(info().GroupResource(), " \"", name, "\" not found"));
+}
+
+absl::Status Registry::Conflict(const std::string& name, absl::string_view why) const {
+  return absl::AbortedError(absl::StrCat("Operation cannot be fulfilled on ",
+                                         info().GroupResource(), " \"", name, "\": ", why));
+}
+
+std::string Registry::NamespaceOf(const Message& obj) const {
+  if (!info().namespaced) return "";
+  const std::string& ns = Meta(obj).namespace_();
+  return ns.empty() ? "default" : ns;
+}
+
+std::string Registry::NewUid() {
+  thread_local absl::BitGen gen;
+  uint64_t hi = absl::Uniform<uint64_t>(gen), lo = absl::Uniform<uint64_t>(gen);
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                    // version 4
+  lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // RFC 4122 variant
+  return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF,
+                         lo >> 48, lo & 0xFFFFFFFFFFFFULL);
+}
+
+std::string Registry::Encode(const Message& obj) const {
+  // The resourceVersion is the store's mod_revision, never stored in the value.
+  if (Meta(obj).resource_version().empty()) return obj.SerializeAsString();
+  MessagePtr copy(obj.New());
+  copy->CopyFrom(obj);
+  MutableMeta(*copy)->clear_resource_version();
+  return copy->SerializeAsString();
+}
+
+absl::StatusOr<MessagePtr> Registry::Decode(const store::KeyValue& kv) const {
+  MessagePtr obj(strategy_.prototype->New());
+  if (!obj->ParseFromString(kv.value)) {
+    return absl::DataLossError(absl::StrCat("stored object ", kv.key, " does not parse"));
+  }
+  MutableMeta(*obj)->set_resource_version(absl::StrCat(kv.mod_revision));
+  return obj;
+}
+
+absl::StatusOr<Filter> Registry::ParseFilter(const meta::v1::ListOptions& options) const {
+  Filter filter;
+  if (info().namespaced) filter.ns = options.namespace_();
+  ORDO_ASSIGN_OR_RETURN(filter.label_selector,
+                        labels::LabelSelector::Parse(options.label_selector()));
+  ORDO_ASSIGN_OR_RETURN(filter.field_selector,
+                        labels::FieldSelector::Parse(options.field_selector()));
+  for (const auto& term : filter.field_selector.terms()) {
+    ORDO_RETURN_IF_ERROR(CheckFieldPath(strategy_.prototype->GetDescriptor(), term.path));
+  }
+  return filter;
+}
+
+absl::StatusOr<MessagePtr> Registry::Create(const Message& input) {
+  MessagePtr obj(input.New());
+  obj->CopyFrom(input);
+  auto* m = MutableMeta(*obj);
+  if (m->name().empty() && !m->generate_name().empty()) {
+    m->set_name(absl::StrCat(m->generate_name(), RandomSuffix(5)));
+  }
+  if (!m->resource_version().empty()) {
+    return absl::InvalidArgumentError("resourceVersion should not be set on objects to be created");
+  }
+  m->set_namespace_(NamespaceOf(*obj));
+  m->set_uid(NewUid());
+  SetTime(m->mutable_creation_timestamp(), clock_.Now());
+  m->clear_deletion_timestamp();
+  m->clear_deletion_grace_period_seconds();
+  m->set_generation(1);
+  SetTypeMeta(*obj, info());
+  if (strategy_.prepare_for_create) strategy_.prepare_for_create(*obj);
+  if (strategy_.apply_defaults) strategy_.apply_defaults(*obj);
+  if (strategy_.validate) {
+    FieldErrors errs = strategy_.validate(*obj);
+    if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), m->name(), errs);
+  }
+  if (info().namespaced && namespace_check_) ORDO_RETURN_IF_ERROR(namespace_check_(m->namespace_()));
+  auto kv = store_.Create(info().Key(m->namespace_(), m->name()), Encode(*obj));
+  if (!kv.ok()) {
+    if (kv.status().code() == absl::StatusCode::kAlreadyExists) {
+      return absl::AlreadyExistsError(
+          absl::StrCat(info().GroupResource(), " \"", m->name(), "\" already exists"));
+    }
+    return kv.status();
+  }
+  m->set_resource_version(absl::StrCat((*kv)->mod_revision));
+  return obj;
+}
+
+absl::StatusOr<MessagePtr> Registry::Get(const std::string& ns, const std::string& name) {
+  std::string namespace_ = info().namespaced ? (ns.empty() ? "default" : ns) : "";
+  auto kv = store_.Get(info().Key(namespace_, name));
+  if (!kv.ok()) {
+    if (kv.status().code() == absl::StatusCode::kNotFound) return NotFound(name);
+    return kv.status();
+  }
+  return Decode(**kv);
+}
+
+absl::StatusOr<ListResult> Registry::List(const meta::v1::ListOptions& options) {
+  ORDO_ASSIGN_OR_RETURN(Filter filter, ParseFilter(options));
+  store::ListResult listed = store_.List(info().Prefix(filter.ns));
+  ListResult result;
+  result.revision = listed.revision;
+  result.items.reserve(listed.kvs.size());
+  for (const auto& kv : listed.kvs) {
+    ORDO_ASSIGN_OR_RETURN(MessagePtr obj, Decode(*kv));
+    if (filter.Matches(*obj)) result.items.push_back(std::move(obj));
+  }
+  return result;
+}
+
+absl::StatusOr<MessagePtr> Registry::Commit(MessagePtr updated, int64_t revision) {
+  const auto& m = Meta(*updated);
+  std::string key = info().Key(m.namespace_(), m.name());
+  bool finished = m.has_deletion_timestamp() && m.finalizers_size() == 0 &&
+                  m.deletion_grace_period_seconds() == 0;
+  auto kv = finished ? store_.Delete(key, revision) : store_.Put(key, Encode(*updated), revision);
+  if (!kv.ok()) {
+    if (kv.status().code() == absl::StatusCode::kAborted) {
+      return Conflict(m.name(),
+                      "the object has been modified; please apply your changes to the latest "
+                      "version and try again");
+    }
+    if (kv.status().code() == absl::StatusCode::kNotFound) return NotFound(m.name());
+    return kv.status();
+  }
+  MutableMeta(*updated)->set_resource_version(absl::StrCat((*kv)->mod_revision));
+  return updated;
+}
+
+absl::StatusOr<MessagePtr> Registry::UpdateLoop(
+    const std::string& ns, const std::string& name, const std::string& resource_version,
+    const std::function<absl::Status(const Message& current, Message& updated)>& edit,
+    Mode mode) {
+  for (int attempt = 0;; ++attempt) {
+    ORDO_ASSIGN_OR_RETURN(MessagePtr current, Get(ns, name));
+    const auto& cm = Meta(*current);
+    if (!resource_version.empty() && resource_version != cm.resource_version()) {
+      return Conflict(name,
+                      "the object has been modified; please apply your changes to the latest "
+                      "version and try again");
+    }
+    MessagePtr updated(current->New());
+    updated->CopyFrom(*current);
+    ORDO_RETURN_IF_ERROR(edit(*current, *updated));
+    auto* m = MutableMeta(*updated);
+    // Server-owned metadata always comes from the stored object.
+    m->set_name(cm.name());
+    m->set_namespace_(cm.namespace_());
+    m->set_uid(cm.uid());
+    *m->mutable_creation_timestamp() = cm.creation_timestamp();
+    if (cm.has_deletion_timestamp()) {
+      *m->mutable_deletion_timestamp() = cm.deletion_timestamp();
+    } else {
+      m->clear_deletion_timestamp();
+    }
+    if (cm.has_deletion_grace_period_seconds()) {
+      m->set_deletion_grace_period_seconds(cm.deletion_grace_period_seconds());
+    } else {
+      m->clear_deletion_grace_period_seconds();
+    }
+    m->set_generation(cm.generation());
+    m->set_resource_version(cm.resource_version());
+    SetTypeMeta(*updated, info());
+    FieldErrors errs;
+    if (mode == Mode::kStatus) {
+      if (strategy_.validate_status) errs = strategy_.validate_status(*updated, *current);
+    } else {
+      if (strategy_.apply_defaults) strategy_.apply_defaults(*updated);
+      if (strategy_.validate) errs = strategy_.validate(*updated);
+      if (mode == Mode::kSubresource) {
+        // The subresource decides what may change.
+      } else if (strategy_.validate_update) {
+        FieldErrors more = strategy_.validate_update(*updated, *current);
+        errs.insert(errs.end(), more.begin(), more.end());
+      } else {
+        FieldErrors more = ValidateObjectMetaUpdate(Meta(*updated), cm, FieldPath("metadata"));
+        errs.insert(errs.end(), more.begin(), more.end());
+      }
+      if (HasField(*updated, "spec") && !FieldEquals(*updated, *current, "spec")) {
+        m->set_generation(cm.generation() + 1);
+      }
+    }
+    if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), name, errs);
+    if (DeterministicBytes(*updated) == DeterministicBytes(*current)) return current;  // no-op
+    int64_t revision = 0;
+    (void)absl::SimpleAtoi(cm.resource_version(), &revision);
+    auto committed = Commit(std::move(updated), revision);
+    bool retry = !committed.ok() && committed.status().code() == absl::StatusCode::kAborted &&
+                 resource_version.empty() && attempt < kMaxConflictRetries;
+    if (!retry) return committed;
+  }
+}
+
+absl::StatusOr<MessagePtr> Registry::Update(const Message& obj) {
+  const auto& om = Meta(obj);
+  if (om.name().empty()) {
+    return status::InvalidError(info().QualifiedKind(), "",
+                                {status::Required(FieldPath("metadata").Child("name"))});
+  }
+  return UpdateLoop(
+      NamespaceOf(obj), om.name(), om.resource_version(),
+      [&](const Message& current, Message& updated) -> absl::Status {
+        if (!om.uid().empty() && om.uid() != Meta(current).uid()) {
+          return Conflict(om.name(), absl::StrCat("Precondition failed: UID in precondition: ",
+                                                  om.uid(), ", UID in object meta: ",
+                                                  Meta(current).uid()));
+        }
+        updated.CopyFrom(obj);
+        // The main resource ignores status; /status ignores everything else.
+        if (info().has_status) CopyField(current, updated, "status");
+        return absl::OkStatus();
+      },
+      Mode::kUpdate);
+}
+
+absl::StatusOr<MessagePtr> Registry::UpdateStatus(const Message& obj) {
+  if (!info().has_status) {
+    return absl::UnimplementedError(absl::StrCat(info().GroupResource(), " has no status"));
+  }
+  const auto& om = Meta(obj);
+  return UpdateLoop(
+      NamespaceOf(obj), om.name(), om.resource_version(),
+      [&](const Message&, Message& updated) {
+        CopyField(obj, updated, "status");
+        return absl::OkStatus();
+      },
+      Mode::kStatus);
+}
+
+absl::StatusOr<MessagePtr> Registry::GuaranteedUpdate(
+    const std::string& ns, const std::string& name, const std::string& resource_version,
+    const std::function<absl::Status(Message&)>& mutate) {
+  return UpdateLoop(
+      ns, name, resource_version,
+      [&](const Message&, Message& updated) { return mutate(updated); }, Mode::kSubresource);
+}
+
+absl::StatusOr<MessagePtr> Registry::Delete(const meta::v1::DeleteRequest& request) {
+  const std::string& policy = request.propagation_policy();
+  if (!policy.empty() && policy != "Orphan" && policy != "Background" && policy != "Foreground") {
+    return absl::InvalidArgumentError(
+        absl::StrCat("propagationPolicy: Unsupported value: \"", policy,
+                     "\": supported values: \"Orphan\", \"Background\", \"Foreground\""));
+  }
+  const auto& pre = request.preconditions();
+  for (int attempt = 0;; ++attempt) {
+    ORDO_ASSIGN_OR_RETURN(MessagePtr current, Get(request.namespace_(), request.name()));
+    const auto& cm = Meta(*current);
+    if (pre.has_uid() && pre.uid() != cm.uid()) {
+      return Conflict(cm.name(), absl::StrCat("Precondition failed: UID in precondition: ",
+                                              pre.uid(), ", UID in object meta: ", cm.uid()));
+    }
+    if (pre.has_resource_version() && pre.resource_version() != cm.resource_version()) {
+      return Conflict(cm.name(),
+                      absl::StrCat("Precondition failed: ResourceVersion in precondition: ",
+                                   pre.resource_version(),
+                                   ", ResourceVersion in object meta: ", cm.resource_version()));
+    }
+    int64_t revision = 0;
+    (void)absl::SimpleAtoi(cm.resource_version(), &revision);
+    MessagePtr updated(current->New());
+    updated->CopyFrom(*current);
+    auto* m = MutableMeta(*updated);
+    // The garbage collector acts on these finalizers.
+    if (policy == "Orphan" && !HasFinalizer(*m, "orphan")) m->add_finalizers("orphan");
+    if (policy == "Foreground" && !HasFinalizer(*m, "foregroundDeletion")) {
+      m->add_finalizers("foregroundDeletion");
+    }
+    std::optional<int64_t> requested;
+    if (request.has_grace_period_seconds()) requested = request.grace_period_seconds();
+    int64_t grace = strategy_.grace_period ? strategy_.grace_period(*current, requested) : 0;
+    absl::Time now = clock_.Now();
+    if (grace > 0) {
+      // Graceful: the kubelet confirms with a grace-0 delete. A second delete
+      // may only shorten the wait.
+      if (cm.has_deletion_timestamp() && cm.deletion_grace_period_seconds() <= grace &&
+          DeterministicBytes(*updated) == DeterministicBytes(*current)) {
+        return current;
+      }
+      if (!cm.has_deletion_timestamp() || grace < cm.deletion_grace_period_seconds()) {
+        SetTime(m->mutable_deletion_timestamp(), now + absl::Seconds(grace));
+        m->set_deletion_grace_period_seconds(grace);
+      }
+    } else {
+      // Immediate: gone now, or, with finalizers, as soon as the last is removed.
+      if (!cm.has_deletion_timestamp()) SetTime(m->mutable_deletion_timestamp(), now);
+      m->set_deletion_grace_period_seconds(0);
+    }
+    if (DeterministicBytes(*updated) == DeterministicBytes(*current)) return current;
+    auto committed = Commit(std::move(updated), revision);
+    bool retry = !committed.ok() && committed.status().code() == absl::StatusCode::kAborted &&
+                 !pre.has_resource_version() && attempt < kMaxConflictRetries;
+    if (!retry) return committed;
+  }
+}
+
+}  // namespace ordo::apiserver

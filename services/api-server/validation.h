@@ -1,0 +1,85 @@
+// Validation of every kind, as Kubernetes' apis/*/validation packages do it:
+// each function returns every problem it finds as a FieldError with a JSON field
+// path, worded as Kubernetes words it; empty means valid. Create-time checks are
+// Validate<Kind>; update-time checks (immutability) are Validate<Kind>Update and
+// run in addition to the create-time checks on the new object.
+// Pure functions; safe from any thread.
+#pragma once
+
+#include "common/status/field_errors.h"
+#include "google/protobuf/struct.pb.h"
+#include "ordo/apps/v1/apps.pb.h"
+#include "ordo/coordination/v1/coordination.pb.h"
+#include "ordo/core/v1/core.pb.h"
+#include "ordo/meta/v1/meta.pb.h"
+#include "ordo/policy/v1/policy.pb.h"
+#include "ordo/storage/v1/storage.pb.h"
+
+namespace ordo::apiserver {
+
+using status::FieldErrors;
+using status::FieldPath;
+
+// ---- shared pieces (validate_meta.cc) ----
+enum class NameRule { kDns1123Label, kDns1123Subdomain, kDns1035Label };
+FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced, NameRule rule,
+                               const FieldPath& path);
+FieldErrors ValidateObjectMetaUpdate(const meta::v1::ObjectMeta& updated,
+                                     const meta::v1::ObjectMeta& old, const FieldPath& path);
+FieldErrors ValidateLabels(const google::protobuf::Map<std::string, std::string>& labels,
+                           const FieldPath& path);
+FieldErrors ValidateLabelSelector(const meta::v1::LabelSelector& selector, const FieldPath& path);
+FieldErrors ValidateNonNegative(int64_t value, const FieldPath& path);
+// Kubernetes quantities: "1Gi", "500m", "2", "1e3".
+bool IsQuantity(absl::string_view text);
+FieldErrors ValidateResourceList(const google::protobuf::Map<std::string, std::string>& resources,
+                                 const FieldPath& path);
+// An int-or-string that must be an integer >= 0 or a percentage "N%".
+FieldErrors ValidateIntOrPercent(const google::protobuf::Value& value, const FieldPath& path);
+// Renders an int-or-string value for messages: 3 or "50%".
+std::string RenderIntOrString(const google::protobuf::Value& value);
+// A port number or an IANA service name.
+FieldErrors ValidatePortNumOrName(const google::protobuf::Value& value, const FieldPath& path);
+FieldErrors ValidateOneOf(absl::string_view value, const std::vector<std::string>& allowed,
+                          const FieldPath& path, bool allow_empty = false);
+
+// ---- core/v1 (validate_pod.cc, validate_core.cc) ----
+FieldErrors ValidatePodSpec(const core::v1::PodSpec& spec, const FieldPath& path);
+FieldErrors ValidatePodTemplateSpec(const core::v1::PodTemplateSpec& tmpl, const FieldPath& path);
+FieldErrors ValidatePod(const core::v1::Pod& pod);
+FieldErrors ValidatePodUpdate(const core::v1::Pod& updated, const core::v1::Pod& old);
+FieldErrors ValidatePodStatus(const core::v1::Pod& pod);
+FieldErrors ValidateNamespace(const core::v1::Namespace& ns);
+FieldErrors ValidateNode(const core::v1::Node& node);
+FieldErrors ValidateService(const core::v1::Service& svc);
+FieldErrors ValidateServiceUpdate(const core::v1::Service& updated, const core::v1::Service& old);
+FieldErrors ValidateEndpoints(const core::v1::Endpoints& ep);
+FieldErrors ValidatePersistentVolume(const core::v1::PersistentVolume& pv);
+FieldErrors ValidatePersistentVolumeClaimSpec(const core::v1::PersistentVolumeClaimSpec& spec,
+                                              const FieldPath& path);
+FieldErrors ValidatePersistentVolumeClaim(const core::v1::PersistentVolumeClaim& pvc);
+FieldErrors ValidatePersistentVolumeClaimUpdate(const core::v1::PersistentVolumeClaim& updated,
+                                                const core::v1::PersistentVolumeClaim& old);
+FieldErrors ValidateEvent(const core::v1::Event& event);
+
+// ---- apps/v1 (validate_apps.cc) ----
+// StatefulSet names are capped at 52 characters so the controller-revision-hash
+// label "<name>-<hash>" always fits in 63 (reference §1.2; Kubernetes #64023).
+inline constexpr int kMaxStatefulSetNameLength = 52;
+FieldErrors ValidateStatefulSet(const apps::v1::StatefulSet& set);
+FieldErrors ValidateStatefulSetUpdate(const apps::v1::StatefulSet& updated,
+                                      const apps::v1::StatefulSet& old);
+FieldErrors ValidateStatefulSetStatus(const apps::v1::StatefulSet& updated,
+                                      const apps::v1::StatefulSet& old);
+FieldErrors ValidateControllerRevision(const apps::v1::ControllerRevision& rev);
+FieldErrors ValidateControllerRevisionUpdate(const apps::v1::ControllerRevision& updated,
+                                             const apps::v1::ControllerRevision& old);
+
+// ---- storage, policy, coordination (validate_cluster.cc) ----
+FieldErrors ValidateStorageClass(const storage::v1::StorageClass& sc);
+FieldErrors ValidateStorageClassUpdate(const storage::v1::StorageClass& updated,
+                                       const storage::v1::StorageClass& old);
+FieldErrors ValidatePodDisruptionBudget(const policy::v1::PodDisruptionBudget& pdb);
+FieldErrors ValidateLease(const coordination::v1::Lease& lease);
+
+}  // namespace ordo::apiserver

@@ -1,0 +1,48 @@
+// WatchSource turns the store's events for one kind into Kubernetes watch
+// events for one client: it applies the namespace, label and field selectors
+// (an object that stops matching is DELETED for this watcher, one that starts
+// matching is ADDED), and for a watch without a resourceVersion it first yields
+// the current objects as ADDED. Revision order is the store's, so no event is
+// skipped or repeated. Not thread-safe: one owner (the watch stream) at a time.
+#pragma once
+
+#include <deque>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
+#include "common/store/store.h"
+#include "ordo/meta/v1/meta.pb.h"
+#include "services/api-server/registry.h"
+
+namespace ordo::apiserver {
+
+struct WatchItem {
+  std::string type;  // ADDED, MODIFIED, DELETED
+  MessagePtr object;
+};
+
+class WatchSource {
+ public:
+  // INVALID_ARGUMENT for bad selectors or resourceVersion; OUT_OF_RANGE (with
+  // Kubernetes' "too old resource version") when the revision is gone.
+  static absl::StatusOr<std::unique_ptr<WatchSource>> Open(Registry& registry,
+                                                           const meta::v1::ListOptions& options,
+                                                           store::Store& store,
+                                                           store::Store::ReadyCallback on_ready);
+
+  // Up to `max` items without blocking; empty when nothing is ready. An error
+  // ends the watch.
+  absl::StatusOr<std::vector<WatchItem>> Next(size_t max);
+
+ private:
+  WatchSource(Registry& registry, Filter filter) : registry_(registry), filter_(std::move(filter)) {}
+
+  Registry& registry_;
+  const Filter filter_;
+  std::deque<WatchItem> initial_;
+  std::unique_ptr<store::Watcher> watcher_;
+};
+
+}  // namespace ordo::apiserver
