@@ -13,6 +13,10 @@
 
 namespace ordo::server {
 
+// Parses flags, accepting Kubernetes-style dashed names (--data-dir) for
+// Abseil's underscored ones (--data_dir). Returns the positional arguments.
+std::vector<char*> ParseFlags(int argc, char** argv, const char* usage);
+
 // Sets up spdlog for a service named `name` ("api-server") at `level`.
 void InitLogging(const std::string& name, const std::string& level);
 
@@ -25,6 +29,10 @@ struct StartedServer {
 // plus grpc.health.v1 and server reflection.
 absl::StatusOr<StartedServer> StartGrpcServer(const std::string& listen,
                                               const std::vector<grpc::Service*>& services);
+
+// Writes `port` to `path` atomically (write a temporary file, then rename), so
+// a reader never sees a partial number.
+absl::Status WritePortFile(const std::string& path, int port);
 
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts later, so
 // WaitForShutdownSignal can take them. Call first thing in main().

@@ -5,8 +5,6 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/flags/flag.h"
-#include "absl/flags/parse.h"
-#include "absl/flags/usage.h"
 #include "common/clock/clock.h"
 #include "common/server/executor.h"
 #include "common/server/server_main.h"
@@ -22,13 +20,15 @@ ABSL_FLAG(int, handler_threads, 64,
           "writes share one fsync");
 ABSL_FLAG(int, watch_threads, 2, "threads that feed watch streams");
 ABSL_FLAG(int, event_window, 10000, "recent events kept for watches to resume from");
+ABSL_FLAG(std::string, port_file, "",
+          "if set, the bound port is written here once serving (for harnesses and cluster up)");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
 
 int main(int argc, char** argv) {
-  absl::SetProgramUsageMessage(
+  ordo::server::ParseFlags(
+      argc, argv,
       "ordo-api-server --data-dir DIR [--listen HOST:PORT]\n"
       "Serves the ordo API (every kind, with watches) over gRPC, from a durable RocksDB store.");
-  absl::ParseCommandLine(argc, argv);
   ordo::server::BlockShutdownSignals();
   ordo::server::InitLogging("api-server", absl::GetFlag(FLAGS_log_level));
   std::string data_dir = absl::GetFlag(FLAGS_data_dir);
@@ -60,6 +60,12 @@ int main(int argc, char** argv) {
   }
   spdlog::info("ordo-api-server listening on port {} (data dir {}, revision {})", started->port,
                data_dir, (*store)->CurrentRevision());
+  if (std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
+    if (absl::Status s = ordo::server::WritePortFile(port_file, started->port); !s.ok()) {
+      spdlog::error("{}", s.ToString());
+      return 1;
+    }
+  }
   ordo::server::WaitForShutdownSignal();
   started->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   return 0;

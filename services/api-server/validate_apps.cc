@@ -124,7 +124,11 @@ FieldErrors ValidateStatefulSet(const StatefulSet& set) {
     Append(errs, std::move(selector_errs));
   }
   FieldPath tmpl = spec.Child("template");
-  Append(errs, ValidatePodTemplateSpec(s.template_(), tmpl));
+  // Unlike Kubernetes, which skips the template's pod spec (a TODO in its
+  // validation), check it whole, counting claim templates as volumes.
+  std::vector<std::string> claim_volumes;
+  for (const auto& claim : s.volume_claim_templates()) claim_volumes.push_back(claim.metadata().name());
+  Append(errs, ValidatePodTemplateSpec(s.template_(), tmpl, claim_volumes));
   if (s.template_().spec().restart_policy() != "Always") {
     // Replace the generic restartPolicy error, if any, with the StatefulSet one.
     std::erase_if(errs, [](const status::FieldError& e) {

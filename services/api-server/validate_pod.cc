@@ -159,9 +159,10 @@ FieldErrors ValidateContainer(const Container& c, const FieldPath& path,
 
 }  // namespace
 
-FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path) {
+FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
+                            const std::vector<std::string>& extra_volumes) {
   FieldErrors errs;
-  absl::flat_hash_set<std::string> volumes;
+  absl::flat_hash_set<std::string> volumes(extra_volumes.begin(), extra_volumes.end());
   for (int i = 0; i < spec.volumes_size(); ++i) {
     const auto& v = spec.volumes(i);
     FieldPath p = path.Child("volumes").Index(i);
@@ -252,9 +253,10 @@ FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path) {
   return errs;
 }
 
-FieldErrors ValidatePodTemplateSpec(const core::v1::PodTemplateSpec& tmpl, const FieldPath& path) {
+FieldErrors ValidatePodTemplateSpec(const core::v1::PodTemplateSpec& tmpl, const FieldPath& path,
+                                    const std::vector<std::string>& extra_volumes) {
   FieldErrors errs = ValidateLabels(tmpl.metadata().labels(), path.Child("metadata").Child("labels"));
-  Append(errs, ValidatePodSpec(tmpl.spec(), path.Child("spec")));
+  Append(errs, ValidatePodSpec(tmpl.spec(), path.Child("spec"), extra_volumes));
   return errs;
 }
 

@@ -44,8 +44,12 @@ FieldErrors ValidateOneOf(absl::string_view value, const std::vector<std::string
                           const FieldPath& path, bool allow_empty = false);
 
 // ---- core/v1 (validate_pod.cc, validate_core.cc) ----
-FieldErrors ValidatePodSpec(const core::v1::PodSpec& spec, const FieldPath& path);
-FieldErrors ValidatePodTemplateSpec(const core::v1::PodTemplateSpec& tmpl, const FieldPath& path);
+// `extra_volumes` names volumes that will exist though the spec does not list
+// them: a StatefulSet's volumeClaimTemplates become pod volumes.
+FieldErrors ValidatePodSpec(const core::v1::PodSpec& spec, const FieldPath& path,
+                            const std::vector<std::string>& extra_volumes = {});
+FieldErrors ValidatePodTemplateSpec(const core::v1::PodTemplateSpec& tmpl, const FieldPath& path,
+                                    const std::vector<std::string>& extra_volumes = {});
 FieldErrors ValidatePod(const core::v1::Pod& pod);
 FieldErrors ValidatePodUpdate(const core::v1::Pod& updated, const core::v1::Pod& old);
 FieldErrors ValidatePodStatus(const core::v1::Pod& pod);

@@ -1,0 +1,39 @@
+// ApiServerProcess runs the real ordo-api-server binary on port 0 over a data
+// directory, waits until it serves, and hands out channels to it. It can be
+// stopped, killed with SIGKILL and restarted over the same directory.
+// Not synchronised: one owner; channels may be used from any thread.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "integration-tests/harness/process.h"
+
+namespace ordo::itest {
+
+class ApiServerProcess {
+ public:
+  // Starts the server with its store in `data_dir` (created if missing).
+  static absl::StatusOr<std::unique_ptr<ApiServerProcess>> Start(const std::string& data_dir);
+
+  const std::string& address() const { return address_; }
+  std::shared_ptr<grpc::Channel> NewChannel() const;
+  // SIGKILL, no chance to flush anything.
+  void Kill() { process_.Kill(); }
+  int Stop() { return process_.Stop(); }
+  // Starts again over the same data directory (on a new port).
+  absl::Status Restart();
+
+ private:
+  explicit ApiServerProcess(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+  absl::Status Launch();
+
+  std::string data_dir_;
+  std::string address_;
+  Process process_;
+};
+
+}  // namespace ordo::itest
