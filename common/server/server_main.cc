@@ -15,10 +15,14 @@
 #include "absl/flags/usage_config.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 
 namespace ordo::server {
 
 std::vector<char*> ParseFlags(int argc, char** argv, const char* usage) {
+  // Debian's Abseil checks every Mutex acquisition for lock-order cycles; that
+  // bookkeeping is a debugging aid that costs a few percent of the hot path.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
   absl::SetProgramUsageMessage(usage);
   // --help lists ordo's own flags, not Abseil's or gRPC's.
   absl::FlagsUsageConfig config;
@@ -26,16 +30,21 @@ std::vector<char*> ParseFlags(int argc, char** argv, const char* usage) {
     return !absl::StrContains(file, "absl/");
   };
   absl::SetFlagsUsageConfig(config);
-  // Rewrite "--data-dir=x" as "--data_dir=x" in place; stop at a bare "--".
-  for (int i = 1; i < argc; ++i) {
-    char* arg = argv[i];
-    if (arg[0] != '-' || arg[1] != '-') continue;
-    if (arg[2] == '\0') break;
-    for (char* p = arg + 2; *p != '\0' && *p != '='; ++p) {
-      if (*p == '-') *p = '_';
+  // Read "--data-dir=x" as "--data_dir=x", up to a bare "--". The rewritten
+  // copies live for the process, as Abseil keeps pointers into argv.
+  static std::vector<std::string>* storage = new std::vector<std::string>(argv, argv + argc);
+  static std::vector<char*>* args = new std::vector<char*>();
+  bool positional = false;
+  for (std::string& arg : *storage) {
+    if (arg == "--") positional = true;
+    if (!positional && arg.rfind("--", 0) == 0) {
+      for (size_t i = 2; i < arg.size() && arg[i] != '='; ++i) {
+        if (arg[i] == '-') arg[i] = '_';
+      }
     }
+    args->push_back(arg.data());
   }
-  return absl::ParseCommandLine(argc, argv);
+  return absl::ParseCommandLine(static_cast<int>(args->size()), args->data());
 }
 
 void InitLogging(const std::string& name, const std::string& level) {

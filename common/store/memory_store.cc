@@ -169,7 +169,7 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
       };
       std::vector<EventPtr> txn_events;
       int64_t rev = next_revision;
-      for (const Op& op : pending.ops) {
+      for (Op& op : pending.ops) {
         KeyValuePtr prev = view(op.key);
         if (op.expected_mod_revision.has_value()) {
           int64_t expected = *op.expected_mod_revision;
@@ -192,7 +192,7 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
         kv->mod_revision = rev++;
         if (op.type == Op::Type::kPut) {
           event->type = Event::Type::kPut;
-          kv->value = op.value;
+          kv->value = std::move(op.value);
           kv->create_revision = prev ? prev->create_revision : kv->mod_revision;
           txn_view[op.key] = kv;
         } else {

@@ -31,6 +31,7 @@ absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::
   db_options.compression = rocksdb::kNoCompression;
   db_options.write_buffer_size = 16 << 20;
   db_options.max_total_wal_size = 64 << 20;
+  db_options.recycle_log_file_num = 4;
   rocksdb::ColumnFamilyOptions cf_options(db_options);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
       {rocksdb::kDefaultColumnFamilyName, cf_options},

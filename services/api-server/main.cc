@@ -15,9 +15,9 @@
 ABSL_FLAG(std::string, listen, "127.0.0.1:6443",
           "HOST:PORT to serve gRPC on; port 0 picks a free port (logged)");
 ABSL_FLAG(std::string, data_dir, "", "directory of the RocksDB store (required)");
-ABSL_FLAG(int, handler_threads, 64,
-          "threads that run requests; each may wait for a durable write, and concurrent "
-          "writes share one fsync");
+ABSL_FLAG(int, handler_threads, 8,
+          "threads for lists and subresources; plain writes need none, as they finish when "
+          "their group commit is on disk");
 ABSL_FLAG(int, watch_threads, 2, "threads that feed watch streams");
 ABSL_FLAG(int, event_window, 10000, "recent events kept for watches to resume from");
 ABSL_FLAG(std::string, port_file, "",

@@ -1,6 +1,7 @@
 #include "services/api-server/registry.h"
 
 #include "absl/random/random.h"
+#include "absl/synchronization/notification.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
@@ -112,42 +113,6 @@ absl::StatusOr<Filter> Registry::ParseFilter(const meta::v1::ListOptions& option
   return filter;
 }
 
-absl::StatusOr<MessagePtr> Registry::Create(const Message& input) {
-  MessagePtr obj(input.New());
-  obj->CopyFrom(input);
-  auto* m = MutableMeta(*obj);
-  if (m->name().empty() && !m->generate_name().empty()) {
-    m->set_name(absl::StrCat(m->generate_name(), RandomSuffix(5)));
-  }
-  if (!m->resource_version().empty()) {
-    return absl::InvalidArgumentError("resourceVersion should not be set on objects to be created");
-  }
-  m->set_namespace_(NamespaceOf(*obj));
-  m->set_uid(NewUid());
-  SetTime(m->mutable_creation_timestamp(), clock_.Now());
-  m->clear_deletion_timestamp();
-  m->clear_deletion_grace_period_seconds();
-  m->set_generation(1);
-  SetTypeMeta(*obj, info());
-  if (strategy_.prepare_for_create) strategy_.prepare_for_create(*obj);
-  if (strategy_.apply_defaults) strategy_.apply_defaults(*obj);
-  if (strategy_.validate) {
-    FieldErrors errs = strategy_.validate(*obj);
-    if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), m->name(), errs);
-  }
-  if (info().namespaced && namespace_check_) ORDO_RETURN_IF_ERROR(namespace_check_(m->namespace_()));
-  auto kv = store_.Create(info().Key(m->namespace_(), m->name()), Encode(*obj));
-  if (!kv.ok()) {
-    if (kv.status().code() == absl::StatusCode::kAlreadyExists) {
-      return absl::AlreadyExistsError(
-          absl::StrCat(info().GroupResource(), " \"", m->name(), "\" already exists"));
-    }
-    return kv.status();
-  }
-  m->set_resource_version(absl::StrCat((*kv)->mod_revision));
-  return obj;
-}
-
 absl::StatusOr<MessagePtr> Registry::Get(const std::string& ns, const std::string& name) {
   std::string namespace_ = info().namespaced ? (ns.empty() ? "default" : ns) : "";
   auto kv = store_.Get(info().Key(namespace_, name));
@@ -171,190 +136,339 @@ absl::StatusOr<ListResult> Registry::List(const meta::v1::ListOptions& options) 
   return result;
 }
 
-absl::StatusOr<MessagePtr> Registry::Commit(MessagePtr updated, int64_t revision) {
+namespace {
+
+// Runs an asynchronous registry call and waits for its outcome.
+absl::StatusOr<MessagePtr> Await(const std::function<void(Registry::Callback)>& call) {
+  absl::Notification done;
+  absl::StatusOr<MessagePtr> result;
+  call([&](absl::StatusOr<MessagePtr> r) {
+    result = std::move(r);
+    done.Notify();
+  });
+  done.WaitForNotification();
+  return result;
+}
+
+int64_t RevisionOf(const Message& obj) {
+  int64_t revision = 0;
+  (void)absl::SimpleAtoi(Meta(obj).resource_version(), &revision);
+  return revision;
+}
+
+constexpr char kModified[] =
+    "the object has been modified; please apply your changes to the latest version and try "
+    "again";
+
+}  // namespace
+
+// One read-modify-write in flight: re-planned from a fresh read after a lost race.
+struct Registry::ReadModifyWrite {
+  std::string ns;
+  std::string name;
+  Plan plan;
+  bool retry_on_conflict = false;
+  int attempts = 0;
+  Callback done;
+};
+
+absl::StatusOr<MessagePtr> Registry::PrepareCreate(const Message& input) {
+  MessagePtr obj(input.New());
+  obj->CopyFrom(input);
+  auto* m = MutableMeta(*obj);
+  if (m->name().empty() && !m->generate_name().empty()) {
+    m->set_name(absl::StrCat(m->generate_name(), RandomSuffix(5)));
+  }
+  if (!m->resource_version().empty()) {
+    return absl::InvalidArgumentError("resourceVersion should not be set on objects to be created");
+  }
+  m->set_namespace_(NamespaceOf(*obj));
+  m->set_uid(NewUid());
+  SetTime(m->mutable_creation_timestamp(), clock_.Now());
+  m->clear_deletion_timestamp();
+  m->clear_deletion_grace_period_seconds();
+  m->set_generation(1);
+  SetTypeMeta(*obj, info());
+  if (strategy_.prepare_for_create) strategy_.prepare_for_create(*obj);
+  if (strategy_.apply_defaults) strategy_.apply_defaults(*obj);
+  if (strategy_.validate) {
+    FieldErrors errs = strategy_.validate(*obj);
+    if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), m->name(), errs);
+  }
+  if (info().namespaced && namespace_check_) ORDO_RETURN_IF_ERROR(namespace_check_(m->namespace_()));
+  return obj;
+}
+
+void Registry::CreateAsync(const Message& input, Callback done) {
+  auto prepared = PrepareCreate(input);
+  if (!prepared.ok()) return done(prepared.status());
+  const auto& m = Meta(**prepared);
+  std::vector<store::Op> ops;
+  ops.push_back(store::Op::Create(info().Key(m.namespace_(), m.name()), Encode(**prepared)));
+  auto holder = std::make_shared<MessagePtr>(*std::move(prepared));
+  store_.CommitAsync(std::move(ops), [this, holder, done = std::move(done)](
+                                         absl::StatusOr<store::TxnResult> result) {
+    auto& obj = *holder;
+    if (!result.ok()) {
+      if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+        return done(absl::AlreadyExistsError(
+            absl::StrCat(info().GroupResource(), " \"", Meta(*obj).name(), "\" already exists")));
+      }
+      return done(result.status());
+    }
+    MutableMeta(*obj)->set_resource_version(absl::StrCat(result->revision));
+    done(std::move(obj));
+  });
+}
+
+void Registry::WriteAsync(MessagePtr updated, int64_t revision, Callback done) {
   const auto& m = Meta(*updated);
   std::string key = info().Key(m.namespace_(), m.name());
   bool finished = m.has_deletion_timestamp() && m.finalizers_size() == 0 &&
                   m.deletion_grace_period_seconds() == 0;
-  auto kv = finished ? store_.Delete(key, revision) : store_.Put(key, Encode(*updated), revision);
-  if (!kv.ok()) {
-    if (kv.status().code() == absl::StatusCode::kAborted) {
-      return Conflict(m.name(),
-                      "the object has been modified; please apply your changes to the latest "
-                      "version and try again");
+  std::vector<store::Op> ops;
+  ops.push_back(finished ? store::Op::Delete(key, revision)
+                         : store::Op::Put(key, Encode(*updated), revision));
+  auto holder = std::make_shared<MessagePtr>(std::move(updated));
+  store_.CommitAsync(std::move(ops), [this, holder, done = std::move(done)](
+                                         absl::StatusOr<store::TxnResult> result) {
+    auto& obj = *holder;
+    if (!result.ok()) {
+      const std::string& name = Meta(*obj).name();
+      if (result.status().code() == absl::StatusCode::kAborted) return done(Conflict(name, kModified));
+      if (result.status().code() == absl::StatusCode::kNotFound) return done(NotFound(name));
+      return done(result.status());
     }
-    if (kv.status().code() == absl::StatusCode::kNotFound) return NotFound(m.name());
-    return kv.status();
+    MutableMeta(*obj)->set_resource_version(absl::StrCat(result->revision));
+    done(std::move(obj));
+  });
+}
+
+void Registry::Run(std::shared_ptr<ReadModifyWrite> rmw) {
+  auto current = Get(rmw->ns, rmw->name);
+  if (!current.ok()) return rmw->done(current.status());
+  auto planned = rmw->plan(**current);
+  if (!planned.ok()) return rmw->done(planned.status());
+  if (*planned == nullptr) return rmw->done(*std::move(current));  // nothing changes
+  WriteAsync(*std::move(planned), RevisionOf(**current),
+             [this, rmw](absl::StatusOr<MessagePtr> result) {
+               bool lost_race = !result.ok() &&
+                                result.status().code() == absl::StatusCode::kAborted;
+               if (lost_race && rmw->retry_on_conflict && ++rmw->attempts < kMaxConflictRetries) {
+                 return Run(rmw);
+               }
+               rmw->done(std::move(result));
+             });
+}
+
+absl::StatusOr<MessagePtr> Registry::PlanUpdate(const Message& current,
+                                                const std::string& resource_version,
+                                                const std::function<absl::Status(Message&)>& edit,
+                                                Mode mode) {
+  const auto& cm = Meta(current);
+  if (!resource_version.empty() && resource_version != cm.resource_version()) {
+    return Conflict(cm.name(), kModified);
   }
-  MutableMeta(*updated)->set_resource_version(absl::StrCat((*kv)->mod_revision));
+  MessagePtr updated(current.New());
+  updated->CopyFrom(current);
+  ORDO_RETURN_IF_ERROR(edit(*updated));
+  auto* m = MutableMeta(*updated);
+  // Server-owned metadata always comes from the stored object.
+  m->set_name(cm.name());
+  m->set_namespace_(cm.namespace_());
+  m->set_uid(cm.uid());
+  *m->mutable_creation_timestamp() = cm.creation_timestamp();
+  if (cm.has_deletion_timestamp()) {
+    *m->mutable_deletion_timestamp() = cm.deletion_timestamp();
+  } else {
+    m->clear_deletion_timestamp();
+  }
+  if (cm.has_deletion_grace_period_seconds()) {
+    m->set_deletion_grace_period_seconds(cm.deletion_grace_period_seconds());
+  } else {
+    m->clear_deletion_grace_period_seconds();
+  }
+  m->set_generation(cm.generation());
+  m->set_resource_version(cm.resource_version());
+  SetTypeMeta(*updated, info());
+  FieldErrors errs;
+  if (mode == Mode::kStatus) {
+    if (strategy_.validate_status) errs = strategy_.validate_status(*updated, current);
+  } else {
+    if (strategy_.apply_defaults) strategy_.apply_defaults(*updated);
+    if (strategy_.validate) errs = strategy_.validate(*updated);
+    if (mode == Mode::kSubresource) {
+      // The subresource decides what may change.
+    } else if (strategy_.validate_update) {
+      FieldErrors more = strategy_.validate_update(*updated, current);
+      errs.insert(errs.end(), more.begin(), more.end());
+    } else {
+      FieldErrors more = ValidateObjectMetaUpdate(Meta(*updated), cm, FieldPath("metadata"));
+      errs.insert(errs.end(), more.begin(), more.end());
+    }
+    if (HasField(*updated, "spec") && !FieldEquals(*updated, current, "spec")) {
+      m->set_generation(cm.generation() + 1);
+    }
+  }
+  if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), cm.name(), errs);
+  if (DeterministicBytes(*updated) == DeterministicBytes(current)) return MessagePtr();
   return updated;
 }
 
-absl::StatusOr<MessagePtr> Registry::UpdateLoop(
-    const std::string& ns, const std::string& name, const std::string& resource_version,
-    const std::function<absl::Status(const Message& current, Message& updated)>& edit,
-    Mode mode) {
-  for (int attempt = 0;; ++attempt) {
-    ORDO_ASSIGN_OR_RETURN(MessagePtr current, Get(ns, name));
-    const auto& cm = Meta(*current);
-    if (!resource_version.empty() && resource_version != cm.resource_version()) {
-      return Conflict(name,
-                      "the object has been modified; please apply your changes to the latest "
-                      "version and try again");
-    }
-    MessagePtr updated(current->New());
-    updated->CopyFrom(*current);
-    ORDO_RETURN_IF_ERROR(edit(*current, *updated));
-    auto* m = MutableMeta(*updated);
-    // Server-owned metadata always comes from the stored object.
-    m->set_name(cm.name());
-    m->set_namespace_(cm.namespace_());
-    m->set_uid(cm.uid());
-    *m->mutable_creation_timestamp() = cm.creation_timestamp();
-    if (cm.has_deletion_timestamp()) {
-      *m->mutable_deletion_timestamp() = cm.deletion_timestamp();
-    } else {
-      m->clear_deletion_timestamp();
-    }
-    if (cm.has_deletion_grace_period_seconds()) {
-      m->set_deletion_grace_period_seconds(cm.deletion_grace_period_seconds());
-    } else {
-      m->clear_deletion_grace_period_seconds();
-    }
-    m->set_generation(cm.generation());
-    m->set_resource_version(cm.resource_version());
-    SetTypeMeta(*updated, info());
-    FieldErrors errs;
-    if (mode == Mode::kStatus) {
-      if (strategy_.validate_status) errs = strategy_.validate_status(*updated, *current);
-    } else {
-      if (strategy_.apply_defaults) strategy_.apply_defaults(*updated);
-      if (strategy_.validate) errs = strategy_.validate(*updated);
-      if (mode == Mode::kSubresource) {
-        // The subresource decides what may change.
-      } else if (strategy_.validate_update) {
-        FieldErrors more = strategy_.validate_update(*updated, *current);
-        errs.insert(errs.end(), more.begin(), more.end());
-      } else {
-        FieldErrors more = ValidateObjectMetaUpdate(Meta(*updated), cm, FieldPath("metadata"));
-        errs.insert(errs.end(), more.begin(), more.end());
-      }
-      if (HasField(*updated, "spec") && !FieldEquals(*updated, *current, "spec")) {
-        m->set_generation(cm.generation() + 1);
-      }
-    }
-    if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), name, errs);
-    if (DeterministicBytes(*updated) == DeterministicBytes(*current)) return current;  // no-op
-    int64_t revision = 0;
-    (void)absl::SimpleAtoi(cm.resource_version(), &revision);
-    auto committed = Commit(std::move(updated), revision);
-    bool retry = !committed.ok() && committed.status().code() == absl::StatusCode::kAborted &&
-                 resource_version.empty() && attempt < kMaxConflictRetries;
-    if (!retry) return committed;
+void Registry::UpdateAsync(const Message& obj, Callback done) {
+  const auto& om = Meta(obj);
+  if (om.name().empty()) {
+    return done(status::InvalidError(info().QualifiedKind(), "",
+                                     {status::Required(FieldPath("metadata").Child("name"))}));
   }
+  auto input = std::make_shared<MessagePtr>(obj.New());
+  (*input)->CopyFrom(obj);
+  auto rmw = std::make_shared<ReadModifyWrite>();
+  rmw->ns = NamespaceOf(obj);
+  rmw->name = om.name();
+  rmw->retry_on_conflict = om.resource_version().empty();
+  rmw->done = std::move(done);
+  rmw->plan = [this, input](const Message& current) -> absl::StatusOr<MessagePtr> {
+    const Message& in = **input;
+    const auto& im = Meta(in);
+    if (!im.uid().empty() && im.uid() != Meta(current).uid()) {
+      return Conflict(im.name(), absl::StrCat("Precondition failed: UID in precondition: ",
+                                              im.uid(), ", UID in object meta: ",
+                                              Meta(current).uid()));
+    }
+    return PlanUpdate(
+        current, im.resource_version(),
+        [&](Message& updated) {
+          updated.CopyFrom(in);
+          // The main resource ignores status; /status ignores everything else.
+          if (info().has_status) CopyField(current, updated, "status");
+          return absl::OkStatus();
+        },
+        Mode::kUpdate);
+  };
+  Run(std::move(rmw));
+}
+
+void Registry::UpdateStatusAsync(const Message& obj, Callback done) {
+  if (!info().has_status) {
+    return done(absl::UnimplementedError(absl::StrCat(info().GroupResource(), " has no status")));
+  }
+  auto input = std::make_shared<MessagePtr>(obj.New());
+  (*input)->CopyFrom(obj);
+  auto rmw = std::make_shared<ReadModifyWrite>();
+  rmw->ns = NamespaceOf(obj);
+  rmw->name = Meta(obj).name();
+  rmw->retry_on_conflict = Meta(obj).resource_version().empty();
+  rmw->done = std::move(done);
+  rmw->plan = [this, input](const Message& current) {
+    return PlanUpdate(
+        current, Meta(**input).resource_version(),
+        [&](Message& updated) {
+          CopyField(**input, updated, "status");
+          return absl::OkStatus();
+        },
+        Mode::kStatus);
+  };
+  Run(std::move(rmw));
+}
+
+void Registry::GuaranteedUpdateAsync(const std::string& ns, const std::string& name,
+                                     const std::string& resource_version,
+                                     std::function<absl::Status(Message&)> mutate,
+                                     Callback done) {
+  auto rmw = std::make_shared<ReadModifyWrite>();
+  rmw->ns = ns;
+  rmw->name = name;
+  rmw->retry_on_conflict = resource_version.empty();
+  rmw->done = std::move(done);
+  rmw->plan = [this, resource_version, mutate = std::move(mutate)](const Message& current) {
+    return PlanUpdate(current, resource_version, mutate, Mode::kSubresource);
+  };
+  Run(std::move(rmw));
+}
+
+absl::StatusOr<MessagePtr> Registry::PlanDelete(const Message& current,
+                                                const meta::v1::DeleteRequest& request) {
+  const auto& cm = Meta(current);
+  const auto& pre = request.preconditions();
+  if (pre.has_uid() && pre.uid() != cm.uid()) {
+    return Conflict(cm.name(), absl::StrCat("Precondition failed: UID in precondition: ",
+                                            pre.uid(), ", UID in object meta: ", cm.uid()));
+  }
+  if (pre.has_resource_version() && pre.resource_version() != cm.resource_version()) {
+    return Conflict(cm.name(), absl::StrCat("Precondition failed: ResourceVersion in precondition: ",
+                                            pre.resource_version(),
+                                            ", ResourceVersion in object meta: ",
+                                            cm.resource_version()));
+  }
+  MessagePtr updated(current.New());
+  updated->CopyFrom(current);
+  auto* m = MutableMeta(*updated);
+  // The garbage collector acts on these finalizers.
+  const std::string& policy = request.propagation_policy();
+  if (policy == "Orphan" && !HasFinalizer(*m, "orphan")) m->add_finalizers("orphan");
+  if (policy == "Foreground" && !HasFinalizer(*m, "foregroundDeletion")) {
+    m->add_finalizers("foregroundDeletion");
+  }
+  std::optional<int64_t> requested;
+  if (request.has_grace_period_seconds()) requested = request.grace_period_seconds();
+  int64_t grace = strategy_.grace_period ? strategy_.grace_period(current, requested) : 0;
+  absl::Time now = clock_.Now();
+  if (grace > 0) {
+    // Graceful: the kubelet confirms with a grace-0 delete. A second delete
+    // may only shorten the wait.
+    if (!cm.has_deletion_timestamp() || grace < cm.deletion_grace_period_seconds()) {
+      SetTime(m->mutable_deletion_timestamp(), now + absl::Seconds(grace));
+      m->set_deletion_grace_period_seconds(grace);
+    }
+  } else {
+    // Immediate: gone now, or, with finalizers, as soon as the last is removed.
+    if (!cm.has_deletion_timestamp()) SetTime(m->mutable_deletion_timestamp(), now);
+    m->set_deletion_grace_period_seconds(0);
+  }
+  if (DeterministicBytes(*updated) == DeterministicBytes(current)) return MessagePtr();
+  return updated;
+}
+
+void Registry::DeleteAsync(const meta::v1::DeleteRequest& request, Callback done) {
+  const std::string& policy = request.propagation_policy();
+  if (!policy.empty() && policy != "Orphan" && policy != "Background" && policy != "Foreground") {
+    return done(absl::InvalidArgumentError(
+        absl::StrCat("propagationPolicy: Unsupported value: \"", policy,
+                     "\": supported values: \"Orphan\", \"Background\", \"Foreground\"")));
+  }
+  auto rmw = std::make_shared<ReadModifyWrite>();
+  rmw->ns = request.namespace_();
+  rmw->name = request.name();
+  rmw->retry_on_conflict = !request.preconditions().has_resource_version();
+  rmw->done = std::move(done);
+  rmw->plan = [this, request](const Message& current) { return PlanDelete(current, request); };
+  Run(std::move(rmw));
+}
+
+absl::StatusOr<MessagePtr> Registry::Create(const Message& obj) {
+  return Await([&](Callback cb) { CreateAsync(obj, std::move(cb)); });
 }
 
 absl::StatusOr<MessagePtr> Registry::Update(const Message& obj) {
-  const auto& om = Meta(obj);
-  if (om.name().empty()) {
-    return status::InvalidError(info().QualifiedKind(), "",
-                                {status::Required(FieldPath("metadata").Child("name"))});
-  }
-  return UpdateLoop(
-      NamespaceOf(obj), om.name(), om.resource_version(),
-      [&](const Message& current, Message& updated) -> absl::Status {
-        if (!om.uid().empty() && om.uid() != Meta(current).uid()) {
-          return Conflict(om.name(), absl::StrCat("Precondition failed: UID in precondition: ",
-                                                  om.uid(), ", UID in object meta: ",
-                                                  Meta(current).uid()));
-        }
-        updated.CopyFrom(obj);
-        // The main resource ignores status; /status ignores everything else.
-        if (info().has_status) CopyField(current, updated, "status");
-        return absl::OkStatus();
-      },
-      Mode::kUpdate);
+  return Await([&](Callback cb) { UpdateAsync(obj, std::move(cb)); });
 }
 
 absl::StatusOr<MessagePtr> Registry::UpdateStatus(const Message& obj) {
-  if (!info().has_status) {
-    return absl::UnimplementedError(absl::StrCat(info().GroupResource(), " has no status"));
-  }
-  const auto& om = Meta(obj);
-  return UpdateLoop(
-      NamespaceOf(obj), om.name(), om.resource_version(),
-      [&](const Message&, Message& updated) {
-        CopyField(obj, updated, "status");
-        return absl::OkStatus();
-      },
-      Mode::kStatus);
-}
-
-absl::StatusOr<MessagePtr> Registry::GuaranteedUpdate(
-    const std::string& ns, const std::string& name, const std::string& resource_version,
-    const std::function<absl::Status(Message&)>& mutate) {
-  return UpdateLoop(
-      ns, name, resource_version,
-      [&](const Message&, Message& updated) { return mutate(updated); }, Mode::kSubresource);
+  return Await([&](Callback cb) { UpdateStatusAsync(obj, std::move(cb)); });
 }
 
 absl::StatusOr<MessagePtr> Registry::Delete(const meta::v1::DeleteRequest& request) {
-  const std::string& policy = request.propagation_policy();
-  if (!policy.empty() && policy != "Orphan" && policy != "Background" && policy != "Foreground") {
-    return absl::InvalidArgumentError(
-        absl::StrCat("propagationPolicy: Unsupported value: \"", policy,
-                     "\": supported values: \"Orphan\", \"Background\", \"Foreground\""));
-  }
-  const auto& pre = request.preconditions();
-  for (int attempt = 0;; ++attempt) {
-    ORDO_ASSIGN_OR_RETURN(MessagePtr current, Get(request.namespace_(), request.name()));
-    const auto& cm = Meta(*current);
-    if (pre.has_uid() && pre.uid() != cm.uid()) {
-      return Conflict(cm.name(), absl::StrCat("Precondition failed: UID in precondition: ",
-                                              pre.uid(), ", UID in object meta: ", cm.uid()));
-    }
-    if (pre.has_resource_version() && pre.resource_version() != cm.resource_version()) {
-      return Conflict(cm.name(),
-                      absl::StrCat("Precondition failed: ResourceVersion in precondition: ",
-                                   pre.resource_version(),
-                                   ", ResourceVersion in object meta: ", cm.resource_version()));
-    }
-    int64_t revision = 0;
-    (void)absl::SimpleAtoi(cm.resource_version(), &revision);
-    MessagePtr updated(current->New());
-    updated->CopyFrom(*current);
-    auto* m = MutableMeta(*updated);
-    // The garbage collector acts on these finalizers.
-    if (policy == "Orphan" && !HasFinalizer(*m, "orphan")) m->add_finalizers("orphan");
-    if (policy == "Foreground" && !HasFinalizer(*m, "foregroundDeletion")) {
-      m->add_finalizers("foregroundDeletion");
-    }
-    std::optional<int64_t> requested;
-    if (request.has_grace_period_seconds()) requested = request.grace_period_seconds();
-    int64_t grace = strategy_.grace_period ? strategy_.grace_period(*current, requested) : 0;
-    absl::Time now = clock_.Now();
-    if (grace > 0) {
-      // Graceful: the kubelet confirms with a grace-0 delete. A second delete
-      // may only shorten the wait.
-      if (cm.has_deletion_timestamp() && cm.deletion_grace_period_seconds() <= grace &&
-          DeterministicBytes(*updated) == DeterministicBytes(*current)) {
-        return current;
-      }
-      if (!cm.has_deletion_timestamp() || grace < cm.deletion_grace_period_seconds()) {
-        SetTime(m->mutable_deletion_timestamp(), now + absl::Seconds(grace));
-        m->set_deletion_grace_period_seconds(grace);
-      }
-    } else {
-      // Immediate: gone now, or, with finalizers, as soon as the last is removed.
-      if (!cm.has_deletion_timestamp()) SetTime(m->mutable_deletion_timestamp(), now);
-      m->set_deletion_grace_period_seconds(0);
-    }
-    if (DeterministicBytes(*updated) == DeterministicBytes(*current)) return current;
-    auto committed = Commit(std::move(updated), revision);
-    bool retry = !committed.ok() && committed.status().code() == absl::StatusCode::kAborted &&
-                 !pre.has_resource_version() && attempt < kMaxConflictRetries;
-    if (!retry) return committed;
-  }
+  return Await([&](Callback cb) { DeleteAsync(request, std::move(cb)); });
+}
+
+absl::StatusOr<MessagePtr> Registry::GuaranteedUpdate(const std::string& ns,
+                                                      const std::string& name,
+                                                      const std::string& resource_version,
+                                                      std::function<absl::Status(Message&)> mutate) {
+  return Await([&](Callback cb) {
+    GuaranteedUpdateAsync(ns, name, resource_version, std::move(mutate), std::move(cb));
+  });
 }
 
 }  // namespace ordo::apiserver

@@ -40,6 +40,9 @@ class Registry {
  public:
   // Returns OK when objects may be created in `ns` (it exists and is not terminating).
   using NamespaceCheck = std::function<absl::Status(const std::string& ns)>;
+  // Receives the outcome of an asynchronous write, once it is durable (or
+  // failed). Runs on the store's commit thread: it must be quick.
+  using Callback = std::function<void(absl::StatusOr<MessagePtr>)>;
 
   Registry(const KindStrategy& strategy, store::Store& store, Clock& clock,
            NamespaceCheck namespace_check);
@@ -47,21 +50,34 @@ class Registry {
   const KindStrategy& strategy() const { return strategy_; }
   const ResourceInfo& info() const { return *strategy_.info; }
 
-  absl::StatusOr<MessagePtr> Create(const Message& obj);
+  // Reads never block on the disk.
   absl::StatusOr<MessagePtr> Get(const std::string& ns, const std::string& name);
   absl::StatusOr<ListResult> List(const meta::v1::ListOptions& options);
-  absl::StatusOr<MessagePtr> Update(const Message& obj);
-  absl::StatusOr<MessagePtr> UpdateStatus(const Message& obj);
-  absl::StatusOr<MessagePtr> Delete(const meta::v1::DeleteRequest& request);
 
+  // Writes: the checks run on the calling thread, then the write joins the
+  // store's next group commit and `done` runs once it is on disk. A write
+  // without a resourceVersion precondition is retried after losing a race.
+  void CreateAsync(const Message& obj, Callback done);
+  void UpdateAsync(const Message& obj, Callback done);
+  void UpdateStatusAsync(const Message& obj, Callback done);
+  void DeleteAsync(const meta::v1::DeleteRequest& request, Callback done);
   // Read-modify-write of the stored object for a subresource: `mutate` edits a
   // fresh copy, and is re-run on a conflicting write. If `resource_version` is
   // set the object must be at it (ABORTED otherwise). The result is defaulted
   // and validated as on create; update immutability rules do not apply (the
   // subresource decides what may change, as spec.nodeName for a binding).
+  void GuaranteedUpdateAsync(const std::string& ns, const std::string& name,
+                             const std::string& resource_version,
+                             std::function<absl::Status(Message&)> mutate, Callback done);
+
+  // Blocking forms of the writes above.
+  absl::StatusOr<MessagePtr> Create(const Message& obj);
+  absl::StatusOr<MessagePtr> Update(const Message& obj);
+  absl::StatusOr<MessagePtr> UpdateStatus(const Message& obj);
+  absl::StatusOr<MessagePtr> Delete(const meta::v1::DeleteRequest& request);
   absl::StatusOr<MessagePtr> GuaranteedUpdate(const std::string& ns, const std::string& name,
                                               const std::string& resource_version,
-                                              const std::function<absl::Status(Message&)>& mutate);
+                                              std::function<absl::Status(Message&)> mutate);
 
   absl::StatusOr<Filter> ParseFilter(const meta::v1::ListOptions& options) const;
   // Parses a stored value and stamps its resourceVersion.
@@ -74,14 +90,24 @@ class Registry {
   absl::Status Conflict(const std::string& name, absl::string_view why) const;
 
  private:
-  // Writes `updated` over `current` (at `revision`), or removes the object when
-  // its deletion is complete. Returns the object as stored.
-  absl::StatusOr<MessagePtr> Commit(MessagePtr updated, int64_t revision);
   enum class Mode { kUpdate, kStatus, kSubresource };
-  absl::StatusOr<MessagePtr> UpdateLoop(
-      const std::string& ns, const std::string& name, const std::string& resource_version,
-      const std::function<absl::Status(const Message& current, Message& updated)>& edit,
-      Mode mode);
+  // Given the stored object, what to write: an object, nullptr for "nothing
+  // changes", or an error.
+  using Plan = std::function<absl::StatusOr<MessagePtr>(const Message& current)>;
+  struct ReadModifyWrite;
+
+  absl::StatusOr<MessagePtr> PrepareCreate(const Message& obj);
+  // The shared update checks: server-owned metadata, defaults, validation,
+  // generation, no-op detection.
+  absl::StatusOr<MessagePtr> PlanUpdate(const Message& current, const std::string& resource_version,
+                                        const std::function<absl::Status(Message&)>& edit,
+                                        Mode mode);
+  absl::StatusOr<MessagePtr> PlanDelete(const Message& current,
+                                        const meta::v1::DeleteRequest& request);
+  void Run(std::shared_ptr<ReadModifyWrite> rmw);
+  // Writes `updated` at `revision`, or removes the object when its deletion
+  // is complete.
+  void WriteAsync(MessagePtr updated, int64_t revision, Callback done);
   std::string Encode(const Message& obj) const;
   std::string NewUid();
 

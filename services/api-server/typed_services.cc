@@ -15,17 +15,36 @@ using meta::v1::DeleteRequest;
 using meta::v1::GetRequest;
 using meta::v1::ListOptions;
 
-// Runs `work` (returning StatusOr<MessagePtr>) on the executor and finishes the
-// call with its result swapped into `response`.
+// Runs blocking `work` (returning StatusOr<MessagePtr>) on the executor and
+// finishes the call with its result swapped into `response`.
 template <typename T, typename Work>
-grpc::ServerUnaryReactor* RunUnary(grpc::CallbackServerContext* ctx, server::Executor& executor,
-                                   T* response, Work work) {
+grpc::ServerUnaryReactor* RunBlocking(grpc::CallbackServerContext* ctx, server::Executor& executor,
+                                      T* response, Work work) {
   auto* reactor = ctx->DefaultReactor();
   executor.Submit([reactor, response, work = std::move(work)]() mutable {
     absl::StatusOr<MessagePtr> result = work();
     if (result.ok()) response->Swap(static_cast<T*>(result->get()));
     reactor->Finish(status::ToGrpcStatus(result.status()));
   });
+  return reactor;
+}
+
+// The callback that finishes a unary call with a registry result.
+template <typename T>
+Registry::Callback Finisher(grpc::ServerUnaryReactor* reactor, T* response) {
+  return [reactor, response](absl::StatusOr<MessagePtr> result) {
+    if (result.ok()) response->Swap(static_cast<T*>(result->get()));
+    reactor->Finish(status::ToGrpcStatus(result.status()));
+  };
+}
+
+// Writes check on the gRPC thread and finish when the store has the write on
+// disk: no thread waits for an fsync, and every concurrent write joins one
+// group commit.
+template <typename T, typename Start>
+grpc::ServerUnaryReactor* RunAsync(grpc::CallbackServerContext* ctx, T* response, Start start) {
+  auto* reactor = ctx->DefaultReactor();
+  start(Finisher(reactor, response));
   return reactor;
 }
 
@@ -39,13 +58,14 @@ class ResourceService : public Svc::CallbackService {
 
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* ctx, const T* req,
                                    T* resp) override {
-    return RunUnary(ctx, unary_, resp, [this, req] { return registry_.Create(*req); });
+    return RunAsync(ctx, resp, [&](Registry::Callback done) { registry_.CreateAsync(*req, done); });
   }
 
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* ctx, const GetRequest* req,
                                 T* resp) override {
-    return RunUnary(ctx, unary_, resp,
-                    [this, req] { return registry_.Get(req->namespace_(), req->name()); });
+    auto* reactor = ctx->DefaultReactor();
+    Finisher(reactor, resp)(registry_.Get(req->namespace_(), req->name()));
+    return reactor;
   }
 
   grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* ctx, const ListOptions* req,
@@ -67,12 +87,12 @@ class ResourceService : public Svc::CallbackService {
 
   grpc::ServerUnaryReactor* Update(grpc::CallbackServerContext* ctx, const T* req,
                                    T* resp) override {
-    return RunUnary(ctx, unary_, resp, [this, req] { return registry_.Update(*req); });
+    return RunAsync(ctx, resp, [&](Registry::Callback done) { registry_.UpdateAsync(*req, done); });
   }
 
   grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* ctx, const DeleteRequest* req,
                                    T* resp) override {
-    return RunUnary(ctx, unary_, resp, [this, req] { return DoDelete(*req); });
+    return RunAsync(ctx, resp, [&](Registry::Callback done) { DoDelete(*req, std::move(done)); });
   }
 
   grpc::ServerWriteReactor<TEvent>* Watch(grpc::CallbackServerContext* ctx,
@@ -81,8 +101,8 @@ class ResourceService : public Svc::CallbackService {
   }
 
  protected:
-  virtual absl::StatusOr<MessagePtr> DoDelete(const DeleteRequest& req) {
-    return registry_.Delete(req);
+  virtual void DoDelete(const DeleteRequest& req, Registry::Callback done) {
+    registry_.DeleteAsync(req, std::move(done));
   }
 
   ApiServer& api_;
@@ -99,8 +119,9 @@ class StatusResourceService : public ResourceService<Svc, T, TList, TEvent> {
 
   grpc::ServerUnaryReactor* UpdateStatus(grpc::CallbackServerContext* ctx, const T* req,
                                          T* resp) override {
-    return RunUnary(ctx, this->unary_, resp,
-                    [this, req] { return this->registry_.UpdateStatus(*req); });
+    return RunAsync(ctx, resp, [&](Registry::Callback done) {
+      this->registry_.UpdateStatusAsync(*req, done);
+    });
   }
 };
 
@@ -111,8 +132,9 @@ class NamespaceService
   using StatusResourceService::StatusResourceService;
 
  protected:
-  absl::StatusOr<MessagePtr> DoDelete(const DeleteRequest& req) override {
-    return api_.DeleteNamespace(req);
+  // Namespace deletion looks across every kind; it runs on the executor.
+  void DoDelete(const DeleteRequest& req, Registry::Callback done) override {
+    unary_.Submit([this, req, done = std::move(done)] { done(api_.DeleteNamespace(req)); });
   }
 };
 
@@ -123,12 +145,12 @@ class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod, c
 
   grpc::ServerUnaryReactor* Bind(grpc::CallbackServerContext* ctx, const core::v1::Binding* req,
                                  core::v1::Pod* resp) override {
-    return RunUnary(ctx, unary_, resp, [this, req] { return api_.Bind(*req); });
+    return RunBlocking(ctx, unary_, resp, [this, req] { return api_.Bind(*req); });
   }
 
   grpc::ServerUnaryReactor* Evict(grpc::CallbackServerContext* ctx,
                                   const policy::v1::Eviction* req, core::v1::Pod* resp) override {
-    return RunUnary(ctx, unary_, resp, [this, req] { return api_.Evict(*req); });
+    return RunBlocking(ctx, unary_, resp, [this, req] { return api_.Evict(*req); });
   }
 };
 

@@ -1,0 +1,316 @@
+// ordo-bench: a load generator for ordo's api-server, or for etcd through its
+// KV/Watch gRPC API, so the same load runs against both. Workloads:
+//   create  N clients create 1 KiB objects         (durable writes/s, latency)
+//   update  N clients update their own object      (conditional writes)
+//   get     N clients read their own object
+//   list    list --objects objects (filled first), latency per list
+//   cas     N clients read-modify-write one hot object; conflicts retried
+//   watch   --watchers streams while one writer updates at --rate/s (lag)
+//   fill    create --objects objects, then report the server's RSS (--server-pid)
+// Prints one line per workload: name, ops, throughput and latency quantiles.
+#include <cstdio>
+#include <fstream>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "absl/synchronization/blocking_counter.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "bench/bench_client.h"
+#include "bench/latency.h"
+#include "common/server/server_main.h"
+
+ABSL_FLAG(std::string, target, "ordo", "ordo or etcd");
+ABSL_FLAG(std::string, server, "127.0.0.1:6443", "HOST:PORT of the server under test");
+ABSL_FLAG(std::string, workloads, "create,update,get,cas,watch,list",
+          "comma-separated: create, update, get, list, cas, watch, fill");
+ABSL_FLAG(int, clients, 500, "concurrent clients for create/update/get/cas");
+ABSL_FLAG(int, channels, 32, "gRPC connections the clients share");
+ABSL_FLAG(double, seconds, 5, "how long each timed workload runs");
+ABSL_FLAG(int, payload, 1024, "bytes of payload per object");
+ABSL_FLAG(int, objects, 10000, "objects for list and fill");
+ABSL_FLAG(int, watchers, 100, "watch streams for the watch workload");
+ABSL_FLAG(int, rate, 500, "writes per second during the watch workload");
+ABSL_FLAG(int, server_pid, 0, "if set, report this process's RSS after fill");
+
+namespace ordo::bench {
+namespace {
+
+std::string Payload(int64_t sent_at_nanos) {
+  std::string out = absl::StrCat("t=", sent_at_nanos, ";");
+  out.resize(static_cast<size_t>(absl::GetFlag(FLAGS_payload)), 'x');
+  return out;
+}
+
+std::unique_ptr<BenchClient> Client(int i) {
+  return NewBenchClient(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_server),
+                        i % absl::GetFlag(FLAGS_channels));
+}
+
+void Report(const std::string& name, int clients, Recorder& rec, absl::Duration elapsed,
+            int errors, const std::string& extra = "") {
+  double secs = absl::ToDoubleSeconds(elapsed);
+  std::printf(
+      "%-7s target=%s clients=%d ops=%zu errors=%d throughput=%.0f/s p50=%.3fms p99=%.3fms%s\n",
+      name.c_str(), absl::GetFlag(FLAGS_target).c_str(), clients, rec.count(), errors,
+      rec.count() / secs, rec.QuantileMs(0.50), rec.QuantileMs(0.99), extra.c_str());
+  std::fflush(stdout);
+}
+
+// Runs `op(client, thread, i)` in `clients` threads for --seconds.
+template <typename Setup, typename Op>
+void ClosedLoop(const std::string& name, int clients, Setup setup, Op op) {
+  std::vector<Recorder> recs(clients);
+  std::vector<int> errors(clients, 0);
+  std::vector<std::unique_ptr<BenchClient>> cs;
+  for (int t = 0; t < clients; ++t) {
+    cs.push_back(Client(t));
+    setup(*cs.back(), t);
+  }
+  absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  absl::Time start = absl::Now(), end = start + length;
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; absl::Now() < end; ++i) {
+        absl::Time t0 = absl::Now();
+        absl::Status s = op(*cs[t], t, i);
+        if (s.ok()) {
+          recs[t].Add(absl::Now() - t0);
+        } else if (++errors[t] < 3) {
+          std::fprintf(stderr, "%s: %s\n", name.c_str(), s.ToString().c_str());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+  absl::Duration elapsed = absl::Now() - start;
+  Recorder all;
+  int errs = 0;
+  for (int t = 0; t < clients; ++t) {
+    all.Merge(recs[t]);
+    errs += errors[t];
+  }
+  Report(name, clients, all, elapsed, errs);
+}
+
+// Like ClosedLoop, but each client keeps one asynchronous call in flight, so
+// 500 clients cost a handful of threads: op(client, thread, i, done).
+template <typename Setup, typename Op>
+void AsyncLoop(const std::string& name, int clients, Setup setup, Op op) {
+  std::vector<Recorder> recs(clients);
+  std::vector<int> errors(clients, 0), next(clients, 0);
+  std::vector<std::unique_ptr<BenchClient>> cs;
+  for (int t = 0; t < clients; ++t) {
+    cs.push_back(Client(t));
+    setup(*cs.back(), t);
+  }
+  absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  absl::Time start = absl::Now(), end = start + length;
+  absl::BlockingCounter finished(clients);
+  std::function<void(int)> issue = [&](int t) {
+    if (absl::Now() >= end) {
+      finished.DecrementCount();
+      return;
+    }
+    absl::Time t0 = absl::Now();
+    op(*cs[t], t, next[t]++, [&, t, t0](absl::Status s) {
+      if (s.ok()) {
+        recs[t].Add(absl::Now() - t0);
+      } else if (++errors[t] < 3) {
+        std::fprintf(stderr, "%s: %s\n", name.c_str(), s.ToString().c_str());
+      }
+      issue(t);
+    });
+  };
+  for (int t = 0; t < clients; ++t) issue(t);
+  finished.Wait();
+  absl::Duration elapsed = absl::Now() - start;
+  Recorder all;
+  int errs = 0;
+  for (int t = 0; t < clients; ++t) {
+    all.Merge(recs[t]);
+    errs += errors[t];
+  }
+  Report(name, clients, all, elapsed, errs);
+}
+
+void Fill(int objects, const std::string& prefix) {
+  constexpr int kFillers = 64;
+  std::vector<std::thread> threads;
+  std::atomic<int> next{0};
+  for (int t = 0; t < kFillers; ++t) {
+    threads.emplace_back([&, t] {
+      auto c = Client(t);
+      for (int i = next++; i < objects; i = next++) {
+        absl::Status s = c->Create(absl::StrCat(prefix, i), Payload(0));
+        if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) {
+          std::fprintf(stderr, "fill: %s\n", s.ToString().c_str());
+        }
+      }
+    });
+  }
+  for (auto& th : threads) th.join();
+}
+
+long RssKib(int pid) {
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  std::string line;
+  while (std::getline(in, line)) {
+    if (line.rfind("VmRSS:", 0) == 0) {
+      long kib = 0;
+      std::sscanf(line.c_str(), "VmRSS: %ld", &kib);
+      return kib;
+    }
+  }
+  return -1;
+}
+
+void WatchLag() {
+  int watchers = absl::GetFlag(FLAGS_watchers);
+  int rate = absl::GetFlag(FLAGS_rate);
+  absl::Mutex mu;
+  Recorder lag;
+  std::atomic<int64_t> received{0};
+  std::vector<std::unique_ptr<BenchClient>> clients;
+  std::vector<std::unique_ptr<WatchHandle>> handles;
+  for (int w = 0; w < watchers; ++w) {
+    clients.push_back(Client(w));
+    handles.push_back(clients.back()->Watch([&](const std::string& payload) {
+      absl::Time now = absl::Now();
+      int64_t sent = 0;
+      std::vector<absl::string_view> parts = absl::StrSplit(payload, ';');
+      if (parts.empty() || !absl::SimpleAtoi(parts[0].substr(2), &sent) || sent == 0) return;
+      received++;
+      absl::MutexLock lock(&mu);
+      lag.Add(now - absl::FromUnixNanos(sent));
+    }));
+  }
+  auto writer = Client(watchers);
+  constexpr int kKeys = 50;
+  for (int k = 0; k < kKeys; ++k) (void)writer->Create(absl::StrCat("w", k), Payload(0));
+  absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  absl::Time start = absl::Now();
+  int64_t sent = 0;
+  // Open loop: write number n at start + n/rate, however long writes take.
+  for (int64_t n = 0;; ++n) {
+    absl::Time due = start + absl::Seconds(static_cast<double>(n) / rate);
+    if (due >= start + length) break;
+    absl::Time now = absl::Now();
+    if (due > now) absl::SleepFor(due - now);
+    if (writer->Update(absl::StrCat("w", n % kKeys), Payload(absl::ToUnixNanos(absl::Now()))).ok()) {
+      sent++;
+    }
+  }
+  // Give the streams a moment to deliver the tail.
+  absl::Time drain_until = absl::Now() + absl::Seconds(5);
+  while (received.load() < sent * watchers && absl::Now() < drain_until) {
+    absl::SleepFor(absl::Milliseconds(10));
+  }
+  handles.clear();
+  absl::MutexLock lock(&mu);
+  std::printf(
+      "watch   target=%s watchers=%d rate=%d/s events_sent=%ld delivered=%ld/%ld lag_p50=%.3fms "
+      "lag_p99=%.3fms lag_max=%.3fms\n",
+      absl::GetFlag(FLAGS_target).c_str(), watchers, rate, static_cast<long>(sent),
+      static_cast<long>(received.load()), static_cast<long>(sent * watchers), lag.QuantileMs(0.5),
+      lag.QuantileMs(0.99), lag.QuantileMs(1.0));
+  std::fflush(stdout);
+}
+
+int Main() {
+  if (absl::Status s = PrepareTarget(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_server));
+      !s.ok()) {
+    std::fprintf(stderr, "cannot reach the server: %s\n", s.ToString().c_str());
+    return 1;
+  }
+  int clients = absl::GetFlag(FLAGS_clients);
+  for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',')) {
+    if (w == "create") {
+      std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+      AsyncLoop("create", clients, [](BenchClient&, int) {},
+                [&](BenchClient& c, int t, int i, BenchClient::Done done) {
+                  c.CreateAsync(absl::StrCat("c", run, "-", t, "-", i), Payload(0), std::move(done));
+                });
+    } else if (w == "create1") {
+      std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+      ClosedLoop("create1", 1, [](BenchClient&, int) {},
+                 [&](BenchClient& c, int t, int i) {
+                   return c.Create(absl::StrCat("s", run, "-", i), Payload(0));
+                 });
+    } else if (w == "get1") {
+      std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+      ClosedLoop(
+          "get1", 1,
+          [&](BenchClient& c, int t) { (void)c.Create(absl::StrCat("g1", run), Payload(0)); },
+          [&](BenchClient& c, int t, int i) { return c.Get(absl::StrCat("g1", run)); });
+    } else if (w == "update") {
+      std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+      AsyncLoop(
+          "update", clients,
+          [&](BenchClient& c, int t) { (void)c.Create(absl::StrCat("u", run, "-", t), Payload(0)); },
+          [&](BenchClient& c, int t, int i, BenchClient::Done done) {
+            c.UpdateAsync(absl::StrCat("u", run, "-", t), Payload(absl::ToUnixNanos(absl::Now())),
+                          std::move(done));
+          });
+    } else if (w == "get") {
+      std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+      AsyncLoop(
+          "get", clients,
+          [&](BenchClient& c, int t) { (void)c.Create(absl::StrCat("g", run, "-", t), Payload(0)); },
+          [&](BenchClient& c, int t, int i, BenchClient::Done done) {
+            c.GetAsync(absl::StrCat("g", run, "-", t), std::move(done));
+          });
+    } else if (w == "cas") {
+      std::string hot = absl::StrCat("hot", absl::ToUnixMicros(absl::Now()));
+      (void)Client(0)->Create(hot, Payload(0));
+      std::atomic<int64_t> conflicts{0};
+      ClosedLoop("cas", clients, [](BenchClient&, int) {},
+                 [&](BenchClient& c, int t, int i) {
+                   while (true) {
+                     absl::Status s = c.ReadModifyWrite(hot, Payload(absl::ToUnixNanos(absl::Now())));
+                     if (s.code() != absl::StatusCode::kAborted) return s;
+                     conflicts++;
+                   }
+                 });
+      std::printf("cas     conflicts_retried=%ld\n", static_cast<long>(conflicts.load()));
+    } else if (w == "list") {
+      int objects = absl::GetFlag(FLAGS_objects);
+      Fill(objects, "l");
+      ClosedLoop("list", 1, [](BenchClient&, int) {}, [&](BenchClient& c, int, int) -> absl::Status {
+        auto n = c.List();
+        if (!n.ok()) return n.status();
+        if (*n < objects) return absl::InternalError(absl::StrCat("listed only ", *n));
+        return absl::OkStatus();
+      });
+    } else if (w == "watch") {
+      WatchLag();
+    } else if (w == "fill") {
+      int objects = absl::GetFlag(FLAGS_objects);
+      absl::Time t0 = absl::Now();
+      Fill(objects, "f");
+      double secs = absl::ToDoubleSeconds(absl::Now() - t0);
+      int pid = absl::GetFlag(FLAGS_server_pid);
+      std::printf("fill    target=%s objects=%d seconds=%.1f rss=%s\n",
+                  absl::GetFlag(FLAGS_target).c_str(), objects, secs,
+                  pid > 0 ? absl::StrCat(RssKib(pid) / 1024, "MiB").c_str() : "n/a");
+    } else {
+      std::fprintf(stderr, "unknown workload %s\n", std::string(w).c_str());
+      return 2;
+    }
+  }
+  return 0;
+}
+
+}  // namespace
+}  // namespace ordo::bench
+
+int main(int argc, char** argv) {
+  ordo::server::ParseFlags(argc, argv,
+                           "ordo-bench --target ordo|etcd --server HOST:PORT [--workloads ...]\n"
+                           "Load generator for ordo's api-server and, side by side, etcd.");
+  return ordo::bench::Main();
+}

@@ -1,0 +1,95 @@
+#!/usr/bin/env bash
+# Runs ordo-bench against a fresh ordo-api-server and a fresh etcd (Debian's
+# etcd-server, installed when missing), workload by workload, each on an empty
+# store, and prints both figures and their ratio. A benchmark, not a test:
+# `make bench` runs it; `make test` never does.
+#   BENCH_SECONDS=5  BENCH_TARGETS="ordo etcd"  BENCH_WORKLOADS="create create1 ..."
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/bin}
+SECS=${BENCH_SECONDS:-5}
+TARGETS=${BENCH_TARGETS:-"ordo etcd"}
+WORKLOADS=${BENCH_WORKLOADS:-"create create1 update get cas watch list fill"}
+work=$(mktemp -d /tmp/ordo-bench.XXXXXX)
+server_pid=""
+cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+if [[ " $TARGETS " == *" etcd "* ]] && ! command -v etcd >/dev/null; then
+  echo "installing etcd-server for the side-by-side run" >&2
+  SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server >/dev/null
+fi
+
+free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
+
+# Starts a fresh server of kind $1; sets server_pid and address.
+start() {
+  local dir="$work/$1-$RANDOM"
+  mkdir -p "$dir"
+  if [ "$1" = ordo ]; then
+    "$BIN/ordo-api-server" --data-dir "$dir/store" --listen 127.0.0.1:0 --port-file "$dir/port" \
+      --log-level warn >"$dir/log" 2>&1 &
+    server_pid=$!
+    for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
+    address="127.0.0.1:$(cat "$dir/port")"
+  else
+    local port peer
+    port=$(free_port); peer=$(free_port)
+    etcd --data-dir "$dir/data" --listen-client-urls "http://127.0.0.1:$port" \
+      --advertise-client-urls "http://127.0.0.1:$port" --listen-peer-urls "http://127.0.0.1:$peer" \
+      --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+      --initial-cluster "default=http://127.0.0.1:$peer" --log-level error >"$dir/log" 2>&1 &
+    server_pid=$!
+    address="127.0.0.1:$port"
+    for _ in $(seq 100); do
+      "$BIN/ordo-bench" --target etcd --server "$address" --workloads get1 --seconds 0.1 >/dev/null 2>&1 && break
+      sleep 0.1
+    done
+  fi
+}
+
+stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+
+run() {  # target workload -> prints ordo-bench's line
+  local target=$1 w=$2 args=(--seconds "$SECS")
+  case $w in
+    create1) args+=(--workloads create1) ;;
+    cas) args+=(--workloads cas --clients 50) ;;
+    watch) args+=(--workloads watch --watchers 100 --rate 500) ;;
+    list) args+=(--workloads list --objects 10000) ;;
+    fill) args+=(--workloads fill --objects 100000) ;;
+    *) args+=(--workloads "$w" --clients 500) ;;
+  esac
+  start "$target"
+  "$BIN/ordo-bench" --target "$target" --server "$address" --server-pid "$server_pid" "${args[@]}" \
+    2>>"$work/errors" | grep -v conflicts_retried || true
+  stop
+}
+
+declare -A result
+for w in $WORKLOADS; do
+  for t in $TARGETS; do
+    line=$(run "$t" "$w")
+    echo "$line"
+    result[$t.$w]=$line
+  done
+done
+
+# Ratios: throughput for the rate workloads, latency for the others.
+field() { grep -o "$2=[0-9.]*" <<<"$1" | head -1 | cut -d= -f2; }
+echo
+echo "ordo / etcd:"
+for w in $WORKLOADS; do
+  o=${result[ordo.$w]:-}; e=${result[etcd.$w]:-}
+  [ -n "$o" ] && [ -n "$e" ] || continue
+  case $w in
+    create1) k=p50 ;;
+    watch) k=lag_p99 ;;
+    list) k=p99 ;;
+    fill) k=rss ;;
+    *) k=throughput ;;
+  esac
+  a=$(field "$o" "$k"); b=$(field "$e" "$k")
+  [ -n "$a" ] && [ -n "$b" ] && python3 -c "print(f'  {\"$w\":8} $k: ordo {$a} etcd {$b} ratio {($a/$b if $b else float(\"nan\")):.2f}')"
+done
