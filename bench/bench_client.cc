@@ -1,8 +1,8 @@
 #include "bench/bench_client.h"
 
-#include <thread>
-
 #include <grpcpp/grpcpp.h>
+
+#include <thread>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
@@ -64,7 +64,8 @@ class OrdoClient final : public BenchClient {
     Deadline(call->ctx);
     pods_->async()->Create(&call->ctx, &call->request, &call->response,
                            [this, call, name, done = std::move(done)](grpc::Status s) {
-                             if (s.ok()) versions_[name] = call->response.metadata().resource_version();
+                             if (s.ok())
+                               versions_[name] = call->response.metadata().resource_version();
                              done(status::FromGrpcStatus(s));
                            });
   }
@@ -76,7 +77,8 @@ class OrdoClient final : public BenchClient {
     Deadline(call->ctx);
     pods_->async()->Update(&call->ctx, &call->request, &call->response,
                            [this, call, name, done = std::move(done)](grpc::Status s) {
-                             if (s.ok()) versions_[name] = call->response.metadata().resource_version();
+                             if (s.ok())
+                               versions_[name] = call->response.metadata().resource_version();
                              done(status::FromGrpcStatus(s));
                            });
   }
@@ -86,10 +88,9 @@ class OrdoClient final : public BenchClient {
     call->request.set_namespace_(kNamespace);
     call->request.set_name(name);
     Deadline(call->ctx);
-    pods_->async()->Get(&call->ctx, &call->request, &call->response,
-                        [call, done = std::move(done)](grpc::Status s) {
-                          done(status::FromGrpcStatus(s));
-                        });
+    pods_->async()->Get(
+        &call->ctx, &call->request, &call->response,
+        [call, done = std::move(done)](grpc::Status s) { done(status::FromGrpcStatus(s)); });
   }
 
   absl::Status Create(const std::string& name, const std::string& payload) override {
@@ -295,7 +296,8 @@ class EtcdClient final : public BenchClient {
 
      private:
       grpc::ClientContext ctx_;
-      std::unique_ptr<grpc::ClientReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
+      std::unique_ptr<
+          grpc::ClientReaderWriter<etcdserverpb::WatchRequest, etcdserverpb::WatchResponse>>
           stream_;
       std::thread thread_;
     };
@@ -332,16 +334,16 @@ class EtcdClient final : public BenchClient {
     auto call = std::make_shared<TxnCall>();
     call->request = WriteTxn(name, payload, create);
     Deadline(call->ctx);
-    kv_->async()->Txn(&call->ctx, &call->request, &call->response,
-                      [this, call, name, create, done = std::move(done)](grpc::Status s) {
-                        if (!s.ok()) return done(status::FromGrpcStatus(s));
-                        if (!call->response.succeeded()) {
-                          return done(create ? absl::AlreadyExistsError(name)
-                                             : absl::AbortedError(name));
-                        }
-                        revisions_[name] = call->response.header().revision();
-                        done(absl::OkStatus());
-                      });
+    kv_->async()->Txn(
+        &call->ctx, &call->request, &call->response,
+        [this, call, name, create, done = std::move(done)](grpc::Status s) {
+          if (!s.ok()) return done(status::FromGrpcStatus(s));
+          if (!call->response.succeeded()) {
+            return done(create ? absl::AlreadyExistsError(name) : absl::AbortedError(name));
+          }
+          revisions_[name] = call->response.header().revision();
+          done(absl::OkStatus());
+        });
   }
 
   absl::Status Write(const std::string& name, const std::string& payload, bool create) {

@@ -50,8 +50,8 @@ std::unique_ptr<BenchClient> Client(int i) {
                         i % absl::GetFlag(FLAGS_channels));
 }
 
-void Report(const std::string& name, int clients, Recorder& rec, absl::Duration elapsed,
-            int errors, const std::string& extra = "") {
+void Report(const std::string& name, int clients, Recorder& rec, absl::Duration elapsed, int errors,
+            const std::string& extra = "") {
   double secs = absl::ToDoubleSeconds(elapsed);
   std::printf(
       "%-7s target=%s clients=%d ops=%zu errors=%d throughput=%.0f/s p50=%.3fms p99=%.3fms%s\n",
@@ -201,7 +201,8 @@ void WatchLag() {
     if (due >= start + length) break;
     absl::Time now = absl::Now();
     if (due > now) absl::SleepFor(due - now);
-    if (writer->Update(absl::StrCat("w", n % kKeys), Payload(absl::ToUnixNanos(absl::Now()))).ok()) {
+    if (writer->Update(absl::StrCat("w", n % kKeys), Payload(absl::ToUnixNanos(absl::Now())))
+            .ok()) {
       sent++;
     }
   }
@@ -231,16 +232,18 @@ int Main() {
   for (absl::string_view w : absl::StrSplit(absl::GetFlag(FLAGS_workloads), ',')) {
     if (w == "create") {
       std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
-      AsyncLoop("create", clients, [](BenchClient&, int) {},
-                [&](BenchClient& c, int t, int i, BenchClient::Done done) {
-                  c.CreateAsync(absl::StrCat("c", run, "-", t, "-", i), Payload(0), std::move(done));
-                });
+      AsyncLoop(
+          "create", clients, [](BenchClient&, int) {},
+          [&](BenchClient& c, int t, int i, BenchClient::Done done) {
+            c.CreateAsync(absl::StrCat("c", run, "-", t, "-", i), Payload(0), std::move(done));
+          });
     } else if (w == "create1") {
       std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
-      ClosedLoop("create1", 1, [](BenchClient&, int) {},
-                 [&](BenchClient& c, int t, int i) {
-                   return c.Create(absl::StrCat("s", run, "-", i), Payload(0));
-                 });
+      ClosedLoop(
+          "create1", 1, [](BenchClient&, int) {},
+          [&](BenchClient& c, int t, int i) {
+            return c.Create(absl::StrCat("s", run, "-", i), Payload(0));
+          });
     } else if (w == "get1") {
       std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
       ClosedLoop(
@@ -251,7 +254,9 @@ int Main() {
       std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
       AsyncLoop(
           "update", clients,
-          [&](BenchClient& c, int t) { (void)c.Create(absl::StrCat("u", run, "-", t), Payload(0)); },
+          [&](BenchClient& c, int t) {
+            (void)c.Create(absl::StrCat("u", run, "-", t), Payload(0));
+          },
           [&](BenchClient& c, int t, int i, BenchClient::Done done) {
             c.UpdateAsync(absl::StrCat("u", run, "-", t), Payload(absl::ToUnixNanos(absl::Now())),
                           std::move(done));
@@ -260,7 +265,9 @@ int Main() {
       std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
       AsyncLoop(
           "get", clients,
-          [&](BenchClient& c, int t) { (void)c.Create(absl::StrCat("g", run, "-", t), Payload(0)); },
+          [&](BenchClient& c, int t) {
+            (void)c.Create(absl::StrCat("g", run, "-", t), Payload(0));
+          },
           [&](BenchClient& c, int t, int i, BenchClient::Done done) {
             c.GetAsync(absl::StrCat("g", run, "-", t), std::move(done));
           });
@@ -268,24 +275,27 @@ int Main() {
       std::string hot = absl::StrCat("hot", absl::ToUnixMicros(absl::Now()));
       (void)Client(0)->Create(hot, Payload(0));
       std::atomic<int64_t> conflicts{0};
-      ClosedLoop("cas", clients, [](BenchClient&, int) {},
-                 [&](BenchClient& c, int t, int i) {
-                   while (true) {
-                     absl::Status s = c.ReadModifyWrite(hot, Payload(absl::ToUnixNanos(absl::Now())));
-                     if (s.code() != absl::StatusCode::kAborted) return s;
-                     conflicts++;
-                   }
-                 });
+      ClosedLoop(
+          "cas", clients, [](BenchClient&, int) {},
+          [&](BenchClient& c, int t, int i) {
+            while (true) {
+              absl::Status s = c.ReadModifyWrite(hot, Payload(absl::ToUnixNanos(absl::Now())));
+              if (s.code() != absl::StatusCode::kAborted) return s;
+              conflicts++;
+            }
+          });
       std::printf("cas     conflicts_retried=%ld\n", static_cast<long>(conflicts.load()));
     } else if (w == "list") {
       int objects = absl::GetFlag(FLAGS_objects);
       Fill(objects, "l");
-      ClosedLoop("list", 1, [](BenchClient&, int) {}, [&](BenchClient& c, int, int) -> absl::Status {
-        auto n = c.List();
-        if (!n.ok()) return n.status();
-        if (*n < objects) return absl::InternalError(absl::StrCat("listed only ", *n));
-        return absl::OkStatus();
-      });
+      ClosedLoop(
+          "list", 1, [](BenchClient&, int) {},
+          [&](BenchClient& c, int, int) -> absl::Status {
+            auto n = c.List();
+            if (!n.ok()) return n.status();
+            if (*n < objects) return absl::InternalError(absl::StrCat("listed only ", *n));
+            return absl::OkStatus();
+          });
     } else if (w == "watch") {
       WatchLag();
     } else if (w == "fill") {

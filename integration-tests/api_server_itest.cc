@@ -15,9 +15,9 @@
 namespace ordo::itest {
 namespace {
 
+using ::testing::Contains;
 using ::testing::HasSubstr;
 using ::testing::Pair;
-using ::testing::Contains;
 
 // The StatefulSet of the Kubernetes docs' StatefulSet tutorial, as JSON.
 constexpr char kWebStatefulSet[] = R"json({
@@ -160,29 +160,49 @@ TEST_F(ApiServerTest, BadStatefulSetsAreRefusedWithTheFieldNamed) {
       {"no selector", [](auto& s) { s.mutable_spec()->clear_selector(); }, "spec.selector",
        "spec.selector: Required value"},
       {"selector mismatch",
-       [](auto& s) { (*s.mutable_spec()->mutable_selector()->mutable_match_labels())["app"] = "x"; },
+       [](auto& s) {
+         (*s.mutable_spec()->mutable_selector()->mutable_match_labels())["app"] = "x";
+       },
        "spec.template.metadata.labels", "`selector` does not match template `labels`"},
       {"bad policy", [](auto& s) { s.mutable_spec()->set_pod_management_policy("Foo"); },
        "spec.podManagementPolicy", "must be 'OrderedReady' or 'Parallel'"},
       {"restart policy",
-       [](auto& s) { s.mutable_spec()->mutable_template_()->mutable_spec()->set_restart_policy("OnFailure"); },
+       [](auto& s) {
+         s.mutable_spec()->mutable_template_()->mutable_spec()->set_restart_policy("OnFailure");
+       },
        "spec.template.spec.restartPolicy", "supported values: \"Always\""},
       {"maxUnavailable 0",
        [](auto& s) {
-         s.mutable_spec()->mutable_update_strategy()->mutable_rolling_update()->mutable_max_unavailable()->set_number_value(0);
+         s.mutable_spec()
+             ->mutable_update_strategy()
+             ->mutable_rolling_update()
+             ->mutable_max_unavailable()
+             ->set_number_value(0);
        },
        "spec.updateStrategy.rollingUpdate.maxUnavailable", "cannot be 0"},
       {"retention",
        [](auto& s) {
-         s.mutable_spec()->mutable_persistent_volume_claim_retention_policy()->set_when_deleted("Foo");
+         s.mutable_spec()->mutable_persistent_volume_claim_retention_policy()->set_when_deleted(
+             "Foo");
        },
        "spec.persistentVolumeClaimRetentionPolicy.whenDeleted", "supported values"},
       {"container without image",
-       [](auto& s) { s.mutable_spec()->mutable_template_()->mutable_spec()->mutable_containers(0)->clear_image(); },
+       [](auto& s) {
+         s.mutable_spec()
+             ->mutable_template_()
+             ->mutable_spec()
+             ->mutable_containers(0)
+             ->clear_image();
+       },
        "spec.template.spec.containers[0].image", "Required value"},
       {"unknown volume mount",
        [](auto& s) {
-         s.mutable_spec()->mutable_template_()->mutable_spec()->mutable_containers(0)->mutable_volume_mounts(0)->set_name("data");
+         s.mutable_spec()
+             ->mutable_template_()
+             ->mutable_spec()
+             ->mutable_containers(0)
+             ->mutable_volume_mounts(0)
+             ->set_name("data");
        },
        "spec.template.spec.containers[0].volumeMounts[0].name", "Not found"},
   };
@@ -264,7 +284,9 @@ TEST_F(ApiServerTest, ObjectsInMissingNamespacesAreRefused) {
 TEST_F(ApiServerTest, CrudAndSelectorsOnPods) {
   core::v1::Pod out;
   for (int i = 0; i < 4; ++i) {
-    ASSERT_TRUE(pods_->Create(Ctx().get(), MakePod("p" + std::to_string(i), i < 2 ? "web" : "db"), &out).ok());
+    ASSERT_TRUE(
+        pods_->Create(Ctx().get(), MakePod("p" + std::to_string(i), i < 2 ? "web" : "db"), &out)
+            .ok());
   }
   EXPECT_EQ(out.status().phase(), "Pending");
   absl::Status dup = status::FromGrpcStatus(pods_->Create(Ctx().get(), MakePod("p0", "web"), &out));

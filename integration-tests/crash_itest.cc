@@ -74,7 +74,8 @@ TEST(CrashTest, AcknowledgedWritesSurviveKillDashNine) {
     EXPECT_EQ(pod.metadata().annotations().at("payload"), Payload(name)) << name << " is torn";
     EXPECT_FALSE(pod.metadata().uid().empty());
   }
-  for (const auto& name : acked) EXPECT_TRUE(stored.count(name)) << "acknowledged " << name << " lost";
+  for (const auto& name : acked)
+    EXPECT_TRUE(stored.count(name)) << "acknowledged " << name << " lost";
   // At most the writes in flight at the kill (one per writer) may have landed unacknowledged.
   EXPECT_LE(stored.size(), acked.size() + 16);
 }

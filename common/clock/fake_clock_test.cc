@@ -42,7 +42,8 @@ TEST(FakeClockTest, AwaitReturnsFalseAtDeadlineAndTrueOnCondition) {
   });
   {
     absl::MutexLock lock(&mu);
-    EXPECT_FALSE(clock.AwaitWithDeadline(mu, absl::Condition(&flag), clock.Now() + absl::Seconds(1)));
+    EXPECT_FALSE(
+        clock.AwaitWithDeadline(mu, absl::Condition(&flag), clock.Now() + absl::Seconds(1)));
   }
   advancer.join();
   {

@@ -69,8 +69,7 @@ absl::StatusOr<Requirement> ParseTerm(absl::string_view raw) {
     }
     r.key = std::string(words[0]);
     r.op = words[1] == "in" ? Requirement::Op::kIn : Requirement::Op::kNotIn;
-    for (absl::string_view v :
-         absl::StrSplit(term.substr(set + 1, term.size() - set - 2), ',')) {
+    for (absl::string_view v : absl::StrSplit(term.substr(set + 1, term.size() - set - 2), ',')) {
       r.values.emplace_back(absl::StripAsciiWhitespace(v));
     }
   } else if (size_t ne = term.find("!="); ne != absl::string_view::npos) {
@@ -148,7 +147,8 @@ absl::StatusOr<LabelSelector> LabelSelector::FromProto(const ordo::meta::v1::Lab
     }
     bool wants_values = r.op == Requirement::Op::kIn || r.op == Requirement::Op::kNotIn;
     if (wants_values && r.values.empty()) {
-      return absl::InvalidArgumentError("values: must be specified when `operator` is 'In' or 'NotIn'");
+      return absl::InvalidArgumentError(
+          "values: must be specified when `operator` is 'In' or 'NotIn'");
     }
     if (!wants_values && !r.values.empty()) {
       return absl::InvalidArgumentError(
@@ -224,8 +224,8 @@ absl::StatusOr<FieldSelector> FieldSelector::Parse(absl::string_view text) {
       t.path = std::string(term.substr(0, eq));
       t.value = std::string(term.substr(eq + width));
     } else {
-      return absl::InvalidArgumentError(
-          absl::StrCat("invalid field selector: ", Quote(term), ": expected path=value or path!=value"));
+      return absl::InvalidArgumentError(absl::StrCat("invalid field selector: ", Quote(term),
+                                                     ": expected path=value or path!=value"));
     }
     if (t.path.empty()) {
       return absl::InvalidArgumentError(

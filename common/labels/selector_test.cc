@@ -17,15 +17,15 @@ google::protobuf::Map<std::string, std::string> Labels(
 }
 
 TEST(LabelSelectorTest, ParsesEveryOperator) {
-  auto s = LabelSelector::Parse("app=web, tier!=db,env in (prod, staging),zone notin (z1),gpu,!legacy");
+  auto s =
+      LabelSelector::Parse("app=web, tier!=db,env in (prod, staging),zone notin (z1),gpu,!legacy");
   ASSERT_OK(s);
   EXPECT_EQ(s->requirements().size(), 6u);
   EXPECT_TRUE(s->Matches(Labels({{"app", "web"}, {"env", "prod"}, {"gpu", "1"}})));
   EXPECT_FALSE(s->Matches(Labels({{"app", "web"}, {"env", "prod"}})));  // no gpu
   EXPECT_FALSE(s->Matches(Labels({{"app", "web"}, {"env", "dev"}, {"gpu", ""}})));
   EXPECT_FALSE(s->Matches(Labels({{"app", "web"}, {"env", "prod"}, {"gpu", ""}, {"legacy", "y"}})));
-  EXPECT_FALSE(
-      s->Matches(Labels({{"app", "web"}, {"env", "prod"}, {"gpu", ""}, {"tier", "db"}})));
+  EXPECT_FALSE(s->Matches(Labels({{"app", "web"}, {"env", "prod"}, {"gpu", ""}, {"tier", "db"}})));
   EXPECT_EQ(s->ToString(), "app=web,tier!=db,env in (prod,staging),zone notin (z1),gpu,!legacy");
 }
 

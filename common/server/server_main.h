@@ -3,11 +3,11 @@
 // and returned), and waiting for SIGINT/SIGTERM. Call from main() only.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 

@@ -105,7 +105,8 @@ absl::Status InvalidError(absl::string_view qualified_kind, absl::string_view na
     v->set_field(e.field);
     v->set_description(e.ToString());
   }
-  std::string joined = texts.size() == 1 ? texts[0] : absl::StrCat("[", absl::StrJoin(texts, ", "), "]");
+  std::string joined =
+      texts.size() == 1 ? texts[0] : absl::StrCat("[", absl::StrJoin(texts, ", "), "]");
   absl::Status status = absl::InvalidArgumentError(
       absl::StrCat(qualified_kind, " ", Quote(name), " is invalid: ", joined));
   status.SetPayload(kBadRequestTypeUrl, absl::Cord(bad_request.SerializeAsString()));

@@ -8,10 +8,10 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 
 namespace ordo::status {
 
@@ -30,7 +30,15 @@ class FieldPath {
 };
 
 struct FieldError {
-  enum class Type { kRequired, kInvalid, kForbidden, kUnsupported, kDuplicate, kTooLong, kNotFound };
+  enum class Type {
+    kRequired,
+    kInvalid,
+    kForbidden,
+    kUnsupported,
+    kDuplicate,
+    kTooLong,
+    kNotFound
+  };
   Type type;
   std::string field;
   std::string value;  // already rendered: quoted strings, bare numbers; empty when irrelevant
@@ -44,7 +52,8 @@ using FieldErrors = std::vector<FieldError>;
 
 // Constructors in Kubernetes' vocabulary.
 FieldError Required(const FieldPath& path, absl::string_view detail = "");
-FieldError Invalid(const FieldPath& path, absl::string_view rendered_value, absl::string_view detail);
+FieldError Invalid(const FieldPath& path, absl::string_view rendered_value,
+                   absl::string_view detail);
 FieldError Forbidden(const FieldPath& path, absl::string_view detail);
 FieldError Duplicate(const FieldPath& path, absl::string_view rendered_value);
 FieldError TooLong(const FieldPath& path, absl::string_view rendered_value, int max_length);
@@ -60,8 +69,7 @@ absl::Status InvalidError(absl::string_view qualified_kind, absl::string_view na
                           const FieldErrors& errors);
 
 // The BadRequest payload type URL used on INVALID_ARGUMENT statuses.
-inline constexpr char kBadRequestTypeUrl[] =
-    "type.googleapis.com/google.rpc.BadRequest";
+inline constexpr char kBadRequestTypeUrl[] = "type.googleapis.com/google.rpc.BadRequest";
 
 // Reads the field violations back out of a status (empty when there are none).
 std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Status& status);

@@ -22,8 +22,8 @@ TEST(FieldErrorsTest, OneErrorIsBareAndManyAreBracketed) {
   FieldPath spec("spec");
   absl::Status one = InvalidError("Pod", "p", {Required(spec.Child("containers"))});
   EXPECT_EQ(one.message(), "Pod \"p\" is invalid: spec.containers: Required value");
-  absl::Status two = InvalidError("Pod", "p",
-                                  {Required(spec.Child("containers")), Required(spec.Child("x"))});
+  absl::Status two =
+      InvalidError("Pod", "p", {Required(spec.Child("containers")), Required(spec.Child("x"))});
   EXPECT_EQ(two.message(),
             "Pod \"p\" is invalid: [spec.containers: Required value, spec.x: Required value]");
   EXPECT_EQ(FieldViolations(two).size(), 2u);

@@ -9,8 +9,7 @@ namespace {
 
 TEST(GrpcStatusTest, CodesMapOneToOne) {
   EXPECT_EQ(ToGrpcStatus(absl::AbortedError("x")).error_code(), grpc::StatusCode::ABORTED);
-  EXPECT_EQ(ToGrpcStatus(absl::OutOfRangeError("x")).error_code(),
-            grpc::StatusCode::OUT_OF_RANGE);
+  EXPECT_EQ(ToGrpcStatus(absl::OutOfRangeError("x")).error_code(), grpc::StatusCode::OUT_OF_RANGE);
   EXPECT_TRUE(ToGrpcStatus(absl::OkStatus()).ok());
   absl::Status back = FromGrpcStatus(grpc::Status(grpc::StatusCode::NOT_FOUND, "gone"));
   EXPECT_EQ(back.code(), absl::StatusCode::kNotFound);

@@ -38,7 +38,8 @@ class Reader {
   bool Bytes(std::string& v) {
     if (data_.size() < 4) return false;
     uint32_t n = 0;
-    for (int i = 0; i < 4; ++i) n |= static_cast<uint32_t>(static_cast<uint8_t>(data_[i])) << (8 * i);
+    for (int i = 0; i < 4; ++i)
+      n |= static_cast<uint32_t>(static_cast<uint8_t>(data_[i])) << (8 * i);
     data_.remove_prefix(4);
     if (data_.size() < n) return false;
     v.assign(data_.data(), n);

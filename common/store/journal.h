@@ -13,7 +13,7 @@
 namespace ordo::store {
 
 struct JournalState {
-  std::vector<KeyValuePtr> kvs;       // every live key
+  std::vector<KeyValuePtr> kvs;         // every live key
   std::vector<EventPtr> recent_events;  // the newest events, oldest first
   int64_t revision = 0;
 };

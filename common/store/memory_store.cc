@@ -96,8 +96,8 @@ absl::StatusOr<KeyValuePtr> MemoryStore::Get(absl::string_view key) {
 ListResult MemoryStore::List(absl::string_view prefix) {
   ListResult result;
   absl::ReaderMutexLock lock(&mu_);
-  for (auto it = data_.lower_bound(prefix); it != data_.end() && absl::StartsWith(it->first, prefix);
-       ++it) {
+  for (auto it = data_.lower_bound(prefix);
+       it != data_.end() && absl::StartsWith(it->first, prefix); ++it) {
     result.kvs.push_back(it->second);
   }
   result.revision = revision_;
@@ -223,8 +223,8 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
     absl::Status written = journal_->Append(events);
     if (!written.ok()) {
       // Nothing was published: memory still equals the disk. Fail the group.
-      absl::Status error = absl::UnavailableError(
-          absl::StrCat("store: write to disk failed: ", written.message()));
+      absl::Status error =
+          absl::UnavailableError(absl::StrCat("store: write to disk failed: ", written.message()));
       for (auto& pending : group) {
         if (pending.result.ok()) pending.result = error;
       }

@@ -62,8 +62,8 @@ class MemoryStore final : public Store {
   // Events after `after` under `prefix`, up to max; OUT_OF_RANGE if gone.
   absl::StatusOr<std::vector<EventPtr>> EventsAfter(absl::string_view prefix, int64_t& cursor,
                                                     size_t max);
-  absl::StatusOr<std::vector<EventPtr>> EventsAfterLocked(absl::string_view prefix,
-                                                          int64_t& cursor, size_t max)
+  absl::StatusOr<std::vector<EventPtr>> EventsAfterLocked(absl::string_view prefix, int64_t& cursor,
+                                                          size_t max)
       ABSL_SHARED_LOCKS_REQUIRED(mu_);
   void Unregister(WatcherImpl* watcher);
 

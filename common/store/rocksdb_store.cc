@@ -34,9 +34,7 @@ absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::
   db_options.recycle_log_file_num = 4;
   rocksdb::ColumnFamilyOptions cf_options(db_options);
   std::vector<rocksdb::ColumnFamilyDescriptor> families = {
-      {rocksdb::kDefaultColumnFamilyName, cf_options},
-      {"kv", cf_options},
-      {"events", cf_options}};
+      {rocksdb::kDefaultColumnFamilyName, cf_options}, {"kv", cf_options}, {"events", cf_options}};
   std::vector<rocksdb::ColumnFamilyHandle*> handles;
   rocksdb::DB* raw = nullptr;
   rocksdb::Status s = rocksdb::DB::Open(db_options, dir, families, &handles, &raw);
@@ -88,8 +86,7 @@ absl::StatusOr<JournalState> RocksDbJournal::Load(size_t max_events) {
   }
   if (!ev->status().ok()) return FromRocks(ev->status(), "scan events");
   // The window must be consecutive and end at the stored revision.
-  if (!state.recent_events.empty() &&
-      state.recent_events.back()->revision() != state.revision) {
+  if (!state.recent_events.empty() && state.recent_events.back()->revision() != state.revision) {
     return absl::DataLossError("store: event log does not end at the stored revision");
   }
   return state;

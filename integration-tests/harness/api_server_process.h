@@ -4,10 +4,10 @@
 // Not synchronised: one owner; channels may be used from any thread.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <string>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/status/statusor.h"
 #include "integration-tests/harness/process.h"

@@ -27,10 +27,10 @@ bool IsPodReady(const core::v1::Pod& pod) {
 
 ApiServer::ApiServer(store::Store& store, Clock& clock) : store_(store), clock_(clock) {
   for (const KindStrategy& strategy : AllStrategies()) {
-    registries_.emplace(strategy.info->kind,
-                        std::make_unique<Registry>(strategy, store_, clock_, [this](const std::string& ns) {
-                          return CheckNamespace(ns);
-                        }));
+    registries_.emplace(
+        strategy.info->kind,
+        std::make_unique<Registry>(strategy, store_, clock_,
+                                   [this](const std::string& ns) { return CheckNamespace(ns); }));
   }
 }
 
@@ -57,8 +57,8 @@ absl::Status ApiServer::CheckNamespace(const std::string& ns) {
   if (!got.ok()) return got.status();
   const auto& nsobj = static_cast<const core::v1::Namespace&>(**got);
   if (nsobj.status().phase() == "Terminating" || nsobj.metadata().has_deletion_timestamp()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        "unable to create new content in namespace ", ns, " because it is being terminated"));
+    return absl::FailedPreconditionError(absl::StrCat("unable to create new content in namespace ",
+                                                      ns, " because it is being terminated"));
   }
   return absl::OkStatus();
 }
@@ -73,8 +73,8 @@ bool ApiServer::NamespaceHasObjects(const std::string& ns) {
 absl::StatusOr<MessagePtr> ApiServer::DeleteNamespace(const meta::v1::DeleteRequest& request) {
   for (const char* builtin : kBuiltinNamespaces) {
     if (request.name() == builtin) {
-      return absl::FailedPreconditionError(
-          absl::StrCat("namespaces \"", request.name(), "\" is forbidden: this namespace may not be deleted"));
+      return absl::FailedPreconditionError(absl::StrCat(
+          "namespaces \"", request.name(), "\" is forbidden: this namespace may not be deleted"));
     }
   }
   Registry& namespaces = registry("Namespace");
@@ -87,7 +87,8 @@ absl::StatusOr<MessagePtr> ApiServer::DeleteNamespace(const meta::v1::DeleteRequ
                                                  for (const auto& f : ns.metadata().finalizers()) {
                                                    if (f == "kubernetes") return absl::OkStatus();
                                                  }
-                                                 ns.mutable_metadata()->add_finalizers("kubernetes");
+                                                 ns.mutable_metadata()->add_finalizers(
+                                                     "kubernetes");
                                                  return absl::OkStatus();
                                                })
                              .status());
@@ -102,9 +103,9 @@ absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
                                 {status::Required(FieldPath("target").Child("name"))});
   }
   if (!binding.target().kind().empty() && binding.target().kind() != "Node") {
-    return status::InvalidError(
-        "Binding", pod_name,
-        {status::NotSupported(FieldPath("target").Child("kind"), binding.target().kind(), {"Node"})});
+    return status::InvalidError("Binding", pod_name,
+                                {status::NotSupported(FieldPath("target").Child("kind"),
+                                                      binding.target().kind(), {"Node"})});
   }
   Registry& pods = registry("Pod");
   absl::Time now = clock_.Now();
@@ -116,8 +117,9 @@ absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
           return pods.Conflict(pod_name, "pod is being deleted, cannot be assigned to a host");
         }
         if (!pod.spec().node_name().empty()) {
-          return pods.Conflict(pod_name, absl::StrCat("pod ", pod_name, " is already assigned to node \"",
-                                                      pod.spec().node_name(), "\""));
+          return pods.Conflict(pod_name,
+                               absl::StrCat("pod ", pod_name, " is already assigned to node \"",
+                                            pod.spec().node_name(), "\""));
         }
         pod.mutable_spec()->set_node_name(binding.target().name());
         core::v1::PodCondition* scheduled = nullptr;
@@ -135,8 +137,9 @@ absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
 }
 
 absl::StatusOr<MessagePtr> ApiServer::Evict(const policy::v1::Eviction& eviction) {
-  const std::string& ns = eviction.metadata().namespace_().empty() ? std::string("default")
-                                                                   : eviction.metadata().namespace_();
+  const std::string& ns = eviction.metadata().namespace_().empty()
+                              ? std::string("default")
+                              : eviction.metadata().namespace_();
   const std::string& name = eviction.metadata().name();
   Registry& pods = registry("Pod");
   meta::v1::DeleteRequest del = eviction.delete_options();
@@ -175,7 +178,8 @@ absl::StatusOr<MessagePtr> ApiServer::Evict(const policy::v1::Eviction& eviction
           "budget ",
           pdb.metadata().name(), " is still being processed by the server."));
     }
-    // An unready pod may go when the budget is met anyway (IfHealthyBudget) or always (AlwaysAllow).
+    // An unready pod may go when the budget is met anyway (IfHealthyBudget) or always
+    // (AlwaysAllow).
     bool unhealthy = !IsPodReady(pod);
     bool unhealthy_may_go =
         unhealthy && (pdb.spec().unhealthy_pod_eviction_policy() == "AlwaysAllow" ||
@@ -186,8 +190,7 @@ absl::StatusOr<MessagePtr> ApiServer::Evict(const policy::v1::Eviction& eviction
           absl::StrCat("Cannot evict pod as it would violate the pod's disruption budget. The "
                        "disruption budget ",
                        pdb.metadata().name(), " needs ", pdb.status().desired_healthy(),
-                       " healthy pods and has ", pdb.status().current_healthy(),
-                       " currently"));
+                       " healthy pods and has ", pdb.status().current_healthy(), " currently"));
     }
     // Spend one disruption, conditional on the budget not having moved.
     policy::v1::PodDisruptionBudget spent = pdb;
@@ -203,7 +206,8 @@ absl::StatusOr<MessagePtr> ApiServer::Evict(const policy::v1::Eviction& eviction
   return absl::AbortedError("eviction: the disruption budget kept changing; try again");
 }
 
-absl::StatusOr<apps::v1::Scale> ApiServer::GetScale(const std::string& ns, const std::string& name) {
+absl::StatusOr<apps::v1::Scale> ApiServer::GetScale(const std::string& ns,
+                                                    const std::string& name) {
   ORDO_ASSIGN_OR_RETURN(MessagePtr msg, registry("StatefulSet").Get(ns, name));
   const auto& set = static_cast<const apps::v1::StatefulSet&>(*msg);
   apps::v1::Scale scale;
@@ -229,16 +233,16 @@ absl::StatusOr<apps::v1::Scale> ApiServer::UpdateScale(const apps::v1::Scale& sc
         {status::Invalid(FieldPath("spec").Child("replicas"), absl::StrCat(scale.spec().replicas()),
                          "must be greater than or equal to 0")});
   }
-  ORDO_RETURN_IF_ERROR(registry("StatefulSet")
-                           .GuaranteedUpdate(scale.metadata().namespace_(), scale.metadata().name(),
-                                             scale.metadata().resource_version(),
-                                             [&](Message& m) {
-                                               static_cast<apps::v1::StatefulSet&>(m)
-                                                   .mutable_spec()
-                                                   ->set_replicas(scale.spec().replicas());
-                                               return absl::OkStatus();
-                                             })
-                           .status());
+  ORDO_RETURN_IF_ERROR(
+      registry("StatefulSet")
+          .GuaranteedUpdate(scale.metadata().namespace_(), scale.metadata().name(),
+                            scale.metadata().resource_version(),
+                            [&](Message& m) {
+                              static_cast<apps::v1::StatefulSet&>(m).mutable_spec()->set_replicas(
+                                  scale.spec().replicas());
+                              return absl::OkStatus();
+                            })
+          .status());
   return GetScale(scale.metadata().namespace_(), scale.metadata().name());
 }
 

@@ -77,8 +77,8 @@ TEST_F(ApiServerTest, BootstrapCreatesTheBuiltinNamespacesOnce) {
   EXPECT_EQ(listed->items.size(), 4u);
   meta::v1::DeleteRequest del;
   del.set_name("default");
-  EXPECT_THAT(api_.DeleteNamespace(del), StatusIs(absl::StatusCode::kFailedPrecondition,
-                                                  HasSubstr("may not be deleted")));
+  EXPECT_THAT(api_.DeleteNamespace(del),
+              StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("may not be deleted")));
 }
 
 TEST_F(ApiServerTest, NamespaceWithObjectsTerminatesAndRefusesNewContent) {
@@ -120,10 +120,11 @@ TEST_F(ApiServerTest, BindSetsTheNodeAndPodScheduledOnce) {
   core::v1::Binding again;
   again.mutable_metadata()->set_name("web-0");
   again.mutable_target()->set_name("node-b");
-  EXPECT_THAT(api_.Bind(again),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("already assigned to node \"node-a\"")));
+  EXPECT_THAT(api_.Bind(again), StatusIs(absl::StatusCode::kAborted,
+                                         HasSubstr("already assigned to node \"node-a\"")));
   again.mutable_target()->clear_name();
-  EXPECT_THAT(api_.Bind(again), StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target.name")));
+  EXPECT_THAT(api_.Bind(again),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("target.name")));
 }
 
 TEST_F(ApiServerTest, EvictionWithoutABudgetDeletes) {
@@ -137,9 +138,10 @@ TEST_F(ApiServerTest, EvictionSpendsTheBudgetThenRefuses) {
   RunningPod("web-1", true);
   Budget(/*allowed=*/1, /*healthy=*/2, /*desired=*/1);
   ASSERT_OK(api_.Evict(EvictionOf("web-0")));
-  EXPECT_THAT(api_.Evict(EvictionOf("web-1")),
-              StatusIs(absl::StatusCode::kResourceExhausted,
-                       HasSubstr("Cannot evict pod as it would violate the pod's disruption budget.")));
+  EXPECT_THAT(
+      api_.Evict(EvictionOf("web-1")),
+      StatusIs(absl::StatusCode::kResourceExhausted,
+               HasSubstr("Cannot evict pod as it would violate the pod's disruption budget.")));
   EXPECT_OK(api_.registry("Pod").Get("default", "web-1"));
   auto pdb = api_.registry("PodDisruptionBudget").Get("default", "web");
   ASSERT_OK(pdb);

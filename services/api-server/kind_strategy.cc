@@ -133,7 +133,10 @@ std::vector<KindStrategy>* BuildAll() {
           .ValidateUpdate(ValidateServiceUpdate)
           .PrepareForCreate(ResetStatus<Service>)
           .Build(),
-      Builder<Endpoints>("Endpoints").Defaults(DefaultEndpoints).Validate(ValidateEndpoints).Build(),
+      Builder<Endpoints>("Endpoints")
+          .Defaults(DefaultEndpoints)
+          .Validate(ValidateEndpoints)
+          .Build(),
       Builder<PersistentVolume>("PersistentVolume")
           .Defaults(DefaultPersistentVolume)
           .Validate(ValidatePersistentVolume)

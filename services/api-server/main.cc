@@ -1,8 +1,8 @@
 // ordo-api-server: the only writer of cluster state. Serves every kind over
 // gRPC from a RocksDB store in --data-dir.
-#include <filesystem>
-
 #include <spdlog/spdlog.h>
+
+#include <filesystem>
 
 #include "absl/flags/flag.h"
 #include "common/clock/clock.h"

@@ -25,8 +25,7 @@ const FieldDescriptor* FieldByJsonName(const Descriptor* d, absl::string_view js
 }
 
 absl::Status Unsupported(absl::string_view path) {
-  return absl::InvalidArgumentError(
-      absl::StrCat("field label not supported: ", path));
+  return absl::InvalidArgumentError(absl::StrCat("field label not supported: ", path));
 }
 
 }  // namespace

@@ -1,10 +1,10 @@
 #include "services/api-server/registry.h"
 
 #include "absl/random/random.h"
-#include "absl/synchronization/notification.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "absl/synchronization/notification.h"
 #include "common/status/status_macros.h"
 #include "services/api-server/object_access.h"
 
@@ -26,7 +26,8 @@ std::string RandomSuffix(int n) {
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
   thread_local absl::BitGen gen;
   std::string out;
-  for (int i = 0; i < n; ++i) out.push_back(kAlphabet[absl::Uniform(gen, 0u, sizeof(kAlphabet) - 1)]);
+  for (int i = 0; i < n; ++i)
+    out.push_back(kAlphabet[absl::Uniform(gen, 0u, sizeof(kAlphabet) - 1)]);
   return out;
 }
 
@@ -76,7 +77,7 @@ std::string Registry::NamespaceOf(const Message& obj) const {
 std::string Registry::NewUid() {
   thread_local absl::BitGen gen;
   uint64_t hi = absl::Uniform<uint64_t>(gen), lo = absl::Uniform<uint64_t>(gen);
-  hi = (hi & ~0xF000ULL) | 0x4000ULL;                    // version 4
+  hi = (hi & ~0xF000ULL) | 0x4000ULL;                  // version 4
   lo = (lo & ~(0xC000ULL << 48)) | (0x8000ULL << 48);  // RFC 4122 variant
   return absl::StrFormat("%08x-%04x-%04x-%04x-%012x", hi >> 32, (hi >> 16) & 0xFFFF, hi & 0xFFFF,
                          lo >> 48, lo & 0xFFFFFFFFFFFFULL);
@@ -195,7 +196,8 @@ absl::StatusOr<MessagePtr> Registry::PrepareCreate(const Message& input) {
     FieldErrors errs = strategy_.validate(*obj);
     if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), m->name(), errs);
   }
-  if (info().namespaced && namespace_check_) ORDO_RETURN_IF_ERROR(namespace_check_(m->namespace_()));
+  if (info().namespaced && namespace_check_)
+    ORDO_RETURN_IF_ERROR(namespace_check_(m->namespace_()));
   return obj;
 }
 
@@ -235,7 +237,8 @@ void Registry::WriteAsync(MessagePtr updated, int64_t revision, Callback done) {
     auto& obj = *holder;
     if (!result.ok()) {
       const std::string& name = Meta(*obj).name();
-      if (result.status().code() == absl::StatusCode::kAborted) return done(Conflict(name, kModified));
+      if (result.status().code() == absl::StatusCode::kAborted)
+        return done(Conflict(name, kModified));
       if (result.status().code() == absl::StatusCode::kNotFound) return done(NotFound(name));
       return done(result.status());
     }
@@ -250,15 +253,14 @@ void Registry::Run(std::shared_ptr<ReadModifyWrite> rmw) {
   auto planned = rmw->plan(**current);
   if (!planned.ok()) return rmw->done(planned.status());
   if (*planned == nullptr) return rmw->done(*std::move(current));  // nothing changes
-  WriteAsync(*std::move(planned), RevisionOf(**current),
-             [this, rmw](absl::StatusOr<MessagePtr> result) {
-               bool lost_race = !result.ok() &&
-                                result.status().code() == absl::StatusCode::kAborted;
-               if (lost_race && rmw->retry_on_conflict && ++rmw->attempts < kMaxConflictRetries) {
-                 return Run(rmw);
-               }
-               rmw->done(std::move(result));
-             });
+  WriteAsync(
+      *std::move(planned), RevisionOf(**current), [this, rmw](absl::StatusOr<MessagePtr> result) {
+        bool lost_race = !result.ok() && result.status().code() == absl::StatusCode::kAborted;
+        if (lost_race && rmw->retry_on_conflict && ++rmw->attempts < kMaxConflictRetries) {
+          return Run(rmw);
+        }
+        rmw->done(std::move(result));
+      });
 }
 
 absl::StatusOr<MessagePtr> Registry::PlanUpdate(const Message& current,
@@ -332,9 +334,9 @@ void Registry::UpdateAsync(const Message& obj, Callback done) {
     const Message& in = **input;
     const auto& im = Meta(in);
     if (!im.uid().empty() && im.uid() != Meta(current).uid()) {
-      return Conflict(im.name(), absl::StrCat("Precondition failed: UID in precondition: ",
-                                              im.uid(), ", UID in object meta: ",
-                                              Meta(current).uid()));
+      return Conflict(im.name(),
+                      absl::StrCat("Precondition failed: UID in precondition: ", im.uid(),
+                                   ", UID in object meta: ", Meta(current).uid()));
     }
     return PlanUpdate(
         current, im.resource_version(),
@@ -374,8 +376,7 @@ void Registry::UpdateStatusAsync(const Message& obj, Callback done) {
 
 void Registry::GuaranteedUpdateAsync(const std::string& ns, const std::string& name,
                                      const std::string& resource_version,
-                                     std::function<absl::Status(Message&)> mutate,
-                                     Callback done) {
+                                     std::function<absl::Status(Message&)> mutate, Callback done) {
   auto rmw = std::make_shared<ReadModifyWrite>();
   rmw->ns = ns;
   rmw->name = name;
@@ -392,14 +393,14 @@ absl::StatusOr<MessagePtr> Registry::PlanDelete(const Message& current,
   const auto& cm = Meta(current);
   const auto& pre = request.preconditions();
   if (pre.has_uid() && pre.uid() != cm.uid()) {
-    return Conflict(cm.name(), absl::StrCat("Precondition failed: UID in precondition: ",
-                                            pre.uid(), ", UID in object meta: ", cm.uid()));
+    return Conflict(cm.name(), absl::StrCat("Precondition failed: UID in precondition: ", pre.uid(),
+                                            ", UID in object meta: ", cm.uid()));
   }
   if (pre.has_resource_version() && pre.resource_version() != cm.resource_version()) {
-    return Conflict(cm.name(), absl::StrCat("Precondition failed: ResourceVersion in precondition: ",
-                                            pre.resource_version(),
-                                            ", ResourceVersion in object meta: ",
-                                            cm.resource_version()));
+    return Conflict(cm.name(),
+                    absl::StrCat("Precondition failed: ResourceVersion in precondition: ",
+                                 pre.resource_version(),
+                                 ", ResourceVersion in object meta: ", cm.resource_version()));
   }
   MessagePtr updated(current.New());
   updated->CopyFrom(current);
@@ -462,10 +463,9 @@ absl::StatusOr<MessagePtr> Registry::Delete(const meta::v1::DeleteRequest& reque
   return Await([&](Callback cb) { DeleteAsync(request, std::move(cb)); });
 }
 
-absl::StatusOr<MessagePtr> Registry::GuaranteedUpdate(const std::string& ns,
-                                                      const std::string& name,
-                                                      const std::string& resource_version,
-                                                      std::function<absl::Status(Message&)> mutate) {
+absl::StatusOr<MessagePtr> Registry::GuaranteedUpdate(
+    const std::string& ns, const std::string& name, const std::string& resource_version,
+    std::function<absl::Status(Message&)> mutate) {
   return Await([&](Callback cb) {
     GuaranteedUpdateAsync(ns, name, resource_version, std::move(mutate), std::move(cb));
   });

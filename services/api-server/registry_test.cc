@@ -64,7 +64,8 @@ TEST_F(RegistryTest, CreateFillsServerOwnedFields) {
   EXPECT_THAT(p.metadata().name(), ::testing::MatchesRegex("web-[bcdfghjklmnpqrstvwxz2456789]{5}"));
   EXPECT_EQ(p.metadata().namespace_(), "default");
   EXPECT_THAT(p.metadata().uid(),
-              ::testing::MatchesRegex("[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
+              ::testing::MatchesRegex(
+                  "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}"));
   EXPECT_EQ(p.metadata().resource_version(), "1");
   EXPECT_EQ(p.metadata().generation(), 1);
   EXPECT_EQ(p.metadata().creation_timestamp().seconds(), absl::ToUnixSeconds(clock_.Now()));
@@ -113,8 +114,9 @@ TEST_F(RegistryTest, StaleResourceVersionConflictsButUnconditionalUpdateWins) {
   (*a.mutable_metadata()->mutable_labels())["who"] = "a";
   (*b.mutable_metadata()->mutable_labels())["who"] = "b";
   ASSERT_OK(pods_.Update(a));
-  EXPECT_THAT(pods_.Update(b), StatusIs(absl::StatusCode::kAborted,
-                                        HasSubstr("Operation cannot be fulfilled on pods \"web-0\"")));
+  EXPECT_THAT(pods_.Update(b),
+              StatusIs(absl::StatusCode::kAborted,
+                       HasSubstr("Operation cannot be fulfilled on pods \"web-0\"")));
   b.mutable_metadata()->clear_resource_version();
   ASSERT_OK(pods_.Update(b));
 }
@@ -196,11 +198,12 @@ TEST_F(RegistryTest, DeletePreconditions) {
   del.set_name("web-0");
   del.set_grace_period_seconds(0);
   del.mutable_preconditions()->set_resource_version("1");
-  EXPECT_THAT(pods_.Delete(del),
-              StatusIs(absl::StatusCode::kAborted, HasSubstr("Precondition failed: ResourceVersion")));
+  EXPECT_THAT(pods_.Delete(del), StatusIs(absl::StatusCode::kAborted,
+                                          HasSubstr("Precondition failed: ResourceVersion")));
   del.mutable_preconditions()->set_resource_version(pod.metadata().resource_version());
   del.mutable_preconditions()->set_uid("someone-else");
-  EXPECT_THAT(pods_.Delete(del), StatusIs(absl::StatusCode::kAborted, HasSubstr("UID in precondition")));
+  EXPECT_THAT(pods_.Delete(del),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("UID in precondition")));
   del.mutable_preconditions()->set_uid(pod.metadata().uid());
   EXPECT_OK(pods_.Delete(del));
 }
@@ -216,8 +219,8 @@ TEST_F(RegistryTest, ListFiltersBySelectorsAndReportsTheRevision) {
   EXPECT_EQ(AsPod(listed->items[0]).metadata().name(), "d");
   EXPECT_EQ(listed->revision, store_.CurrentRevision());
   opts.set_field_selector("spec.containers=x");
-  EXPECT_THAT(pods_.List(opts), StatusIs(absl::StatusCode::kInvalidArgument,
-                                         HasSubstr("field label not supported")));
+  EXPECT_THAT(pods_.List(opts),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("field label not supported")));
   opts.set_field_selector("");
   opts.set_label_selector("a in (");
   EXPECT_THAT(pods_.List(opts), StatusIs(absl::StatusCode::kInvalidArgument));

@@ -119,9 +119,8 @@ class StatusResourceService : public ResourceService<Svc, T, TList, TEvent> {
 
   grpc::ServerUnaryReactor* UpdateStatus(grpc::CallbackServerContext* ctx, const T* req,
                                          T* resp) override {
-    return RunAsync(ctx, resp, [&](Registry::Callback done) {
-      this->registry_.UpdateStatusAsync(*req, done);
-    });
+    return RunAsync(
+        ctx, resp, [&](Registry::Callback done) { this->registry_.UpdateStatusAsync(*req, done); });
   }
 };
 
@@ -148,8 +147,8 @@ class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod, c
     return RunBlocking(ctx, unary_, resp, [this, req] { return api_.Bind(*req); });
   }
 
-  grpc::ServerUnaryReactor* Evict(grpc::CallbackServerContext* ctx,
-                                  const policy::v1::Eviction* req, core::v1::Pod* resp) override {
+  grpc::ServerUnaryReactor* Evict(grpc::CallbackServerContext* ctx, const policy::v1::Eviction* req,
+                                  core::v1::Pod* resp) override {
     return RunBlocking(ctx, unary_, resp, [this, req] { return api_.Evict(*req); });
   }
 };
@@ -192,7 +191,7 @@ class AllServices final : public ApiServices {
     Add<PodService>(api, "Pod", unary, watch);
     Add<StatusResourceService<Nodes, Node, NodeList, NodeWatchEvent>>(api, "Node", unary, watch);
     Add<StatusResourceService<Services, Service, ServiceList, ServiceWatchEvent>>(api, "Service",
-                                                                                    unary, watch);
+                                                                                  unary, watch);
     Add<ResourceService<EndpointsService, Endpoints, EndpointsList, EndpointsWatchEvent>>(
         api, "Endpoints", unary, watch);
     Add<StatusResourceService<PersistentVolumes, PersistentVolume, PersistentVolumeList,

@@ -7,10 +7,10 @@
 // Create with MakeServices(); the services live as long as the returned object.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <memory>
 #include <vector>
-
-#include <grpcpp/grpcpp.h>
 
 #include "common/server/executor.h"
 #include "services/api-server/api_server.h"

@@ -23,7 +23,8 @@ using status::Required;
 namespace {
 
 void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
+              std::make_move_iterator(more.end()));
 }
 
 // Go's %#v of a map[string]string, as Kubernetes prints label maps in errors.
@@ -55,8 +56,8 @@ FieldErrors ValidateMaxUnavailable(const google::protobuf::Value& v, const Field
 }  // namespace
 
 FieldErrors ValidateStatefulSet(const StatefulSet& set) {
-  FieldErrors errs = ValidateObjectMeta(set.metadata(), true, NameRule::kDns1123Label,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(set.metadata(), true, NameRule::kDns1123Label, FieldPath("metadata"));
   const std::string& name = set.metadata().name();
   if (static_cast<int>(name.size()) > kMaxStatefulSetNameLength) {
     errs.push_back(Invalid(FieldPath("metadata").Child("name"), Quote(name),
@@ -83,8 +84,8 @@ FieldErrors ValidateStatefulSet(const StatefulSet& set) {
   const auto& strategy = s.update_strategy();
   FieldPath strategy_path = spec.Child("updateStrategy");
   if (strategy.type() != "RollingUpdate" && strategy.type() != "OnDelete") {
-    errs.push_back(Invalid(strategy_path, Quote(strategy.type()),
-                           "must be 'RollingUpdate' or 'OnDelete'"));
+    errs.push_back(
+        Invalid(strategy_path, Quote(strategy.type()), "must be 'RollingUpdate' or 'OnDelete'"));
   }
   if (strategy.has_rolling_update()) {
     FieldPath ru = strategy_path.Child("rollingUpdate");
@@ -92,7 +93,8 @@ FieldErrors ValidateStatefulSet(const StatefulSet& set) {
       errs.push_back(Invalid(ru, "", "only allowed for updateStrategy 'RollingUpdate'"));
     }
     if (strategy.rolling_update().has_partition()) {
-      Append(errs, ValidateNonNegative(strategy.rolling_update().partition(), ru.Child("partition")));
+      Append(errs,
+             ValidateNonNegative(strategy.rolling_update().partition(), ru.Child("partition")));
     }
     if (strategy.rolling_update().has_max_unavailable()) {
       Append(errs, ValidateMaxUnavailable(strategy.rolling_update().max_unavailable(),
@@ -103,8 +105,8 @@ FieldErrors ValidateStatefulSet(const StatefulSet& set) {
   FieldPath policy_path = spec.Child("persistentVolumeClaimRetentionPolicy");
   Append(errs, ValidateOneOf(policy.when_deleted(), {"Retain", "Delete"},
                              policy_path.Child("whenDeleted")));
-  Append(errs,
-         ValidateOneOf(policy.when_scaled(), {"Retain", "Delete"}, policy_path.Child("whenScaled")));
+  Append(errs, ValidateOneOf(policy.when_scaled(), {"Retain", "Delete"},
+                             policy_path.Child("whenScaled")));
 
   FieldPath selector_path = spec.Child("selector");
   if (!s.has_selector()) {
@@ -127,7 +129,8 @@ FieldErrors ValidateStatefulSet(const StatefulSet& set) {
   // Unlike Kubernetes, which skips the template's pod spec (a TODO in its
   // validation), check it whole, counting claim templates as volumes.
   std::vector<std::string> claim_volumes;
-  for (const auto& claim : s.volume_claim_templates()) claim_volumes.push_back(claim.metadata().name());
+  for (const auto& claim : s.volume_claim_templates())
+    claim_volumes.push_back(claim.metadata().name());
   Append(errs, ValidatePodTemplateSpec(s.template_(), tmpl, claim_volumes));
   if (s.template_().spec().restart_policy() != "Always") {
     // Replace the generic restartPolicy error, if any, with the StatefulSet one.
@@ -169,11 +172,17 @@ FieldErrors ValidateStatefulSetUpdate(const StatefulSet& updated, const Stateful
   // row 4), revisionHistoryLimit and podManagementPolicy are mutable too.
   apps::v1::StatefulSetSpec masked = updated.spec();
   const auto& o = old.spec();
-  if (o.has_replicas()) masked.set_replicas(o.replicas()); else masked.clear_replicas();
+  if (o.has_replicas())
+    masked.set_replicas(o.replicas());
+  else
+    masked.clear_replicas();
   *masked.mutable_template_() = o.template_();
   *masked.mutable_update_strategy() = o.update_strategy();
   masked.set_min_ready_seconds(o.min_ready_seconds());
-  if (o.has_ordinals()) *masked.mutable_ordinals() = o.ordinals(); else masked.clear_ordinals();
+  if (o.has_ordinals())
+    *masked.mutable_ordinals() = o.ordinals();
+  else
+    masked.clear_ordinals();
   *masked.mutable_persistent_volume_claim_retention_policy() =
       o.persistent_volume_claim_retention_policy();
   if (o.has_revision_history_limit()) {
@@ -205,8 +214,8 @@ FieldErrors ValidateStatefulSetStatus(const StatefulSet& updated, const Stateful
   Append(errs, ValidateNonNegative(s.observed_generation(), p.Child("observedGeneration")));
   auto at_most_replicas = [&](int32_t v, absl::string_view field) {
     if (v > s.replicas()) {
-      errs.push_back(Invalid(p.Child(field), absl::StrCat(v),
-                             "cannot be greater than status.replicas"));
+      errs.push_back(
+          Invalid(p.Child(field), absl::StrCat(v), "cannot be greater than status.replicas"));
     }
   };
   at_most_replicas(s.ready_replicas(), "readyReplicas");
@@ -231,8 +240,8 @@ FieldErrors ValidateStatefulSetStatus(const StatefulSet& updated, const Stateful
 }
 
 FieldErrors ValidateControllerRevision(const apps::v1::ControllerRevision& rev) {
-  FieldErrors errs = ValidateObjectMeta(rev.metadata(), true, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(rev.metadata(), true, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   Append(errs, ValidateNonNegative(rev.revision(), FieldPath("revision")));
   return errs;
 }

@@ -13,13 +13,14 @@ using status::Required;
 
 namespace {
 void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
+              std::make_move_iterator(more.end()));
 }
 }  // namespace
 
 FieldErrors ValidateStorageClass(const storage::v1::StorageClass& sc) {
-  FieldErrors errs = ValidateObjectMeta(sc.metadata(), false, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(sc.metadata(), false, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   if (sc.provisioner().empty()) {
     errs.push_back(Required(FieldPath("provisioner")));
   } else {
@@ -27,7 +28,8 @@ FieldErrors ValidateStorageClass(const storage::v1::StorageClass& sc) {
       errs.push_back(Invalid(FieldPath("provisioner"), Quote(sc.provisioner()), p));
     }
   }
-  Append(errs, ValidateOneOf(sc.reclaim_policy(), {"Retain", "Delete"}, FieldPath("reclaimPolicy")));
+  Append(errs,
+         ValidateOneOf(sc.reclaim_policy(), {"Retain", "Delete"}, FieldPath("reclaimPolicy")));
   Append(errs, ValidateOneOf(sc.volume_binding_mode(), {"Immediate", "WaitForFirstConsumer"},
                              FieldPath("volumeBindingMode")));
   return errs;
@@ -40,7 +42,8 @@ FieldErrors ValidateStorageClassUpdate(const storage::v1::StorageClass& updated,
   auto immutable = [&](bool same, absl::string_view field, const std::string& value) {
     if (!same) errs.push_back(Invalid(FieldPath(field), value, "field is immutable"));
   };
-  immutable(updated.provisioner() == old.provisioner(), "provisioner", Quote(updated.provisioner()));
+  immutable(updated.provisioner() == old.provisioner(), "provisioner",
+            Quote(updated.provisioner()));
   immutable(updated.reclaim_policy() == old.reclaim_policy(), "reclaimPolicy",
             Quote(updated.reclaim_policy()));
   immutable(updated.volume_binding_mode() == old.volume_binding_mode(), "volumeBindingMode",
@@ -55,17 +58,17 @@ FieldErrors ValidateStorageClassUpdate(const storage::v1::StorageClass& updated,
 }
 
 FieldErrors ValidatePodDisruptionBudget(const policy::v1::PodDisruptionBudget& pdb) {
-  FieldErrors errs = ValidateObjectMeta(pdb.metadata(), true, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(pdb.metadata(), true, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   FieldPath spec("spec");
   const auto& s = pdb.spec();
   if (s.has_min_available() && s.has_max_unavailable()) {
     errs.push_back(Invalid(spec, "", "minAvailable and maxUnavailable cannot be both set"));
   }
-  for (const auto& [field, value] :
-       {std::make_pair("minAvailable", &s.min_available()),
-        std::make_pair("maxUnavailable", &s.max_unavailable())}) {
-    bool set = field == std::string("minAvailable") ? s.has_min_available() : s.has_max_unavailable();
+  for (const auto& [field, value] : {std::make_pair("minAvailable", &s.min_available()),
+                                     std::make_pair("maxUnavailable", &s.max_unavailable())}) {
+    bool set =
+        field == std::string("minAvailable") ? s.has_min_available() : s.has_max_unavailable();
     if (!set) continue;
     Append(errs, ValidateIntOrPercent(*value, spec.Child(field)));
     if (value->has_string_value()) {

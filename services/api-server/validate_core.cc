@@ -19,7 +19,8 @@ using status::Required;
 namespace {
 
 void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
+              std::make_move_iterator(more.end()));
 }
 
 bool IsIp(const std::string& s) {
@@ -34,7 +35,8 @@ FieldErrors ValidateAccessModes(const google::protobuf::RepeatedPtrField<std::st
                                 const FieldPath& path) {
   FieldErrors errs;
   if (modes.empty()) errs.push_back(Required(path, "at least 1 access mode is required"));
-  for (int i = 0; i < modes.size(); ++i) Append(errs, ValidateOneOf(modes[i], kAccessModes, path.Index(i)));
+  for (int i = 0; i < modes.size(); ++i)
+    Append(errs, ValidateOneOf(modes[i], kAccessModes, path.Index(i)));
   return errs;
 }
 
@@ -56,15 +58,16 @@ FieldErrors ValidateNode(const core::v1::Node& node) {
     Append(errs, ValidateOneOf(t.effect(), {"NoSchedule", "PreferNoSchedule", "NoExecute"},
                                p.Child("effect")));
   }
-  Append(errs, ValidateResourceList(node.status().capacity(), FieldPath("status").Child("capacity")));
   Append(errs,
-         ValidateResourceList(node.status().allocatable(), FieldPath("status").Child("allocatable")));
+         ValidateResourceList(node.status().capacity(), FieldPath("status").Child("capacity")));
+  Append(errs, ValidateResourceList(node.status().allocatable(),
+                                    FieldPath("status").Child("allocatable")));
   return errs;
 }
 
 FieldErrors ValidateService(const core::v1::Service& svc) {
-  FieldErrors errs = ValidateObjectMeta(svc.metadata(), true, NameRule::kDns1035Label,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(svc.metadata(), true, NameRule::kDns1035Label, FieldPath("metadata"));
   FieldPath spec("spec");
   const auto& s = svc.spec();
   Append(errs, ValidateOneOf(s.type(), {"ClusterIP", "NodePort", "LoadBalancer", "ExternalName"},
@@ -93,14 +96,16 @@ FieldErrors ValidateService(const core::v1::Service& svc) {
       for (const auto& prob : naming::IsDns1123Label(port.name())) {
         errs.push_back(Invalid(p.Child("name"), Quote(port.name()), prob));
       }
-      if (!names.insert(port.name()).second) errs.push_back(Duplicate(p.Child("name"), Quote(port.name())));
+      if (!names.insert(port.name()).second)
+        errs.push_back(Duplicate(p.Child("name"), Quote(port.name())));
     }
     if (port.port() < 1 || port.port() > 65535) {
       errs.push_back(Invalid(p.Child("port"), absl::StrCat(port.port()),
                              "must be between 1 and 65535, inclusive"));
     }
     Append(errs, ValidateOneOf(port.protocol(), {"TCP", "UDP", "SCTP"}, p.Child("protocol")));
-    if (port.has_target_port()) Append(errs, ValidatePortNumOrName(port.target_port(), p.Child("targetPort")));
+    if (port.has_target_port())
+      Append(errs, ValidatePortNumOrName(port.target_port(), p.Child("targetPort")));
   }
   for (const auto& [k, v] : s.selector()) {
     for (const auto& prob : naming::IsQualifiedName(k)) {
@@ -126,8 +131,8 @@ FieldErrors ValidateServiceUpdate(const core::v1::Service& updated, const core::
 }
 
 FieldErrors ValidateEndpoints(const core::v1::Endpoints& ep) {
-  FieldErrors errs = ValidateObjectMeta(ep.metadata(), true, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(ep.metadata(), true, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   for (int i = 0; i < ep.subsets_size(); ++i) {
     const auto& subset = ep.subsets(i);
     FieldPath p = FieldPath("subsets").Index(i);
@@ -135,7 +140,8 @@ FieldErrors ValidateEndpoints(const core::v1::Endpoints& ep) {
       for (int j = 0; j < list.size(); ++j) {
         FieldPath ap = p.Child(field).Index(j);
         if (!IsIp(list[j].ip())) {
-          errs.push_back(Invalid(ap.Child("ip"), Quote(list[j].ip()), "must be a valid IP address"));
+          errs.push_back(
+              Invalid(ap.Child("ip"), Quote(list[j].ip()), "must be a valid IP address"));
         }
         if (!list[j].hostname().empty()) {
           for (const auto& prob : naming::IsDns1123Label(list[j].hostname())) {
@@ -160,8 +166,8 @@ FieldErrors ValidateEndpoints(const core::v1::Endpoints& ep) {
 }
 
 FieldErrors ValidatePersistentVolume(const core::v1::PersistentVolume& pv) {
-  FieldErrors errs = ValidateObjectMeta(pv.metadata(), false, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(pv.metadata(), false, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   FieldPath spec("spec");
   const auto& s = pv.spec();
   if (!s.capacity().contains("storage")) {
@@ -183,7 +189,8 @@ FieldErrors ValidatePersistentVolume(const core::v1::PersistentVolume& pv) {
   }
   Append(errs, ValidateOneOf(s.persistent_volume_reclaim_policy(), {"Retain", "Delete", "Recycle"},
                              spec.Child("persistentVolumeReclaimPolicy")));
-  Append(errs, ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
+  Append(errs,
+         ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
   if (!s.storage_class_name().empty()) {
     for (const auto& p : naming::IsDns1123Subdomain(s.storage_class_name())) {
       errs.push_back(Invalid(spec.Child("storageClassName"), Quote(s.storage_class_name()), p));
@@ -200,20 +207,22 @@ FieldErrors ValidatePersistentVolumeClaimSpec(const core::v1::PersistentVolumeCl
     errs.push_back(Required(requests.Key("storage")));
   }
   Append(errs, ValidateResourceList(s.resources().requests(), requests));
-  Append(errs, ValidateResourceList(s.resources().limits(), spec.Child("resources").Child("limits")));
+  Append(errs,
+         ValidateResourceList(s.resources().limits(), spec.Child("resources").Child("limits")));
   if (s.has_selector()) Append(errs, ValidateLabelSelector(s.selector(), spec.Child("selector")));
   if (s.has_storage_class_name() && !s.storage_class_name().empty()) {
     for (const auto& p : naming::IsDns1123Subdomain(s.storage_class_name())) {
       errs.push_back(Invalid(spec.Child("storageClassName"), Quote(s.storage_class_name()), p));
     }
   }
-  Append(errs, ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
+  Append(errs,
+         ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
   return errs;
 }
 
 FieldErrors ValidatePersistentVolumeClaim(const core::v1::PersistentVolumeClaim& pvc) {
-  FieldErrors errs = ValidateObjectMeta(pvc.metadata(), true, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(pvc.metadata(), true, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   Append(errs, ValidatePersistentVolumeClaimSpec(pvc.spec(), FieldPath("spec")));
   return errs;
 }

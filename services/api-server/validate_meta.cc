@@ -56,7 +56,8 @@ FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced
         problems = Dns1035Label(meta.name());
         break;
     }
-    for (const auto& p : problems) errs.push_back(Invalid(path.Child("name"), Quote(meta.name()), p));
+    for (const auto& p : problems)
+      errs.push_back(Invalid(path.Child("name"), Quote(meta.name()), p));
   }
   if (namespaced) {
     if (meta.namespace_().empty()) {
@@ -82,10 +83,14 @@ FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced
   for (int i = 0; i < meta.owner_references_size(); ++i) {
     const auto& ref = meta.owner_references(i);
     FieldPath p = path.Child("ownerReferences").Index(i);
-    if (ref.api_version().empty()) errs.push_back(Invalid(p.Child("apiVersion"), Quote(""), "version must not be empty"));
-    if (ref.kind().empty()) errs.push_back(Invalid(p.Child("kind"), Quote(""), "kind must not be empty"));
-    if (ref.name().empty()) errs.push_back(Invalid(p.Child("name"), Quote(""), "name must not be empty"));
-    if (ref.uid().empty()) errs.push_back(Invalid(p.Child("uid"), Quote(""), "uid must not be empty"));
+    if (ref.api_version().empty())
+      errs.push_back(Invalid(p.Child("apiVersion"), Quote(""), "version must not be empty"));
+    if (ref.kind().empty())
+      errs.push_back(Invalid(p.Child("kind"), Quote(""), "kind must not be empty"));
+    if (ref.name().empty())
+      errs.push_back(Invalid(p.Child("name"), Quote(""), "name must not be empty"));
+    if (ref.uid().empty())
+      errs.push_back(Invalid(p.Child("uid"), Quote(""), "uid must not be empty"));
   }
   int controllers = 0;
   for (const auto& ref : meta.owner_references()) controllers += ref.controller() ? 1 : 0;
@@ -113,7 +118,8 @@ FieldErrors ValidateObjectMetaUpdate(const meta::v1::ObjectMeta& updated,
   }
   if (old.has_deletion_timestamp()) {
     for (const auto& f : updated.finalizers()) {
-      if (std::find(old.finalizers().begin(), old.finalizers().end(), f) == old.finalizers().end()) {
+      if (std::find(old.finalizers().begin(), old.finalizers().end(), f) ==
+          old.finalizers().end()) {
         errs.push_back(Forbidden(path.Child("finalizers"),
                                  absl::StrCat("no new finalizers can be added if the object is "
                                               "being deleted, found new finalizers [",
@@ -146,8 +152,8 @@ FieldErrors ValidateLabelSelector(const meta::v1::LabelSelector& selector, const
     }
     if (e.operator_() == "In" || e.operator_() == "NotIn") {
       if (e.values_size() == 0) {
-        errs.push_back(Required(p.Child("values"),
-                                "must be specified when `operator` is 'In' or 'NotIn'"));
+        errs.push_back(
+            Required(p.Child("values"), "must be specified when `operator` is 'In' or 'NotIn'"));
       }
     } else if (e.operator_() == "Exists" || e.operator_() == "DoesNotExist") {
       if (e.values_size() > 0) {
@@ -156,8 +162,8 @@ FieldErrors ValidateLabelSelector(const meta::v1::LabelSelector& selector, const
                                  "'DoesNotExist'"));
       }
     } else {
-      errs.push_back(Invalid(p.Child("operator"), Quote(e.operator_()),
-                             "not a valid selector operator"));
+      errs.push_back(
+          Invalid(p.Child("operator"), Quote(e.operator_()), "not a valid selector operator"));
     }
   }
   return errs;
@@ -238,7 +244,8 @@ FieldErrors ValidatePortNumOrName(const google::protobuf::Value& value, const Fi
       ok = ok && (absl::ascii_islower(c) || absl::ascii_isdigit(c) || c == '-');
       has_letter = has_letter || absl::ascii_islower(c);
     }
-    ok = ok && has_letter && s.front() != '-' && s.back() != '-' && s.find("--") == std::string::npos;
+    ok = ok && has_letter && s.front() != '-' && s.back() != '-' &&
+         s.find("--") == std::string::npos;
     if (!ok) {
       return {Invalid(path, Quote(s),
                       "must contain only alpha-numeric characters (a-z, 0-9), and hyphens (-), at "

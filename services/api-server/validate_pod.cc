@@ -22,7 +22,8 @@ using status::Required;
 namespace {
 
 void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()), std::make_move_iterator(more.end()));
+  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
+              std::make_move_iterator(more.end()));
 }
 
 bool IsEnvVarName(absl::string_view name) {
@@ -43,7 +44,8 @@ FieldErrors ValidateProbe(const Probe& probe, const FieldPath& path) {
     errs.push_back(Required(path.Child("exec").Child("command")));
   }
   if (probe.has_http_get()) {
-    Append(errs, ValidatePortNumOrName(probe.http_get().port(), path.Child("httpGet").Child("port")));
+    Append(errs,
+           ValidatePortNumOrName(probe.http_get().port(), path.Child("httpGet").Child("port")));
     Append(errs, ValidateOneOf(probe.http_get().scheme(), {"HTTP", "HTTPS"},
                                path.Child("httpGet").Child("scheme"), true));
   }
@@ -51,7 +53,8 @@ FieldErrors ValidateProbe(const Probe& probe, const FieldPath& path) {
     Append(errs,
            ValidatePortNumOrName(probe.tcp_socket().port(), path.Child("tcpSocket").Child("port")));
   }
-  Append(errs, ValidateNonNegative(probe.initial_delay_seconds(), path.Child("initialDelaySeconds")));
+  Append(errs,
+         ValidateNonNegative(probe.initial_delay_seconds(), path.Child("initialDelaySeconds")));
   Append(errs, ValidateNonNegative(probe.timeout_seconds(), path.Child("timeoutSeconds")));
   Append(errs, ValidateNonNegative(probe.period_seconds(), path.Child("periodSeconds")));
   Append(errs, ValidateNonNegative(probe.success_threshold(), path.Child("successThreshold")));
@@ -105,14 +108,15 @@ FieldErrors ValidateContainer(const Container& c, const FieldPath& path,
                              "regex used for validation is '[-._a-zA-Z][-._a-zA-Z0-9]*')"));
     }
     if (!env.value().empty() && env.has_value_from()) {
-      errs.push_back(Invalid(p.Child("valueFrom"), "",
-                             "may not be specified when `value` is not empty"));
+      errs.push_back(
+          Invalid(p.Child("valueFrom"), "", "may not be specified when `value` is not empty"));
     }
     if (env.has_value_from() && env.value_from().field_ref().field_path().empty()) {
       errs.push_back(Required(p.Child("valueFrom").Child("fieldRef").Child("fieldPath")));
     }
   }
-  Append(errs, ValidateResourceList(c.resources().limits(), path.Child("resources").Child("limits")));
+  Append(errs,
+         ValidateResourceList(c.resources().limits(), path.Child("resources").Child("limits")));
   Append(errs,
          ValidateResourceList(c.resources().requests(), path.Child("resources").Child("requests")));
   absl::flat_hash_set<std::string> mount_paths;
@@ -131,8 +135,8 @@ FieldErrors ValidateContainer(const Container& c, const FieldPath& path,
       errs.push_back(Invalid(p.Child("mountPath"), Quote(m.mount_path()), "must be unique"));
     }
     if (absl::StartsWith(m.sub_path(), "/") || absl::StrContains(m.sub_path(), "..")) {
-      errs.push_back(Invalid(p.Child("subPath"), Quote(m.sub_path()),
-                             "must be a relative path without '..'"));
+      errs.push_back(
+          Invalid(p.Child("subPath"), Quote(m.sub_path()), "must be a relative path without '..'"));
     }
   }
   if (c.has_liveness_probe()) {
@@ -172,7 +176,8 @@ FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
       for (const auto& prob : naming::IsDns1123Label(v.name())) {
         errs.push_back(Invalid(p.Child("name"), Quote(v.name()), prob));
       }
-      if (!volumes.insert(v.name()).second) errs.push_back(Duplicate(p.Child("name"), Quote(v.name())));
+      if (!volumes.insert(v.name()).second)
+        errs.push_back(Duplicate(p.Child("name"), Quote(v.name())));
     }
     int sources = (v.has_persistent_volume_claim() ? 1 : 0) + (v.has_empty_dir() ? 1 : 0) +
                   (v.has_host_path() ? 1 : 0);
@@ -255,14 +260,15 @@ FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
 
 FieldErrors ValidatePodTemplateSpec(const core::v1::PodTemplateSpec& tmpl, const FieldPath& path,
                                     const std::vector<std::string>& extra_volumes) {
-  FieldErrors errs = ValidateLabels(tmpl.metadata().labels(), path.Child("metadata").Child("labels"));
+  FieldErrors errs =
+      ValidateLabels(tmpl.metadata().labels(), path.Child("metadata").Child("labels"));
   Append(errs, ValidatePodSpec(tmpl.spec(), path.Child("spec"), extra_volumes));
   return errs;
 }
 
 FieldErrors ValidatePod(const core::v1::Pod& pod) {
-  FieldErrors errs = ValidateObjectMeta(pod.metadata(), true, NameRule::kDns1123Subdomain,
-                                        FieldPath("metadata"));
+  FieldErrors errs =
+      ValidateObjectMeta(pod.metadata(), true, NameRule::kDns1123Subdomain, FieldPath("metadata"));
   Append(errs, ValidatePodSpec(pod.spec(), FieldPath("spec")));
   return errs;
 }
@@ -285,8 +291,8 @@ FieldErrors ValidatePodUpdate(const core::v1::Pod& updated, const core::v1::Pod&
   }
   bool keeps_old_tolerations = masked.tolerations_size() >= old.spec().tolerations_size();
   for (int i = 0; keeps_old_tolerations && i < old.spec().tolerations_size(); ++i) {
-    keeps_old_tolerations = DeterministicBytes(masked.tolerations(i)) ==
-                            DeterministicBytes(old.spec().tolerations(i));
+    keeps_old_tolerations =
+        DeterministicBytes(masked.tolerations(i)) == DeterministicBytes(old.spec().tolerations(i));
   }
   if (keeps_old_tolerations) *masked.mutable_tolerations() = old.spec().tolerations();
   if (DeterministicBytes(masked) != DeterministicBytes(old.spec())) {

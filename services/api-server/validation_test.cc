@@ -64,7 +64,8 @@ apps::v1::StatefulSet GoodSet() {
   claim->mutable_metadata()->set_name("www");
   claim->mutable_spec()->add_access_modes("ReadWriteOnce");
   (*claim->mutable_spec()->mutable_resources()->mutable_requests())["storage"] = "1Gi";
-  auto* mount = spec.mutable_template_()->mutable_spec()->mutable_containers(0)->add_volume_mounts();
+  auto* mount =
+      spec.mutable_template_()->mutable_spec()->mutable_containers(0)->add_volume_mounts();
   mount->set_name("www");
   mount->set_mount_path("/data");
   DefaultStatefulSet(set);
@@ -86,16 +87,25 @@ TEST(PodValidationTest, EachBrokenFieldIsNamed) {
        "spec.containers[0].name"},
       {[](auto& p) { p.mutable_spec()->mutable_containers(0)->clear_image(); },
        "spec.containers[0].image"},
-      {[](auto& p) { p.mutable_spec()->mutable_containers(0)->mutable_ports(0)->set_container_port(70000); },
+      {[](auto& p) {
+         p.mutable_spec()->mutable_containers(0)->mutable_ports(0)->set_container_port(70000);
+       },
        "spec.containers[0].ports[0].containerPort"},
-      {[](auto& p) { p.mutable_spec()->mutable_containers(0)->mutable_ports(0)->set_protocol("ICMP"); },
+      {[](auto& p) {
+         p.mutable_spec()->mutable_containers(0)->mutable_ports(0)->set_protocol("ICMP");
+       },
        "spec.containers[0].ports[0].protocol"},
       {[](auto& p) { p.mutable_spec()->mutable_containers(0)->add_env()->set_name("1BAD"); },
        "spec.containers[0].env[0].name"},
-      {[](auto& p) { p.mutable_spec()->mutable_containers(0)->mutable_volume_mounts(0)->set_name("nope"); },
+      {[](auto& p) {
+         p.mutable_spec()->mutable_containers(0)->mutable_volume_mounts(0)->set_name("nope");
+       },
        "spec.containers[0].volumeMounts[0].name"},
       {[](auto& p) {
-         (*p.mutable_spec()->mutable_containers(0)->mutable_resources()->mutable_requests())["cpu"] = "lots";
+         (*p.mutable_spec()
+               ->mutable_containers(0)
+               ->mutable_resources()
+               ->mutable_requests())["cpu"] = "lots";
        },
        "spec.containers[0].resources.requests[cpu]"},
       {[](auto& p) { p.mutable_spec()->mutable_containers(0)->mutable_readiness_probe(); },
@@ -107,7 +117,12 @@ TEST(PodValidationTest, EachBrokenFieldIsNamed) {
        },
        "spec.containers[0].livenessProbe"},
       {[](auto& p) {
-         p.mutable_spec()->mutable_containers(0)->mutable_startup_probe()->mutable_http_get()->mutable_port()->set_number_value(0);
+         p.mutable_spec()
+             ->mutable_containers(0)
+             ->mutable_startup_probe()
+             ->mutable_http_get()
+             ->mutable_port()
+             ->set_number_value(0);
        },
        "spec.containers[0].startupProbe.httpGet.port"},
       {[](auto& p) { p.mutable_spec()->set_restart_policy("Sometimes"); }, "spec.restartPolicy"},
@@ -116,7 +131,8 @@ TEST(PodValidationTest, EachBrokenFieldIsNamed) {
        "spec.terminationGracePeriodSeconds"},
       {[](auto& p) { p.mutable_spec()->set_hostname("Web.0"); }, "spec.hostname"},
       {[](auto& p) { p.mutable_spec()->set_subdomain("a_b"); }, "spec.subdomain"},
-      {[](auto& p) { p.mutable_spec()->add_volumes()->set_name("scratch"); }, "spec.volumes[1].name"},
+      {[](auto& p) { p.mutable_spec()->add_volumes()->set_name("scratch"); },
+       "spec.volumes[1].name"},
       {[](auto& p) {
          auto* t = p.mutable_spec()->add_tolerations();
          t->set_key("k");
@@ -163,14 +179,17 @@ TEST(StatefulSetValidationTest, MessagesAreKubernetesWords) {
        "spec.minReadySeconds: Invalid value: -1: must be greater than or equal to 0"},
       {[](auto& s) { s.mutable_spec()->mutable_ordinals()->set_start(-1); },
        "spec.ordinals.start: Invalid value: -1: must be greater than or equal to 0"},
-      {[](auto& s) { s.mutable_spec()->mutable_update_strategy()->mutable_rolling_update()->set_partition(-1); },
+      {[](auto& s) {
+         s.mutable_spec()->mutable_update_strategy()->mutable_rolling_update()->set_partition(-1);
+       },
        "spec.updateStrategy.rollingUpdate.partition: Invalid value: -1: must be greater than or "
        "equal to 0"},
       {[](auto& s) { s.mutable_spec()->clear_selector(); }, "spec.selector: Required value"},
       {[](auto& s) { s.mutable_spec()->mutable_selector()->clear_match_labels(); },
        "spec.selector: Invalid value: empty selector is invalid for statefulset"},
       {[](auto& s) {
-         (*s.mutable_spec()->mutable_template_()->mutable_metadata()->mutable_labels())["app"] = "other";
+         (*s.mutable_spec()->mutable_template_()->mutable_metadata()->mutable_labels())["app"] =
+             "other";
        },
        "spec.template.metadata.labels: Invalid value: map[string]string{\"app\":\"other\"}: "
        "`selector` does not match template `labels`"},
@@ -182,23 +201,36 @@ TEST(StatefulSetValidationTest, MessagesAreKubernetesWords) {
        "spec.updateStrategy.rollingUpdate: Invalid value: only allowed for updateStrategy "
        "'RollingUpdate'"},
       {[](auto& s) {
-         s.mutable_spec()->mutable_update_strategy()->mutable_rolling_update()->mutable_max_unavailable()->set_number_value(0);
+         s.mutable_spec()
+             ->mutable_update_strategy()
+             ->mutable_rolling_update()
+             ->mutable_max_unavailable()
+             ->set_number_value(0);
        },
        "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: 0: cannot be 0"},
       {[](auto& s) {
-         s.mutable_spec()->mutable_update_strategy()->mutable_rolling_update()->mutable_max_unavailable()->set_string_value("150%");
+         s.mutable_spec()
+             ->mutable_update_strategy()
+             ->mutable_rolling_update()
+             ->mutable_max_unavailable()
+             ->set_string_value("150%");
        },
        "spec.updateStrategy.rollingUpdate.maxUnavailable: Invalid value: \"150%\": must not be "
        "greater than 100%"},
       {[](auto& s) {
-         s.mutable_spec()->mutable_persistent_volume_claim_retention_policy()->set_when_deleted("Foo");
+         s.mutable_spec()->mutable_persistent_volume_claim_retention_policy()->set_when_deleted(
+             "Foo");
        },
        "spec.persistentVolumeClaimRetentionPolicy.whenDeleted: Unsupported value: \"Foo\": "
        "supported values: \"Retain\", \"Delete\""},
-      {[](auto& s) { s.mutable_spec()->mutable_template_()->mutable_spec()->set_restart_policy("OnFailure"); },
+      {[](auto& s) {
+         s.mutable_spec()->mutable_template_()->mutable_spec()->set_restart_policy("OnFailure");
+       },
        "spec.template.spec.restartPolicy: Unsupported value: \"OnFailure\": supported values: "
        "\"Always\""},
-      {[](auto& s) { s.mutable_spec()->mutable_template_()->mutable_spec()->set_active_deadline_seconds(5); },
+      {[](auto& s) {
+         s.mutable_spec()->mutable_template_()->mutable_spec()->set_active_deadline_seconds(5);
+       },
        "spec.template.spec.activeDeadlineSeconds: Forbidden: activeDeadlineSeconds in "
        "StatefulSet is not Supported"},
       {[](auto& s) { s.mutable_spec()->set_service_name("Bad.Name"); },
@@ -206,7 +238,11 @@ TEST(StatefulSetValidationTest, MessagesAreKubernetesWords) {
       {[](auto& s) { s.mutable_metadata()->set_name(std::string(53, 'w')); },
        "must be no more than 52 characters"},
       {[](auto& s) {
-         (*s.mutable_spec()->mutable_volume_claim_templates(0)->mutable_spec()->mutable_resources()->mutable_requests())
+         (*s.mutable_spec()
+               ->mutable_volume_claim_templates(0)
+               ->mutable_spec()
+               ->mutable_resources()
+               ->mutable_requests())
              .erase("storage");
        },
        "spec.volumeClaimTemplates[0].spec.resources.requests[storage]: Required value"},
@@ -226,14 +262,20 @@ TEST(StatefulSetValidationTest, ImmutableFieldsOnUpdate) {
   apps::v1::StatefulSet updated = old;
   updated.mutable_spec()->set_replicas(7);
   updated.mutable_spec()->set_min_ready_seconds(3);
-  updated.mutable_spec()->set_revision_history_limit(2);        // beyond Kubernetes
+  updated.mutable_spec()->set_revision_history_limit(2);          // beyond Kubernetes
   updated.mutable_spec()->set_pod_management_policy("Parallel");  // beyond Kubernetes
-  updated.mutable_spec()->mutable_template_()->mutable_spec()->mutable_containers(0)->set_image("v2");
+  updated.mutable_spec()->mutable_template_()->mutable_spec()->mutable_containers(0)->set_image(
+      "v2");
   EXPECT_THAT(ValidateStatefulSetUpdate(updated, old), IsEmpty());
   for (auto br : std::vector<std::function<void(apps::v1::StatefulSet&)>>{
            [](auto& s) { s.mutable_spec()->set_service_name("other"); },
-           [](auto& s) { (*s.mutable_spec()->mutable_selector()->mutable_match_labels())["x"] = "y"; },
-           [](auto& s) { s.mutable_spec()->mutable_volume_claim_templates(0)->mutable_metadata()->set_name("data"); },
+           [](auto& s) {
+             (*s.mutable_spec()->mutable_selector()->mutable_match_labels())["x"] = "y";
+           },
+           [](auto& s) {
+             s.mutable_spec()->mutable_volume_claim_templates(0)->mutable_metadata()->set_name(
+                 "data");
+           },
        }) {
     apps::v1::StatefulSet bad = old;
     br(bad);
@@ -360,7 +402,8 @@ TEST(CoreValidationTest, ServicesEndpointsVolumesAndClaims) {
   EXPECT_THAT(ValidatePersistentVolumeClaimUpdate(resized, pvc), IsEmpty());
   core::v1::PersistentVolumeClaim remoded = pvc;
   remoded.mutable_spec()->set_access_modes(0, "ReadWriteMany");
-  EXPECT_THAT(Fields(ValidatePersistentVolumeClaimUpdate(remoded, pvc)), ::testing::Contains("spec"));
+  EXPECT_THAT(Fields(ValidatePersistentVolumeClaimUpdate(remoded, pvc)),
+              ::testing::Contains("spec"));
 }
 
 TEST(ClusterValidationTest, StorageClassBudgetLeaseNamespaceNode) {

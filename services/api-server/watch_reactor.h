@@ -6,10 +6,10 @@
 // pump jobs hold weak references. Internally synchronised.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <deque>
 #include <memory>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
 #include "common/server/executor.h"

@@ -37,7 +37,8 @@ class WatchSource {
   absl::StatusOr<std::vector<WatchItem>> Next(size_t max);
 
  private:
-  WatchSource(Registry& registry, Filter filter) : registry_(registry), filter_(std::move(filter)) {}
+  WatchSource(Registry& registry, Filter filter)
+      : registry_(registry), filter_(std::move(filter)) {}
 
   Registry& registry_;
   const Filter filter_;
