@@ -6,6 +6,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
 #include "common/status/grpc_status.h"
 #include "etcd/kv.grpc.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
@@ -142,11 +143,12 @@ class OrdoClient final : public BenchClient {
   }
 
   std::unique_ptr<WatchHandle> Watch(std::function<void(const std::string&)> on_event) override {
-    class Handle final : public WatchHandle {
+    // A callback-API reader: no thread of its own per stream.
+    class Handle final : public WatchHandle,
+                         public grpc::ClientReadReactor<core::v1::PodWatchEvent> {
      public:
-      Handle(core::v1::Pods::Stub* stub, std::function<void(const std::string&)> on_event) {
-        meta::v1::ListOptions opts;
-        opts.set_namespace_(kNamespace);
+      Handle(core::v1::Pods::Stub* stub, std::function<void(const std::string&)> on_event)
+          : on_event_(std::move(on_event)) {
         // Start from now: list for the revision, watch after it.
         grpc::ClientContext list_ctx;
         core::v1::PodList list;
@@ -154,22 +156,29 @@ class OrdoClient final : public BenchClient {
         none.set_namespace_(kNamespace);
         none.set_field_selector("metadata.name=-none-");
         (void)stub->List(&list_ctx, none, &list);
-        opts.set_resource_version(list.metadata().resource_version());
-        stream_ = stub->Watch(&ctx_, opts);
-        thread_ = std::thread([this, on_event = std::move(on_event)] {
-          core::v1::PodWatchEvent event;
-          while (stream_->Read(&event)) on_event(PayloadOf(event.object()));
-        });
+        options_.set_namespace_(kNamespace);
+        options_.set_resource_version(list.metadata().resource_version());
+        stub->async()->Watch(&ctx_, &options_, this);
+        StartRead(&event_);
+        StartCall();
       }
       ~Handle() override {
         ctx_.TryCancel();
-        thread_.join();
+        done_.WaitForNotification();
       }
+      void OnReadDone(bool ok) override {
+        if (!ok) return;
+        on_event_(PayloadOf(event_.object()));
+        StartRead(&event_);
+      }
+      void OnDone(const grpc::Status&) override { done_.Notify(); }
 
      private:
+      std::function<void(const std::string&)> on_event_;
       grpc::ClientContext ctx_;
-      std::unique_ptr<grpc::ClientReader<core::v1::PodWatchEvent>> stream_;
-      std::thread thread_;
+      meta::v1::ListOptions options_;
+      core::v1::PodWatchEvent event_;
+      absl::Notification done_;
     };
     return std::make_unique<Handle>(pods_.get(), std::move(on_event));
   }

@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/status/status_macros.h"
 #include "services/api-server/object_access.h"
+#include "services/api-server/wire.h"
 
 namespace ordo::apiserver {
 namespace {
@@ -135,6 +136,45 @@ absl::StatusOr<ListResult> Registry::List(const meta::v1::ListOptions& options) 
     if (filter.Matches(*obj)) result.items.push_back(std::move(obj));
   }
   return result;
+}
+
+std::shared_ptr<const std::string> Registry::EncodedWatchEvent(const store::Event& e,
+                                                              const char* type) {
+  // Enough for every watcher to pass an event before it is evicted; a late
+  // watcher merely encodes it again.
+  constexpr size_t kCapacity = 4096;
+  auto key = std::make_pair(e.revision(), type);
+  absl::MutexLock lock(&encoded_mu_);
+  auto it = encoded_.find(key);
+  if (it != encoded_.end()) return it->second;
+  auto bytes = std::make_shared<const std::string>(
+      wire::WatchEvent(type, e.kv->value, e.kv->mod_revision));
+  encoded_.emplace(key, bytes);
+  encoded_order_.push_back(key);
+  if (encoded_order_.size() > kCapacity) {
+    encoded_.erase(encoded_order_.front());
+    encoded_order_.pop_front();
+  }
+  return bytes;
+}
+
+absl::StatusOr<std::string> Registry::ListBytes(const meta::v1::ListOptions& options) {
+  ORDO_ASSIGN_OR_RETURN(Filter filter, ParseFilter(options));
+  store::ListResult listed = store_.List(info().Prefix(filter.ns));
+  bool must_parse = !filter.label_selector.Empty() || !filter.field_selector.Empty();
+  size_t size = 64;
+  for (const auto& kv : listed.kvs) size += kv->value.size() + 32;
+  std::string out;
+  out.reserve(size);
+  wire::AppendListHead(out, info().ApiVersion(), info().kind + "List", listed.revision);
+  for (const auto& kv : listed.kvs) {
+    if (must_parse) {
+      ORDO_ASSIGN_OR_RETURN(MessagePtr obj, Decode(*kv));
+      if (!filter.Matches(*obj)) continue;
+    }
+    wire::AppendListItem(out, kv->value, kv->mod_revision);
+  }
+  return out;
 }
 
 namespace {

@@ -8,11 +8,14 @@
 // All methods are safe to call concurrently.
 #pragma once
 
+#include <deque>
 #include <functional>
 #include <memory>
 #include <vector>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
 #include "common/labels/selector.h"
 #include "common/store/store.h"
@@ -53,6 +56,9 @@ class Registry {
   // Reads never block on the disk.
   absl::StatusOr<MessagePtr> Get(const std::string& ns, const std::string& name);
   absl::StatusOr<ListResult> List(const meta::v1::ListOptions& options);
+  // The same list as the serialized <Kind>List, built from the stored bytes:
+  // objects are parsed only when a label or field selector must look at them.
+  absl::StatusOr<std::string> ListBytes(const meta::v1::ListOptions& options);
 
   // Writes: the checks run on the calling thread, then the write joins the
   // store's next group commit and `done` runs once it is on disk. A write
@@ -78,6 +84,11 @@ class Registry {
   absl::StatusOr<MessagePtr> GuaranteedUpdate(const std::string& ns, const std::string& name,
                                               const std::string& resource_version,
                                               std::function<absl::Status(Message&)> mutate);
+
+  // A serialized <Kind>WatchEvent of `type` for store event `e`, shared by
+  // every watcher that sends it: each event is encoded once, however many
+  // watch it. Safe to call concurrently.
+  std::shared_ptr<const std::string> EncodedWatchEvent(const store::Event& e, const char* type);
 
   absl::StatusOr<Filter> ParseFilter(const meta::v1::ListOptions& options) const;
   // Parses a stored value and stamps its resourceVersion.
@@ -115,6 +126,12 @@ class Registry {
   store::Store& store_;
   Clock& clock_;
   const NamespaceCheck namespace_check_;
+
+  // Recently encoded watch events, by revision and type.
+  absl::Mutex encoded_mu_;
+  absl::flat_hash_map<std::pair<int64_t, const char*>, std::shared_ptr<const std::string>>
+      encoded_ ABSL_GUARDED_BY(encoded_mu_);
+  std::deque<std::pair<int64_t, const char*>> encoded_order_ ABSL_GUARDED_BY(encoded_mu_);
 };
 
 }  // namespace ordo::apiserver

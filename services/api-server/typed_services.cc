@@ -48,9 +48,25 @@ grpc::ServerUnaryReactor* RunAsync(grpc::CallbackServerContext* ctx, T* response
   return reactor;
 }
 
+// Parses a raw request.
+template <typename M>
+bool ParseRequest(const grpc::ByteBuffer& buffer, M* out) {
+  std::vector<grpc::Slice> slices;
+  if (!buffer.Dump(&slices).ok()) return false;
+  std::string bytes;
+  for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  return out->ParseFromString(bytes);
+}
+
+// List and Watch answer with bytes built from the store (see wire.h), so they
+// are raw methods of the generated service.
+template <typename Svc>
+using RawReadsService = typename Svc::template WithRawCallbackMethod_List<
+    typename Svc::template WithRawCallbackMethod_Watch<typename Svc::CallbackService>>;
+
 // Create, Get, List, Update, Delete and Watch for kind T of service Svc.
-template <typename Svc, typename T, typename TList, typename TEvent>
-class ResourceService : public Svc::CallbackService {
+template <typename Svc, typename T>
+class ResourceService : public RawReadsService<Svc> {
  public:
   ResourceService(ApiServer& api, absl::string_view kind, server::Executor& unary,
                   server::Executor& watch)
@@ -68,17 +84,19 @@ class ResourceService : public Svc::CallbackService {
     return reactor;
   }
 
-  grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* ctx, const ListOptions* req,
-                                 TList* resp) override {
+  grpc::ServerUnaryReactor* List(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* req,
+                                 grpc::ByteBuffer* resp) override {
     auto* reactor = ctx->DefaultReactor();
-    unary_.Submit([this, reactor, req, resp] {
-      auto listed = registry_.List(*req);
+    ListOptions options;
+    if (!ParseRequest(*req, &options)) {
+      reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "malformed ListOptions"));
+      return reactor;
+    }
+    unary_.Submit([this, reactor, options, resp] {
+      auto listed = registry_.ListBytes(options);
       if (listed.ok()) {
-        resp->set_api_version(registry_.info().ApiVersion());
-        resp->set_kind(registry_.info().kind + "List");
-        resp->mutable_metadata()->set_resource_version(std::to_string(listed->revision));
-        resp->mutable_items()->Reserve(static_cast<int>(listed->items.size()));
-        for (auto& item : listed->items) resp->add_items()->Swap(static_cast<T*>(item.get()));
+        grpc::Slice slice(*listed);
+        *resp = grpc::ByteBuffer(&slice, 1);
       }
       reactor->Finish(status::ToGrpcStatus(listed.status()));
     });
@@ -95,9 +113,11 @@ class ResourceService : public Svc::CallbackService {
     return RunAsync(ctx, resp, [&](Registry::Callback done) { DoDelete(*req, std::move(done)); });
   }
 
-  grpc::ServerWriteReactor<TEvent>* Watch(grpc::CallbackServerContext* ctx,
-                                          const ListOptions* req) override {
-    return WatchReactor<T, TEvent>::Start(registry_, api_.store(), watch_, *req);
+  grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
+                                                    const grpc::ByteBuffer* req) override {
+    ListOptions options;
+    if (!ParseRequest(*req, &options)) options.set_resource_version("malformed");
+    return WatchReactor::Start(registry_, api_.store(), watch_, options);
   }
 
  protected:
@@ -112,10 +132,10 @@ class ResourceService : public Svc::CallbackService {
 };
 
 // Adds UpdateStatus for kinds with a status subresource.
-template <typename Svc, typename T, typename TList, typename TEvent>
-class StatusResourceService : public ResourceService<Svc, T, TList, TEvent> {
+template <typename Svc, typename T>
+class StatusResourceService : public ResourceService<Svc, T> {
  public:
-  using ResourceService<Svc, T, TList, TEvent>::ResourceService;
+  using ResourceService<Svc, T>::ResourceService;
 
   grpc::ServerUnaryReactor* UpdateStatus(grpc::CallbackServerContext* ctx, const T* req,
                                          T* resp) override {
@@ -125,8 +145,7 @@ class StatusResourceService : public ResourceService<Svc, T, TList, TEvent> {
 };
 
 class NamespaceService
-    : public StatusResourceService<core::v1::Namespaces, core::v1::Namespace,
-                                   core::v1::NamespaceList, core::v1::NamespaceWatchEvent> {
+    : public StatusResourceService<core::v1::Namespaces, core::v1::Namespace> {
  public:
   using StatusResourceService::StatusResourceService;
 
@@ -137,8 +156,7 @@ class NamespaceService
   }
 };
 
-class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod, core::v1::PodList,
-                                                core::v1::PodWatchEvent> {
+class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod> {
  public:
   using StatusResourceService::StatusResourceService;
 
@@ -154,8 +172,7 @@ class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod, c
 };
 
 class StatefulSetService
-    : public StatusResourceService<apps::v1::StatefulSets, apps::v1::StatefulSet,
-                                   apps::v1::StatefulSetList, apps::v1::StatefulSetWatchEvent> {
+    : public StatusResourceService<apps::v1::StatefulSets, apps::v1::StatefulSet> {
  public:
   using StatusResourceService::StatusResourceService;
 
@@ -189,31 +206,23 @@ class AllServices final : public ApiServices {
     using namespace core::v1;  // NOLINT: the table below names every core kind
     Add<NamespaceService>(api, "Namespace", unary, watch);
     Add<PodService>(api, "Pod", unary, watch);
-    Add<StatusResourceService<Nodes, Node, NodeList, NodeWatchEvent>>(api, "Node", unary, watch);
-    Add<StatusResourceService<Services, Service, ServiceList, ServiceWatchEvent>>(api, "Service",
-                                                                                  unary, watch);
-    Add<ResourceService<EndpointsService, Endpoints, EndpointsList, EndpointsWatchEvent>>(
-        api, "Endpoints", unary, watch);
-    Add<StatusResourceService<PersistentVolumes, PersistentVolume, PersistentVolumeList,
-                              PersistentVolumeWatchEvent>>(api, "PersistentVolume", unary, watch);
-    Add<StatusResourceService<PersistentVolumeClaims, PersistentVolumeClaim,
-                              PersistentVolumeClaimList, PersistentVolumeClaimWatchEvent>>(
+    Add<StatusResourceService<Nodes, Node>>(api, "Node", unary, watch);
+    Add<StatusResourceService<Services, Service>>(api, "Service", unary, watch);
+    Add<ResourceService<EndpointsService, Endpoints>>(api, "Endpoints", unary, watch);
+    Add<StatusResourceService<PersistentVolumes, PersistentVolume>>(api, "PersistentVolume", unary,
+                                                                    watch);
+    Add<StatusResourceService<PersistentVolumeClaims, PersistentVolumeClaim>>(
         api, "PersistentVolumeClaim", unary, watch);
-    Add<ResourceService<Events, Event, EventList, EventWatchEvent>>(api, "Event", unary, watch);
+    Add<ResourceService<Events, Event>>(api, "Event", unary, watch);
     Add<StatefulSetService>(api, "StatefulSet", unary, watch);
-    Add<ResourceService<apps::v1::ControllerRevisions, apps::v1::ControllerRevision,
-                        apps::v1::ControllerRevisionList, apps::v1::ControllerRevisionWatchEvent>>(
+    Add<ResourceService<apps::v1::ControllerRevisions, apps::v1::ControllerRevision>>(
         api, "ControllerRevision", unary, watch);
-    Add<ResourceService<storage::v1::StorageClasses, storage::v1::StorageClass,
-                        storage::v1::StorageClassList, storage::v1::StorageClassWatchEvent>>(
+    Add<ResourceService<storage::v1::StorageClasses, storage::v1::StorageClass>>(
         api, "StorageClass", unary, watch);
-    Add<StatusResourceService<policy::v1::PodDisruptionBudgets, policy::v1::PodDisruptionBudget,
-                              policy::v1::PodDisruptionBudgetList,
-                              policy::v1::PodDisruptionBudgetWatchEvent>>(
+    Add<StatusResourceService<policy::v1::PodDisruptionBudgets, policy::v1::PodDisruptionBudget>>(
         api, "PodDisruptionBudget", unary, watch);
-    Add<ResourceService<coordination::v1::Leases, coordination::v1::Lease,
-                        coordination::v1::LeaseList, coordination::v1::LeaseWatchEvent>>(
-        api, "Lease", unary, watch);
+    Add<ResourceService<coordination::v1::Leases, coordination::v1::Lease>>(api, "Lease", unary,
+                                                                            watch);
   }
 
   std::vector<grpc::Service*> services() override {

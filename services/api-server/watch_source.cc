@@ -3,6 +3,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "services/api-server/wire.h"
 
 namespace ordo::apiserver {
 
@@ -18,8 +19,12 @@ absl::StatusOr<std::unique_ptr<WatchSource>> WatchSource::Open(
     // Start with the current state as ADDED events, then follow from its revision.
     store::ListResult listed = store.List(prefix);
     for (const auto& kv : listed.kvs) {
-      ORDO_ASSIGN_OR_RETURN(MessagePtr obj, registry.Decode(*kv));
-      if (filter.Matches(*obj)) source->initial_.push_back({"ADDED", std::move(obj)});
+      if (source->Selective()) {
+        ORDO_ASSIGN_OR_RETURN(MessagePtr obj, registry.Decode(*kv));
+        if (!filter.Matches(*obj)) continue;
+      }
+      source->initial_.push_back(std::make_shared<const std::string>(
+          wire::WatchEvent("ADDED", kv->value, kv->mod_revision)));
     }
     after = listed.revision;
   } else if (!absl::SimpleAtoi(rv, &after) || after < 0) {
@@ -37,8 +42,14 @@ absl::StatusOr<std::unique_ptr<WatchSource>> WatchSource::Open(
   return source;
 }
 
-absl::StatusOr<std::vector<WatchItem>> WatchSource::Next(size_t max) {
-  std::vector<WatchItem> out;
+absl::StatusOr<bool> WatchSource::Matches(const store::KeyValue& kv) const {
+  if (!Selective()) return true;
+  ORDO_ASSIGN_OR_RETURN(MessagePtr obj, registry_.Decode(kv));
+  return filter_.Matches(*obj);
+}
+
+absl::StatusOr<std::vector<std::shared_ptr<const std::string>>> WatchSource::Next(size_t max) {
+  std::vector<std::shared_ptr<const std::string>> out;
   while (!initial_.empty() && out.size() < max) {
     out.push_back(std::move(initial_.front()));
     initial_.pop_front();
@@ -53,26 +64,21 @@ absl::StatusOr<std::vector<WatchItem>> WatchSource::Next(size_t max) {
     return events.status();
   }
   for (const store::EventPtr& e : *events) {
-    ORDO_ASSIGN_OR_RETURN(MessagePtr now, registry_.Decode(*e->kv));
-    bool now_matches = filter_.Matches(*now);
-    bool was_matching = false;
-    if (e->prev != nullptr) {
-      // Only the labels and fields of the previous state matter; skip decoding
-      // it when the filter cannot tell the two apart.
-      if (filter_.label_selector.Empty() && filter_.field_selector.Empty()) {
-        was_matching = true;
-      } else {
-        ORDO_ASSIGN_OR_RETURN(MessagePtr before, registry_.Decode(*e->prev));
-        was_matching = filter_.Matches(*before);
+    const store::KeyValue& now = *e->kv;
+    ORDO_ASSIGN_OR_RETURN(bool was_matching,
+                          e->prev == nullptr ? absl::StatusOr<bool>(false) : Matches(*e->prev));
+    const char* type = nullptr;
+    if (e->type == store::Event::Type::kDelete) {
+      if (was_matching) type = "DELETED";
+    } else {
+      ORDO_ASSIGN_OR_RETURN(bool now_matches, Matches(now));
+      if (now_matches) {
+        type = was_matching ? "MODIFIED" : "ADDED";
+      } else if (was_matching) {
+        type = "DELETED";  // it left this watcher's selection
       }
     }
-    if (e->type == store::Event::Type::kDelete) {
-      if (was_matching) out.push_back({"DELETED", std::move(now)});
-    } else if (now_matches) {
-      out.push_back({was_matching ? "MODIFIED" : "ADDED", std::move(now)});
-    } else if (was_matching) {
-      out.push_back({"DELETED", std::move(now)});
-    }
+    if (type != nullptr) out.push_back(registry_.EncodedWatchEvent(*e, type));
   }
   return out;
 }

@@ -18,11 +18,6 @@
 
 namespace ordo::apiserver {
 
-struct WatchItem {
-  std::string type;  // ADDED, MODIFIED, DELETED
-  MessagePtr object;
-};
-
 class WatchSource {
  public:
   // INVALID_ARGUMENT for bad selectors or resourceVersion; OUT_OF_RANGE (with
@@ -32,17 +27,23 @@ class WatchSource {
                                                            store::Store& store,
                                                            store::Store::ReadyCallback on_ready);
 
-  // Up to `max` items without blocking; empty when nothing is ready. An error
-  // ends the watch.
-  absl::StatusOr<std::vector<WatchItem>> Next(size_t max);
+  // Up to `max` serialized <Kind>WatchEvents without blocking; empty when
+  // nothing is ready. An error ends the watch. Events are encoded from the
+  // stored bytes; objects are parsed only when a selector must look at them.
+  absl::StatusOr<std::vector<std::shared_ptr<const std::string>>> Next(size_t max);
 
  private:
   WatchSource(Registry& registry, Filter filter)
       : registry_(registry), filter_(std::move(filter)) {}
+  // Whether objects must be parsed to decide: a label or field selector.
+  bool Selective() const {
+    return !filter_.label_selector.Empty() || !filter_.field_selector.Empty();
+  }
+  absl::StatusOr<bool> Matches(const store::KeyValue& kv) const;
 
   Registry& registry_;
   const Filter filter_;
-  std::deque<WatchItem> initial_;
+  std::deque<std::shared_ptr<const std::string>> initial_;
   std::unique_ptr<store::Watcher> watcher_;
 };
 
