@@ -72,7 +72,7 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(std::unique_ptr<J
   if (!state.ok()) return state.status();
   std::unique_ptr<MemoryStore> store(new MemoryStore(options, std::move(journal)));
   absl::MutexLock lock(&store->mu_);
-  for (auto& kv : state->kvs) store->data_.emplace(kv->key, kv);
+  for (auto& kv : state->kvs) store->data_.insert(kv);
   store->window_.assign(state->recent_events.begin(), state->recent_events.end());
   store->revision_ = state->revision;
   return store;
@@ -90,15 +90,15 @@ absl::StatusOr<KeyValuePtr> MemoryStore::Get(absl::string_view key) {
   absl::ReaderMutexLock lock(&mu_);
   auto it = data_.find(key);
   if (it == data_.end()) return absl::NotFoundError(absl::StrCat("key ", key, " not found"));
-  return it->second;
+  return *it;
 }
 
 ListResult MemoryStore::List(absl::string_view prefix) {
   ListResult result;
   absl::ReaderMutexLock lock(&mu_);
   for (auto it = data_.lower_bound(prefix);
-       it != data_.end() && absl::StartsWith(it->first, prefix); ++it) {
-    result.kvs.push_back(it->second);
+       it != data_.end() && absl::StartsWith((*it)->key, prefix); ++it) {
+    result.kvs.push_back(*it);
   }
   result.revision = revision_;
   return result;
@@ -157,7 +157,7 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
     auto current = [&](const std::string& key) -> KeyValuePtr {
       if (auto it = overlay.find(key); it != overlay.end()) return it->second;
       auto it = data_.find(key);
-      return it == data_.end() ? nullptr : it->second;
+      return it == data_.end() ? nullptr : *it;
     };
     for (auto& pending : group) {
       // Check every op first, against the state as this transaction sees it.
@@ -235,7 +235,10 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
     absl::MutexLock lock(&mu_);
     for (const auto& e : events) {
       if (e->type == Event::Type::kPut) {
-        data_[e->kv->key] = e->kv;
+        // Set elements are immutable: replace the old KeyValue with the new.
+        auto it = data_.find(e->kv->key);
+        if (it != data_.end()) it = data_.erase(it);
+        data_.insert(it, e->kv);
       } else {
         data_.erase(e->kv->key);
       }

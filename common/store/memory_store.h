@@ -15,7 +15,7 @@
 #include <thread>
 #include <vector>
 
-#include "absl/container/btree_map.h"
+#include "absl/container/btree_set.h"
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "common/store/journal.h"
@@ -72,7 +72,15 @@ class MemoryStore final : public Store {
 
   // State below is protected by mu_. Only the committer thread mutates it.
   absl::Mutex mu_;
-  absl::btree_map<std::string, KeyValuePtr> data_ ABSL_GUARDED_BY(mu_);
+  // Live keys, ordered by key. A set of the shared KeyValues (looked up by
+  // key) rather than a map, so each key's bytes are held once.
+  struct KeyOrder {
+    using is_transparent = void;
+    bool operator()(const KeyValuePtr& a, const KeyValuePtr& b) const { return a->key < b->key; }
+    bool operator()(const KeyValuePtr& a, absl::string_view b) const { return a->key < b; }
+    bool operator()(absl::string_view a, const KeyValuePtr& b) const { return a < b->key; }
+  };
+  absl::btree_set<KeyValuePtr, KeyOrder> data_ ABSL_GUARDED_BY(mu_);
   std::deque<EventPtr> window_ ABSL_GUARDED_BY(mu_);
   int64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
 

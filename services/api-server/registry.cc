@@ -139,7 +139,7 @@ absl::StatusOr<ListResult> Registry::List(const meta::v1::ListOptions& options) 
 }
 
 std::shared_ptr<const std::string> Registry::EncodedWatchEvent(const store::Event& e,
-                                                              const char* type) {
+                                                               const char* type) {
   // Enough for every watcher to pass an event before it is evicted; a late
   // watcher merely encodes it again.
   constexpr size_t kCapacity = 4096;
@@ -147,8 +147,8 @@ std::shared_ptr<const std::string> Registry::EncodedWatchEvent(const store::Even
   absl::MutexLock lock(&encoded_mu_);
   auto it = encoded_.find(key);
   if (it != encoded_.end()) return it->second;
-  auto bytes = std::make_shared<const std::string>(
-      wire::WatchEvent(type, e.kv->value, e.kv->mod_revision));
+  auto bytes =
+      std::make_shared<const std::string>(wire::WatchEvent(type, e.kv->value, e.kv->mod_revision));
   encoded_.emplace(key, bytes);
   encoded_order_.push_back(key);
   if (encoded_order_.size() > kCapacity) {

@@ -129,8 +129,8 @@ class Registry {
 
   // Recently encoded watch events, by revision and type.
   absl::Mutex encoded_mu_;
-  absl::flat_hash_map<std::pair<int64_t, const char*>, std::shared_ptr<const std::string>>
-      encoded_ ABSL_GUARDED_BY(encoded_mu_);
+  absl::flat_hash_map<std::pair<int64_t, const char*>, std::shared_ptr<const std::string>> encoded_
+      ABSL_GUARDED_BY(encoded_mu_);
   std::deque<std::pair<int64_t, const char*>> encoded_order_ ABSL_GUARDED_BY(encoded_mu_);
 };
 

@@ -144,8 +144,7 @@ class StatusResourceService : public ResourceService<Svc, T> {
   }
 };
 
-class NamespaceService
-    : public StatusResourceService<core::v1::Namespaces, core::v1::Namespace> {
+class NamespaceService : public StatusResourceService<core::v1::Namespaces, core::v1::Namespace> {
  public:
   using StatusResourceService::StatusResourceService;
 

@@ -8,9 +8,9 @@ namespace {
 // A slice over shared event bytes: no copy, and the bytes live until gRPC is done.
 grpc::Slice SharedSlice(std::shared_ptr<const std::string> bytes) {
   auto* holder = new std::shared_ptr<const std::string>(std::move(bytes));
-  return grpc::Slice(const_cast<char*>((*holder)->data()), (*holder)->size(),
-                     [](void* p) { delete static_cast<std::shared_ptr<const std::string>*>(p); },
-                     holder);
+  return grpc::Slice(
+      const_cast<char*>((*holder)->data()), (*holder)->size(),
+      [](void* p) { delete static_cast<std::shared_ptr<const std::string>*>(p); }, holder);
 }
 
 }  // namespace

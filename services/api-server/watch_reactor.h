@@ -7,10 +7,10 @@
 // synchronised.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <deque>
 #include <memory>
-
-#include <grpcpp/grpcpp.h>
 
 #include "absl/synchronization/mutex.h"
 #include "common/server/executor.h"
@@ -21,8 +21,7 @@ namespace ordo::apiserver {
 class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                            public std::enable_shared_from_this<WatchReactor> {
  public:
-  static grpc::ServerWriteReactor<grpc::ByteBuffer>* Start(Registry& registry,
-                                                           store::Store& store,
+  static grpc::ServerWriteReactor<grpc::ByteBuffer>* Start(Registry& registry, store::Store& store,
                                                            server::Executor& executor,
                                                            const meta::v1::ListOptions& options);
 
