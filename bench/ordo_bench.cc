@@ -60,6 +60,18 @@ void Report(const std::string& name, int clients, Recorder& rec, absl::Duration 
   std::fflush(stdout);
 }
 
+// Merges the per-client samples and reports them.
+void ReportAll(const std::string& name, const std::vector<Recorder>& recs,
+               const std::vector<int>& errors, absl::Duration elapsed) {
+  Recorder all;
+  int errs = 0;
+  for (size_t t = 0; t < recs.size(); ++t) {
+    all.Merge(recs[t]);
+    errs += errors[t];
+  }
+  Report(name, static_cast<int>(recs.size()), all, elapsed, errs);
+}
+
 // Runs `op(client, thread, i)` in `clients` threads for --seconds.
 template <typename Setup, typename Op>
 void ClosedLoop(const std::string& name, int clients, Setup setup, Op op) {
@@ -87,14 +99,7 @@ void ClosedLoop(const std::string& name, int clients, Setup setup, Op op) {
     });
   }
   for (auto& th : threads) th.join();
-  absl::Duration elapsed = absl::Now() - start;
-  Recorder all;
-  int errs = 0;
-  for (int t = 0; t < clients; ++t) {
-    all.Merge(recs[t]);
-    errs += errors[t];
-  }
-  Report(name, clients, all, elapsed, errs);
+  ReportAll(name, recs, errors, absl::Now() - start);
 }
 
 // Like ClosedLoop, but each client keeps one asynchronous call in flight, so
@@ -128,14 +133,7 @@ void AsyncLoop(const std::string& name, int clients, Setup setup, Op op) {
   };
   for (int t = 0; t < clients; ++t) issue(t);
   finished.Wait();
-  absl::Duration elapsed = absl::Now() - start;
-  Recorder all;
-  int errs = 0;
-  for (int t = 0; t < clients; ++t) {
-    all.Merge(recs[t]);
-    errs += errors[t];
-  }
-  Report(name, clients, all, elapsed, errs);
+  ReportAll(name, recs, errors, absl::Now() - start);
 }
 
 void Fill(int objects, const std::string& prefix) {

@@ -22,11 +22,6 @@ using status::Required;
 
 namespace {
 
-void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
-              std::make_move_iterator(more.end()));
-}
-
 // Go's %#v of a map[string]string, as Kubernetes prints label maps in errors.
 std::string GoMap(const google::protobuf::Map<std::string, std::string>& m) {
   std::map<std::string, std::string> sorted(m.begin(), m.end());

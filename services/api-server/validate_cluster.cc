@@ -11,13 +11,6 @@ using status::Invalid;
 using status::Quote;
 using status::Required;
 
-namespace {
-void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
-              std::make_move_iterator(more.end()));
-}
-}  // namespace
-
 FieldErrors ValidateStorageClass(const storage::v1::StorageClass& sc) {
   FieldErrors errs =
       ValidateObjectMeta(sc.metadata(), false, NameRule::kDns1123Subdomain, FieldPath("metadata"));

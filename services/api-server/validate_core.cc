@@ -18,11 +18,6 @@ using status::Required;
 
 namespace {
 
-void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
-              std::make_move_iterator(more.end()));
-}
-
 bool IsIp(const std::string& s) {
   unsigned char buf[16];
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;

@@ -38,6 +38,11 @@ std::vector<std::string> Dns1035Label(absl::string_view v) {
 
 }  // namespace
 
+void Append(FieldErrors& errs, FieldErrors more) {
+  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
+              std::make_move_iterator(more.end()));
+}
+
 FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced, NameRule rule,
                                const FieldPath& path) {
   FieldErrors errs;

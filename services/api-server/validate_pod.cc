@@ -21,11 +21,6 @@ using status::Required;
 
 namespace {
 
-void Append(FieldErrors& errs, FieldErrors more) {
-  errs.insert(errs.end(), std::make_move_iterator(more.begin()),
-              std::make_move_iterator(more.end()));
-}
-
 bool IsEnvVarName(absl::string_view name) {
   if (name.empty() || absl::ascii_isdigit(name.front())) return false;
   for (char c : name) {

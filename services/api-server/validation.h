@@ -21,6 +21,8 @@ using status::FieldErrors;
 using status::FieldPath;
 
 // ---- shared pieces (validate_meta.cc) ----
+// Moves every error of `more` onto the end of `errs`.
+void Append(FieldErrors& errs, FieldErrors more);
 enum class NameRule { kDns1123Label, kDns1123Subdomain, kDns1035Label };
 FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced, NameRule rule,
                                const FieldPath& path);

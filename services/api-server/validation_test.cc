@@ -450,6 +450,60 @@ TEST(ClusterValidationTest, StorageClassBudgetLeaseNamespaceNode) {
   EXPECT_THAT(Fields(ValidateNode(node)), ::testing::ElementsAre("spec.taints[0].effect"));
 }
 
+TEST(AppsValidationTest, ControllerRevisionDataIsImmutable) {
+  apps::v1::ControllerRevision rev;
+  rev.mutable_metadata()->set_name("web-7d9f8c6b5");
+  rev.mutable_metadata()->set_namespace_("default");
+  rev.set_revision(1);
+  (*rev.mutable_data()->mutable_fields())["spec"].set_string_value("a");
+  EXPECT_THAT(ValidateControllerRevision(rev), IsEmpty());
+  apps::v1::ControllerRevision bumped = rev;
+  bumped.set_revision(2);  // the revision number may move (a rollback)
+  EXPECT_THAT(ValidateControllerRevisionUpdate(bumped, rev), IsEmpty());
+  apps::v1::ControllerRevision edited = rev;
+  (*edited.mutable_data()->mutable_fields())["spec"].set_string_value("b");
+  EXPECT_THAT(Text(ValidateControllerRevisionUpdate(edited, rev)),
+              HasSubstr("data: Invalid value: field is immutable"));
+  rev.set_revision(-1);
+  EXPECT_THAT(Fields(ValidateControllerRevision(rev)), ::testing::Contains("revision"));
+}
+
+TEST(CoreValidationTest, EventsNameWhatTheyAreAbout) {
+  core::v1::Event event;
+  event.mutable_metadata()->set_name("web.17a2b");
+  event.mutable_metadata()->set_namespace_("default");
+  event.mutable_involved_object()->set_kind("StatefulSet");
+  event.mutable_involved_object()->set_name("web");
+  event.set_type("Normal");
+  EXPECT_THAT(ValidateEvent(event), IsEmpty());
+  event.set_type("Loud");
+  event.mutable_involved_object()->clear_name();
+  EXPECT_THAT(Fields(ValidateEvent(event)),
+              ::testing::IsSupersetOf({"involvedObject.name", "type"}));
+}
+
+TEST(CoreDefaultsTest, VolumesClaimsEndpoints) {
+  core::v1::PersistentVolume pv;
+  DefaultPersistentVolume(pv);
+  EXPECT_EQ(pv.spec().persistent_volume_reclaim_policy(), "Retain");
+  EXPECT_EQ(pv.spec().volume_mode(), "Filesystem");
+  core::v1::PersistentVolumeClaim pvc;
+  DefaultPersistentVolumeClaim(pvc);
+  EXPECT_EQ(pvc.spec().volume_mode(), "Filesystem");
+  EXPECT_FALSE(pvc.spec().has_storage_class_name()) << "unset means the default class";
+  core::v1::Endpoints ep;
+  ep.add_subsets()->add_ports()->set_port(80);
+  DefaultEndpoints(ep);
+  EXPECT_EQ(ep.subsets(0).ports(0).protocol(), "TCP");
+  core::v1::Service svc;
+  svc.mutable_spec()->add_ports()->set_port(8080);
+  DefaultService(svc);
+  EXPECT_EQ(svc.spec().type(), "ClusterIP");
+  EXPECT_EQ(svc.spec().session_affinity(), "None");
+  EXPECT_EQ(svc.spec().ports(0).protocol(), "TCP");
+  EXPECT_EQ(svc.spec().ports(0).target_port().number_value(), 8080);
+}
+
 TEST(QuantityTest, AcceptsKubernetesQuantities) {
   for (const char* ok : {"1", "1Gi", "500m", "1.5", "2e3", "0.5Ki", "100M", ".5"}) {
     EXPECT_TRUE(IsQuantity(ok)) << ok;
