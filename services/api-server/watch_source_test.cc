@@ -58,7 +58,7 @@ TEST_F(WatchSourceTest, SelectorTransitionsReadAsAddedAndDeleted) {
   ASSERT_OK(a);
   core::v1::Pod moved = static_cast<const core::v1::Pod&>(**a);
   (*moved.mutable_metadata()->mutable_labels())["tier"] = "db";
-  ASSERT_OK(pods_.Update(moved));  // leaves the selection
+  ASSERT_OK(pods_.Update(moved));           // leaves the selection
   ASSERT_OK(pods_.Create(Pod("b", "db")));  // never in it
   (*moved.mutable_metadata()->mutable_labels())["tier"] = "web";
   moved.mutable_metadata()->clear_resource_version();
@@ -66,7 +66,8 @@ TEST_F(WatchSourceTest, SelectorTransitionsReadAsAddedAndDeleted) {
   meta::v1::DeleteRequest del;
   del.set_name("a");
   ASSERT_OK(pods_.Delete(del));
-  EXPECT_THAT(Drain(**source), ::testing::ElementsAre("DELETED a db", "ADDED a web", "DELETED a web"));
+  EXPECT_THAT(Drain(**source),
+              ::testing::ElementsAre("DELETED a db", "ADDED a web", "DELETED a web"));
 }
 
 TEST_F(WatchSourceTest, WithoutVersionTheCurrentObjectsComeFirst) {
@@ -83,8 +84,9 @@ TEST_F(WatchSourceTest, BadVersionsAreRefused) {
   for (int i = 0; i < 60; ++i) ASSERT_OK(pods_.Create(Pod("p" + std::to_string(i), "web")));
   meta::v1::ListOptions options;
   options.set_resource_version("3");
-  EXPECT_THAT(WatchSource::Open(pods_, options, store_, nullptr),
-              StatusIs(absl::StatusCode::kOutOfRange, ::testing::HasSubstr("too old resource version")));
+  EXPECT_THAT(
+      WatchSource::Open(pods_, options, store_, nullptr),
+      StatusIs(absl::StatusCode::kOutOfRange, ::testing::HasSubstr("too old resource version")));
   options.set_resource_version("yesterday");
   EXPECT_THAT(WatchSource::Open(pods_, options, store_, nullptr),
               StatusIs(absl::StatusCode::kInvalidArgument));
