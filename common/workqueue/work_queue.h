@@ -71,8 +71,7 @@ class WorkQueue {
   std::deque<std::string> queue_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_set<std::string> dirty_ ABSL_GUARDED_BY(mu_);       // queued or to requeue
   absl::flat_hash_set<std::string> processing_ ABSL_GUARDED_BY(mu_);  // handed out, not Done
-  std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> waiting_
-      ABSL_GUARDED_BY(mu_);
+  std::priority_queue<Waiting, std::vector<Waiting>, std::greater<>> waiting_ ABSL_GUARDED_BY(mu_);
   absl::flat_hash_map<std::string, absl::Time> waiting_ready_ ABSL_GUARDED_BY(mu_);
   // Bumped whenever a delayed key is added, so a blocked Get rechecks its deadline.
   int64_t delayed_generation_ ABSL_GUARDED_BY(mu_) = 0;

@@ -101,8 +101,8 @@ TEST_F(WorkQueueTest, AddAfterWaitsForTheClockAndTheEarliestDelayWins) {
 }
 
 TEST_F(WorkQueueTest, RateLimitedRetriesBackOffExponentiallyUntilForgotten) {
-  for (absl::Duration wait : {absl::Milliseconds(5), absl::Milliseconds(10),
-                              absl::Milliseconds(20), absl::Milliseconds(40)}) {
+  for (absl::Duration wait : {absl::Milliseconds(5), absl::Milliseconds(10), absl::Milliseconds(20),
+                              absl::Milliseconds(40)}) {
     queue_.AddRateLimited("a");
     clock_.Advance(wait - absl::Microseconds(1));
     EXPECT_EQ(queue_.Len(), 0) << wait;

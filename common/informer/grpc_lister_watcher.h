@@ -1,0 +1,65 @@
+// GrpcListerWatcher is the ListerWatcher of one kind over its generated gRPC
+// stub (Svc::Stub with List and Watch). Watch streams run on a ClientContext
+// that Cancel() cancels. Safe to use from one thread, Cancel from any.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include "common/informer/lister_watcher.h"
+#include "common/status/grpc_status.h"
+
+namespace ordo::informer {
+
+template <typename Svc, typename T, typename TList, typename TEvent>
+class GrpcListerWatcher final : public ListerWatcher<T> {
+ public:
+  explicit GrpcListerWatcher(std::shared_ptr<grpc::Channel> channel)
+      : stub_(Svc::NewStub(std::move(channel))) {}
+
+  absl::StatusOr<ListResult<T>> List(const meta::v1::ListOptions& options) override {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+    TList list;
+    grpc::Status s = stub_->List(&ctx, options, &list);
+    if (!s.ok()) return status::FromGrpcStatus(s);
+    ListResult<T> out;
+    out.resource_version = list.metadata().resource_version();
+    for (auto& item : *list.mutable_items()) {
+      auto obj = std::make_shared<T>();
+      obj->Swap(&item);
+      out.items.push_back(std::move(obj));
+    }
+    return out;
+  }
+
+  absl::StatusOr<std::unique_ptr<WatchStream<T>>> Watch(
+      const meta::v1::ListOptions& options) override {
+    return std::unique_ptr<WatchStream<T>>(new Stream(*stub_, options));
+  }
+
+ private:
+  class Stream final : public WatchStream<T> {
+   public:
+    Stream(typename Svc::Stub& stub, const meta::v1::ListOptions& options)
+        : reader_(stub.Watch(&ctx_, options)) {}
+    bool Next(WatchEvent<T>* event) override {
+      TEvent e;
+      if (!reader_->Read(&e)) return false;
+      event->type = ParseEventType(e.type());
+      auto obj = std::make_shared<T>();
+      obj->Swap(e.mutable_object());
+      event->object = std::move(obj);
+      return true;
+    }
+    absl::Status Finish() override { return status::FromGrpcStatus(reader_->Finish()); }
+    void Cancel() override { ctx_.TryCancel(); }
+
+   private:
+    grpc::ClientContext ctx_;
+    std::unique_ptr<grpc::ClientReader<TEvent>> reader_;
+  };
+
+  std::unique_ptr<typename Svc::Stub> stub_;
+};
+
+}  // namespace ordo::informer
