@@ -18,8 +18,8 @@ namespace ordo::itest {
 namespace {
 
 using Pod = core::v1::Pod;
-using PodLW = informer::GrpcListerWatcher<core::v1::Pods, Pod, core::v1::PodList,
-                                          core::v1::PodWatchEvent>;
+using PodLW =
+    informer::GrpcListerWatcher<core::v1::Pods, Pod, core::v1::PodList, core::v1::PodWatchEvent>;
 
 Pod MakePod(const std::string& name) {
   Pod pod;
@@ -46,19 +46,19 @@ TEST(InformerTest, ListsThenHearsEveryChangeOnce) {
                                          SystemClock());
   absl::Mutex mu;
   std::vector<std::string> seen;
-  informer.AddEventHandler({[&](const informer::ObjectPtr<Pod>& p) {
-                              absl::MutexLock lock(&mu);
-                              seen.push_back("add " + p->metadata().name());
-                            },
-                            [&](const informer::ObjectPtr<Pod>&,
-                                const informer::ObjectPtr<Pod>& p) {
-                              absl::MutexLock lock(&mu);
-                              seen.push_back("update " + p->metadata().name());
-                            },
-                            [&](const informer::ObjectPtr<Pod>& p) {
-                              absl::MutexLock lock(&mu);
-                              seen.push_back("delete " + p->metadata().name());
-                            }});
+  informer.AddEventHandler(
+      {[&](const informer::ObjectPtr<Pod>& p) {
+         absl::MutexLock lock(&mu);
+         seen.push_back("add " + p->metadata().name());
+       },
+       [&](const informer::ObjectPtr<Pod>&, const informer::ObjectPtr<Pod>& p) {
+         absl::MutexLock lock(&mu);
+         seen.push_back("update " + p->metadata().name());
+       },
+       [&](const informer::ObjectPtr<Pod>& p) {
+         absl::MutexLock lock(&mu);
+         seen.push_back("delete " + p->metadata().name());
+       }});
   std::stop_source stop;
   std::thread reflector([&] { informer.Run(stop.get_token()); });
   ASSERT_TRUE(WaitFor([&] { return informer.HasSynced(); }, absl::Seconds(10)));

@@ -36,20 +36,23 @@ TEST(IndexerTest, KeysAndSplit) {
   Pod cluster_scoped;
   cluster_scoped.mutable_metadata()->set_name("node-a");
   EXPECT_EQ(KeyOf(cluster_scoped.metadata()), "node-a");
-  EXPECT_EQ(SplitKey("default/web-0"), std::make_pair(std::string("default"), std::string("web-0")));
+  EXPECT_EQ(SplitKey("default/web-0"),
+            std::make_pair(std::string("default"), std::string("web-0")));
   EXPECT_EQ(SplitKey("node-a"), std::make_pair(std::string(""), std::string("node-a")));
 }
 
 TEST(IndexerTest, IndexesFollowUpdatesAndRemovals) {
   Indexer<Pod> indexer;
-  indexer.AddIndex("nodeName", [](const Pod& p) { return std::vector<std::string>{p.spec().node_name()}; });
+  indexer.AddIndex("nodeName",
+                   [](const Pod& p) { return std::vector<std::string>{p.spec().node_name()}; });
   indexer.Upsert(MakePod("default", "web-0", "n1", "set-uid"));
   indexer.Upsert(MakePod("default", "web-1", "n2", "set-uid"));
   indexer.Upsert(MakePod("other", "db-0", "n1"));
   EXPECT_THAT(Names(indexer.ByIndex("nodeName", "n1")), ::testing::ElementsAre("web-0", "db-0"));
   EXPECT_THAT(Names(indexer.ByIndex(kNamespaceIndex, "default")),
               ::testing::ElementsAre("web-0", "web-1"));
-  EXPECT_THAT(Names(indexer.ByIndex(kOwnerIndex, "set-uid")), ::testing::ElementsAre("web-0", "web-1"));
+  EXPECT_THAT(Names(indexer.ByIndex(kOwnerIndex, "set-uid")),
+              ::testing::ElementsAre("web-0", "web-1"));
   EXPECT_EQ(indexer.ByIndex(kLabelIndex, "app=web").size(), 3u);
   // web-0 moves to n2: the old index entry goes.
   ObjectPtr<Pod> old = indexer.Upsert(MakePod("default", "web-0", "n2", "set-uid"));

@@ -30,8 +30,7 @@ ObjectPtr<Pod> P(const std::string& name, int rv) {
 class SharedInformerTest : public ::testing::Test {
  protected:
   SharedInformerTest()
-      : state_(std::make_shared<Fake::State>()),
-        informer_(std::make_unique<Fake>(state_), clock_) {
+      : state_(std::make_shared<Fake::State>()), informer_(std::make_unique<Fake>(state_), clock_) {
     informer_.AddEventHandler({
         [this](const ObjectPtr<Pod>& p) { Log("add", p); },
         [this](const ObjectPtr<Pod>&, const ObjectPtr<Pod>& p) { Log("update", p); },
