@@ -11,15 +11,16 @@
 
 namespace ordo::api {
 
-using NamespaceClient = ResourceClient<core::v1::Namespaces, core::v1::Namespace, core::v1::NamespaceList>;
+using NamespaceClient =
+    ResourceClient<core::v1::Namespaces, core::v1::Namespace, core::v1::NamespaceList>;
 using PodClient = ResourceClient<core::v1::Pods, core::v1::Pod, core::v1::PodList>;
 using NodeClient = ResourceClient<core::v1::Nodes, core::v1::Node, core::v1::NodeList>;
 using ServiceClient = ResourceClient<core::v1::Services, core::v1::Service, core::v1::ServiceList>;
 using EndpointsClient =
     ResourceClient<core::v1::EndpointsService, core::v1::Endpoints, core::v1::EndpointsList>;
-using PersistentVolumeClient = ResourceClient<core::v1::PersistentVolumes,
-                                              core::v1::PersistentVolume,
-                                              core::v1::PersistentVolumeList>;
+using PersistentVolumeClient =
+    ResourceClient<core::v1::PersistentVolumes, core::v1::PersistentVolume,
+                   core::v1::PersistentVolumeList>;
 using PersistentVolumeClaimClient =
     ResourceClient<core::v1::PersistentVolumeClaims, core::v1::PersistentVolumeClaim,
                    core::v1::PersistentVolumeClaimList>;

@@ -5,9 +5,9 @@
 // field violations survive). Safe to call from many threads at once.
 #pragma once
 
-#include <memory>
-
 #include <grpcpp/grpcpp.h>
+
+#include <memory>
 
 #include "absl/status/statusor.h"
 #include "common/clock/clock.h"
@@ -49,9 +49,7 @@ class ResourceClient {
 
   absl::StatusOr<T> Update(const T& obj) { return Call<T>(&Svc::Stub::Update, obj); }
 
-  absl::StatusOr<T> UpdateStatus(const T& obj)
-    requires HasStatusSubresource<Svc, T>
-  {
+  absl::StatusOr<T> UpdateStatus(const T& obj) requires HasStatusSubresource<Svc, T> {
     return Call<T>(&Svc::Stub::UpdateStatus, obj);
   }
 

@@ -1,11 +1,10 @@
 // The typed client against a scripted in-process gRPC service: deadlines,
 // retries on UNAVAILABLE (and only then), and error details passed through.
-#include "common/api/clients.h"
-
 #include <gtest/gtest.h>
 
 #include <atomic>
 
+#include "common/api/clients.h"
 #include "common/clock/fake_clock.h"
 #include "common/status/field_errors.h"
 #include "common/testing/status_matchers.h"
@@ -29,9 +28,9 @@ class ScriptedPods final : public core::v1::Pods::Service {
     return grpc::Status::OK;
   }
   grpc::Status Create(grpc::ServerContext*, const core::v1::Pod* pod, core::v1::Pod*) override {
-    return status::ToGrpcStatus(status::InvalidError(
-        "Pod", pod->metadata().name(),
-        {status::Required(status::FieldPath("spec").Child("containers"))}));
+    return status::ToGrpcStatus(
+        status::InvalidError("Pod", pod->metadata().name(),
+                             {status::Required(status::FieldPath("spec").Child("containers"))}));
   }
 };
 

@@ -9,8 +9,9 @@
 #include <optional>
 
 #include "absl/strings/string_view.h"
+#include "common/api/resource_info.h"
 #include "google/protobuf/message.h"
-#include "services/api-server/resource_info.h"
+#include "services/api-server/object_access.h"
 #include "services/api-server/validation.h"
 
 namespace ordo::apiserver {

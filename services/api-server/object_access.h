@@ -9,12 +9,15 @@
 
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
+#include "common/api/resource_info.h"
 #include "google/protobuf/message.h"
 #include "ordo/meta/v1/meta.pb.h"
-#include "services/api-server/resource_info.h"
 
 namespace ordo::apiserver {
 
+using api::AllResources;
+using api::ResourceFor;
+using api::ResourceInfo;
 using google::protobuf::Message;
 
 const meta::v1::ObjectMeta& Meta(const Message& obj);

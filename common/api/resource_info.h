@@ -1,4 +1,4 @@
-// ResourceInfo describes one kind the api-server serves: its group/version, its
+// ResourceInfo describes one kind ordo serves: its group/version, its
 // plural resource name (the store key segment and the word in errors such as
 // `statefulsets.apps "web" not found`), scope, short names and whether it has a
 // status subresource. The table is static; safe to read from any thread.
@@ -8,8 +8,9 @@
 #include <vector>
 
 #include "absl/strings/string_view.h"
+#include "google/protobuf/message.h"
 
-namespace ordo::apiserver {
+namespace ordo::api {
 
 struct ResourceInfo {
   std::string kind;      // "StatefulSet"
@@ -19,6 +20,8 @@ struct ResourceInfo {
   bool namespaced = true;
   bool has_status = true;
   std::vector<std::string> short_names;
+  // An empty message of the kind, for parsing.
+  const google::protobuf::Message* prototype = nullptr;
 
   // "apps/v1", or "v1" for core.
   std::string ApiVersion() const;
@@ -36,5 +39,8 @@ struct ResourceInfo {
 const std::vector<ResourceInfo>& AllResources();
 // The ResourceInfo of `kind`; dies if it is not in the table (a programming error).
 const ResourceInfo& ResourceFor(absl::string_view kind);
+// The kind a user names the way kubectl accepts: kind, plural, singular or
+// short name, any case ("sts", "StatefulSet", "statefulsets"); null if none.
+const ResourceInfo* FindResource(absl::string_view name);
 
-}  // namespace ordo::apiserver
+}  // namespace ordo::api
