@@ -6,7 +6,8 @@ namespace ordo::api {
 namespace {
 
 TEST(ResourceInfoTest, KubectlNamesFindTheirKind) {
-  for (const char* name : {"sts", "statefulset", "statefulsets", "StatefulSet", "statefulsets.apps"}) {
+  for (const char* name :
+       {"sts", "statefulset", "statefulsets", "StatefulSet", "statefulsets.apps"}) {
     ASSERT_NE(FindResource(name), nullptr) << name;
     EXPECT_EQ(FindResource(name)->kind, "StatefulSet") << name;
   }

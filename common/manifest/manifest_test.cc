@@ -1,0 +1,158 @@
+// Manifests in and out: the Kubernetes docs' example, int-or-string,
+// quantities, every kind, and error messages word for word.
+#include "common/manifest/manifest.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "common/testing/status_matchers.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "ordo/apps/v1/apps.pb.h"
+#include "ordo/core/v1/core.pb.h"
+#include "ordo/policy/v1/policy.pb.h"
+
+namespace ordo::manifest {
+namespace {
+
+using ::ordo::testing::StatusIs;
+using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+void ExpectRoundTrip(const google::protobuf::Message& msg) {
+  std::string yaml = EncodeYaml(msg);
+  auto back = Decode(yaml, "roundtrip.yaml");
+  ASSERT_OK(back) << yaml;
+  ASSERT_EQ(back->size(), 1u);
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(msg, *(*back)[0].message))
+      << yaml;
+}
+
+TEST(ManifestTest, TheDocsExampleDecodesAndRoundTrips) {
+  auto objects = Decode(ReadFile(std::string(ORDO_SOURCE_DIR) + "/examples/web.yaml"), "web.yaml");
+  ASSERT_OK(objects);
+  ASSERT_EQ(objects->size(), 2u);
+  EXPECT_EQ((*objects)[0].info->kind, "Service");
+  EXPECT_EQ((*objects)[1].info->kind, "StatefulSet");
+  EXPECT_EQ((*objects)[1].source, "web.yaml:18");
+  const auto& set = static_cast<const apps::v1::StatefulSet&>(*(*objects)[1].message);
+  EXPECT_EQ(set.spec().replicas(), 3);
+  EXPECT_EQ(set.spec().service_name(), "nginx");
+  EXPECT_EQ(set.spec().template_().spec().containers(0).ports(0).container_port(), 80);
+  EXPECT_EQ(set.spec().volume_claim_templates(0).spec().resources().requests().at("storage"), "1Gi");
+  for (const auto& obj : *objects) ExpectRoundTrip(*obj.message);
+}
+
+TEST(ManifestTest, IntOrStringQuantitiesAndLists) {
+  constexpr char kText[] = R"(
+apiVersion: v1
+kind: List
+items:
+- apiVersion: policy/v1
+  kind: PodDisruptionBudget
+  metadata: {name: a}
+  spec: {minAvailable: 2}
+- apiVersion: policy/v1
+  kind: PodDisruptionBudget
+  metadata: {name: b}
+  spec: {maxUnavailable: "50%"}
+- apiVersion: v1
+  kind: Pod
+  metadata: {name: p}
+  spec:
+    containers:
+    - name: app
+      image: app
+      resources: {requests: {cpu: 500m, memory: 1Gi}, limits: {cpu: 1}}
+    volumes:
+    - name: scratch
+      emptyDir: {}
+)";
+  auto objects = Decode(kText, "list.yaml");
+  ASSERT_OK(objects);
+  ASSERT_EQ(objects->size(), 3u);
+  const auto& a = static_cast<const policy::v1::PodDisruptionBudget&>(*(*objects)[0].message);
+  EXPECT_EQ(a.spec().min_available().number_value(), 2);
+  const auto& b = static_cast<const policy::v1::PodDisruptionBudget&>(*(*objects)[1].message);
+  EXPECT_EQ(b.spec().max_unavailable().string_value(), "50%");
+  const auto& pod = static_cast<const core::v1::Pod&>(*(*objects)[2].message);
+  EXPECT_EQ(pod.spec().containers(0).resources().requests().at("cpu"), "500m");
+  EXPECT_EQ(pod.spec().containers(0).resources().limits().at("cpu"), "1");
+  EXPECT_TRUE(pod.spec().volumes(0).has_empty_dir());
+  for (const auto& obj : *objects) ExpectRoundTrip(*obj.message);
+  EXPECT_THAT(EncodeYaml(a), HasSubstr("minAvailable: 2"));
+  EXPECT_THAT(EncodeYaml(b), HasSubstr("maxUnavailable: 50%"));
+  EXPECT_THAT(EncodeYaml(pod), HasSubstr("emptyDir: {}"));
+}
+
+TEST(ManifestTest, OutputIsKubernetesShaped) {
+  apps::v1::StatefulSet set;
+  set.set_api_version("apps/v1");
+  set.set_kind("StatefulSet");
+  set.mutable_metadata()->set_name("web");
+  (*set.mutable_metadata()->mutable_labels())["b"] = "2";
+  (*set.mutable_metadata()->mutable_labels())["a"] = "1";
+  set.mutable_spec()->set_replicas(0);
+  set.mutable_metadata()->mutable_creation_timestamp()->set_seconds(1700000000);
+  std::string yaml = EncodeYaml(set);
+  EXPECT_EQ(yaml,
+            "apiVersion: apps/v1\n"
+            "kind: StatefulSet\n"
+            "metadata:\n"
+            "  name: web\n"
+            "  creationTimestamp: 2023-11-14T22:13:20Z\n"
+            "  labels:\n"
+            "    a: 1\n"
+            "    b: 2\n"
+            "spec:\n"
+            "  replicas: 0\n");
+  EXPECT_THAT(EncodeJson(set), HasSubstr("\"apiVersion\": \"apps/v1\""));
+}
+
+TEST(ManifestTest, ErrorsNameFileLineAndFieldWordForWord) {
+  constexpr char kText[] = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata:
+  name: web
+  labelz: {a: b}
+spec:
+  replicas: three
+  minReadySeconds: 1.5
+  template:
+    spec:
+      containers:
+      - name: app
+        ports: [{containerPort: "80"}]
+)";
+  auto objects = Decode(kText, "web.yaml");
+  EXPECT_THAT(objects, StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(objects.status().message(),
+            "web.yaml:5: metadata: unknown field \"labelz\"\n"
+            "web.yaml:7: spec.replicas: expected an integer, got \"three\"\n"
+            "web.yaml:8: spec.minReadySeconds: expected an integer, got 1.5\n"
+            "web.yaml:13: spec.template.spec.containers[0].ports[0].containerPort: expected an "
+            "integer, got \"80\"");
+}
+
+TEST(ManifestTest, UnknownKindsAndBrokenYaml) {
+  auto unknown = Decode("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", "d.yaml");
+  EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kInvalidArgument,
+                                HasSubstr("d.yaml:1: no kind \"Deployment\" is registered for "
+                                          "version \"apps/v1\"; known kinds: v1/Namespace")));
+  auto broken = Decode("kind: [unclosed\n", "b.yaml");
+  EXPECT_THAT(broken, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("b.yaml:")));
+  auto labels = Decode("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {on: true}\n", "l.yaml");
+  EXPECT_THAT(labels, StatusIs(absl::StatusCode::kInvalidArgument,
+                               HasSubstr("l.yaml:4: metadata.labels[on]: expected a string, got true")));
+}
+
+}  // namespace
+}  // namespace ordo::manifest
