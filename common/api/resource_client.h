@@ -22,6 +22,25 @@ struct ClientOptions {
   absl::Duration initial_backoff = absl::Milliseconds(50);
 };
 
+// Runs `call` (returning grpc::Status) until it succeeds, fails with something
+// other than UNAVAILABLE, or has been tried options.max_attempts times,
+// doubling the pause between attempts on `clock`.
+template <typename Call>
+absl::Status RetryUnavailable(const ClientOptions& options, Clock& clock, Call call) {
+  absl::Duration backoff = options.initial_backoff;
+  for (int attempt = 1;; ++attempt) {
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + options.deadline));
+    grpc::Status s = call(ctx);
+    if (s.ok()) return absl::OkStatus();
+    if (s.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options.max_attempts) {
+      return status::FromGrpcStatus(s);
+    }
+    clock.SleepFor(backoff);
+    backoff *= 2;
+  }
+}
+
 template <typename Svc, typename T>
 concept HasStatusSubresource = requires(typename Svc::Stub& stub, grpc::ClientContext* ctx,
                                         const T& obj, T* out) {
@@ -62,19 +81,13 @@ class ResourceClient {
  private:
   template <typename Resp, typename Req, typename Method>
   absl::StatusOr<Resp> Call(Method method, const Req& request) {
-    absl::Duration backoff = options_.initial_backoff;
-    for (int attempt = 1;; ++attempt) {
-      grpc::ClientContext ctx;
-      ctx.set_deadline(absl::ToChronoTime(absl::Now() + options_.deadline));
-      Resp response;
-      grpc::Status s = ((*stub_).*method)(&ctx, request, &response);
-      if (s.ok()) return response;
-      if (s.error_code() != grpc::StatusCode::UNAVAILABLE || attempt >= options_.max_attempts) {
-        return status::FromGrpcStatus(s);
-      }
-      clock_.SleepFor(backoff);
-      backoff *= 2;
-    }
+    Resp response;
+    absl::Status s = RetryUnavailable(options_, clock_, [&](grpc::ClientContext& ctx) {
+      response.Clear();
+      return ((*stub_).*method)(&ctx, request, &response);
+    });
+    if (!s.ok()) return s;
+    return response;
   }
 
   std::unique_ptr<typename Svc::Stub> stub_;

@@ -79,7 +79,7 @@ std::string Join(const std::string& path, const std::string& name) {
 }
 
 void Decoder::DecodeMessage(const YAML::Node& node, google::protobuf::Message* msg,
-                      const std::string& path) {
+                            const std::string& path) {
   const Descriptor* d = msg->GetDescriptor();
   if (d->full_name() == "google.protobuf.Value") {
     return Value(node, static_cast<google::protobuf::Value*>(msg), path);
@@ -88,7 +88,8 @@ void Decoder::DecodeMessage(const YAML::Node& node, google::protobuf::Message* m
     return Timestamp(node, static_cast<google::protobuf::Timestamp*>(msg), path);
   }
   if (d->full_name() == "google.protobuf.Struct") {
-    if (!node.IsMap()) return Error(node, path, absl::StrCat("expected an object, got ", Show(node)));
+    if (!node.IsMap())
+      return Error(node, path, absl::StrCat("expected an object, got ", Show(node)));
     auto* s = static_cast<google::protobuf::Struct*>(msg);
     for (const auto& kv : node) {
       std::string key = kv.first.Scalar();
@@ -116,7 +117,8 @@ void Decoder::Field(const YAML::Node& node, google::protobuf::Message* msg,
                     const FieldDescriptor* f, const std::string& path) {
   const Reflection* r = msg->GetReflection();
   if (f->is_map()) {
-    if (!node.IsMap()) return Error(node, path, absl::StrCat("expected an object, got ", Show(node)));
+    if (!node.IsMap())
+      return Error(node, path, absl::StrCat("expected an object, got ", Show(node)));
     const FieldDescriptor* value_field = f->message_type()->FindFieldByName("value");
     for (const auto& kv : node) {
       std::string key = kv.first.Scalar();
@@ -140,7 +142,8 @@ void Decoder::Field(const YAML::Node& node, google::protobuf::Message* msg,
     return;
   }
   if (f->is_repeated()) {
-    if (!node.IsSequence()) return Error(node, path, absl::StrCat("expected a list, got ", Show(node)));
+    if (!node.IsSequence())
+      return Error(node, path, absl::StrCat("expected a list, got ", Show(node)));
     for (size_t i = 0; i < node.size(); ++i) {
       std::string item_path = absl::StrCat(path, "[", i, "]");
       if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
@@ -167,7 +170,8 @@ void Decoder::Scalar(const YAML::Node& node, google::protobuf::Message* msg,
   const std::string& s = node.Scalar();
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING: {
-      bool quantity = IsQuantityField(f) && (kind == ScalarKind::kInt || kind == ScalarKind::kFloat);
+      bool quantity =
+          IsQuantityField(f) && (kind == ScalarKind::kInt || kind == ScalarKind::kFloat);
       if (kind != ScalarKind::kString && !quantity) {
         return Error(node, path, absl::StrCat("expected a string, got ", Show(node)));
       }
@@ -269,9 +273,8 @@ std::string KnownKinds() {
 void DecodeDocument(const YAML::Node& doc, Decoder& decoder, absl::string_view filename,
                     std::vector<Object>& out) {
   if (!doc.IsMap()) return decoder.Error(doc, "", "a manifest must be an object");
-  std::string api_version = doc["apiVersion"] && doc["apiVersion"].IsScalar()
-                                ? doc["apiVersion"].Scalar()
-                                : "";
+  std::string api_version =
+      doc["apiVersion"] && doc["apiVersion"].IsScalar() ? doc["apiVersion"].Scalar() : "";
   std::string kind = doc["kind"] && doc["kind"].IsScalar() ? doc["kind"].Scalar() : "";
   if (kind.empty()) return decoder.Error(doc, "", "kind: Required value");
   if (api_version.empty()) return decoder.Error(doc, "", "apiVersion: Required value");
@@ -308,8 +311,7 @@ absl::StatusOr<std::vector<Object>> Decode(absl::string_view text, absl::string_
     docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp reports syntax errors by exception; they stop at this boundary.
-    return absl::InvalidArgumentError(
-        absl::StrCat(filename, ":", e.mark.line + 1, ": ", e.msg));
+    return absl::InvalidArgumentError(absl::StrCat(filename, ":", e.mark.line + 1, ": ", e.msg));
   }
   Decoder decoder(filename);
   std::vector<Object> out;

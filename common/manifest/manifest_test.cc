@@ -32,8 +32,7 @@ void ExpectRoundTrip(const google::protobuf::Message& msg) {
   auto back = Decode(yaml, "roundtrip.yaml");
   ASSERT_OK(back) << yaml;
   ASSERT_EQ(back->size(), 1u);
-  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(msg, *(*back)[0].message))
-      << yaml;
+  EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(msg, *(*back)[0].message)) << yaml;
 }
 
 TEST(ManifestTest, TheDocsExampleDecodesAndRoundTrips) {
@@ -47,7 +46,8 @@ TEST(ManifestTest, TheDocsExampleDecodesAndRoundTrips) {
   EXPECT_EQ(set.spec().replicas(), 3);
   EXPECT_EQ(set.spec().service_name(), "nginx");
   EXPECT_EQ(set.spec().template_().spec().containers(0).ports(0).container_port(), 80);
-  EXPECT_EQ(set.spec().volume_claim_templates(0).spec().resources().requests().at("storage"), "1Gi");
+  EXPECT_EQ(set.spec().volume_claim_templates(0).spec().resources().requests().at("storage"),
+            "1Gi");
   for (const auto& obj : *objects) ExpectRoundTrip(*obj.message);
 }
 
@@ -150,8 +150,9 @@ TEST(ManifestTest, UnknownKindsAndBrokenYaml) {
   auto broken = Decode("kind: [unclosed\n", "b.yaml");
   EXPECT_THAT(broken, StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("b.yaml:")));
   auto labels = Decode("apiVersion: v1\nkind: Pod\nmetadata:\n  labels: {on: true}\n", "l.yaml");
-  EXPECT_THAT(labels, StatusIs(absl::StatusCode::kInvalidArgument,
-                               HasSubstr("l.yaml:4: metadata.labels[on]: expected a string, got true")));
+  EXPECT_THAT(labels,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("l.yaml:4: metadata.labels[on]: expected a string, got true")));
 }
 
 }  // namespace

@@ -1,0 +1,114 @@
+#include "common/api/generic_client.h"
+
+#include <grpcpp/generic/generic_stub.h>
+
+#include "absl/strings/str_cat.h"
+#include "absl/synchronization/notification.h"
+#include "google/protobuf/descriptor.h"
+#include "ordo/apps/v1/services.pb.h"
+#include "ordo/coordination/v1/services.pb.h"
+#include "ordo/core/v1/services.pb.h"
+#include "ordo/policy/v1/services.pb.h"
+#include "ordo/storage/v1/services.pb.h"
+
+namespace ordo::api {
+namespace {
+
+// The service descriptors register themselves only if their object files are
+// linked, and nothing else refers to them in a binary that calls services by
+// name: this reference (through volatile, so it is not optimised away) does.
+void LinkServiceDescriptors() {
+  static const void* volatile tables[] = {
+      &descriptor_table_ordo_2fcore_2fv1_2fservices_2eproto,
+      &descriptor_table_ordo_2fapps_2fv1_2fservices_2eproto,
+      &descriptor_table_ordo_2fstorage_2fv1_2fservices_2eproto,
+      &descriptor_table_ordo_2fpolicy_2fv1_2fservices_2eproto,
+      &descriptor_table_ordo_2fcoordination_2fv1_2fservices_2eproto,
+  };
+  (void)tables[0];
+}
+
+const google::protobuf::ServiceDescriptor* FindService(const ResourceInfo& info) {
+  LinkServiceDescriptors();
+  const auto* kind = info.prototype->GetDescriptor();
+  const auto* pool = google::protobuf::DescriptorPool::generated_pool();
+  // The service is named for the kind's plural ("Pods", "StorageClasses"),
+  // or "<Kind>Service" where the plural is the kind ("EndpointsService").
+  for (const std::string& name :
+       {absl::StrCat(kind->file()->package(), ".", kind->name(), "s"),
+        absl::StrCat(kind->file()->package(), ".", kind->name(), "es"),
+        absl::StrCat(kind->file()->package(), ".", kind->name(), "Service")}) {
+    const auto* service = pool->FindServiceByName(name);
+    if (service == nullptr) continue;
+    const auto* create = service->FindMethodByName("Create");
+    if (create != nullptr && create->input_type() == kind) return service;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+GenericClient::GenericClient(std::shared_ptr<grpc::Channel> channel, Clock& clock,
+                             ClientOptions options)
+    : channel_(channel), stub_(channel), clock_(clock), options_(options) {}
+
+std::string GenericClient::ServiceOf(const ResourceInfo& info) {
+  const auto* service = FindService(info);
+  return service == nullptr ? "" : service->full_name();
+}
+
+absl::StatusOr<MessagePtr> GenericClient::Call(const ResourceInfo& info, const std::string& method,
+                                               const google::protobuf::Message& request) {
+  const auto* service = FindService(info);
+  const auto* m = service == nullptr ? nullptr : service->FindMethodByName(method);
+  if (m == nullptr) {
+    return absl::UnimplementedError(absl::StrCat(info.kind, " has no ", method, " call"));
+  }
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  MessagePtr response(factory->GetPrototype(m->output_type())->New());
+  std::string path = absl::StrCat("/", service->full_name(), "/", method);
+  absl::Status s = RetryUnavailable(options_, clock_, [&](grpc::ClientContext& ctx) {
+    response->Clear();
+    absl::Notification done;
+    grpc::Status result;
+    stub_.UnaryCall(&ctx, path, grpc::StubOptions(), &request, response.get(),
+                    [&](grpc::Status st) {
+                      result = std::move(st);
+                      done.Notify();
+                    });
+    done.WaitForNotification();
+    return result;
+  });
+  if (!s.ok()) return s;
+  return response;
+}
+
+absl::StatusOr<MessagePtr> GenericClient::Create(const ResourceInfo& info,
+                                                 const google::protobuf::Message& obj) {
+  return Call(info, "Create", obj);
+}
+
+absl::StatusOr<MessagePtr> GenericClient::Get(const ResourceInfo& info, const std::string& ns,
+                                              const std::string& name) {
+  meta::v1::GetRequest req;
+  req.set_namespace_(ns);
+  req.set_name(name);
+  return Call(info, "Get", req);
+}
+
+absl::StatusOr<MessagePtr> GenericClient::List(const ResourceInfo& info,
+                                               const meta::v1::ListOptions& options) {
+  return Call(info, "List", options);
+}
+
+absl::StatusOr<MessagePtr> GenericClient::Update(const ResourceInfo& info,
+                                                 const google::protobuf::Message& obj) {
+  return Call(info, "Update", obj);
+}
+
+absl::StatusOr<MessagePtr> GenericClient::Delete(const ResourceInfo& info,
+                                                 const meta::v1::DeleteRequest& req) {
+  return Call(info, "Delete", req);
+}
+
+}  // namespace ordo::api

@@ -1,0 +1,49 @@
+// GenericClient calls any kind's service by name, with messages typed at run
+// time: the CLI applies, gets and deletes whatever kinds a manifest holds
+// without per-kind code. The service of a kind is found in the generated
+// descriptor pool (the one whose Create takes the kind). Same deadlines and
+// retries as ResourceClient. Safe to call from many threads at once.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include <grpcpp/generic/generic_stub.h>
+#include <grpcpp/impl/codegen/proto_utils.h>
+#include <grpcpp/grpcpp.h>
+
+#include "absl/status/statusor.h"
+#include "common/api/resource_client.h"
+#include "common/api/resource_info.h"
+#include "google/protobuf/message.h"
+
+namespace ordo::api {
+
+using MessagePtr = std::unique_ptr<google::protobuf::Message>;
+
+class GenericClient {
+ public:
+  GenericClient(std::shared_ptr<grpc::Channel> channel, Clock& clock, ClientOptions options = {});
+
+  absl::StatusOr<MessagePtr> Create(const ResourceInfo& info, const google::protobuf::Message& obj);
+  absl::StatusOr<MessagePtr> Get(const ResourceInfo& info, const std::string& ns,
+                                 const std::string& name);
+  // Returns the kind's List message (<Kind>List).
+  absl::StatusOr<MessagePtr> List(const ResourceInfo& info, const meta::v1::ListOptions& options);
+  absl::StatusOr<MessagePtr> Update(const ResourceInfo& info, const google::protobuf::Message& obj);
+  absl::StatusOr<MessagePtr> Delete(const ResourceInfo& info, const meta::v1::DeleteRequest& req);
+
+  // The fully qualified gRPC service of a kind, e.g. "ordo.apps.v1.StatefulSets".
+  static std::string ServiceOf(const ResourceInfo& info);
+
+ private:
+  absl::StatusOr<MessagePtr> Call(const ResourceInfo& info, const std::string& method,
+                                  const google::protobuf::Message& request);
+
+  std::shared_ptr<grpc::Channel> channel_;
+  grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message> stub_;
+  Clock& clock_;
+  const ClientOptions options_;
+};
+
+}  // namespace ordo::api
