@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <regex>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -23,6 +24,17 @@ using google::protobuf::Reflection;
 
 void EmitMessage(YAML::Emitter& out, const Message& msg);
 
+// A string that a YAML reader would take for a number, a bool or null is
+// quoted, so that `resourceVersion: "6"` reads back as the string it is.
+void EmitString(YAML::Emitter& out, const std::string& s) {
+  static const std::regex* number =
+      new std::regex(R"(^[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?$)");
+  bool ambiguous = s.empty() || s == "true" || s == "false" || s == "null" || s == "~" ||
+                   std::regex_match(s, *number);
+  if (ambiguous) out << YAML::DoubleQuoted;
+  out << s;
+}
+
 void EmitValue(YAML::Emitter& out, const google::protobuf::Value& v) {
   switch (v.kind_case()) {
     case google::protobuf::Value::kNumberValue: {
@@ -35,7 +47,7 @@ void EmitValue(YAML::Emitter& out, const google::protobuf::Value& v) {
       return;
     }
     case google::protobuf::Value::kStringValue:
-      out << v.string_value();
+      EmitString(out, v.string_value());
       return;
     case google::protobuf::Value::kBoolValue:
       out << v.bool_value();
@@ -72,7 +84,7 @@ void EmitSingular(YAML::Emitter& out, const Message& msg, const FieldDescriptor*
   const Reflection* r = msg.GetReflection();
   switch (f->cpp_type()) {
     case FieldDescriptor::CPPTYPE_STRING:
-      out << r->GetString(msg, f);
+      EmitString(out, r->GetString(msg, f));
       return;
     case FieldDescriptor::CPPTYPE_INT32:
       out << r->GetInt32(msg, f);
@@ -139,7 +151,7 @@ void EmitMessage(YAML::Emitter& out, const Message& msg) {
       for (int i = 0; i < r->FieldSize(msg, f); ++i) {
         switch (f->cpp_type()) {
           case FieldDescriptor::CPPTYPE_STRING:
-            out << r->GetRepeatedString(msg, f, i);
+            EmitString(out, r->GetRepeatedString(msg, f, i));
             break;
           case FieldDescriptor::CPPTYPE_MESSAGE:
             EmitMessage(out, r->GetRepeatedMessage(msg, f, i));

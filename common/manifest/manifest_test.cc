@@ -110,11 +110,12 @@ TEST(ManifestTest, OutputIsKubernetesShaped) {
             "  name: web\n"
             "  creationTimestamp: 2023-11-14T22:13:20Z\n"
             "  labels:\n"
-            "    a: 1\n"
-            "    b: 2\n"
+            "    a: \"1\"\n"
+            "    b: \"2\"\n"
             "spec:\n"
             "  replicas: 0\n");
   EXPECT_THAT(EncodeJson(set), HasSubstr("\"apiVersion\": \"apps/v1\""));
+  ExpectRoundTrip(set);  // the quoted numbers read back as strings
 }
 
 TEST(ManifestTest, ErrorsNameFileLineAndFieldWordForWord) {

@@ -36,4 +36,15 @@ class Process {
 // The directory holding the ordo binaries under test.
 std::string BinDir();
 
+struct CommandResult {
+  int exit_code = -1;
+  std::string out;
+  std::string err;
+};
+
+// Runs `binary args...` to completion with `env` added to the environment and
+// `input` on its standard input.
+CommandResult RunCommand(const std::string& binary, const std::vector<std::string>& args,
+                         const std::vector<std::string>& env = {}, const std::string& input = "");
+
 }  // namespace ordo::itest

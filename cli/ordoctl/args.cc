@@ -1,0 +1,68 @@
+#include "cli/ordoctl/args.h"
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+
+namespace ordo::ctl {
+namespace {
+
+struct FlagSpec {
+  const char* name;
+  const char* alias;  // one letter, or ""
+  bool boolean;
+};
+
+constexpr FlagSpec kFlags[] = {
+    {"server", "s", false},       {"namespace", "n", false},   {"all-namespaces", "A", true},
+    {"output", "o", false},       {"filename", "f", false},    {"selector", "l", false},
+    {"watch", "w", true},         {"grace-period", "", false}, {"force", "", true},
+    {"cascade", "", false},       {"wait", "", true},          {"replicas", "", false},
+    {"for", "", false},           {"timeout", "", false},      {"help", "h", true},
+    {"field-selector", "", false},
+};
+
+const FlagSpec* Find(const std::string& name) {
+  for (const auto& f : kFlags) {
+    if (name == f.name || (f.alias[0] != '\0' && name == f.alias)) return &f;
+  }
+  return nullptr;
+}
+
+}  // namespace
+
+absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
+  Args args;
+  for (int i = 1; i < argc; ++i) {
+    std::string arg = argv[i];
+    if (arg == "--") {
+      for (++i; i < argc; ++i) args.positional.push_back(argv[i]);
+      break;
+    }
+    if (arg.size() < 2 || arg[0] != '-' || arg == "-") {
+      args.positional.push_back(arg);
+      continue;
+    }
+    std::string name = absl::StartsWith(arg, "--") ? arg.substr(2) : arg.substr(1);
+    std::optional<std::string> value;
+    if (size_t eq = name.find('='); eq != std::string::npos) {
+      value = name.substr(eq + 1);
+      name = name.substr(0, eq);
+    }
+    const FlagSpec* spec = Find(name);
+    if (spec == nullptr) return absl::InvalidArgumentError(absl::StrCat("unknown flag: ", arg));
+    if (spec->boolean) {
+      args.flags[spec->name] = value.value_or("true");
+      continue;
+    }
+    if (!value.has_value()) {
+      if (i + 1 >= argc) {
+        return absl::InvalidArgumentError(absl::StrCat("flag needs an argument: ", arg));
+      }
+      value = argv[++i];
+    }
+    args.flags[spec->name] = *value;
+  }
+  return args;
+}
+
+}  // namespace ordo::ctl

@@ -1,0 +1,399 @@
+#include "cli/ordoctl/commands.h"
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cli/ordoctl/printer.h"
+#include "common/manifest/manifest.h"
+#include "common/status/field_errors.h"
+#include "ordo/meta/v1/meta.pb.h"
+
+namespace ordo::ctl {
+namespace {
+
+using google::protobuf::Message;
+
+meta::v1::ObjectMeta* MutableMetaOf(Message& m) {
+  const auto* f = m.GetDescriptor()->FindFieldByName("metadata");
+  return static_cast<meta::v1::ObjectMeta*>(m.GetReflection()->MutableMessage(&m, f));
+}
+
+const meta::v1::ObjectMeta& MetaOf(const Message& m) {
+  const auto* f = m.GetDescriptor()->FindFieldByName("metadata");
+  return static_cast<const meta::v1::ObjectMeta&>(m.GetReflection()->GetMessage(m, f));
+}
+
+std::string Reason(absl::StatusCode code) {
+  switch (code) {
+    case absl::StatusCode::kNotFound:
+      return "NotFound";
+    case absl::StatusCode::kAlreadyExists:
+      return "AlreadyExists";
+    case absl::StatusCode::kAborted:
+      return "Conflict";
+    case absl::StatusCode::kInvalidArgument:
+      return "BadRequest";
+    case absl::StatusCode::kFailedPrecondition:
+      return "Forbidden";
+    case absl::StatusCode::kResourceExhausted:
+      return "TooManyRequests";
+    default:
+      return "InternalError";
+  }
+}
+
+// Reads -f: a file, every manifest file of a directory, or "-" for stdin.
+absl::StatusOr<std::vector<manifest::Object>> ReadManifests(const std::string& path,
+                                                            std::istream& in) {
+  std::vector<std::pair<std::string, std::string>> files;  // name, text
+  auto slurp = [](std::istream& s) {
+    std::stringstream ss;
+    ss << s.rdbuf();
+    return ss.str();
+  };
+  if (path == "-") {
+    files.emplace_back("STDIN", slurp(in));
+  } else if (std::filesystem::is_directory(path)) {
+    std::vector<std::string> names;
+    for (const auto& e : std::filesystem::directory_iterator(path)) {
+      std::string ext = e.path().extension().string();
+      if (ext == ".yaml" || ext == ".yml" || ext == ".json") names.push_back(e.path().string());
+    }
+    std::sort(names.begin(), names.end());
+    for (const auto& n : names) {
+      std::ifstream f(n);
+      files.emplace_back(n, slurp(f));
+    }
+  } else {
+    std::ifstream f(path);
+    if (!f) {
+      return absl::NotFoundError(absl::StrCat("the path \"", path, "\" does not exist"));
+    }
+    files.emplace_back(path, slurp(f));
+  }
+  std::vector<manifest::Object> all;
+  for (const auto& [name, text] : files) {
+    auto objects = manifest::Decode(text, name);
+    if (!objects.ok()) return objects.status();
+    for (auto& o : *objects) all.push_back(std::move(o));
+  }
+  return all;
+}
+
+std::string NamespaceFor(const api::ResourceInfo& info, const meta::v1::ObjectMeta& meta,
+                         const Context& ctx) {
+  if (!info.namespaced) return "";
+  return meta.namespace_().empty() ? ctx.ns : meta.namespace_();
+}
+
+// Every top-level field but apiVersion, kind, metadata and status: what a
+// manifest declares and apply sets.
+void CopyDeclared(const Message& from, Message& to) {
+  auto owned_by_server = [](const google::protobuf::FieldDescriptor* f) {
+    const std::string& n = f->name();
+    return n == "api_version" || n == "kind" || n == "metadata" || n == "status";
+  };
+  api::MessagePtr declared(from.New());
+  declared->CopyFrom(from);
+  const auto* d = from.GetDescriptor();
+  for (int i = 0; i < d->field_count(); ++i) {
+    const auto* f = d->field(i);
+    if (owned_by_server(f)) {
+      declared->GetReflection()->ClearField(declared.get(), f);
+    } else {
+      to.GetReflection()->ClearField(&to, f);
+    }
+  }
+  to.MergeFrom(*declared);
+}
+
+}  // namespace
+
+int PrintError(const absl::Status& status, Context& ctx) {
+  if (status.code() == absl::StatusCode::kUnavailable ||
+      status.code() == absl::StatusCode::kDeadlineExceeded) {
+    ctx.err << "The connection to the server " << ctx.server
+            << " was refused - did you specify the right host or port?\n";
+    return 1;
+  }
+  std::string message(status.message());
+  auto violations = status::FieldViolations(status);
+  if (status.code() == absl::StatusCode::kInvalidArgument && !violations.empty()) {
+    // "StatefulSet.apps "web" is invalid: ..." -> kubectl's "The StatefulSet "web" is invalid:"
+    std::string head = message.substr(0, message.find(" is invalid"));
+    std::vector<std::string> parts = absl::StrSplit(head, absl::MaxSplits(' ', 1));
+    std::string kind = parts[0].substr(0, parts[0].find('.'));
+    ctx.err << "The " << kind << " " << (parts.size() > 1 ? parts[1] : "") << " is invalid: ";
+    if (violations.size() == 1) {
+      ctx.err << violations[0].second << "\n";
+    } else {
+      ctx.err << "\n";
+      for (const auto& v : violations) ctx.err << "* " << v.second << "\n";
+    }
+    return 1;
+  }
+  if (status.code() == absl::StatusCode::kInvalidArgument) {
+    ctx.err << "error: " << message << "\n";
+    return 1;
+  }
+  ctx.err << "Error from server (" << Reason(status.code()) << "): " << message << "\n";
+  return 1;
+}
+
+int Apply(const Args& args, Context& ctx, bool create_only) {
+  if (!args.Has("filename")) {
+    ctx.err << "error: must specify one of -f and -k\n";
+    return 1;
+  }
+  auto objects = ReadManifests(args.Get("filename"), ctx.in);
+  if (!objects.ok()) {
+    ctx.err << "error: " << objects.status().message() << "\n";
+    return 1;
+  }
+  int code = 0;
+  for (auto& obj : *objects) {
+    const auto& info = *obj.info;
+    auto* meta = MutableMetaOf(*obj.message);
+    meta->set_namespace_(NamespaceFor(info, *meta, ctx));
+    std::string ref = TypedName(info, meta->name());
+    auto live = ctx.client.Get(info, meta->namespace_(), meta->name());
+    if (!live.ok() && live.status().code() == absl::StatusCode::kNotFound) {
+      auto created = ctx.client.Create(info, *obj.message);
+      if (!created.ok()) {
+        code = PrintError(created.status(), ctx);
+        continue;
+      }
+      ctx.out << ref << " created\n";
+      continue;
+    }
+    if (!live.ok()) {
+      code = PrintError(live.status(), ctx);
+      continue;
+    }
+    if (create_only) {
+      code = PrintError(absl::AlreadyExistsError(absl::StrCat(info.GroupResource(), " \"",
+                                                              meta->name(), "\" already exists")),
+                        ctx);
+      continue;
+    }
+    // Apply: the live object with the manifest's labels, annotations and
+    // declared fields; the server writes nothing when that changes nothing.
+    Message& updated = **live;
+    std::string before = MetaOf(updated).resource_version();
+    auto* live_meta = MutableMetaOf(updated);
+    *live_meta->mutable_labels() = meta->labels();
+    *live_meta->mutable_annotations() = meta->annotations();
+    CopyDeclared(*obj.message, updated);
+    auto result = ctx.client.Update(info, updated);
+    if (!result.ok()) {
+      code = PrintError(result.status(), ctx);
+      continue;
+    }
+    bool unchanged = MetaOf(**result).resource_version() == before;
+    ctx.out << ref << (unchanged ? " unchanged" : " configured") << "\n";
+  }
+  return code;
+}
+
+int Get(const Args& args, Context& ctx) {
+  if (args.positional.size() < 2) {
+    ctx.err << "error: you must specify the type of resource to get. Use \"ordoctl "
+               "api-resources\" for a complete list of supported resources.\n";
+    return 1;
+  }
+  const api::ResourceInfo* info = api::FindResource(args.positional[1]);
+  if (info == nullptr) {
+    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1]
+            << "\"\n";
+    return 1;
+  }
+  std::string ns = info->namespaced && !ctx.all_namespaces ? ctx.ns : "";
+  std::vector<api::MessagePtr> objects;
+  if (args.positional.size() > 2) {
+    for (size_t i = 2; i < args.positional.size(); ++i) {
+      auto got = ctx.client.Get(*info, ns, args.positional[i]);
+      if (!got.ok()) return PrintError(got.status(), ctx);
+      objects.push_back(*std::move(got));
+    }
+  } else {
+    meta::v1::ListOptions options;
+    options.set_namespace_(ns);
+    options.set_label_selector(args.Get("selector"));
+    options.set_field_selector(args.Get("field-selector"));
+    auto listed = ctx.client.List(*info, options);
+    if (!listed.ok()) return PrintError(listed.status(), ctx);
+    const auto* items = (*listed)->GetDescriptor()->FindFieldByName("items");
+    auto* r = (*listed)->GetReflection();
+    for (int i = 0; i < r->FieldSize(**listed, items); ++i) {
+      api::MessagePtr item(r->GetRepeatedMessage(**listed, items, i).New());
+      item->CopyFrom(r->GetRepeatedMessage(**listed, items, i));
+      objects.push_back(std::move(item));
+    }
+  }
+  std::string output = args.Get("output");
+  for (auto& obj : objects) {
+    // Objects from a list carry no apiVersion/kind of their own.
+    auto* r = obj->GetReflection();
+    r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("api_version"),
+                 info->ApiVersion());
+    r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("kind"), info->kind);
+  }
+  if (output == "yaml" || output == "json") {
+    bool single = objects.size() == 1 && args.positional.size() == 3;
+    if (single) {
+      ctx.out << (output == "yaml" ? manifest::EncodeYaml(*objects[0])
+                                   : manifest::EncodeJson(*objects[0]));
+      return 0;
+    }
+    if (output == "yaml") {
+      ctx.out << "apiVersion: v1\nitems:\n";
+      for (const auto& obj : objects) {
+        std::string yaml = manifest::EncodeYaml(*obj);
+        std::vector<std::string> lines = absl::StrSplit(yaml, '\n', absl::SkipEmpty());
+        for (size_t i = 0; i < lines.size(); ++i) ctx.out << (i == 0 ? "- " : "  ") << lines[i] << "\n";
+      }
+      ctx.out << "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+    } else {
+      std::vector<std::string> items;
+      for (const auto& obj : objects) items.push_back(manifest::EncodeJson(*obj));
+      ctx.out << "{\n \"apiVersion\": \"v1\",\n \"kind\": \"List\",\n \"items\": [\n"
+              << absl::StrJoin(items, ",\n") << "]\n}\n";
+    }
+    return 0;
+  }
+  if (output == "name") {
+    for (const auto& obj : objects) ctx.out << TypedName(*info, MetaOf(*obj).name()) << "\n";
+    return 0;
+  }
+  if (!output.empty() && output != "wide") {
+    ctx.err << "error: unable to match a printer suitable for the output format \"" << output
+            << "\", allowed formats are: json,name,wide,yaml\n";
+    return 1;
+  }
+  if (objects.empty()) {
+    if (info->namespaced && !ctx.all_namespaces) {
+      ctx.err << "No resources found in " << ns << " namespace.\n";
+    } else {
+      ctx.err << "No resources found\n";
+    }
+    return 0;
+  }
+  std::vector<const Message*> rows;
+  for (const auto& obj : objects) rows.push_back(obj.get());
+  PrintTable(ctx.out, *info, rows,
+             TableOptions{.wide = output == "wide",
+                          .with_namespace = ctx.all_namespaces && info->namespaced,
+                          .now = absl::Now()});
+  return 0;
+}
+
+int Delete(const Args& args, Context& ctx) {
+  std::vector<std::pair<const api::ResourceInfo*, std::pair<std::string, std::string>>> targets;
+  if (args.Has("filename")) {
+    auto objects = ReadManifests(args.Get("filename"), ctx.in);
+    if (!objects.ok()) {
+      ctx.err << "error: " << objects.status().message() << "\n";
+      return 1;
+    }
+    for (const auto& obj : *objects) {
+      const auto& meta = MetaOf(*obj.message);
+      targets.push_back({obj.info, {NamespaceFor(*obj.info, meta, ctx), meta.name()}});
+    }
+  } else {
+    if (args.positional.size() < 3) {
+      ctx.err << "error: resource(s) were provided, but no name was specified\n";
+      return 1;
+    }
+    const api::ResourceInfo* info = api::FindResource(args.positional[1]);
+    if (info == nullptr) {
+      ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1]
+              << "\"\n";
+      return 1;
+    }
+    for (size_t i = 2; i < args.positional.size(); ++i) {
+      targets.push_back({info, {info->namespaced ? ctx.ns : "", args.positional[i]}});
+    }
+  }
+  meta::v1::DeleteRequest base;
+  if (args.Has("grace-period")) {
+    int64_t grace = 0;
+    if (!absl::SimpleAtoi(args.Get("grace-period"), &grace)) {
+      ctx.err << "error: invalid argument \"" << args.Get("grace-period")
+              << "\" for \"--grace-period\" flag\n";
+      return 1;
+    }
+    if (grace >= 0) base.set_grace_period_seconds(grace);
+  }
+  if (args.Get("force") == "true") {
+    if (!base.has_grace_period_seconds()) base.set_grace_period_seconds(0);
+    if (base.grace_period_seconds() == 0) {
+      ctx.err << "Warning: Immediate deletion does not wait for confirmation that the running "
+                 "resource has been terminated. The resource may continue to run on the cluster "
+                 "indefinitely.\n";
+    }
+  }
+  std::string cascade = args.Get("cascade", "background");
+  if (cascade == "background" || cascade == "true") {
+    base.set_propagation_policy("Background");
+  } else if (cascade == "orphan" || cascade == "false") {
+    base.set_propagation_policy("Orphan");
+  } else if (cascade == "foreground") {
+    base.set_propagation_policy("Foreground");
+  } else {
+    ctx.err << "error: invalid cascade value (" << cascade
+            << "). Must be \"background\", \"foreground\", or \"orphan\"\n";
+    return 1;
+  }
+  int code = 0;
+  for (const auto& [info, where] : targets) {
+    meta::v1::DeleteRequest req = base;
+    req.set_namespace_(where.first);
+    req.set_name(where.second);
+    auto deleted = ctx.client.Delete(*info, req);
+    if (!deleted.ok()) {
+      code = PrintError(deleted.status(), ctx);
+      continue;
+    }
+    ctx.out << absl::AsciiStrToLower(info->kind) << (info->group.empty() ? "" : ".")
+            << info->group << " \"" << where.second << "\" deleted\n";
+  }
+  return code;
+}
+
+int ApiResources(const Args&, Context& ctx) {
+  std::vector<std::vector<std::string>> rows = {
+      {"NAME", "SHORTNAMES", "APIVERSION", "NAMESPACED", "KIND"}};
+  for (const auto& info : api::AllResources()) {
+    rows.push_back({info.resource, absl::StrJoin(info.short_names, ","), info.ApiVersion(),
+                    info.namespaced ? "true" : "false", info.kind});
+  }
+  std::vector<size_t> w(5, 0);
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
+  }
+  for (const auto& r : rows) {
+    for (size_t i = 0; i < r.size(); ++i) {
+      ctx.out << r[i] << (i + 1 < r.size() ? std::string(w[i] - r[i].size() + 3, ' ') : "\n");
+    }
+  }
+  return 0;
+}
+
+int Version(const Args&, Context& ctx) {
+  ctx.out << "Client Version: ordo v0.1.0\n";
+  meta::v1::ListOptions none;
+  none.set_field_selector("metadata.name=-");
+  auto probe = ctx.client.List(api::ResourceFor("Namespace"), none);
+  if (!probe.ok()) return PrintError(probe.status(), ctx);
+  ctx.out << "Server Version: ordo v0.1.0 (" << ctx.server << ")\n";
+  return 0;
+}
+
+}  // namespace ordo::ctl

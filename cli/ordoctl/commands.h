@@ -1,0 +1,33 @@
+// ordoctl's verbs. Each takes the parsed Args and a Context, prints what
+// kubectl would print, and returns the process exit code (0, or 1 on error).
+// Not synchronised: one command at a time.
+#pragma once
+
+#include <iostream>
+#include <string>
+
+#include "cli/ordoctl/args.h"
+#include "common/api/generic_client.h"
+
+namespace ordo::ctl {
+
+struct Context {
+  api::GenericClient& client;
+  std::string server;
+  std::string ns;  // -n, or "default"
+  bool all_namespaces = false;
+  std::ostream& out;
+  std::ostream& err;
+  std::istream& in;
+};
+
+int Apply(const Args& args, Context& ctx, bool create_only);
+int Get(const Args& args, Context& ctx);
+int Delete(const Args& args, Context& ctx);
+int ApiResources(const Args& args, Context& ctx);
+int Version(const Args& args, Context& ctx);
+
+// kubectl's rendering of a failed call: `Error from server (NotFound): ...`.
+int PrintError(const absl::Status& status, Context& ctx);
+
+}  // namespace ordo::ctl

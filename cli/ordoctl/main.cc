@@ -1,0 +1,62 @@
+// ordoctl: kubectl's habits for an ordo cluster. `ordoctl --help` lists the verbs.
+#include <cstdlib>
+#include <iostream>
+
+#include "cli/ordoctl/args.h"
+#include "cli/ordoctl/commands.h"
+#include "common/clock/clock.h"
+
+namespace {
+
+constexpr char kUsage[] = R"(ordoctl controls an ordo cluster, the way kubectl controls Kubernetes.
+
+Usage: ordoctl [--server HOST:PORT] [-n NAMESPACE | -A] VERB [ARGS] [FLAGS]
+
+Verbs:
+  apply -f FILE|DIR|-        Create objects, or update what changed ("unchanged" when nothing did)
+  create -f FILE|DIR|-       Create objects; an existing one is an error
+  get KIND [NAME...]         Show objects: [-o yaml|json|wide|name] [-l SELECTOR] [--field-selector S]
+  delete KIND NAME... | -f FILE
+                             Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground]
+  api-resources              The kinds ordo serves, with their short names
+  version                    The client and server versions
+
+Flags:
+  -s, --server HOST:PORT     The api-server (default: $ORDO_SERVER, else 127.0.0.1:6443)
+  -n, --namespace NAME       The namespace (default: default)
+  -A, --all-namespaces       Every namespace (get)
+  -h, --help                 This help
+)";
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  auto args = ordo::ctl::ParseArgs(argc, argv);
+  if (!args.ok()) {
+    std::cerr << "error: " << args.status().message() << "\nSee 'ordoctl --help' for usage.\n";
+    return 1;
+  }
+  if (args->positional.empty() || args->Has("help")) {
+    std::cout << kUsage;
+    return args->positional.empty() && !args->Has("help") ? 1 : 0;
+  }
+  const char* env = std::getenv("ORDO_SERVER");
+  std::string server = args->Get("server", env != nullptr && *env ? env : "127.0.0.1:6443");
+  grpc::ChannelArguments channel_args;
+  channel_args.SetMaxReceiveMessageSize(512 << 20);
+  auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), channel_args);
+  // One attempt: a person at a terminal wants to hear at once that the server is away.
+  ordo::api::GenericClient client(channel, ordo::SystemClock(),
+                                  ordo::api::ClientOptions{.max_attempts = 1});
+  ordo::ctl::Context ctx{client, server, args->Get("namespace", "default"),
+                         args->Get("all-namespaces") == "true", std::cout, std::cerr, std::cin};
+  const std::string& verb = args->positional[0];
+  if (verb == "apply") return ordo::ctl::Apply(*args, ctx, /*create_only=*/false);
+  if (verb == "create") return ordo::ctl::Apply(*args, ctx, /*create_only=*/true);
+  if (verb == "get") return ordo::ctl::Get(*args, ctx);
+  if (verb == "delete") return ordo::ctl::Delete(*args, ctx);
+  if (verb == "api-resources") return ordo::ctl::ApiResources(*args, ctx);
+  if (verb == "version") return ordo::ctl::Version(*args, ctx);
+  std::cerr << "error: unknown command \"" << verb << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
+  return 1;
+}

@@ -1,0 +1,80 @@
+// ordoctl, the real binary, against the real api-server: the Kubernetes docs'
+// example applies, re-applies as unchanged, reads back with defaults, and
+// errors come out as kubectl prints them, with exit code 1.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/testing/temp_dir.h"
+#include "integration-tests/harness/api_server_process.h"
+
+namespace ordo::itest {
+namespace {
+
+using ::testing::HasSubstr;
+
+class OrdoctlTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto server = ApiServerProcess::Start(dir_.path());
+    ASSERT_TRUE(server.ok()) << server.status();
+    server_ = *std::move(server);
+  }
+  CommandResult Ctl(std::vector<std::string> args, const std::string& input = "") {
+    return RunCommand(BinDir() + "/ordoctl", args, {"ORDO_SERVER=" + server_->address()}, input);
+  }
+
+  testing::TempDir dir_;
+  std::unique_ptr<ApiServerProcess> server_;
+};
+
+TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
+  std::string web = std::string(ORDO_SOURCE_DIR) + "/examples/web.yaml";
+  auto first = Ctl({"apply", "-f", web});
+  EXPECT_EQ(first.exit_code, 0) << first.err;
+  EXPECT_EQ(first.out, "service/nginx created\nstatefulset.apps/web created\n");
+  auto second = Ctl({"apply", "-f", web});
+  EXPECT_EQ(second.out, "service/nginx unchanged\nstatefulset.apps/web unchanged\n");
+
+  auto yaml = Ctl({"get", "sts", "web", "-o", "yaml"});
+  EXPECT_EQ(yaml.exit_code, 0);
+  EXPECT_THAT(yaml.out, HasSubstr("podManagementPolicy: OrderedReady"));
+  EXPECT_THAT(yaml.out, HasSubstr("serviceName: nginx"));
+  // What get printed applies back as no change at all.
+  auto reapplied = Ctl({"apply", "-f", "-"}, yaml.out);
+  EXPECT_EQ(reapplied.out, "statefulset.apps/web unchanged\n") << reapplied.err;
+
+  auto table = Ctl({"get", "statefulsets"});
+  EXPECT_THAT(table.out, HasSubstr("NAME   READY   AGE\nweb    0/3"));
+  EXPECT_EQ(Ctl({"get", "svc", "-o", "name"}).out, "service/nginx\n");
+
+  auto scaled = Ctl({"apply", "-f", "-"}, yaml.out.replace(yaml.out.find("replicas: 3"), 11,
+                                                           "replicas: 5"));
+  EXPECT_EQ(scaled.out, "statefulset.apps/web configured\n") << scaled.err;
+}
+
+TEST_F(OrdoctlTest, ErrorsReadAsKubectlsWithExitCodeOne) {
+  auto missing = Ctl({"get", "sts", "web"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "Error from server (NotFound): statefulsets.apps \"web\" not found\n");
+
+  std::string bad =
+      "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: web}\nspec:\n  replicas: -1\n"
+      "  selector: {matchLabels: {app: a}}\n  template:\n    metadata: {labels: {app: b}}\n"
+      "    spec: {containers: [{name: c, image: i}]}\n";
+  auto invalid = Ctl({"apply", "-f", "-"}, bad);
+  EXPECT_EQ(invalid.exit_code, 1);
+  EXPECT_THAT(invalid.err, HasSubstr("The StatefulSet \"web\" is invalid: \n"));
+  EXPECT_THAT(invalid.err,
+              HasSubstr("* spec.replicas: Invalid value: -1: must be greater than or equal to 0"));
+  EXPECT_THAT(invalid.err, HasSubstr("* spec.template.metadata.labels: Invalid value"));
+
+  auto typo = Ctl({"apply", "-f", "-"}, "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspc: {}\n");
+  EXPECT_EQ(typo.exit_code, 1);
+  EXPECT_EQ(typo.err, "error: STDIN:4: unknown field \"spc\"\n");
+
+  auto kind = Ctl({"get", "deployments"});
+  EXPECT_EQ(kind.err, "error: the server doesn't have a resource type \"deployments\"\n");
+}
+
+}  // namespace
+}  // namespace ordo::itest
