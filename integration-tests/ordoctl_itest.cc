@@ -47,9 +47,25 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   EXPECT_THAT(table.out, HasSubstr("NAME   READY   AGE\nweb    0/3"));
   EXPECT_EQ(Ctl({"get", "svc", "-o", "name"}).out, "service/nginx\n");
 
-  auto scaled = Ctl({"apply", "-f", "-"}, yaml.out.replace(yaml.out.find("replicas: 3"), 11,
-                                                           "replicas: 5"));
+  EXPECT_EQ(Ctl({"scale", "sts", "web", "--replicas", "4"}).out, "statefulset.apps/web scaled\n");
+  EXPECT_THAT(Ctl({"get", "sts", "web", "-o", "json"}).out, HasSubstr("\"replicas\": 4"));
+  EXPECT_THAT(Ctl({"get", "--help"}).out, HasSubstr("Usage: ordoctl get KIND"));
+  auto scaled =
+      Ctl({"apply", "-f", "-"}, yaml.out.replace(yaml.out.find("replicas: 3"), 11, "replicas: 5"));
   EXPECT_EQ(scaled.out, "statefulset.apps/web configured\n") << scaled.err;
+}
+
+TEST_F(OrdoctlTest, EveryExampleAppliesFromTheDirectory) {
+  auto applied = Ctl({"apply", "-f", std::string(ORDO_SOURCE_DIR) + "/examples"});
+  EXPECT_EQ(applied.exit_code, 0) << applied.err;
+  EXPECT_EQ(applied.out,
+            "poddisruptionbudget.policy/web created\n"
+            "persistentvolume/pv-node-1-a created\n"
+            "storageclass.storage.k8s.io/local-path created\n"
+            "service/nginx created\n"
+            "statefulset.apps/web created\n");
+  auto pvs = Ctl({"get", "pv"});
+  EXPECT_THAT(pvs.out, HasSubstr("pv-node-1-a"));
 }
 
 TEST_F(OrdoctlTest, ErrorsReadAsKubectlsWithExitCodeOne) {
@@ -68,7 +84,8 @@ TEST_F(OrdoctlTest, ErrorsReadAsKubectlsWithExitCodeOne) {
               HasSubstr("* spec.replicas: Invalid value: -1: must be greater than or equal to 0"));
   EXPECT_THAT(invalid.err, HasSubstr("* spec.template.metadata.labels: Invalid value"));
 
-  auto typo = Ctl({"apply", "-f", "-"}, "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspc: {}\n");
+  auto typo =
+      Ctl({"apply", "-f", "-"}, "apiVersion: v1\nkind: Service\nmetadata: {name: s}\nspc: {}\n");
   EXPECT_EQ(typo.exit_code, 1);
   EXPECT_EQ(typo.err, "error: STDIN:4: unknown field \"spc\"\n");
 

@@ -13,11 +13,21 @@ struct FlagSpec {
 };
 
 constexpr FlagSpec kFlags[] = {
-    {"server", "s", false},       {"namespace", "n", false},   {"all-namespaces", "A", true},
-    {"output", "o", false},       {"filename", "f", false},    {"selector", "l", false},
-    {"watch", "w", true},         {"grace-period", "", false}, {"force", "", true},
-    {"cascade", "", false},       {"wait", "", true},          {"replicas", "", false},
-    {"for", "", false},           {"timeout", "", false},      {"help", "h", true},
+    {"server", "s", false},
+    {"namespace", "n", false},
+    {"all-namespaces", "A", true},
+    {"output", "o", false},
+    {"filename", "f", false},
+    {"selector", "l", false},
+    {"watch", "w", true},
+    {"grace-period", "", false},
+    {"force", "", true},
+    {"cascade", "", false},
+    {"wait", "", true},
+    {"replicas", "", false},
+    {"for", "", false},
+    {"timeout", "", false},
+    {"help", "h", true},
     {"field-selector", "", false},
 };
 

@@ -15,7 +15,7 @@
 namespace ordo::ctl {
 
 struct Args {
-  std::vector<std::string> positional;     // verb first
+  std::vector<std::string> positional;       // verb first
   std::map<std::string, std::string> flags;  // long names, aliases resolved
 
   bool Has(const std::string& name) const { return flags.count(name) > 0; }

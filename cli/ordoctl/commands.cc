@@ -210,8 +210,7 @@ int Get(const Args& args, Context& ctx) {
   }
   const api::ResourceInfo* info = api::FindResource(args.positional[1]);
   if (info == nullptr) {
-    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1]
-            << "\"\n";
+    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1] << "\"\n";
     return 1;
   }
   std::string ns = info->namespaced && !ctx.all_namespaces ? ctx.ns : "";
@@ -257,7 +256,8 @@ int Get(const Args& args, Context& ctx) {
       for (const auto& obj : objects) {
         std::string yaml = manifest::EncodeYaml(*obj);
         std::vector<std::string> lines = absl::StrSplit(yaml, '\n', absl::SkipEmpty());
-        for (size_t i = 0; i < lines.size(); ++i) ctx.out << (i == 0 ? "- " : "  ") << lines[i] << "\n";
+        for (size_t i = 0; i < lines.size(); ++i)
+          ctx.out << (i == 0 ? "- " : "  ") << lines[i] << "\n";
       }
       ctx.out << "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
     } else {
@@ -361,10 +361,71 @@ int Delete(const Args& args, Context& ctx) {
       code = PrintError(deleted.status(), ctx);
       continue;
     }
-    ctx.out << absl::AsciiStrToLower(info->kind) << (info->group.empty() ? "" : ".")
-            << info->group << " \"" << where.second << "\" deleted\n";
+    ctx.out << absl::AsciiStrToLower(info->kind) << (info->group.empty() ? "" : ".") << info->group
+            << " \"" << where.second << "\" deleted\n";
   }
   return code;
+}
+
+int Scale(const Args& args, Context& ctx) {
+  // "scale sts web" or "scale sts/web".
+  std::vector<std::string> words(args.positional.begin() + 1, args.positional.end());
+  if (words.size() == 1 && words[0].find('/') != std::string::npos) {
+    std::vector<std::string> parts = absl::StrSplit(words[0], absl::MaxSplits('/', 1));
+    words = parts;
+  }
+  int64_t replicas = -1;
+  if (!args.Has("replicas") || !absl::SimpleAtoi(args.Get("replicas"), &replicas)) {
+    ctx.err << "error: required flag(s) \"replicas\" not set\n";
+    return 1;
+  }
+  const api::ResourceInfo* info = words.size() == 2 ? api::FindResource(words[0]) : nullptr;
+  if (info == nullptr || info->kind != "StatefulSet") {
+    ctx.err << "error: scale takes a statefulset: ordoctl scale sts NAME --replicas N\n";
+    return 1;
+  }
+  auto live = ctx.client.Get(*info, ctx.ns, words[1]);
+  if (!live.ok()) return PrintError(live.status(), ctx);
+  Message& set = **live;
+  const auto* spec_field = set.GetDescriptor()->FindFieldByName("spec");
+  Message* spec = set.GetReflection()->MutableMessage(&set, spec_field);
+  spec->GetReflection()->SetInt32(spec, spec->GetDescriptor()->FindFieldByName("replicas"),
+                                  static_cast<int32_t>(replicas));
+  auto updated = ctx.client.Update(*info, set);
+  if (!updated.ok()) return PrintError(updated.status(), ctx);
+  ctx.out << TypedName(*info, words[1]) << " scaled\n";
+  return 0;
+}
+
+std::string VerbHelp(const std::string& verb) {
+  if (verb == "apply") {
+    return "Apply a configuration to objects, from a file, a directory of .yaml/.yml/.json files, "
+           "or stdin (-f -).\nCreates what is missing, updates what changed, and reports "
+           "\"unchanged\" (writing nothing) otherwise.\n\nUsage: ordoctl apply -f FILE|DIR|-\n";
+  }
+  if (verb == "create") {
+    return "Create objects from a file, a directory or stdin; an existing object is an error.\n\n"
+           "Usage: ordoctl create -f FILE|DIR|-\n";
+  }
+  if (verb == "get") {
+    return "Display one or many objects.\n\nUsage: ordoctl get KIND [NAME...] [-o "
+           "yaml|json|wide|name] [-l SELECTOR] [--field-selector SELECTOR] [-n NS | -A]\n\n"
+           "KIND is a kind, its plural or short name: pods (po), statefulsets (sts), services "
+           "(svc), persistentvolumeclaims (pvc), ... (see ordoctl api-resources).\n";
+  }
+  if (verb == "delete") {
+    return "Delete objects by kind and name, or those of a file.\n\nUsage: ordoctl delete KIND "
+           "NAME... | -f FILE [--grace-period N] [--force] "
+           "[--cascade=background|orphan|foreground]\n";
+  }
+  if (verb == "scale") {
+    return "Set the number of replicas of a StatefulSet.\n\nUsage: ordoctl scale sts NAME "
+           "--replicas N\n";
+  }
+  if (verb == "api-resources")
+    return "Print the kinds ordo serves.\n\nUsage: ordoctl api-resources\n";
+  if (verb == "version") return "Print the client and server versions.\n\nUsage: ordoctl version\n";
+  return "";
 }
 
 int ApiResources(const Args&, Context& ctx) {

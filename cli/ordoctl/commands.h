@@ -24,8 +24,12 @@ struct Context {
 int Apply(const Args& args, Context& ctx, bool create_only);
 int Get(const Args& args, Context& ctx);
 int Delete(const Args& args, Context& ctx);
+int Scale(const Args& args, Context& ctx);
 int ApiResources(const Args& args, Context& ctx);
 int Version(const Args& args, Context& ctx);
+
+// The help text of a verb, or empty if there is no such verb.
+std::string VerbHelp(const std::string& verb);
 
 // kubectl's rendering of a failed call: `Error from server (NotFound): ...`.
 int PrintError(const absl::Status& status, Context& ctx);

@@ -18,6 +18,8 @@ Verbs:
   get KIND [NAME...]         Show objects: [-o yaml|json|wide|name] [-l SELECTOR] [--field-selector S]
   delete KIND NAME... | -f FILE
                              Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground]
+  scale sts NAME --replicas N
+                             Set the number of replicas of a StatefulSet
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
 
@@ -25,7 +27,7 @@ Flags:
   -s, --server HOST:PORT     The api-server (default: $ORDO_SERVER, else 127.0.0.1:6443)
   -n, --namespace NAME       The namespace (default: default)
   -A, --all-namespaces       Every namespace (get)
-  -h, --help                 This help
+  -h, --help                 This help; VERB --help for a verb's
 )";
 
 }  // namespace
@@ -36,6 +38,11 @@ int main(int argc, char** argv) {
     std::cerr << "error: " << args.status().message() << "\nSee 'ordoctl --help' for usage.\n";
     return 1;
   }
+  if (!args->positional.empty() && args->Has("help")) {
+    std::string help = ordo::ctl::VerbHelp(args->positional[0]);
+    std::cout << (help.empty() ? kUsage : help);
+    return 0;
+  }
   if (args->positional.empty() || args->Has("help")) {
     std::cout << kUsage;
     return args->positional.empty() && !args->Has("help") ? 1 : 0;
@@ -44,19 +51,27 @@ int main(int argc, char** argv) {
   std::string server = args->Get("server", env != nullptr && *env ? env : "127.0.0.1:6443");
   grpc::ChannelArguments channel_args;
   channel_args.SetMaxReceiveMessageSize(512 << 20);
-  auto channel = grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), channel_args);
+  auto channel =
+      grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), channel_args);
   // One attempt: a person at a terminal wants to hear at once that the server is away.
   ordo::api::GenericClient client(channel, ordo::SystemClock(),
                                   ordo::api::ClientOptions{.max_attempts = 1});
-  ordo::ctl::Context ctx{client, server, args->Get("namespace", "default"),
-                         args->Get("all-namespaces") == "true", std::cout, std::cerr, std::cin};
+  ordo::ctl::Context ctx{client,
+                         server,
+                         args->Get("namespace", "default"),
+                         args->Get("all-namespaces") == "true",
+                         std::cout,
+                         std::cerr,
+                         std::cin};
   const std::string& verb = args->positional[0];
   if (verb == "apply") return ordo::ctl::Apply(*args, ctx, /*create_only=*/false);
   if (verb == "create") return ordo::ctl::Apply(*args, ctx, /*create_only=*/true);
   if (verb == "get") return ordo::ctl::Get(*args, ctx);
   if (verb == "delete") return ordo::ctl::Delete(*args, ctx);
+  if (verb == "scale") return ordo::ctl::Scale(*args, ctx);
   if (verb == "api-resources") return ordo::ctl::ApiResources(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
-  std::cerr << "error: unknown command \"" << verb << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
+  std::cerr << "error: unknown command \"" << verb
+            << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
   return 1;
 }

@@ -36,8 +36,8 @@ Row PodRow(const core::v1::Pod& pod, const TableOptions& o) {
     }
   }
   if (pod.metadata().has_deletion_timestamp()) status = "Terminating";
-  Row row = {pod.metadata().name(), absl::StrCat(ready, "/", pod.spec().containers_size()),
-             status, absl::StrCat(restarts), Age(pod.metadata(), o.now)};
+  Row row = {pod.metadata().name(), absl::StrCat(ready, "/", pod.spec().containers_size()), status,
+             absl::StrCat(restarts), Age(pod.metadata(), o.now)};
   if (o.wide) {
     row.push_back(pod.status().pod_ip().empty() ? "<none>" : pod.status().pod_ip());
     row.push_back(pod.spec().node_name().empty() ? "<none>" : pod.spec().node_name());

@@ -16,6 +16,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "common/informer/lister_watcher.h"
+#include "common/labels/selector.h"
 
 namespace ordo::informer {
 
@@ -43,6 +44,13 @@ std::vector<std::string> OwnerIndexFunc(const T& obj) {
     if (ref.controller()) return {ref.uid()};
   }
   return {};
+}
+
+// For kinds with spec.nodeName (pods): add with AddIndex(kNodeNameIndex, ...).
+inline constexpr char kNodeNameIndex[] = "nodeName";
+template <typename T>
+std::vector<std::string> NodeNameIndexFunc(const T& obj) {
+  return {obj.spec().node_name()};
 }
 
 template <typename T>
@@ -152,6 +160,31 @@ class Indexer {
   // index name -> value -> keys (ordered, so ByIndex is deterministic)
   absl::flat_hash_map<std::string, std::map<std::string, std::set<std::string>>> indexes_
       ABSL_GUARDED_BY(mu_);
+};
+
+// Lister<T> reads an informer's cache the way controllers do: by namespace
+// and name, or every object of a namespace matching a selector. The objects
+// are shared and immutable. Safe to use from any thread.
+template <typename T>
+class Lister {
+ public:
+  explicit Lister(Indexer<T>& indexer) : indexer_(indexer) {}
+
+  ObjectPtr<T> Get(const std::string& ns, const std::string& name) {
+    return indexer_.Get(ns.empty() ? name : ns + "/" + name);
+  }
+
+  // `ns` empty: every namespace.
+  std::vector<ObjectPtr<T>> List(const std::string& ns, const labels::LabelSelector& selector) {
+    std::vector<ObjectPtr<T>> out;
+    for (auto& obj : ns.empty() ? indexer_.List() : indexer_.ByIndex(kNamespaceIndex, ns)) {
+      if (selector.Matches(obj->metadata().labels())) out.push_back(std::move(obj));
+    }
+    return out;
+  }
+
+ private:
+  Indexer<T>& indexer_;
 };
 
 }  // namespace ordo::informer

@@ -66,5 +66,25 @@ TEST(IndexerTest, IndexesFollowUpdatesAndRemovals) {
   EXPECT_EQ(indexer.Size(), 2u);
 }
 
+TEST(ListerTest, ByNamespaceAndSelector) {
+  Indexer<Pod> indexer;
+  indexer.AddIndex(kNodeNameIndex, NodeNameIndexFunc<Pod>);
+  indexer.Upsert(MakePod("default", "web-0", "n1"));
+  indexer.Upsert(MakePod("other", "web-0", "n1"));
+  auto db = MakePod("default", "db-0", "n2");
+  std::const_pointer_cast<Pod>(db)->mutable_metadata()->mutable_labels()->at("app") = "db";
+  indexer.Upsert(db);
+  Lister<Pod> lister(indexer);
+  EXPECT_EQ(lister.Get("other", "web-0")->metadata().namespace_(), "other");
+  EXPECT_EQ(lister.Get("default", "nope"), nullptr);
+  auto web = labels::LabelSelector::Parse("app=web");
+  ASSERT_TRUE(web.ok());
+  EXPECT_THAT(Names(lister.List("default", *web)), ::testing::ElementsAre("web-0"));
+  EXPECT_EQ(lister.List("", *web).size(), 2u);
+  EXPECT_EQ(lister.List("default", labels::LabelSelector()).size(), 2u);
+  EXPECT_THAT(Names(indexer.ByIndex(kNodeNameIndex, "n1")),
+              ::testing::ElementsAre("web-0", "web-0"));
+}
+
 }  // namespace
 }  // namespace ordo::informer

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ordo/apps/v1/apps.pb.h"
@@ -49,6 +50,27 @@ TEST(ManifestTest, TheDocsExampleDecodesAndRoundTrips) {
   EXPECT_EQ(set.spec().volume_claim_templates(0).spec().resources().requests().at("storage"),
             "1Gi");
   for (const auto& obj : *objects) ExpectRoundTrip(*obj.message);
+}
+
+TEST(ManifestTest, EveryExampleDecodesAndRoundTrips) {
+  for (const char* name : {"web.yaml", "storageclass.yaml", "pv.yaml", "pdb.yaml"}) {
+    auto objects = Decode(ReadFile(std::string(ORDO_SOURCE_DIR) + "/examples/" + name), name);
+    ASSERT_OK(objects) << name;
+    EXPECT_FALSE(objects->empty()) << name;
+    for (const auto& obj : *objects) ExpectRoundTrip(*obj.message);
+  }
+}
+
+TEST(ManifestTest, EveryKindDecodes) {
+  for (const auto& info : api::AllResources()) {
+    std::string text = absl::StrCat("apiVersion: ", info.ApiVersion(), "\nkind: ", info.kind,
+                                    "\nmetadata:\n  name: x\n  labels: {a: b}\n");
+    auto objects = Decode(text, "kind.yaml");
+    ASSERT_OK(objects) << info.kind;
+    ASSERT_EQ(objects->size(), 1u);
+    EXPECT_EQ((*objects)[0].message->GetDescriptor()->name(), info.kind);
+    ExpectRoundTrip(*(*objects)[0].message);
+  }
 }
 
 TEST(ManifestTest, IntOrStringQuantitiesAndLists) {
