@@ -11,11 +11,6 @@ namespace {
 constexpr const char* kBuiltinNamespaces[] = {"default", "kube-system", "kube-public",
                                               "kube-node-lease"};
 
-void SetTime(google::protobuf::Timestamp* ts, absl::Time t) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-  ts->set_nanos(0);
-}
-
 bool IsPodReady(const core::v1::Pod& pod) {
   for (const auto& c : pod.status().conditions()) {
     if (c.type() == "Ready") return c.status() == "True";

@@ -16,12 +16,6 @@ namespace {
 // concurrent writer got there first.
 constexpr int kMaxConflictRetries = 16;
 
-void SetTime(google::protobuf::Timestamp* ts, absl::Time t) {
-  // Kubernetes' metav1.Time has second precision.
-  ts->set_seconds(absl::ToUnixSeconds(t));
-  ts->set_nanos(0);
-}
-
 std::string RandomSuffix(int n) {
   // The alphabet Kubernetes uses for generated names: no vowels, no look-alikes.
   static constexpr char kAlphabet[] = "bcdfghjklmnpqrstvwxz2456789";
