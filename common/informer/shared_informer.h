@@ -109,6 +109,7 @@ class SharedInformer {
     {
       absl::MutexLock lock(&mu_);
       stream_ = std::move(*stream);  // so a stop can cancel it
+      if (stopping_) raw->Cancel();  // the stop came while the watch was opening
     }
     WatchEvent<T> event;
     while (raw->Next(&event)) {
@@ -152,6 +153,7 @@ class SharedInformer {
 
   void CancelWatch() {
     absl::MutexLock lock(&mu_);
+    stopping_ = true;
     if (stream_ != nullptr) stream_->Cancel();
   }
 
@@ -165,6 +167,7 @@ class SharedInformer {
   absl::Mutex mu_;
   std::string last_rv_ ABSL_GUARDED_BY(mu_);
   std::unique_ptr<WatchStream<T>> stream_ ABSL_GUARDED_BY(mu_);
+  bool stopping_ ABSL_GUARDED_BY(mu_) = false;
 };
 
 }  // namespace ordo::informer

@@ -1,9 +1,11 @@
-// The gRPC face of the api-server: one typed callback service per kind, each a
-// thin adapter that converts the request, runs the ApiServer/Registry call on
-// an Executor (store commits block until their fsync, and gRPC's own threads
-// must not), and finishes with the converted status. Watches are
-// ServerWriteReactors fed by a WatchSource; a slow client never blocks the
-// store, and falls out with OUT_OF_RANGE when the event window passes it.
+// The gRPC face of the api-server: one callback service per kind, each a thin
+// adapter that converts the request, calls the Registry or ApiServer and
+// finishes with the converted status. Writes and gets run on gRPC's thread and
+// writes finish when their group commit is on disk (no thread waits for the
+// fsync); lists and subresources run on the `unary` Executor. List and Watch
+// are raw methods answering with bytes built from the store (wire.h). A slow
+// watcher never blocks the store; it falls out with OUT_OF_RANGE when the
+// event window passes it.
 // Create with MakeServices(); the services live as long as the returned object.
 #pragma once
 
