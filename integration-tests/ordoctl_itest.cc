@@ -50,6 +50,15 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   EXPECT_EQ(Ctl({"scale", "sts", "web", "--replicas", "4"}).out, "statefulset.apps/web scaled\n");
   EXPECT_THAT(Ctl({"get", "sts", "web", "-o", "json"}).out, HasSubstr("\"replicas\": 4"));
   EXPECT_THAT(Ctl({"get", "--help"}).out, HasSubstr("Usage: ordoctl get KIND"));
+  std::string event =
+      "apiVersion: v1\nkind: Event\nmetadata: {name: web.1}\n"
+      "involvedObject: {kind: StatefulSet, name: web}\nreason: SuccessfulCreate\n"
+      "message: create Pod web-0 in StatefulSet web successful\ntype: Normal\n";
+  EXPECT_EQ(Ctl({"create", "-f", "-"}, event).exit_code, 0);
+  auto described = Ctl({"describe", "sts", "web"});
+  EXPECT_THAT(described.out, HasSubstr("Name:         web\nNamespace:    default\n"));
+  EXPECT_THAT(described.out, HasSubstr("serviceName: nginx"));
+  EXPECT_THAT(described.out, HasSubstr("create Pod web-0 in StatefulSet web successful"));
   auto scaled =
       Ctl({"apply", "-f", "-"}, yaml.out.replace(yaml.out.find("replicas: 3"), 11, "replicas: 5"));
   EXPECT_EQ(scaled.out, "statefulset.apps/web configured\n") << scaled.err;

@@ -13,6 +13,7 @@
 #include "cli/ordoctl/printer.h"
 #include "common/manifest/manifest.h"
 #include "common/status/field_errors.h"
+#include "ordo/core/v1/core.pb.h"
 #include "ordo/meta/v1/meta.pb.h"
 
 namespace ordo::ctl {
@@ -397,7 +398,87 @@ int Scale(const Args& args, Context& ctx) {
   return 0;
 }
 
+// kubectl describe's shape, for any kind: the identity block, the object's
+// spec and status as indented YAML, its conditions, then its Events.
+int Describe(const Args& args, Context& ctx) {
+  if (args.positional.size() < 3) {
+    ctx.err << "error: describe takes a kind and a name: ordoctl describe KIND NAME\n";
+    return 1;
+  }
+  const api::ResourceInfo* info = api::FindResource(args.positional[1]);
+  if (info == nullptr) {
+    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1] << "\"\n";
+    return 1;
+  }
+  std::string ns = info->namespaced ? ctx.ns : "";
+  auto got = ctx.client.Get(*info, ns, args.positional[2]);
+  if (!got.ok()) return PrintError(got.status(), ctx);
+  const Message& obj = **got;
+  const auto& meta = MetaOf(obj);
+  auto pairs = [](const google::protobuf::Map<std::string, std::string>& m) {
+    std::vector<std::string> out;
+    for (const auto& [k, v] : m) out.push_back(k + "=" + v);
+    std::sort(out.begin(), out.end());
+    return out.empty() ? std::string("<none>") : absl::StrJoin(out, "\n             ");
+  };
+  ctx.out << "Name:         " << meta.name() << "\n";
+  if (info->namespaced) ctx.out << "Namespace:    " << meta.namespace_() << "\n";
+  ctx.out << "Labels:       " << pairs(meta.labels()) << "\n";
+  ctx.out << "Annotations:  " << pairs(meta.annotations()) << "\n";
+  ctx.out << "CreationTimestamp:  "
+          << absl::FormatTime("%a, %d %b %Y %H:%M:%S %z",
+                              absl::FromUnixSeconds(meta.creation_timestamp().seconds()),
+                              absl::UTCTimeZone())
+          << "\n";
+  if (meta.has_deletion_timestamp()) {
+    ctx.out << "Terminating since:  "
+            << absl::FormatTime("%a, %d %b %Y %H:%M:%S %z",
+                                absl::FromUnixSeconds(meta.deletion_timestamp().seconds()),
+                                absl::UTCTimeZone())
+            << "\n";
+  }
+  for (const char* section : {"spec", "status"}) {
+    const auto* f = obj.GetDescriptor()->FindFieldByName(section);
+    if (f == nullptr || !obj.GetReflection()->HasField(obj, f)) continue;
+    const Message& part = obj.GetReflection()->GetMessage(obj, f);
+    std::string yaml = manifest::EncodeYaml(part);
+    ctx.out << (std::string(section) == "spec" ? "Spec:" : "Status:") << "\n";
+    for (absl::string_view line : absl::StrSplit(yaml, '\n', absl::SkipEmpty())) {
+      ctx.out << "  " << line << "\n";
+    }
+  }
+  // Events about this object, oldest first.
+  meta::v1::ListOptions about;
+  about.set_namespace_(info->namespaced ? meta.namespace_() : "default");
+  about.set_field_selector(
+      absl::StrCat("involvedObject.name=", meta.name(), ",involvedObject.kind=", info->kind));
+  auto events = ctx.client.List(api::ResourceFor("Event"), about);
+  ctx.out << "Events:";
+  const auto* items = events.ok() ? (*events)->GetDescriptor()->FindFieldByName("items") : nullptr;
+  int count = items == nullptr ? 0 : (*events)->GetReflection()->FieldSize(**events, items);
+  if (count == 0) {
+    ctx.out << "  <none>\n";
+    return 0;
+  }
+  ctx.out << "\n";
+  std::vector<std::vector<std::string>> rows = {{"Type", "Reason", "Age", "From", "Message"},
+                                                {"----", "------", "----", "----", "-------"}};
+  for (int i = 0; i < count; ++i) {
+    const auto& e = static_cast<const core::v1::Event&>(
+        (*events)->GetReflection()->GetRepeatedMessage(**events, items, i));
+    absl::Time last = absl::FromUnixSeconds(e.last_timestamp().seconds());
+    rows.push_back({e.type(), e.reason(), ShortHumanDuration(absl::Now() - last),
+                    e.source().component(), e.message()});
+  }
+  PrintRows(ctx.out, rows, "  ");
+  return 0;
+}
+
 std::string VerbHelp(const std::string& verb) {
+  if (verb == "describe") {
+    return "Show an object in detail: its identity, spec, status and the Events about it.\n\n"
+           "Usage: ordoctl describe KIND NAME\n";
+  }
   if (verb == "apply") {
     return "Apply a configuration to objects, from a file, a directory of .yaml/.yml/.json files, "
            "or stdin (-f -).\nCreates what is missing, updates what changed, and reports "
@@ -435,15 +516,7 @@ int ApiResources(const Args&, Context& ctx) {
     rows.push_back({info.resource, absl::StrJoin(info.short_names, ","), info.ApiVersion(),
                     info.namespaced ? "true" : "false", info.kind});
   }
-  std::vector<size_t> w(5, 0);
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) w[i] = std::max(w[i], r[i].size());
-  }
-  for (const auto& r : rows) {
-    for (size_t i = 0; i < r.size(); ++i) {
-      ctx.out << r[i] << (i + 1 < r.size() ? std::string(w[i] - r[i].size() + 3, ' ') : "\n");
-    }
-  }
+  PrintRows(ctx.out, rows);
   return 0;
 }
 

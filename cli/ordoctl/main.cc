@@ -16,6 +16,7 @@ Verbs:
   apply -f FILE|DIR|-        Create objects, or update what changed ("unchanged" when nothing did)
   create -f FILE|DIR|-       Create objects; an existing one is an error
   get KIND [NAME...]         Show objects: [-o yaml|json|wide|name] [-l SELECTOR] [--field-selector S]
+  describe KIND NAME         Show an object in detail, with the Events about it
   delete KIND NAME... | -f FILE
                              Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground]
   scale sts NAME --replicas N
@@ -69,6 +70,7 @@ int main(int argc, char** argv) {
   if (verb == "get") return ordo::ctl::Get(*args, ctx);
   if (verb == "delete") return ordo::ctl::Delete(*args, ctx);
   if (verb == "scale") return ordo::ctl::Scale(*args, ctx);
+  if (verb == "describe") return ordo::ctl::Describe(*args, ctx);
   if (verb == "api-resources") return ordo::ctl::ApiResources(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   std::cerr << "error: unknown command \"" << verb

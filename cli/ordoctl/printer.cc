@@ -69,7 +69,9 @@ Row ClaimRow(const core::v1::PersistentVolumeClaim& pvc, const TableOptions& o) 
           Age(pvc.metadata(), o.now)};
 }
 
-void PrintRows(std::ostream& out, const std::vector<Row>& rows) {
+}  // namespace
+
+void PrintRows(std::ostream& out, const std::vector<Row>& rows, const std::string& indent) {
   std::vector<size_t> widths;
   for (const auto& row : rows) {
     widths.resize(std::max(widths.size(), row.size()));
@@ -81,11 +83,9 @@ void PrintRows(std::ostream& out, const std::vector<Row>& rows) {
       line += row[i];
       if (i + 1 < row.size()) line += std::string(widths[i] - row[i].size() + 3, ' ');
     }
-    out << line << "\n";
+    out << indent << line << "\n";
   }
 }
-
-}  // namespace
 
 std::string ShortHumanDuration(absl::Duration d) {
   int64_t s = std::max<int64_t>(0, absl::ToInt64Seconds(d));

@@ -20,6 +20,10 @@ std::string ShortHumanDuration(absl::Duration d);
 // "statefulset.apps/web", "pod/web-0".
 std::string TypedName(const api::ResourceInfo& info, const std::string& name);
 
+// Left-aligned columns, three spaces apart, each line prefixed by `indent`.
+void PrintRows(std::ostream& out, const std::vector<std::vector<std::string>>& rows,
+               const std::string& indent = "");
+
 struct TableOptions {
   bool wide = false;
   bool with_namespace = false;
