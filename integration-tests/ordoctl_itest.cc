@@ -4,8 +4,11 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
+#include "ordo/core/v1/services.grpc.pb.h"
 
 namespace ordo::itest {
 namespace {
@@ -75,6 +78,64 @@ TEST_F(OrdoctlTest, EveryExampleAppliesFromTheDirectory) {
             "statefulset.apps/web created\n");
   auto pvs = Ctl({"get", "pv"});
   EXPECT_THAT(pvs.out, HasSubstr("pv-node-1-a"));
+}
+
+TEST_F(OrdoctlTest, WaitAndDeleteWaitFollowTheServer) {
+  std::string pod_yaml =
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: "
+      "i}]\n";
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, pod_yaml).exit_code, 0);
+  auto pods = core::v1::Pods::NewStub(server_->NewChannel());
+  {
+    grpc::ClientContext ctx;
+    core::v1::Binding binding;
+    binding.mutable_metadata()->set_name("p");
+    binding.mutable_target()->set_name("node-a");
+    core::v1::Pod out;
+    ASSERT_TRUE(pods->Bind(&ctx, binding, &out).ok());
+  }
+  // A kubelet's work, done by the test: the pod becomes Ready...
+  std::thread kubelet([&] {
+    grpc::ClientContext get_ctx;
+    meta::v1::GetRequest get;
+    get.set_name("p");
+    core::v1::Pod pod;
+    ASSERT_TRUE(pods->Get(&get_ctx, get, &pod).ok());
+    auto* ready = pod.mutable_status()->add_conditions();
+    ready->set_type("Ready");
+    ready->set_status("True");
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(pods->UpdateStatus(&ctx, pod, &pod).ok());
+  });
+  auto waited = Ctl({"wait", "pod/p", "--for=condition=Ready", "--timeout", "20s"});
+  kubelet.join();
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(waited.out, "pod/p condition met\n");
+  // ...and, once deleted, confirms the deletion (grace 0) while delete --wait waits.
+  std::thread confirm([&] {
+    meta::v1::DeleteRequest del;
+    del.set_name("p");
+    core::v1::Pod out;
+    // Wait for the graceful delete to land, then confirm it.
+    while (true) {
+      grpc::ClientContext get_ctx;
+      meta::v1::GetRequest get;
+      get.set_name("p");
+      if (pods->Get(&get_ctx, get, &out).ok() && out.metadata().has_deletion_timestamp()) break;
+      std::this_thread::yield();
+    }
+    del.set_grace_period_seconds(0);
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(pods->Delete(&ctx, del, &out).ok());
+  });
+  auto deleted = Ctl({"delete", "pod", "p", "--wait"});
+  confirm.join();
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(deleted.out, "pod \"p\" deleted\n");
+  EXPECT_EQ(Ctl({"get", "pod", "p"}).exit_code, 1);
+  auto timeout = Ctl({"wait", "pod/p2", "--for=condition=Ready", "--timeout", "300ms"});
+  EXPECT_EQ(timeout.exit_code, 1);
+  EXPECT_EQ(timeout.err, "error: timed out waiting for the condition on pods/p2\n");
 }
 
 TEST_F(OrdoctlTest, ErrorsReadAsKubectlsWithExitCodeOne) {

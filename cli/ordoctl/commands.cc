@@ -115,6 +115,53 @@ void CopyDeclared(const Message& from, Message& to) {
   to.MergeFrom(*declared);
 }
 
+// Whether status.conditions holds `type` with status "True".
+bool HasCondition(const Message& obj, const std::string& type) {
+  const auto* status_field = obj.GetDescriptor()->FindFieldByName("status");
+  if (status_field == nullptr) return false;
+  const Message& status = obj.GetReflection()->GetMessage(obj, status_field);
+  const auto* conditions = status.GetDescriptor()->FindFieldByName("conditions");
+  if (conditions == nullptr) return false;
+  const auto* r = status.GetReflection();
+  for (int i = 0; i < r->FieldSize(status, conditions); ++i) {
+    const Message& c = r->GetRepeatedMessage(status, conditions, i);
+    const auto* d = c.GetDescriptor();
+    if (c.GetReflection()->GetString(c, d->FindFieldByName("type")) == type &&
+        c.GetReflection()->GetString(c, d->FindFieldByName("status")) == "True") {
+      return true;
+    }
+  }
+  return false;
+}
+
+// Waits until `done(object or null when gone)` holds for one object, by a get
+// and then a watch from its version. DEADLINE_EXCEEDED when time runs out.
+absl::Status WaitFor(Context& ctx, const api::ResourceInfo& info, const std::string& ns,
+                     const std::string& name, absl::Time deadline,
+                     const std::function<bool(const Message*)>& done) {
+  while (true) {
+    auto got = ctx.client.Get(info, ns, name);
+    if (!got.ok() && got.status().code() != absl::StatusCode::kNotFound) return got.status();
+    if (done(got.ok() ? got->get() : nullptr)) return absl::OkStatus();
+    meta::v1::ListOptions options;
+    options.set_namespace_(ns);
+    options.set_field_selector(absl::StrCat("metadata.name=", name));
+    // Without a version the watch opens with the current object; that is
+    // simply checked again.
+    bool met = false;
+    absl::Status ended = ctx.client.Watch(info, options, deadline,
+                                          [&](const std::string& type, api::MessagePtr obj) {
+                                            met = done(type == "DELETED" ? nullptr : obj.get());
+                                            return !met;
+                                          });
+    if (met) return absl::OkStatus();
+    if (absl::Now() >= deadline || ended.code() == absl::StatusCode::kDeadlineExceeded) {
+      return absl::DeadlineExceededError("timed out");
+    }
+    if (!ended.ok() && ended.code() != absl::StatusCode::kOutOfRange) return ended;
+  }
+}
+
 }  // namespace
 
 int PrintError(const absl::Status& status, Context& ctx) {
@@ -216,6 +263,7 @@ int Get(const Args& args, Context& ctx) {
   }
   std::string ns = info->namespaced && !ctx.all_namespaces ? ctx.ns : "";
   std::vector<api::MessagePtr> objects;
+  int64_t seen_version = 0;  // -w follows changes after this
   if (args.positional.size() > 2) {
     for (size_t i = 2; i < args.positional.size(); ++i) {
       auto got = ctx.client.Get(*info, ns, args.positional[i]);
@@ -231,6 +279,9 @@ int Get(const Args& args, Context& ctx) {
     if (!listed.ok()) return PrintError(listed.status(), ctx);
     const auto* items = (*listed)->GetDescriptor()->FindFieldByName("items");
     auto* r = (*listed)->GetReflection();
+    const auto& list_meta = static_cast<const meta::v1::ListMeta&>(
+        r->GetMessage(**listed, (*listed)->GetDescriptor()->FindFieldByName("metadata")));
+    (void)absl::SimpleAtoi(list_meta.resource_version(), &seen_version);
     for (int i = 0; i < r->FieldSize(**listed, items); ++i) {
       api::MessagePtr item(r->GetRepeatedMessage(**listed, items, i).New());
       item->CopyFrom(r->GetRepeatedMessage(**listed, items, i));
@@ -288,11 +339,34 @@ int Get(const Args& args, Context& ctx) {
   }
   std::vector<const Message*> rows;
   for (const auto& obj : objects) rows.push_back(obj.get());
-  PrintTable(ctx.out, *info, rows,
-             TableOptions{.wide = output == "wide",
-                          .with_namespace = ctx.all_namespaces && info->namespaced,
-                          .now = absl::Now()});
-  return 0;
+  TableOptions table{.wide = output == "wide",
+                     .with_namespace = ctx.all_namespaces && info->namespaced,
+                     .now = absl::Now()};
+  PrintTable(ctx.out, *info, rows, table);
+  if (args.Get("watch") != "true") return 0;
+  // -w: then every change, a row each, until interrupted.
+  meta::v1::ListOptions options;
+  options.set_namespace_(ns);
+  options.set_label_selector(args.Get("selector"));
+  if (args.positional.size() == 3) {
+    options.set_field_selector(absl::StrCat("metadata.name=", args.positional[2]));
+  }
+  for (const auto& obj : objects) {
+    int64_t v = 0;
+    (void)absl::SimpleAtoi(MetaOf(*obj).resource_version(), &v);
+    seen_version = std::max(seen_version, v);
+  }
+  options.set_resource_version(absl::StrCat(seen_version));
+  absl::Status ended = ctx.client.Watch(
+      *info, options, absl::InfiniteFuture(), [&](const std::string&, api::MessagePtr obj) {
+        std::ostringstream row;
+        table.now = absl::Now();
+        PrintTable(row, *info, {obj.get()}, table);
+        std::string text = row.str();
+        ctx.out << text.substr(text.find('\n') + 1) << std::flush;  // no header
+        return true;
+      });
+  return ended.ok() ? 0 : PrintError(ended, ctx);
 }
 
 int Delete(const Args& args, Context& ctx) {
@@ -474,7 +548,51 @@ int Describe(const Args& args, Context& ctx) {
   return 0;
 }
 
+int Wait(const Args& args, Context& ctx) {
+  std::vector<std::string> words(args.positional.begin() + 1, args.positional.end());
+  if (words.size() == 1 && words[0].find('/') != std::string::npos) {
+    std::vector<std::string> parts = absl::StrSplit(words[0], absl::MaxSplits('/', 1));
+    words = parts;
+  }
+  const api::ResourceInfo* info = words.size() == 2 ? api::FindResource(words[0]) : nullptr;
+  std::string condition = args.Get("for");
+  if (info == nullptr || condition.empty()) {
+    ctx.err << "error: usage: ordoctl wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]\n";
+    return 1;
+  }
+  absl::Duration timeout = absl::Seconds(30);
+  if (args.Has("timeout") && !absl::ParseDuration(args.Get("timeout"), &timeout)) {
+    ctx.err << "error: invalid --timeout \"" << args.Get("timeout") << "\"\n";
+    return 1;
+  }
+  std::function<bool(const Message*)> done;
+  if (condition == "delete") {
+    done = [](const Message* obj) { return obj == nullptr; };
+  } else if (absl::StartsWith(condition, "condition=")) {
+    std::string type = condition.substr(std::string("condition=").size());
+    done = [type](const Message* obj) { return obj != nullptr && HasCondition(*obj, type); };
+  } else {
+    ctx.err << "error: unrecognized condition: \"" << condition << "\"\n";
+    return 1;
+  }
+  std::string ns = info->namespaced ? ctx.ns : "";
+  std::string ref = absl::StrCat(absl::AsciiStrToLower(info->kind), "/", words[1]);
+  absl::Status s = WaitFor(ctx, *info, ns, words[1], absl::Now() + timeout, done);
+  if (s.code() == absl::StatusCode::kDeadlineExceeded) {
+    ctx.err << "error: timed out waiting for the condition on " << info->resource << "/" << words[1]
+            << "\n";
+    return 1;
+  }
+  if (!s.ok()) return PrintError(s, ctx);
+  ctx.out << ref << " condition met\n";
+  return 0;
+}
+
 std::string VerbHelp(const std::string& verb) {
+  if (verb == "wait") {
+    return "Wait until an object is deleted or has a condition.\n\nUsage: ordoctl wait "
+           "KIND/NAME --for=delete|condition=TYPE [--timeout 30s]\n";
+  }
   if (verb == "describe") {
     return "Show an object in detail: its identity, spec, status and the Events about it.\n\n"
            "Usage: ordoctl describe KIND NAME\n";

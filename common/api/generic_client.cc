@@ -50,7 +50,7 @@ const google::protobuf::ServiceDescriptor* FindService(const ResourceInfo& info)
 
 GenericClient::GenericClient(std::shared_ptr<grpc::Channel> channel, Clock& clock,
                              ClientOptions options)
-    : channel_(channel), stub_(channel), clock_(clock), options_(options) {}
+    : channel_(channel), stub_(channel), raw_stub_(channel), clock_(clock), options_(options) {}
 
 std::string GenericClient::ServiceOf(const ResourceInfo& info) {
   const auto* service = FindService(info);
@@ -81,6 +81,68 @@ absl::StatusOr<MessagePtr> GenericClient::Call(const ResourceInfo& info, const s
   });
   if (!s.ok()) return s;
   return response;
+}
+
+absl::Status GenericClient::Watch(const ResourceInfo& info, const meta::v1::ListOptions& options,
+                                  absl::Time deadline, const EventFn& on_event) {
+  const auto* service = FindService(info);
+  const auto* method = service == nullptr ? nullptr : service->FindMethodByName("Watch");
+  if (method == nullptr) return absl::UnimplementedError(absl::StrCat(info.kind, " has no Watch"));
+  auto* factory = google::protobuf::MessageFactory::generated_factory();
+  const auto* event_type = method->output_type();
+  const auto* type_field = event_type->FindFieldByName("type");
+  const auto* object_field = event_type->FindFieldByName("object");
+  // A server-streaming call through the generic (byte) stub, driven on a
+  // completion queue: send the request, then read events one by one.
+  grpc::ClientContext ctx;
+  ctx.set_deadline(absl::ToChronoTime(deadline));
+  grpc::CompletionQueue cq;
+  auto call = raw_stub_.PrepareCall(&ctx, absl::StrCat("/", service->full_name(), "/Watch"), &cq);
+  auto step = [&cq](auto&& start) {
+    void* tag = nullptr;
+    bool ok = false;
+    start(reinterpret_cast<void*>(1));
+    return cq.Next(&tag, &ok) && ok;
+  };
+  std::string request = options.SerializeAsString();
+  grpc::Slice slice(request);
+  grpc::ByteBuffer request_buffer(&slice, 1);
+  bool open = step([&](void* tag) { call->StartCall(tag); }) &&
+              step([&](void* tag) { call->Write(request_buffer, tag); }) &&
+              step([&](void* tag) { call->WritesDone(tag); });
+  absl::Status ended;
+  bool stopped = false;
+  while (open) {
+    grpc::ByteBuffer buffer;
+    if (!step([&](void* tag) { call->Read(&buffer, tag); })) break;
+    std::vector<grpc::Slice> slices;
+    (void)buffer.Dump(&slices);
+    std::string bytes;
+    for (const auto& s : slices) bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+    MessagePtr event(factory->GetPrototype(event_type)->New());
+    if (!event->ParseFromString(bytes)) {
+      ended = absl::DataLossError("malformed watch event");
+      break;
+    }
+    auto* r = event->GetReflection();
+    std::string type = r->GetString(*event, type_field);
+    MessagePtr object(r->ReleaseMessage(event.get(), object_field));
+    if (!on_event(type, std::move(object))) {
+      stopped = true;
+      break;
+    }
+  }
+  if (stopped || !ended.ok()) ctx.TryCancel();
+  grpc::Status status;
+  step([&](void* tag) { call->Finish(&status, tag); });
+  cq.Shutdown();
+  void* tag;
+  bool ok;
+  while (cq.Next(&tag, &ok)) {
+  }
+  if (!ended.ok()) return ended;
+  if (stopped) return absl::OkStatus();
+  return status::FromGrpcStatus(status);
 }
 
 absl::StatusOr<MessagePtr> GenericClient::Create(const ResourceInfo& info,

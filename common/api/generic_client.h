@@ -9,6 +9,7 @@
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/impl/codegen/proto_utils.h>
 
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -33,6 +34,13 @@ class GenericClient {
   absl::StatusOr<MessagePtr> Update(const ResourceInfo& info, const google::protobuf::Message& obj);
   absl::StatusOr<MessagePtr> Delete(const ResourceInfo& info, const meta::v1::DeleteRequest& req);
 
+  // Follows the kind's Watch from `options`: calls on_event(type, object) for
+  // each event until it returns false, the stream ends, or `deadline` passes.
+  // Returns how the stream ended (OK when on_event stopped it).
+  using EventFn = std::function<bool(const std::string& type, MessagePtr object)>;
+  absl::Status Watch(const ResourceInfo& info, const meta::v1::ListOptions& options,
+                     absl::Time deadline, const EventFn& on_event);
+
   // The fully qualified gRPC service of a kind, e.g. "ordo.apps.v1.StatefulSets".
   static std::string ServiceOf(const ResourceInfo& info);
 
@@ -42,6 +50,7 @@ class GenericClient {
 
   std::shared_ptr<grpc::Channel> channel_;
   grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message> stub_;
+  grpc::GenericStub raw_stub_;
   Clock& clock_;
   const ClientOptions options_;
 };
