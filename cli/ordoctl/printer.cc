@@ -1,12 +1,15 @@
 #include "cli/ordoctl/printer.h"
 
 #include <algorithm>
+#include <functional>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
+#include "ordo/policy/v1/policy.pb.h"
+#include "ordo/storage/v1/storage.pb.h"
 
 namespace ordo::ctl {
 namespace {
@@ -51,22 +54,161 @@ Row StatefulSetRow(const apps::v1::StatefulSet& set, const TableOptions& o) {
           Age(set.metadata(), o.now)};
 }
 
+std::string AccessModes(const google::protobuf::RepeatedPtrField<std::string>& modes) {
+  std::vector<std::string> out;
+  for (const auto& m : modes) {
+    out.push_back(m == "ReadWriteOnce"   ? "RWO"
+                  : m == "ReadOnlyMany"  ? "ROX"
+                  : m == "ReadWriteMany" ? "RWX"
+                                         : "RWOP");
+  }
+  return absl::StrJoin(out, ",");
+}
+
 Row ClaimRow(const core::v1::PersistentVolumeClaim& pvc, const TableOptions& o) {
   auto capacity = pvc.status().capacity().find("storage");
-  std::vector<std::string> modes;
-  for (const auto& m : pvc.status().access_modes()) {
-    modes.push_back(m == "ReadWriteOnce"   ? "RWO"
-                    : m == "ReadOnlyMany"  ? "ROX"
-                    : m == "ReadWriteMany" ? "RWX"
-                                           : "RWOP");
-  }
   return {pvc.metadata().name(),
           pvc.status().phase(),
           pvc.spec().volume_name(),
           capacity == pvc.status().capacity().end() ? "" : capacity->second,
-          absl::StrJoin(modes, ","),
+          AccessModes(pvc.status().access_modes()),
           pvc.spec().has_storage_class_name() ? pvc.spec().storage_class_name() : "<unset>",
           Age(pvc.metadata(), o.now)};
+}
+
+std::string IntOrString(const google::protobuf::Value& v) {
+  if (v.has_number_value()) return absl::StrCat(static_cast<int64_t>(v.number_value()));
+  if (v.has_string_value()) return v.string_value();
+  return "N/A";
+}
+
+Row ServiceRow(const core::v1::Service& svc, const TableOptions& o) {
+  std::vector<std::string> ports;
+  for (const auto& p : svc.spec().ports())
+    ports.push_back(absl::StrCat(p.port(), "/", p.protocol()));
+  return {
+      svc.metadata().name(),
+      svc.spec().type(),
+      svc.spec().cluster_ip().empty() ? "<none>" : svc.spec().cluster_ip(),
+      svc.spec().external_ips().empty() ? "<none>" : absl::StrJoin(svc.spec().external_ips(), ","),
+      ports.empty() ? "<none>" : absl::StrJoin(ports, ","),
+      Age(svc.metadata(), o.now)};
+}
+
+Row VolumeRow(const core::v1::PersistentVolume& pv, const TableOptions& o) {
+  auto cap = pv.spec().capacity().find("storage");
+  std::string claim = pv.spec().has_claim_ref() ? absl::StrCat(pv.spec().claim_ref().namespace_(),
+                                                               "/", pv.spec().claim_ref().name())
+                                                : "";
+  return {pv.metadata().name(),
+          cap == pv.spec().capacity().end() ? "" : cap->second,
+          AccessModes(pv.spec().access_modes()),
+          pv.spec().persistent_volume_reclaim_policy(),
+          pv.status().phase(),
+          claim,
+          pv.spec().storage_class_name(),
+          Age(pv.metadata(), o.now)};
+}
+
+Row NodeRow(const core::v1::Node& node, const TableOptions& o) {
+  std::string status = "Unknown";
+  for (const auto& c : node.status().conditions()) {
+    if (c.type() == "Ready") status = c.status() == "True" ? "Ready" : "NotReady";
+  }
+  if (node.spec().unschedulable()) status += ",SchedulingDisabled";
+  return {node.metadata().name(), status, "<none>", Age(node.metadata(), o.now),
+          node.status().node_info().kubelet_version()};
+}
+
+Row EndpointsRow(const core::v1::Endpoints& ep, const TableOptions& o) {
+  std::vector<std::string> addrs;
+  for (const auto& subset : ep.subsets()) {
+    for (const auto& a : subset.addresses()) {
+      if (subset.ports().empty()) addrs.push_back(a.ip());
+      for (const auto& p : subset.ports()) addrs.push_back(absl::StrCat(a.ip(), ":", p.port()));
+    }
+  }
+  std::string shown =
+      addrs.empty()
+          ? "<none>"
+          : absl::StrJoin(addrs.begin(), addrs.begin() + std::min<size_t>(3, addrs.size()), ",");
+  if (addrs.size() > 3) absl::StrAppend(&shown, " + ", addrs.size() - 3, " more...");
+  return {ep.metadata().name(), shown, Age(ep.metadata(), o.now)};
+}
+
+Row BudgetRow(const policy::v1::PodDisruptionBudget& pdb, const TableOptions& o) {
+  return {pdb.metadata().name(),
+          pdb.spec().has_min_available() ? IntOrString(pdb.spec().min_available()) : "N/A",
+          pdb.spec().has_max_unavailable() ? IntOrString(pdb.spec().max_unavailable()) : "N/A",
+          absl::StrCat(pdb.status().disruptions_allowed()), Age(pdb.metadata(), o.now)};
+}
+
+Row ClassRow(const storage::v1::StorageClass& sc, const TableOptions& o) {
+  return {sc.metadata().name(),
+          sc.provisioner(),
+          sc.reclaim_policy(),
+          sc.volume_binding_mode(),
+          sc.allow_volume_expansion() ? "true" : "false",
+          Age(sc.metadata(), o.now)};
+}
+
+Row NamespaceRow(const core::v1::Namespace& ns, const TableOptions& o) {
+  return {ns.metadata().name(), ns.status().phase(), Age(ns.metadata(), o.now)};
+}
+
+// Each kind's columns and row; kinds not listed print NAME and AGE.
+struct Columns {
+  Row header;
+  std::function<Row(const google::protobuf::Message&, const TableOptions&)> row;
+};
+
+template <typename T>
+Columns Make(Row header, Row (*fn)(const T&, const TableOptions&)) {
+  return {std::move(header), [fn](const google::protobuf::Message& m, const TableOptions& o) {
+            return fn(static_cast<const T&>(m), o);
+          }};
+}
+
+Columns ColumnsFor(const std::string& kind, bool wide) {
+  if (kind == "Pod") {
+    Row header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
+    if (wide) header.insert(header.end(), {"IP", "NODE"});
+    return Make<core::v1::Pod>(header, PodRow);
+  }
+  if (kind == "StatefulSet")
+    return Make<apps::v1::StatefulSet>({"NAME", "READY", "AGE"}, StatefulSetRow);
+  if (kind == "PersistentVolumeClaim") {
+    return Make<core::v1::PersistentVolumeClaim>(
+        {"NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"}, ClaimRow);
+  }
+  if (kind == "PersistentVolume") {
+    return Make<core::v1::PersistentVolume>({"NAME", "CAPACITY", "ACCESS MODES", "RECLAIM POLICY",
+                                             "STATUS", "CLAIM", "STORAGECLASS", "AGE"},
+                                            VolumeRow);
+  }
+  if (kind == "Service") {
+    return Make<core::v1::Service>({"NAME", "TYPE", "CLUSTER-IP", "EXTERNAL-IP", "PORT(S)", "AGE"},
+                                   ServiceRow);
+  }
+  if (kind == "Node") {
+    return Make<core::v1::Node>({"NAME", "STATUS", "ROLES", "AGE", "VERSION"}, NodeRow);
+  }
+  if (kind == "Endpoints")
+    return Make<core::v1::Endpoints>({"NAME", "ENDPOINTS", "AGE"}, EndpointsRow);
+  if (kind == "PodDisruptionBudget") {
+    return Make<policy::v1::PodDisruptionBudget>(
+        {"NAME", "MIN AVAILABLE", "MAX UNAVAILABLE", "ALLOWED DISRUPTIONS", "AGE"}, BudgetRow);
+  }
+  if (kind == "StorageClass") {
+    return Make<storage::v1::StorageClass>({"NAME", "PROVISIONER", "RECLAIMPOLICY",
+                                            "VOLUMEBINDINGMODE", "ALLOWVOLUMEEXPANSION", "AGE"},
+                                           ClassRow);
+  }
+  if (kind == "Namespace")
+    return Make<core::v1::Namespace>({"NAME", "STATUS", "AGE"}, NamespaceRow);
+  return {{"NAME", "AGE"}, [](const google::protobuf::Message& m, const TableOptions& o) {
+            return Row{MetaOf(m).name(), Age(MetaOf(m), o.now)};
+          }};
 }
 
 }  // namespace
@@ -111,31 +253,11 @@ std::string TypedName(const api::ResourceInfo& info, const std::string& name) {
 void PrintTable(std::ostream& out, const api::ResourceInfo& info,
                 const std::vector<const google::protobuf::Message*>& objects,
                 const TableOptions& o) {
-  std::vector<Row> rows;
-  Row header;
-  if (info.kind == "Pod") {
-    header = {"NAME", "READY", "STATUS", "RESTARTS", "AGE"};
-    if (o.wide) header.insert(header.end(), {"IP", "NODE"});
-  } else if (info.kind == "StatefulSet") {
-    header = {"NAME", "READY", "AGE"};
-  } else if (info.kind == "PersistentVolumeClaim") {
-    header = {"NAME", "STATUS", "VOLUME", "CAPACITY", "ACCESS MODES", "STORAGECLASS", "AGE"};
-  } else {
-    header = {"NAME", "AGE"};
-  }
-  if (o.with_namespace) header.insert(header.begin(), "NAMESPACE");
-  rows.push_back(header);
+  Columns columns = ColumnsFor(info.kind, o.wide);
+  std::vector<Row> rows = {columns.header};
+  if (o.with_namespace) rows[0].insert(rows[0].begin(), "NAMESPACE");
   for (const auto* obj : objects) {
-    Row row;
-    if (info.kind == "Pod") {
-      row = PodRow(static_cast<const core::v1::Pod&>(*obj), o);
-    } else if (info.kind == "StatefulSet") {
-      row = StatefulSetRow(static_cast<const apps::v1::StatefulSet&>(*obj), o);
-    } else if (info.kind == "PersistentVolumeClaim") {
-      row = ClaimRow(static_cast<const core::v1::PersistentVolumeClaim&>(*obj), o);
-    } else {
-      row = {MetaOf(*obj).name(), Age(MetaOf(*obj), o.now)};
-    }
+    Row row = columns.row(*obj, o);
     if (o.with_namespace) row.insert(row.begin(), MetaOf(*obj).namespace_());
     rows.push_back(std::move(row));
   }

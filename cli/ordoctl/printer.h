@@ -1,7 +1,7 @@
 // How ordoctl prints objects the way kubectl does: tables with kubectl's
 // columns per kind (pods: NAME READY STATUS RESTARTS AGE, -o wide adds IP and
-// NODE; statefulsets: NAME READY AGE; persistentvolumeclaims: NAME STATUS
-// VOLUME CAPACITY ACCESS MODES STORAGECLASS AGE; others NAME AGE), kubectl's
+// NODE; statefulsets: NAME READY AGE; pvc, pv, services, nodes, endpoints,
+// pdb, storageclasses and namespaces as kubectl; others NAME AGE), kubectl's
 // short ages ("5s", "3m20s", "4d"), and "kind.group/name" references.
 // Pure functions; safe from any thread.
 #pragma once
