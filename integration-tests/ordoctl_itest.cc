@@ -2,18 +2,31 @@
 // example applies, re-applies as unchanged, reads back with defaults, and
 // errors come out as kubectl prints them, with exit code 1.
 #include <gmock/gmock.h>
+#include <google/protobuf/util/json_util.h>
+#include <google/protobuf/util/message_differencer.h>
 #include <gtest/gtest.h>
 
+#include <fstream>
+#include <sstream>
 #include <thread>
 
+#include "common/manifest/manifest.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
+#include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
 
 namespace ordo::itest {
 namespace {
 
 using ::testing::HasSubstr;
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
 
 class OrdoctlTest : public ::testing::Test {
  protected:
@@ -65,6 +78,27 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   auto scaled =
       Ctl({"apply", "-f", "-"}, yaml.out.replace(yaml.out.find("replicas: 3"), 11, "replicas: 5"));
   EXPECT_EQ(scaled.out, "statefulset.apps/web configured\n") << scaled.err;
+}
+
+TEST_F(OrdoctlTest, GetJsonIsWhatApplySentPlusDefaults) {
+  std::string web = std::string(ORDO_SOURCE_DIR) + "/examples/web.yaml";
+  ASSERT_EQ(Ctl({"apply", "-f", web}).exit_code, 0);
+  auto json = Ctl({"get", "sts", "web", "-o", "json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  apps::v1::StatefulSet got;
+  ASSERT_TRUE(google::protobuf::util::JsonStringToMessage(json.out, &got).ok()) << json.out;
+  // What the manifest says...
+  auto sent = manifest::Decode(ReadFile(web), "web.yaml");
+  ASSERT_TRUE(sent.ok());
+  const auto& want = static_cast<const apps::v1::StatefulSet&>(*(*sent)[1].message);
+  // ...is there, with the server's defaults filled in around it.
+  google::protobuf::util::MessageDifferencer diff;
+  diff.set_scope(google::protobuf::util::MessageDifferencer::PARTIAL);  // `want` fields only
+  EXPECT_TRUE(diff.Compare(want.spec(), got.spec())) << json.out;
+  EXPECT_EQ(got.spec().pod_management_policy(), "OrderedReady");
+  EXPECT_EQ(got.spec().revision_history_limit(), 10);
+  EXPECT_EQ(got.spec().template_().spec().restart_policy(), "Always");
+  EXPECT_FALSE(got.metadata().uid().empty());
 }
 
 TEST_F(OrdoctlTest, EveryExampleAppliesFromTheDirectory) {
