@@ -11,7 +11,8 @@ absl::StatusOr<std::unique_ptr<WatchSource>> WatchSource::Open(
     Registry& registry, const meta::v1::ListOptions& options, store::Store& store,
     store::Store::ReadyCallback on_ready) {
   ORDO_ASSIGN_OR_RETURN(Filter filter, registry.ParseFilter(options));
-  std::unique_ptr<WatchSource> source(new WatchSource(registry, filter));
+  std::unique_ptr<WatchSource> source(
+      new WatchSource(registry, filter, options.allow_watch_bookmarks()));
   std::string prefix = registry.info().Prefix(filter.ns);
   int64_t after = 0;
   const std::string& rv = options.resource_version();
@@ -78,7 +79,15 @@ absl::StatusOr<std::vector<std::shared_ptr<const std::string>>> WatchSource::Nex
         type = "DELETED";  // it left this watcher's selection
       }
     }
-    if (type != nullptr) out.push_back(registry_.EncodedWatchEvent(*e, type));
+    if (type != nullptr) {
+      out.push_back(registry_.EncodedWatchEvent(*e, type));
+      skipped_ = 0;
+    } else if (bookmarks_ && ++skipped_ >= kBookmarkEvery) {
+      // An object that is only metadata.resourceVersion: the revision reached.
+      out.push_back(
+          std::make_shared<const std::string>(wire::WatchEvent("BOOKMARK", "", now.mod_revision)));
+      skipped_ = 0;
+    }
   }
   return out;
 }

@@ -3,7 +3,9 @@
 // (an object that stops matching is DELETED for this watcher, one that starts
 // matching is ADDED), and for a watch without a resourceVersion it first yields
 // the current objects as ADDED. Revision order is the store's, so no event is
-// skipped or repeated. Not thread-safe: one owner (the watch stream) at a time.
+// skipped or repeated. With allow_watch_bookmarks, every kBookmarkEvery changes
+// passed over in a row produce a BOOKMARK carrying the revision reached. Not thread-safe: one owner
+// (the watch stream) at a time.
 #pragma once
 
 #include <deque>
@@ -20,6 +22,8 @@ namespace ordo::apiserver {
 
 class WatchSource {
  public:
+  static constexpr int64_t kBookmarkEvery = 100;
+
   // INVALID_ARGUMENT for bad selectors or resourceVersion; OUT_OF_RANGE (with
   // Kubernetes' "too old resource version") when the revision is gone.
   static absl::StatusOr<std::unique_ptr<WatchSource>> Open(Registry& registry,
@@ -33,8 +37,8 @@ class WatchSource {
   absl::StatusOr<std::vector<std::shared_ptr<const std::string>>> Next(size_t max);
 
  private:
-  WatchSource(Registry& registry, Filter filter)
-      : registry_(registry), filter_(std::move(filter)) {}
+  WatchSource(Registry& registry, Filter filter, bool bookmarks)
+      : registry_(registry), filter_(std::move(filter)), bookmarks_(bookmarks) {}
   // Whether objects must be parsed to decide: a label or field selector.
   bool Selective() const {
     return !filter_.label_selector.Empty() || !filter_.field_selector.Empty();
@@ -43,6 +47,9 @@ class WatchSource {
 
   Registry& registry_;
   const Filter filter_;
+  const bool bookmarks_;
+  // Events passed over since the last one sent (for bookmarks).
+  int64_t skipped_ = 0;
   std::deque<std::shared_ptr<const std::string>> initial_;
   std::unique_ptr<store::Watcher> watcher_;
 };

@@ -42,7 +42,7 @@ class WatchSourceTest : public ::testing::Test {
     return out;
   }
 
-  store::MemoryStore store_{store::MemoryStoreOptions{.event_window = 50}};
+  store::MemoryStore store_{store::MemoryStoreOptions{.event_window = 500}};
   FakeClock clock_;
   Registry pods_{StrategyFor("Pod"), store_, clock_, nullptr};
 };
@@ -80,8 +80,40 @@ TEST_F(WatchSourceTest, WithoutVersionTheCurrentObjectsComeFirst) {
   EXPECT_THAT(Drain(**source), ::testing::ElementsAre("ADDED c web"));
 }
 
+TEST_F(WatchSourceTest, BookmarksCarryTheRevisionPastUnselectedChanges) {
+  meta::v1::ListOptions options;
+  options.set_label_selector("tier=web");
+  options.set_resource_version(std::to_string(store_.CurrentRevision()));
+  options.set_allow_watch_bookmarks(true);
+  auto source = WatchSource::Open(pods_, options, store_, nullptr);
+  ASSERT_OK(source);
+  for (int i = 0; i < WatchSource::kBookmarkEvery; ++i) {
+    ASSERT_OK(pods_.Create(Pod("db-" + std::to_string(i), "db")));
+  }
+  auto events = (*source)->Next(1000);
+  ASSERT_OK(events);
+  ASSERT_EQ(events->size(), 1u);
+  core::v1::PodWatchEvent bookmark;
+  ASSERT_TRUE(bookmark.ParseFromString(*(*events)[0]));
+  EXPECT_EQ(bookmark.type(), "BOOKMARK");
+  EXPECT_EQ(bookmark.object().metadata().resource_version(),
+            std::to_string(store_.CurrentRevision()));
+  EXPECT_TRUE(bookmark.object().metadata().name().empty());
+  // Without the option, nothing.
+  options.set_allow_watch_bookmarks(false);
+  options.set_resource_version(std::to_string(store_.CurrentRevision()));
+  auto quiet = WatchSource::Open(pods_, options, store_, nullptr);
+  ASSERT_OK(quiet);
+  for (int i = 0; i < WatchSource::kBookmarkEvery; ++i) {
+    ASSERT_OK(pods_.Create(Pod("more-" + std::to_string(i), "db")));
+  }
+  auto none = (*quiet)->Next(1000);
+  ASSERT_OK(none);
+  EXPECT_TRUE(none->empty());
+}
+
 TEST_F(WatchSourceTest, BadVersionsAreRefused) {
-  for (int i = 0; i < 60; ++i) ASSERT_OK(pods_.Create(Pod("p" + std::to_string(i), "web")));
+  for (int i = 0; i < 600; ++i) ASSERT_OK(pods_.Create(Pod("p" + std::to_string(i), "web")));
   meta::v1::ListOptions options;
   options.set_resource_version("3");
   EXPECT_THAT(
