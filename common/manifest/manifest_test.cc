@@ -165,6 +165,28 @@ spec:
             "integer, got \"80\"");
 }
 
+TEST(ManifestTest, NoInputCrashesTheDecoder) {
+  // Every prefix of a real manifest, and every prefix with one byte flipped:
+  // each decodes or is refused, never crashes.
+  std::string web = ReadFile(std::string(ORDO_SOURCE_DIR) + "/examples/web.yaml");
+  int refused = 0;
+  for (size_t n = 0; n <= web.size(); n += 3) {
+    std::string text = web.substr(0, n);
+    if (!Decode(text, "prefix.yaml").ok()) ++refused;
+    if (n < web.size()) {
+      text = web;
+      text[n] = static_cast<char>(text[n] ^ 0x21);
+      if (!Decode(text, "flipped.yaml").ok()) ++refused;
+    }
+  }
+  EXPECT_GT(refused, 0);
+  for (const char* odd : {"[1, 2]", "? [a]\n: b", "apiVersion: v1\nkind: [Pod]\n", "---\n---\n",
+                          "apiVersion: v1\nkind: Pod\nmetadata: []\n",
+                          "apiVersion: v1\nkind: List\nitems: {a: b}\n", "&a [*a]"}) {
+    (void)Decode(odd, "odd.yaml");
+  }
+}
+
 TEST(ManifestTest, UnknownKindsAndBrokenYaml) {
   auto unknown = Decode("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: x}\n", "d.yaml");
   EXPECT_THAT(unknown, StatusIs(absl::StatusCode::kInvalidArgument,
