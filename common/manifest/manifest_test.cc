@@ -5,11 +5,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
 #include "google/protobuf/util/message_differencer.h"
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
@@ -21,12 +19,7 @@ namespace {
 using ::ordo::testing::StatusIs;
 using ::testing::HasSubstr;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
+using ::ordo::testing::ReadFile;
 
 void ExpectRoundTrip(const google::protobuf::Message& msg) {
   std::string yaml = EncodeYaml(msg);

@@ -6,6 +6,9 @@
 
 namespace ordo::testing {
 
+// The whole content of a file ("" if it cannot be read).
+std::string ReadFile(const std::string& path);
+
 class TempDir {
  public:
   TempDir();

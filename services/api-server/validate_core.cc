@@ -35,6 +35,16 @@ FieldErrors ValidateAccessModes(const google::protobuf::RepeatedPtrField<std::st
   return errs;
 }
 
+// A class name, when given, is a DNS subdomain (empty means "no class").
+FieldErrors ValidateStorageClassName(const std::string& name, const FieldPath& path) {
+  FieldErrors errs;
+  if (name.empty()) return errs;
+  for (const auto& p : naming::IsDns1123Subdomain(name)) {
+    errs.push_back(Invalid(path, Quote(name), p));
+  }
+  return errs;
+}
+
 }  // namespace
 
 FieldErrors ValidateNamespace(const core::v1::Namespace& ns) {
@@ -186,11 +196,7 @@ FieldErrors ValidatePersistentVolume(const core::v1::PersistentVolume& pv) {
                              spec.Child("persistentVolumeReclaimPolicy")));
   Append(errs,
          ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
-  if (!s.storage_class_name().empty()) {
-    for (const auto& p : naming::IsDns1123Subdomain(s.storage_class_name())) {
-      errs.push_back(Invalid(spec.Child("storageClassName"), Quote(s.storage_class_name()), p));
-    }
-  }
+  Append(errs, ValidateStorageClassName(s.storage_class_name(), spec.Child("storageClassName")));
   return errs;
 }
 
@@ -205,11 +211,7 @@ FieldErrors ValidatePersistentVolumeClaimSpec(const core::v1::PersistentVolumeCl
   Append(errs,
          ValidateResourceList(s.resources().limits(), spec.Child("resources").Child("limits")));
   if (s.has_selector()) Append(errs, ValidateLabelSelector(s.selector(), spec.Child("selector")));
-  if (s.has_storage_class_name() && !s.storage_class_name().empty()) {
-    for (const auto& p : naming::IsDns1123Subdomain(s.storage_class_name())) {
-      errs.push_back(Invalid(spec.Child("storageClassName"), Quote(s.storage_class_name()), p));
-    }
-  }
+  Append(errs, ValidateStorageClassName(s.storage_class_name(), spec.Child("storageClassName")));
   Append(errs,
          ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
   return errs;
