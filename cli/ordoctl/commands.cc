@@ -439,6 +439,15 @@ int Delete(const Args& args, Context& ctx) {
     ctx.out << absl::AsciiStrToLower(info->kind) << (info->group.empty() ? "" : ".") << info->group
             << " \"" << where.second << "\" deleted\n";
   }
+  // As kubectl, wait (unless --wait=false) until the objects are really gone:
+  // a pod is gone once its node has stopped it.
+  if (args.Get("wait", "true") != "false") {
+    for (const auto& [info, where] : targets) {
+      while (ctx.client.Get(*info, where.first, where.second).ok()) {
+        absl::SleepFor(absl::Milliseconds(100));  // poll interval of a user-facing wait
+      }
+    }
+  }
   return code;
 }
 

@@ -1,0 +1,203 @@
+// ordo-kubelet-agent: the node agent. Registers its Node, renews its Lease,
+// runs the pods bound to it as Linux processes (see pod_manager.h) and serves
+// logs and exec; or, with --hollow, pretends to be --hollow-nodes nodes.
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_split.h"
+#include "common/clock/clock.h"
+#include "common/informer/grpc_lister_watcher.h"
+#include "common/informer/shared_informer.h"
+#include "common/server/server_main.h"
+#include "services/kubelet-agent/agent_service.h"
+#include "services/kubelet-agent/checkpoint.h"
+#include "services/kubelet-agent/hollow.h"
+#include "services/kubelet-agent/node_heartbeat.h"
+#include "services/kubelet-agent/pod_manager.h"
+#include "services/kubelet-agent/process_runtime.h"
+#include "services/kubelet-agent/shim.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
+ABSL_FLAG(std::string, node_name, "", "This node's name (required unless --hollow)");
+ABSL_FLAG(std::string, listen, "127.0.0.1:0", "Address of the agent's logs/exec service");
+ABSL_FLAG(std::string, port_file, "", "Write the agent service's port here once serving");
+ABSL_FLAG(std::string, root_dir, "", "Where pods' files, logs and the checkpoint live");
+ABSL_FLAG(std::string, pod_cidr, "127.1.0.0/24", "This node's pod addresses (in 127.0.0.0/8)");
+ABSL_FLAG(std::string, node_ip, "127.0.0.1", "The node's InternalIP");
+ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(10), "How often the Lease is renewed");
+ABSL_FLAG(std::string, cluster_dns, "", "Comma-separated nameservers for pods (default: host's)");
+ABSL_FLAG(std::string, cluster_domain, "cluster.local", "The cluster's DNS domain");
+ABSL_FLAG(std::string, cpu, "", "cpu capacity to report (default: the machine's)");
+ABSL_FLAG(std::string, memory, "", "memory capacity to report (default: the machine's)");
+ABSL_FLAG(std::string, max_pods, "110", "pods capacity to report");
+ABSL_FLAG(std::string, node_labels, "", "Extra node labels: k=v,k2=v2");
+ABSL_FLAG(absl::Duration, crash_backoff, absl::Seconds(10), "First restart back-off");
+ABSL_FLAG(absl::Duration, crash_backoff_max, absl::Seconds(300), "Longest restart back-off");
+ABSL_FLAG(bool, hollow, false, "Pretend pods run (no processes), for scale tests");
+ABSL_FLAG(int, hollow_nodes, 1, "With --hollow: how many nodes this process pretends to be");
+ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
+
+namespace {
+
+using namespace ordo;  // NOLINT: main wires the whole agent together
+
+std::string SelfExe() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? std::string(buf, n) : "ordo-kubelet-agent";
+}
+
+kubelet::NodeOptions NodeOptionsFromFlags() {
+  kubelet::NodeOptions node;
+  kubelet::DetectCapacity(node);
+  if (!absl::GetFlag(FLAGS_cpu).empty()) node.cpu = absl::GetFlag(FLAGS_cpu);
+  if (!absl::GetFlag(FLAGS_memory).empty()) node.memory = absl::GetFlag(FLAGS_memory);
+  node.max_pods = absl::GetFlag(FLAGS_max_pods);
+  node.address = absl::GetFlag(FLAGS_node_ip);
+  node.name = absl::GetFlag(FLAGS_node_name);
+  node.pod_cidr = absl::GetFlag(FLAGS_pod_cidr);
+  for (absl::string_view kv : absl::StrSplit(absl::GetFlag(FLAGS_node_labels), ',', absl::SkipEmpty())) {
+    std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
+    node.labels[p.first] = p.second;
+  }
+  return node;
+}
+
+int RunHollow(std::shared_ptr<grpc::Channel> channel) {
+  kubelet::HollowOptions options;
+  options.nodes = absl::GetFlag(FLAGS_hollow_nodes);
+  if (!absl::GetFlag(FLAGS_node_name).empty()) options.name_prefix = absl::GetFlag(FLAGS_node_name);
+  options.node = NodeOptionsFromFlags();
+  options.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
+  kubelet::HollowFleet fleet(options, channel, SystemClock());
+  std::jthread runner([&](std::stop_token stop) { fleet.Run(stop); });
+  server::WaitForShutdownSignal();
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc >= 3 && std::string(argv[1]) == kubelet::kShimMode) return kubelet::RunShim(argv[2]);
+  if (argc >= 5 && std::string(argv[1]) == kubelet::kExecMode && std::string(argv[3]) == "--") {
+    return kubelet::RunExecHelper(std::atoi(argv[2]), std::vector<std::string>(argv + 4, argv + argc));
+  }
+  server::BlockShutdownSignals();
+  server::ParseFlags(argc, argv, "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
+  server::InitLogging("kubelet-agent", absl::GetFlag(FLAGS_log_level));
+  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  if (absl::GetFlag(FLAGS_hollow)) return RunHollow(channel);
+
+  const std::string node_name = absl::GetFlag(FLAGS_node_name);
+  if (node_name.empty()) {
+    spdlog::error("--node-name is required");
+    return 2;
+  }
+  std::string root = absl::GetFlag(FLAGS_root_dir);
+  if (root.empty()) root = "/var/lib/ordo/" + node_name;
+  std::filesystem::create_directories(root);
+  root = std::filesystem::canonical(root).string();
+
+  auto checkpoint = kubelet::RocksDbCheckpoint::Open(root + "/checkpoint");
+  if (!checkpoint.ok()) {
+    spdlog::error("{}", std::string(checkpoint.status().message()));
+    return 1;
+  }
+  auto network = kubelet::LoopbackPodNetwork::Create(absl::GetFlag(FLAGS_pod_cidr));
+  if (!network.ok()) {
+    spdlog::error("--pod-cidr: {}", std::string(network.status().message()));
+    return 2;
+  }
+  std::string self = SelfExe();
+  kubelet::ProcessRuntime runtime(self);
+  kubelet::GrpcPodApi pod_api(channel, SystemClock());
+  kubelet::AgentConfig config;
+  config.node_name = node_name;
+  config.node_ip = absl::GetFlag(FLAGS_node_ip);
+  config.root_dir = root;
+  config.cluster_domain = absl::GetFlag(FLAGS_cluster_domain);
+  config.dns_servers = absl::StrSplit(absl::GetFlag(FLAGS_cluster_dns), ',', absl::SkipEmpty());
+  config.extra_path = std::filesystem::path(self).parent_path().string();
+  config.initial_backoff = absl::GetFlag(FLAGS_crash_backoff);
+  config.max_backoff = absl::GetFlag(FLAGS_crash_backoff_max);
+  kubelet::PodManager pods(config, runtime, **network, **checkpoint, pod_api, SystemClock());
+  if (absl::Status s = pods.Restore(); !s.ok()) {
+    spdlog::error("restoring the checkpoint: {}", std::string(s.message()));
+    return 1;
+  }
+
+  absl::Mutex sync_mu;  // serialises Sync and ShutdownAll
+  kubelet::AgentService service(pods, runtime, SystemClock(), [&] {
+    absl::MutexLock lock(&sync_mu);
+    return pods.ShutdownAll(absl::Seconds(10));
+  });
+  auto started = server::StartGrpcServer(absl::GetFlag(FLAGS_listen), {&service});
+  if (!started.ok()) {
+    spdlog::error("{}", std::string(started.status().message()));
+    return 1;
+  }
+
+  kubelet::NodeOptions node = NodeOptionsFromFlags();
+  node.agent_port = started->port;
+  api::NodeClient nodes(channel, SystemClock());
+  api::LeaseClient leases(channel, SystemClock());
+  kubelet::NodeHeartbeat heartbeat(node, nodes, leases, SystemClock());
+  std::jthread beats([&](std::stop_token stop) {
+    bool registered = false;
+    while (!stop.stop_requested()) {
+      absl::Status s = registered ? heartbeat.Beat() : heartbeat.Register();
+      if (!s.ok()) spdlog::warn("node {}: {}", node_name, std::string(s.message()));
+      registered |= s.ok();
+      absl::Duration wait = registered ? absl::GetFlag(FLAGS_heartbeat_interval) : absl::Seconds(1);
+      absl::Mutex mu;
+      bool stopped = false;
+      std::stop_callback wake(stop, [&] {
+        absl::MutexLock l(&mu);
+        stopped = true;
+      });
+      absl::MutexLock lock(&mu);
+      SystemClock().AwaitWithDeadline(mu, absl::Condition(&stopped), absl::Now() + wait);
+    }
+  });
+
+  meta::v1::ListOptions only_mine;
+  only_mine.set_field_selector("spec.nodeName=" + node_name);
+  informer::SharedInformer<core::v1::Pod> informer(
+      std::make_unique<informer::GrpcListerWatcher<core::v1::Pods, core::v1::Pod, core::v1::PodList,
+                                                   core::v1::PodWatchEvent>>(channel),
+      SystemClock(), only_mine);
+  auto poke = [&](const auto&...) { pods.Poke(); };
+  informer.AddEventHandler({.on_add = poke, .on_update = poke, .on_delete = poke});
+  std::jthread reflector([&](std::stop_token stop) { informer.Run(stop); });
+  std::jthread syncer([&](std::stop_token stop) {
+    while (!stop.stop_requested()) {
+      {
+        absl::MutexLock lock(&sync_mu);
+        pods.Sync(informer.indexer().List(), informer.HasSynced());
+      }
+      // Container exits are noticed by this pass: at most 100 ms late.
+      pods.WaitForChange(absl::Now() + absl::Milliseconds(100));
+    }
+  });
+  if (!absl::GetFlag(FLAGS_port_file).empty()) {
+    if (absl::Status s = server::WritePortFile(absl::GetFlag(FLAGS_port_file), started->port); !s.ok()) {
+      spdlog::error("{}", std::string(s.message()));
+    }
+  }
+  spdlog::info("node {} agent serving on port {}, root {}", node_name, started->port, root);
+  server::WaitForShutdownSignal();
+  spdlog::info("shutting down; pods keep running and are adopted on restart");
+  syncer.request_stop();
+  syncer.join();
+  reflector.request_stop();
+  reflector.join();
+  beats.request_stop();
+  beats.join();
+  started->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  return 0;
+}

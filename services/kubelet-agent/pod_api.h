@@ -1,0 +1,45 @@
+// PodApi is the pod manager's edge to the api-server: write a pod's status,
+// confirm a deletion, find the directory behind a claim. GrpcPodApi is the real
+// one; ordo::testing::FakePodApi records calls for tests. Thread-safe.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "common/api/clients.h"
+#include "ordo/core/v1/core.pb.h"
+
+namespace ordo::kubelet {
+
+class PodApi {
+ public:
+  virtual ~PodApi() = default;
+  virtual absl::Status UpdatePodStatus(const core::v1::Pod& pod) = 0;
+  // The agent has stopped every container: remove the object (grace 0), but
+  // only if it is still the pod with `uid`.
+  virtual absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
+                                          const std::string& uid) = 0;
+  // The host directory of the volume bound to claim `ns/claim`;
+  // FAILED_PRECONDITION (with the reason) while the claim is not usable yet.
+  virtual absl::StatusOr<std::string> ClaimPath(const std::string& ns,
+                                                const std::string& claim) = 0;
+};
+
+class GrpcPodApi final : public PodApi {
+ public:
+  GrpcPodApi(std::shared_ptr<grpc::Channel> channel, Clock& clock)
+      : pods_(channel, clock), claims_(channel, clock), volumes_(channel, clock) {}
+
+  absl::Status UpdatePodStatus(const core::v1::Pod& pod) override;
+  absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
+                                  const std::string& uid) override;
+  absl::StatusOr<std::string> ClaimPath(const std::string& ns, const std::string& claim) override;
+
+ private:
+  api::PodClient pods_;
+  api::PersistentVolumeClaimClient claims_;
+  api::PersistentVolumeClient volumes_;
+};
+
+}  // namespace ordo::kubelet

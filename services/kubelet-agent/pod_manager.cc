@@ -1,0 +1,665 @@
+#include "services/kubelet-agent/pod_manager.h"
+
+#include <signal.h>
+#include <unistd.h>
+
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "common/status/status_macros.h"
+#include "google/protobuf/util/message_differencer.h"
+#include "spdlog/spdlog.h"
+
+namespace ordo::kubelet {
+namespace fs = std::filesystem;
+
+struct PodManager::ContainerState {
+  std::string name;
+  ContainerHandle handle;  // pid 0: not running
+  int restart_count = 0;
+  absl::Time started_at = absl::InfinitePast();  // InfinitePast: never started
+  std::optional<ContainerExit> last_exit;
+  std::string last_reason;
+  absl::Time next_start = absl::InfinitePast();
+  absl::Duration backoff = absl::ZeroDuration();
+  std::string waiting_reason = "ContainerCreating";
+  std::string waiting_message;
+
+  bool ever_started() const { return started_at != absl::InfinitePast(); }
+};
+
+struct PodManager::PodState {
+  std::string uid, ns, name;
+  std::string ip;
+  bool prepared = false;
+  std::string pending_message;  // why the pod cannot start yet
+  std::vector<ContainerState> containers;
+  PodPtr pod;  // the latest object seen
+  bool terminating = false;
+  absl::Time kill_at;
+  absl::Time start_time;
+  std::string last_reported;  // the status last written, serialized
+
+  ContainerState& Container(const std::string& name) {
+    for (auto& c : containers) {
+      if (c.name == name) return c;
+    }
+    containers.push_back(ContainerState{.name = name});
+    return containers.back();
+  }
+};
+
+namespace {
+
+absl::Time FromNanos(int64_t nanos) {
+  return nanos == 0 ? absl::InfinitePast() : absl::FromUnixNanos(nanos);
+}
+int64_t ToNanos(absl::Time t) { return t == absl::InfinitePast() ? 0 : absl::ToUnixNanos(t); }
+
+void SetTimestamp(google::protobuf::Timestamp* ts, absl::Time t) {
+  ts->set_seconds(absl::ToUnixSeconds(t));
+  ts->set_nanos(0);
+}
+
+bool ShouldRestart(const std::string& policy, int exit_code) {
+  if (policy == "Never") return false;
+  if (policy == "OnFailure") return exit_code != 0;
+  return true;  // Always (the default)
+}
+
+std::string WriteFile(const std::string& path, const std::string& content) {
+  std::ofstream out(path, std::ios::trunc);
+  out << content;
+  return path;
+}
+
+std::vector<std::string> HostNameservers() {
+  std::vector<std::string> out;
+  std::ifstream in("/etc/resolv.conf");
+  std::string line;
+  while (std::getline(in, line)) {
+    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipWhitespace());
+    if (words.size() >= 2 && words[0] == "nameserver") out.push_back(words[1]);
+  }
+  return out;
+}
+
+// Whether `file` runs: a path, or a name found on `path_list`.
+bool Executable(const std::string& file, const std::string& path_list) {
+  if (absl::StrContains(file, '/')) return access(file.c_str(), X_OK) == 0;
+  for (absl::string_view dir : absl::StrSplit(path_list, ':', absl::SkipEmpty())) {
+    if (access(absl::StrCat(dir, "/", file).c_str(), X_OK) == 0) return true;
+  }
+  return false;
+}
+
+std::string FieldRefValue(const std::string& field, const core::v1::Pod& pod,
+                          const std::string& ip, const std::string& node_ip) {
+  if (field == "metadata.name") return pod.metadata().name();
+  if (field == "metadata.namespace") return pod.metadata().namespace_();
+  if (field == "metadata.uid") return pod.metadata().uid();
+  if (field == "spec.nodeName") return pod.spec().node_name();
+  if (field == "spec.serviceAccountName") return pod.spec().service_account_name();
+  if (field == "status.podIP") return ip;
+  if (field == "status.hostIP") return node_ip;
+  return "";
+}
+
+}  // namespace
+
+std::vector<std::string> ContainerArgv(const core::v1::Container& container) {
+  std::vector<std::string> argv(container.command().begin(), container.command().end());
+  if (argv.empty()) {
+    std::string image = container.image();
+    image = image.substr(0, image.find('@'));
+    size_t slash = image.rfind('/');
+    if (slash != std::string::npos) image = image.substr(slash + 1);
+    image = image.substr(0, image.find(':'));
+    argv.push_back(image);
+  }
+  argv.insert(argv.end(), container.args().begin(), container.args().end());
+  return argv;
+}
+
+PodManager::PodManager(AgentConfig config, ContainerRuntime& runtime, PodNetwork& network,
+                       PodCheckpoint& checkpoint, PodApi& api, Clock& clock)
+    : config_(std::move(config)),
+      runtime_(runtime),
+      network_(network),
+      checkpoint_(checkpoint),
+      api_(api),
+      clock_(clock),
+      prober_(std::make_unique<Prober>(runtime, clock, [this] { Poke(); })) {}
+
+PodManager::~PodManager() { prober_.reset(); }
+
+std::string PodManager::PodDir(const std::string& uid) const {
+  return absl::StrCat(config_.root_dir, "/pods/", uid);
+}
+
+void PodManager::Poke() {
+  absl::MutexLock lock(&wake_mu_);
+  poked_ = true;
+}
+
+void PodManager::WaitForChange(absl::Time deadline) {
+  absl::MutexLock lock(&wake_mu_);
+  clock_.AwaitWithDeadline(wake_mu_, absl::Condition(&poked_), deadline);
+  poked_ = false;
+}
+
+absl::Status PodManager::Restore() {
+  ORDO_ASSIGN_OR_RETURN(std::vector<agent::v1::PodRecord> records, checkpoint_.LoadAll());
+  absl::MutexLock lock(&mu_);
+  for (const auto& r : records) {
+    auto state = std::make_unique<PodState>();
+    state->uid = r.uid();
+    state->ns = r.namespace_();
+    state->name = r.name();
+    state->ip = r.pod_ip();
+    state->prepared = !r.pod_ip().empty();
+    state->start_time = clock_.Now();
+    if (!state->ip.empty()) {
+      absl::Status s = network_.Restore(r.uid(), r.pod_ip());
+      if (!s.ok()) spdlog::warn("pod {}/{}: {}", r.namespace_(), r.name(), std::string(s.message()));
+    }
+    for (const auto& cr : r.containers()) {
+      ContainerState& c = state->Container(cr.name());
+      c.handle = {cr.pid(), cr.start_ticks()};
+      c.restart_count = cr.restart_count();
+      c.started_at = FromNanos(cr.started_at_unix_nanos());
+      if (cr.last_finished_at_unix_nanos() != 0) {
+        c.last_exit = ContainerExit{cr.last_exit_code(), 0,
+                                    absl::FromUnixNanos(cr.last_finished_at_unix_nanos())};
+        c.last_reason = cr.last_reason();
+      }
+    }
+    spdlog::info("adopted pod {}/{} (uid {}) from the checkpoint", state->ns, state->name,
+                 state->uid);
+    pods_[r.uid()] = std::move(state);
+  }
+  return absl::OkStatus();
+}
+
+void PodManager::Save(const PodState& state) {
+  agent::v1::PodRecord r;
+  r.set_uid(state.uid);
+  r.set_namespace_(state.ns);
+  r.set_name(state.name);
+  r.set_pod_ip(state.ip);
+  for (const auto& c : state.containers) {
+    auto* cr = r.add_containers();
+    cr->set_name(c.name);
+    cr->set_pid(c.handle.pid);
+    cr->set_start_ticks(c.handle.start_ticks);
+    cr->set_restart_count(c.restart_count);
+    cr->set_started_at_unix_nanos(ToNanos(c.started_at));
+    if (c.last_exit.has_value()) {
+      cr->set_last_exit_code(c.last_exit->exit_code);
+      cr->set_last_finished_at_unix_nanos(absl::ToUnixNanos(c.last_exit->finished_at));
+      cr->set_last_reason(c.last_reason);
+    }
+  }
+  absl::Status s = checkpoint_.Save(r);
+  if (!s.ok()) spdlog::error("pod {}/{}: {}", state.ns, state.name, std::string(s.message()));
+}
+
+void PodManager::Sync(const std::vector<PodPtr>& desired, bool complete) {
+  absl::flat_hash_map<std::string, PodPtr> wanted;
+  for (const auto& pod : desired) {
+    if (pod->spec().node_name() == config_.node_name) wanted[pod->metadata().uid()] = pod;
+  }
+  std::vector<std::string> uids;
+  {
+    absl::MutexLock lock(&mu_);
+    for (const auto& [uid, pod] : wanted) {
+      if (pods_.contains(uid)) continue;
+      const std::string& phase = pod->status().phase();
+      if (phase == "Succeeded" || phase == "Failed") {
+        // Finished before we knew it (an agent restart): only a deletion needs us.
+        if (!pod->metadata().has_deletion_timestamp()) continue;
+      }
+      auto state = std::make_unique<PodState>();
+      state->uid = uid;
+      state->ns = pod->metadata().namespace_();
+      state->name = pod->metadata().name();
+      state->start_time = clock_.Now();
+      pods_[uid] = std::move(state);
+    }
+    for (const auto& [uid, state] : pods_) uids.push_back(uid);
+  }
+  for (const auto& uid : uids) {
+    PodState* state;
+    {
+      absl::MutexLock lock(&mu_);
+      state = pods_[uid].get();
+    }
+    auto it = wanted.find(uid);
+    if (it == wanted.end()) {
+      if (!complete) continue;  // not known yet whether it is gone
+      if (Terminate(*state, /*still_in_api=*/false)) {
+        absl::MutexLock lock(&mu_);
+        pods_.erase(uid);
+      }
+      continue;
+    }
+    state->pod = it->second;
+    if (it->second->metadata().has_deletion_timestamp()) {
+      if (Terminate(*state, /*still_in_api=*/true)) {
+        absl::MutexLock lock(&mu_);
+        pods_.erase(uid);
+      }
+      continue;
+    }
+    SyncPod(*state, it->second);
+  }
+}
+
+absl::Status PodManager::PreparePod(PodState& state, const core::v1::Pod& pod) {
+  std::string dir = PodDir(state.uid);
+  std::error_code ec;
+  fs::create_directories(dir + "/tmp", ec);
+  fs::permissions(dir + "/tmp", fs::perms::all | fs::perms::sticky_bit, ec);
+  if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
+  for (const auto& c : pod.spec().containers()) fs::create_directories(dir + "/containers/" + c.name(), ec);
+  if (state.ip.empty()) {
+    ORDO_ASSIGN_OR_RETURN(state.ip, network_.Allocate(state.uid));
+  }
+
+  std::string hostname =
+      pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
+  std::string hosts = absl::StrCat("# Kubernetes-managed hosts file (ordo).\n127.0.0.1\tlocalhost\n",
+                                   "::1\tlocalhost ip6-localhost ip6-loopback\n", state.ip, "\t");
+  if (!pod.spec().subdomain().empty()) {
+    absl::StrAppend(&hosts, hostname, ".", pod.spec().subdomain(), ".", pod.metadata().namespace_(),
+                    ".svc.", config_.cluster_domain, "\t");
+  }
+  absl::StrAppend(&hosts, hostname, "\n");
+  WriteFile(dir + "/hosts", hosts);
+
+  std::vector<std::string> servers =
+      config_.dns_servers.empty() ? HostNameservers() : config_.dns_servers;
+  std::string resolv;
+  for (const auto& s : servers) absl::StrAppend(&resolv, "nameserver ", s, "\n");
+  if (!config_.dns_servers.empty()) {
+    const std::string& ns = pod.metadata().namespace_();
+    const std::string& d = config_.cluster_domain;
+    absl::StrAppend(&resolv, "search ", ns, ".svc.", d, " svc.", d, " ", d, "\noptions ndots:5\n");
+  }
+  WriteFile(dir + "/resolv.conf", resolv);
+  state.prepared = true;
+  return absl::OkStatus();
+}
+
+void PodManager::SyncPod(PodState& state, const PodPtr& pod_ptr) {
+  const core::v1::Pod& pod = *pod_ptr;
+  if (!state.prepared) {
+    absl::Status s = PreparePod(state, pod);
+    if (!s.ok()) {
+      state.pending_message = std::string(s.message());
+      ReportStatus(state, pod);
+      return;
+    }
+    Save(state);
+  }
+  state.pending_message.clear();
+  for (const auto& spec : pod.spec().containers()) {
+    SyncContainer(state, pod, spec, state.Container(spec.name()));
+  }
+  ReportStatus(state, pod);
+}
+
+void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
+                               const core::v1::Container& spec, ContainerState& c) {
+  absl::Time now = clock_.Now();
+  std::string dir = absl::StrCat(PodDir(state.uid), "/containers/", c.name);
+  if (c.handle.pid != 0) {
+    ContainerProbe seen = runtime_.Inspect(c.handle, dir + "/exit");
+    if (seen.running) {
+      if (!prober_->Get(state.uid, c.name).live) {
+        spdlog::info("pod {}/{}: container {} failed its liveness probe, killing it", state.ns,
+                     state.name, c.name);
+        runtime_.Signal(c.handle, SIGKILL);
+      }
+      return;
+    }
+    prober_->Stop(state.uid, c.name);
+    if (seen.exit.has_value()) {
+      c.last_exit = seen.exit;
+      c.last_reason = seen.exit->exit_code == 0 ? "Completed" : "Error";
+    } else {
+      c.last_exit = ContainerExit{137, 0, now};
+      c.last_reason = "ContainerStatusUnknown";
+    }
+    c.handle = {};
+    // A container that ran long enough starts its back-off afresh.
+    if (now - c.started_at > 2 * config_.max_backoff) c.backoff = absl::ZeroDuration();
+    c.backoff = c.backoff == absl::ZeroDuration() ? config_.initial_backoff
+                                                  : std::min(2 * c.backoff, config_.max_backoff);
+    c.next_start = now + c.backoff;
+    spdlog::info("pod {}/{}: container {} exited with {}", state.ns, state.name, c.name,
+                 c.last_exit->exit_code);
+    Save(state);
+  }
+  if (c.ever_started() && c.last_exit.has_value() &&
+      !ShouldRestart(pod.spec().restart_policy(), c.last_exit->exit_code)) {
+    return;  // finished for good
+  }
+  if (now < c.next_start) {
+    c.waiting_reason = "CrashLoopBackOff";
+    c.waiting_message =
+        absl::StrCat("back-off ", absl::FormatDuration(c.backoff), " restarting failed container=",
+                     c.name, " pod=", state.name, "_", state.ns, "(", state.uid, ")");
+    return;
+  }
+  absl::Status s = StartContainer(state, pod, spec, c);
+  if (!s.ok()) {
+    c.backoff = c.backoff == absl::ZeroDuration() ? config_.initial_backoff
+                                                  : std::min(2 * c.backoff, config_.max_backoff);
+    c.next_start = now + c.backoff;
+    if (c.waiting_reason != "ErrImagePull") c.waiting_reason = "CreateContainerError";
+    c.waiting_message = std::string(s.message());
+    spdlog::warn("pod {}/{}: container {}: {}", state.ns, state.name, c.name, std::string(s.message()));
+  }
+}
+
+absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& pod,
+                                        const core::v1::Container& spec, ContainerState& c) {
+  std::string pod_dir = PodDir(state.uid);
+  std::string dir = absl::StrCat(pod_dir, "/containers/", c.name);
+  const char* host_path = getenv("PATH");
+  std::string path = absl::StrCat(config_.extra_path, config_.extra_path.empty() ? "" : ":",
+                                  host_path ? host_path : "/usr/local/bin:/usr/bin:/bin");
+  std::vector<std::string> argv = ContainerArgv(spec);
+  if (!Executable(argv[0], path)) {
+    c.waiting_reason = "ErrImagePull";
+    return absl::NotFoundError(absl::StrCat("image \"", spec.image(), "\": no executable \"",
+                                            argv[0], "\" on this node"));
+  }
+  agent::v1::ContainerLaunch launch;
+  std::string hostname =
+      pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
+  launch.set_hostname(hostname);
+  for (const auto& a : argv) launch.add_argv(a);
+  std::vector<std::pair<std::string, std::string>> env = {
+      {"PATH", path},
+      {"HOME", "/root"},
+      {"HOSTNAME", hostname},
+      {"POD_NAME", pod.metadata().name()},
+      {"POD_NAMESPACE", pod.metadata().namespace_()},
+      {"POD_IP", state.ip},
+      {"NODE_NAME", config_.node_name},
+  };
+  for (const auto& e : spec.env()) {
+    std::string value = e.value();
+    if (e.has_value_from() && e.value_from().has_field_ref()) {
+      value = FieldRefValue(e.value_from().field_ref().field_path(), pod, state.ip, config_.node_ip);
+    }
+    env.emplace_back(e.name(), value);
+  }
+  for (const auto& [k, v] : env) launch.add_env(absl::StrCat(k, "=", v));
+  launch.set_working_dir(spec.working_dir());
+  int run = c.ever_started() ? c.restart_count + 1 : 0;
+  launch.set_log_path(absl::StrCat(dir, "/", run, ".log"));
+  launch.set_exit_path(dir + "/exit");
+  auto add_mount = [&](const std::string& source, const std::string& target, bool ro) {
+    auto* m = launch.add_mounts();
+    m->set_source(source);
+    m->set_target(target);
+    m->set_read_only(ro);
+  };
+  add_mount(pod_dir + "/hosts", "/etc/hosts", false);
+  add_mount(pod_dir + "/resolv.conf", "/etc/resolv.conf", false);
+  add_mount(pod_dir + "/tmp", "/tmp", false);
+  for (const auto& vm : spec.volume_mounts()) {
+    const core::v1::Volume* volume = nullptr;
+    for (const auto& v : pod.spec().volumes()) {
+      if (v.name() == vm.name()) volume = &v;
+    }
+    if (volume == nullptr) return absl::NotFoundError(absl::StrCat("volume \"", vm.name(), "\" not found"));
+    std::string source;
+    if (volume->has_host_path()) {
+      source = volume->host_path().path();
+    } else if (volume->has_persistent_volume_claim()) {
+      ORDO_ASSIGN_OR_RETURN(source,
+                            api_.ClaimPath(state.ns, volume->persistent_volume_claim().claim_name()));
+    } else {  // emptyDir: lives and dies with the pod
+      source = absl::StrCat(pod_dir, "/volumes/", volume->name());
+    }
+    if (!vm.sub_path().empty()) source = absl::StrCat(source, "/", vm.sub_path());
+    std::error_code ec;
+    fs::create_directories(source, ec);
+    add_mount(source, vm.mount_path(), vm.read_only());
+  }
+  ORDO_ASSIGN_OR_RETURN(ContainerHandle handle, runtime_.Start(launch));
+  if (c.ever_started()) ++c.restart_count;
+  // Keep this run's log and the previous one.
+  std::error_code ec;
+  fs::remove(absl::StrCat(dir, "/", run - 2, ".log"), ec);
+  c.handle = handle;
+  c.started_at = clock_.Now();
+  c.waiting_reason.clear();
+  c.waiting_message.clear();
+  Save(state);
+  prober_->Start(state.uid, spec, state.ip, handle);
+  spdlog::info("pod {}/{}: started container {} (pid {})", state.ns, state.name, c.name,
+               handle.pid);
+  return absl::OkStatus();
+}
+
+bool PodManager::Terminate(PodState& state, bool still_in_api) {
+  absl::Time now = clock_.Now();
+  if (!state.terminating) {
+    state.terminating = true;
+    int64_t grace = 30;
+    if (state.pod != nullptr) {
+      const auto& m = state.pod->metadata();
+      grace = m.has_deletion_grace_period_seconds() ? m.deletion_grace_period_seconds()
+                                                    : state.pod->spec().termination_grace_period_seconds();
+    }
+    state.kill_at = now + absl::Seconds(grace);
+    prober_->StopPod(state.uid);
+    for (auto& c : state.containers) {
+      if (c.handle.pid != 0) runtime_.Signal(c.handle, SIGTERM);
+    }
+    spdlog::info("pod {}/{}: stopping (grace {}s)", state.ns, state.name, grace);
+  }
+  bool running = false;
+  std::string pod_dir = PodDir(state.uid);
+  for (auto& c : state.containers) {
+    if (c.handle.pid == 0) continue;
+    if (runtime_.Inspect(c.handle, absl::StrCat(pod_dir, "/containers/", c.name, "/exit")).running) {
+      running = true;
+      if (now >= state.kill_at) runtime_.Signal(c.handle, SIGKILL);
+    } else {
+      c.handle = {};
+    }
+  }
+  if (running) return false;
+  if (still_in_api) {
+    absl::Status s = api_.ConfirmPodDeletion(state.ns, state.name, state.uid);
+    if (!s.ok()) {
+      spdlog::warn("pod {}/{}: confirming deletion: {}", state.ns, state.name, std::string(s.message()));
+      return false;  // try again next pass
+    }
+  }
+  network_.Release(state.uid);
+  absl::Status s = checkpoint_.Remove(state.uid);
+  if (!s.ok()) spdlog::error("pod {}/{}: {}", state.ns, state.name, std::string(s.message()));
+  std::error_code ec;
+  fs::remove_all(pod_dir, ec);
+  spdlog::info("pod {}/{}: stopped and forgotten", state.ns, state.name);
+  return true;
+}
+
+void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
+  absl::Time now = clock_.Now();
+  core::v1::PodStatus status;
+  const core::v1::PodStatus& old = pod.status();
+  int finished = 0, failed = 0, ready = 0, started = 0;
+  int total = pod.spec().containers_size();
+  for (const auto& spec : pod.spec().containers()) {
+    ContainerState& c = state.Container(spec.name());
+    ProbeResults probes = prober_->Get(state.uid, c.name);
+    auto* cs = status.add_container_statuses();
+    cs->set_name(c.name);
+    cs->set_image(spec.image());
+    cs->set_restart_count(c.restart_count);
+    bool running = c.handle.pid != 0;
+    if (running) {
+      cs->set_container_id(absl::StrCat("ordo://", c.handle.pid));
+      SetTimestamp(cs->mutable_state()->mutable_running()->mutable_started_at(), c.started_at);
+      cs->set_started(probes.started);
+      cs->set_ready(probes.started && probes.ready);
+      ++started;
+    } else if (c.ever_started() && c.last_exit.has_value() &&
+               !ShouldRestart(pod.spec().restart_policy(), c.last_exit->exit_code)) {
+      auto* t = cs->mutable_state()->mutable_terminated();
+      t->set_exit_code(c.last_exit->exit_code);
+      t->set_signal(c.last_exit->signal);
+      t->set_reason(c.last_reason);
+      SetTimestamp(t->mutable_started_at(), c.started_at);
+      SetTimestamp(t->mutable_finished_at(), c.last_exit->finished_at);
+      cs->set_started(false);
+      ++finished;
+      if (c.last_exit->exit_code != 0) ++failed;
+    } else {
+      auto* w = cs->mutable_state()->mutable_waiting();
+      w->set_reason(state.pending_message.empty() ? c.waiting_reason : "ContainerCreating");
+      w->set_message(state.pending_message.empty() ? c.waiting_message : state.pending_message);
+      cs->set_started(false);
+    }
+    if (cs->ready()) ++ready;
+    if (c.last_exit.has_value() && (running || c.restart_count > 0 || !cs->state().has_terminated())) {
+      auto* t = cs->mutable_last_state()->mutable_terminated();
+      t->set_exit_code(c.last_exit->exit_code);
+      t->set_reason(c.last_reason);
+      SetTimestamp(t->mutable_finished_at(), c.last_exit->finished_at);
+    }
+  }
+  bool any_started = false;
+  for (const auto& c : state.containers) any_started |= c.ever_started();
+  if (total > 0 && finished == total) {
+    status.set_phase(failed > 0 ? "Failed" : "Succeeded");
+  } else if (any_started) {
+    status.set_phase("Running");
+  } else {
+    status.set_phase("Pending");
+  }
+  bool containers_ready = total > 0 && ready == total;
+  auto condition = [&](const std::string& type, bool value, const std::string& reason) {
+    auto* c = status.add_conditions();
+    c->set_type(type);
+    c->set_status(value ? "True" : "False");
+    if (!value) c->set_reason(reason);
+    for (const auto& o : old.conditions()) {
+      if (o.type() == type && o.status() == c->status() && o.has_last_transition_time()) {
+        *c->mutable_last_transition_time() = o.last_transition_time();
+      }
+    }
+    if (!c->has_last_transition_time()) SetTimestamp(c->mutable_last_transition_time(), now);
+  };
+  condition("Initialized", true, "");
+  condition("Ready", containers_ready, "ContainersNotReady");
+  condition("ContainersReady", containers_ready, "ContainersNotReady");
+  condition("PodScheduled", true, "");
+  if (!state.ip.empty()) {
+    status.set_pod_ip(state.ip);
+    status.add_pod_ips()->set_ip(state.ip);
+  }
+  status.set_host_ip(config_.node_ip);
+  if (old.has_start_time()) {
+    *status.mutable_start_time() = old.start_time();
+  } else {
+    SetTimestamp(status.mutable_start_time(), state.start_time);
+  }
+  status.set_qos_class(old.qos_class().empty() ? "BestEffort" : old.qos_class());
+
+  std::string serialized;
+  google::protobuf::io::StringOutputStream stream(&serialized);
+  {
+    google::protobuf::io::CodedOutputStream coded(&stream);
+    coded.SetSerializationDeterministic(true);
+    status.SerializeToCodedStream(&coded);
+  }
+  if (serialized == state.last_reported) return;
+  if (google::protobuf::util::MessageDifferencer::Equals(status, old)) {
+    state.last_reported = serialized;
+    return;
+  }
+  core::v1::Pod update;
+  *update.mutable_metadata() = pod.metadata();
+  *update.mutable_status() = status;
+  absl::Status s = api_.UpdatePodStatus(update);
+  if (s.ok()) {
+    state.last_reported = serialized;
+  } else if (!absl::IsNotFound(s)) {
+    spdlog::warn("pod {}/{}: status update: {}", state.ns, state.name, std::string(s.message()));
+  }
+}
+
+int PodManager::ShutdownAll(absl::Duration grace) {
+  std::vector<PodState*> all;
+  {
+    absl::MutexLock lock(&mu_);
+    for (auto& [uid, s] : pods_) all.push_back(s.get());
+  }
+  int running = 0;
+  for (PodState* s : all) {
+    for (auto& c : s->containers) running += c.handle.pid != 0;
+  }
+  absl::Time deadline = clock_.Now() + grace;
+  for (;;) {
+    bool done = true;
+    for (PodState* s : all) {
+      if (!s->terminating) {
+        s->terminating = true;
+        s->kill_at = deadline;
+        prober_->StopPod(s->uid);
+        for (auto& c : s->containers) {
+          if (c.handle.pid != 0) runtime_.Signal(c.handle, SIGTERM);
+        }
+      }
+      if (!Terminate(*s, /*still_in_api=*/false)) done = false;
+    }
+    if (done) break;
+    clock_.SleepFor(absl::Milliseconds(20));  // a poll interval, not a wait for an outcome
+  }
+  absl::MutexLock lock(&mu_);
+  pods_.clear();
+  return running;
+}
+
+absl::StatusOr<ContainerLocation> PodManager::FindContainer(const std::string& ns,
+                                                            const std::string& pod,
+                                                            const std::string& container) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [uid, s] : pods_) {
+    if (s->ns != ns || s->name != pod || s->terminating) continue;
+    if (s->containers.empty()) break;
+    const ContainerState* c = nullptr;
+    for (const auto& cs : s->containers) {
+      if (container.empty() || cs.name == container) {
+        c = &cs;
+        break;
+      }
+    }
+    if (c == nullptr) {
+      return absl::NotFoundError(
+          absl::StrCat("container ", container, " is not valid for pod ", pod));
+    }
+    std::string dir = absl::StrCat(PodDir(uid), "/containers/", c->name, "/");
+    int run = c->restart_count;
+    ContainerLocation loc{c->handle, absl::StrCat(dir, run, ".log"), ""};
+    if (run > 0) loc.previous_log_path = absl::StrCat(dir, run - 1, ".log");
+    return loc;
+  }
+  return absl::NotFoundError(absl::StrCat("pods \"", pod, "\" not found on this node"));
+}
+
+}  // namespace ordo::kubelet

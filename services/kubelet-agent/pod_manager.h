@@ -1,0 +1,114 @@
+// PodManager runs the pods bound to one node, level-triggered: each Sync pass
+// compares the pods the api-server wants here with the containers that run and
+// closes the gap. It prepares each pod (IP from the PodNetwork; a directory
+// with its own /etc/hosts, /etc/resolv.conf and /tmp; its volumes), starts
+// containers through the ContainerRuntime, restarts them by restartPolicy with
+// exponential back-off (CrashLoopBackOff), kills a container whose liveness
+// probe fails, reports phase, conditions and containerStatuses when they
+// change, and on deletion sends SIGTERM, then SIGKILL after the grace period,
+// then confirms the deletion. Every container start and end is checkpointed,
+// so Restore() after an agent restart adopts the containers still running.
+// Thread-safety: Sync, Restore and ShutdownAll from one thread; Find* from any.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "common/clock/clock.h"
+#include "ordo/core/v1/core.pb.h"
+#include "services/kubelet-agent/checkpoint.h"
+#include "services/kubelet-agent/container_runtime.h"
+#include "services/kubelet-agent/pod_api.h"
+#include "services/kubelet-agent/pod_network.h"
+#include "services/kubelet-agent/prober.h"
+
+namespace ordo::kubelet {
+
+struct AgentConfig {
+  std::string node_name;
+  std::string node_ip = "127.0.0.1";
+  // Pods live under <root_dir>/pods/<uid>/.
+  std::string root_dir;
+  std::string cluster_domain = "cluster.local";
+  // Nameservers for pods' resolv.conf; empty copies the host's nameservers.
+  std::vector<std::string> dns_servers;
+  // Prepended to PATH in containers (the directory of ordo's own binaries, so
+  // `image: ordo-podapp` runs).
+  std::string extra_path;
+  absl::Duration initial_backoff = absl::Seconds(10);
+  absl::Duration max_backoff = absl::Seconds(300);
+};
+
+using PodPtr = std::shared_ptr<const core::v1::Pod>;
+
+// Where one container's logs and process are, for the logs and exec calls.
+struct ContainerLocation {
+  ContainerHandle handle;  // pid 0 when not running
+  std::string log_path;
+  std::string previous_log_path;  // empty before the first restart
+};
+
+class PodManager {
+ public:
+  PodManager(AgentConfig config, ContainerRuntime& runtime, PodNetwork& network,
+             PodCheckpoint& checkpoint, PodApi& api, Clock& clock);
+  ~PodManager();
+
+  // Adopts the pods in the checkpoint: running containers keep running.
+  absl::Status Restore();
+  // One pass. `desired`: the pods bound to this node as last seen; `complete`:
+  // whether that list is whole (the informer has synced), so a pod missing from
+  // it has really gone.
+  void Sync(const std::vector<PodPtr>& desired, bool complete);
+  // Stops every container (SIGTERM, SIGKILL after at most `grace`) and forgets
+  // every pod; returns how many containers were running.
+  int ShutdownAll(absl::Duration grace);
+
+  // For logs and exec. NOT_FOUND names what is missing; an empty `container`
+  // means the pod's only (or first) container.
+  absl::StatusOr<ContainerLocation> FindContainer(const std::string& ns, const std::string& pod,
+                                                  const std::string& container);
+  // Wakes whoever waits in WaitForChange (a probe flipped, a pod changed).
+  void Poke();
+  // Waits until Poke() or `deadline`.
+  void WaitForChange(absl::Time deadline);
+
+ private:
+  struct ContainerState;
+  struct PodState;
+
+  void SyncPod(PodState& state, const PodPtr& pod);
+  absl::Status PreparePod(PodState& state, const core::v1::Pod& pod);
+  void SyncContainer(PodState& state, const core::v1::Pod& pod, const core::v1::Container& spec,
+                     ContainerState& c);
+  absl::Status StartContainer(PodState& state, const core::v1::Pod& pod,
+                              const core::v1::Container& spec, ContainerState& c);
+  // Returns true once every container has stopped and the pod is forgotten.
+  bool Terminate(PodState& state, bool still_in_api);
+  void ReportStatus(PodState& state, const core::v1::Pod& pod);
+  void Save(const PodState& state);
+  std::string PodDir(const std::string& uid) const;
+
+  const AgentConfig config_;
+  ContainerRuntime& runtime_;
+  PodNetwork& network_;
+  PodCheckpoint& checkpoint_;
+  PodApi& api_;
+  Clock& clock_;
+  std::unique_ptr<Prober> prober_;
+
+  absl::Mutex mu_;  // guards pods_ against Find* from gRPC threads
+  std::map<std::string, std::unique_ptr<PodState>> pods_ ABSL_GUARDED_BY(mu_);  // by uid
+  absl::Mutex wake_mu_;
+  bool poked_ ABSL_GUARDED_BY(wake_mu_) = false;
+};
+
+// The argv a container runs: command + args, where an empty command runs the
+// image's name (its last path component, without tag or digest) from PATH.
+std::vector<std::string> ContainerArgv(const core::v1::Container& container);
+
+}  // namespace ordo::kubelet

@@ -1,0 +1,204 @@
+#include "services/kubelet-agent/shim.h"
+
+#include <fcntl.h>
+#include <sched.h>
+#include <signal.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "ordo/agent/v1/agent.pb.h"
+
+namespace ordo::kubelet {
+namespace {
+
+int Fail(const std::string& what) {
+  std::fprintf(stderr, "ordo shim: %s: %s\n", what.c_str(), std::strerror(errno));
+  return 1;
+}
+
+std::vector<char*> CStrings(const google::protobuf::RepeatedPtrField<std::string>& strings) {
+  std::vector<char*> out;
+  for (const auto& s : strings) out.push_back(const_cast<char*>(s.c_str()));
+  out.push_back(nullptr);
+  return out;
+}
+
+// Makes the mount point: a directory, or an empty file when the source is a file.
+void EnsureMountPoint(const std::string& source, const std::string& target) {
+  std::error_code ec;
+  if (std::filesystem::exists(target, ec)) return;
+  if (std::filesystem::is_directory(source, ec)) {
+    std::filesystem::create_directories(target, ec);
+  } else {
+    std::filesystem::create_directories(std::filesystem::path(target).parent_path(), ec);
+    std::ofstream touch(target);
+  }
+}
+
+int SetUpNamespaces(const agent::v1::ContainerLaunch& launch) {
+  if (unshare(CLONE_NEWUTS | CLONE_NEWNS) != 0) return Fail("unshare");
+  // Nothing mounted here may leak back to the host.
+  if (mount("none", "/", nullptr, MS_REC | MS_PRIVATE, nullptr) != 0) return Fail("make-private");
+  if (sethostname(launch.hostname().data(), launch.hostname().size()) != 0) {
+    return Fail("sethostname");
+  }
+  // Every source is opened (in the new namespace, as bind mounts need) before
+  // anything is mounted, so a mount (the pod's own /tmp over /tmp, say) cannot
+  // hide a source that lies beneath it.
+  std::vector<int> sources;
+  for (const auto& m : launch.mounts()) {
+    int fd = open(m.source().c_str(), O_PATH | O_CLOEXEC);
+    if (fd < 0) return Fail("open " + m.source());
+    sources.push_back(fd);
+  }
+  for (int i = 0; i < launch.mounts_size(); ++i) {
+    const auto& m = launch.mounts(i);
+    EnsureMountPoint(m.source(), m.target());  // it may lie under an earlier mount
+    std::string source = absl::StrCat("/proc/self/fd/", sources[i]);
+    if (mount(source.c_str(), m.target().c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
+      return Fail(absl::StrCat("bind ", m.source(), " at ", m.target()));
+    }
+    if (m.read_only() && mount(nullptr, m.target().c_str(), nullptr,
+                               MS_BIND | MS_REMOUNT | MS_RDONLY, nullptr) != 0) {
+      return Fail(absl::StrCat("read-only ", m.target()));
+    }
+    close(sources[i]);
+  }
+  return 0;
+}
+
+// Writes the exit record through `dir_fd` (opened before the mounts, which may
+// hide the path): "<code> <signal> <unix nanos>", atomically by rename.
+void WriteExitFile(int dir_fd, const std::string& name, int status) {
+  int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+  int signal = WIFSIGNALED(status) ? WTERMSIG(status) : 0;
+  timespec now;
+  clock_gettime(CLOCK_REALTIME, &now);
+  int64_t nanos = int64_t{now.tv_sec} * 1'000'000'000 + now.tv_nsec;
+  std::string line = absl::StrCat(code, " ", signal, " ", nanos, "\n");
+  std::string tmp = name + ".tmp";
+  int fd = openat(dir_fd, tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return;
+  bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+  close(fd);
+  if (ok) renameat(dir_fd, tmp.c_str(), dir_fd, name.c_str());
+}
+
+// The agent blocks SIGTERM and SIGINT (it takes them with sigwait), and a
+// spawned process inherits that mask: a container must not.
+void UnblockSignals() {
+  sigset_t none;
+  sigemptyset(&none);
+  sigprocmask(SIG_SETMASK, &none, nullptr);
+}
+
+}  // namespace
+
+int RunShim(const std::string& launch_path) {
+  agent::v1::ContainerLaunch launch;
+  {
+    std::ifstream in(launch_path, std::ios::binary);
+    if (!in || !launch.ParseFromIstream(&in)) return Fail("read " + launch_path);
+  }
+  if (launch.argv().empty()) return Fail("empty argv");
+  UnblockSignals();
+  setsid();  // away from the agent's session: its terminal's signals are not ours
+  signal(SIGINT, SIG_IGN);
+  signal(SIGTERM, SIG_IGN);
+  signal(SIGHUP, SIG_IGN);
+  int log = open(launch.log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
+  if (log < 0) return Fail("open " + launch.log_path());
+  std::filesystem::path exit_path(launch.exit_path());
+  int exit_dir = open(exit_path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
+  if (exit_dir < 0) return Fail("open " + exit_path.parent_path().string());
+  if (int rc = SetUpNamespaces(launch); rc != 0) return rc;
+  std::vector<char*> argv = CStrings(launch.argv());
+  std::vector<char*> env = CStrings(launch.env());
+
+  // The container's PATH is where execvpe looks for its program.
+  for (const auto& e : launch.env()) {
+    if (absl::StartsWith(e, "PATH=")) setenv("PATH", e.c_str() + 5, 1);
+  }
+  // Fork the waiter (the container's parent for its whole life) and let the
+  // agent reap this process at once.
+  pid_t waiter = fork();
+  if (waiter < 0) return Fail("fork");
+  if (waiter != 0) _exit(0);
+
+  pid_t container = fork();
+  if (container < 0) return Fail("fork");
+  if (container == 0) {
+    setpgid(0, 0);
+    signal(SIGINT, SIG_DFL);
+    signal(SIGTERM, SIG_DFL);
+    signal(SIGHUP, SIG_DFL);
+    int null = open("/dev/null", O_RDONLY);
+    dup2(null, 0);
+    dup2(log, 1);
+    dup2(log, 2);
+    if (!launch.working_dir().empty() && chdir(launch.working_dir().c_str()) != 0) {
+      std::fprintf(stderr, "cannot enter workingDir %s: %s\n", launch.working_dir().c_str(),
+                   std::strerror(errno));
+      _exit(128);
+    }
+    execvpe(argv[0], argv.data(), env.data());
+    std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
+    _exit(errno == ENOENT ? 127 : 126);
+  }
+  setpgid(container, container);  // no race with the child's own setpgid
+  std::printf("%d\n", container);
+  std::fflush(stdout);
+  // Closing our end of the agent's pipe tells it the pid is complete.
+  int null = open("/dev/null", O_RDWR);
+  dup2(null, 0);
+  dup2(null, 1);
+  dup2(null, 2);
+  int status = 0;
+  while (waitpid(container, &status, 0) < 0 && errno == EINTR) {
+  }
+  WriteExitFile(exit_dir, exit_path.filename().string(), status);
+  return 0;
+}
+
+int RunExecHelper(int pid, const std::vector<std::string>& argv) {
+  UnblockSignals();
+  for (const char* ns : {"uts", "mnt"}) {
+    std::string path = absl::StrCat("/proc/", pid, "/ns/", ns);
+    int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0 || setns(fd, 0) != 0) {
+      std::fprintf(stderr, "cannot enter %s: %s\n", path.c_str(), std::strerror(errno));
+      return 126;
+    }
+    close(fd);
+  }
+  if (chdir("/") != 0) return 126;
+  // The command sees the container's environment (POD_NAME, POD_IP, ...).
+  std::vector<std::string> env_strings;
+  {
+    std::ifstream in(absl::StrCat("/proc/", pid, "/environ"), std::ios::binary);
+    std::string var;
+    while (std::getline(in, var, '\0')) env_strings.push_back(var);
+  }
+  std::vector<char*> env;
+  for (auto& e : env_strings) env.push_back(e.data());
+  env.push_back(nullptr);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  execvpe(args[0], args.data(), env.data());
+  std::fprintf(stderr, "exec %s: %s\n", args[0], std::strerror(errno));
+  return errno == ENOENT ? 127 : 126;
+}
+
+}  // namespace ordo::kubelet
