@@ -30,16 +30,17 @@ grpc::Status AgentService::Logs(grpc::ServerContext* ctx, const agent::v1::LogsR
   std::string path = loc->log_path;
   if (request->previous()) {
     if (loc->previous_log_path.empty()) {
-      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                          absl::StrCat("previous terminated container in pod \"", request->pod(),
-                                       "\" not found"));
+      return grpc::Status(
+          grpc::StatusCode::INVALID_ARGUMENT,
+          absl::StrCat("previous terminated container in pod \"", request->pod(), "\" not found"));
     }
     path = loc->previous_log_path;
   }
   std::ifstream in(path, std::ios::binary);
   std::stringstream content;
   content << in.rdbuf();
-  std::string text = TailLines(content.str(), request->has_tail_lines() ? request->tail_lines() : -1);
+  std::string text =
+      TailLines(content.str(), request->has_tail_lines() ? request->tail_lines() : -1);
   agent::v1::LogChunk chunk;
   if (!text.empty()) {
     chunk.set_data(text);

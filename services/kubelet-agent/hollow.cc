@@ -120,7 +120,8 @@ void HollowFleet::Run(std::stop_token stop) {
             SetTimestamp(cs->mutable_state()->mutable_running()->mutable_started_at(), now);
           }
           s = pods.UpdateStatus(update).status();
-          if (absl::IsNotFound(s) || absl::IsAborted(s)) s = absl::OkStatus();  // a newer event follows
+          if (absl::IsNotFound(s) || absl::IsAborted(s))
+            s = absl::OkStatus();  // a newer event follows
         }
         if (s.ok()) {
           queue.Forget(key);

@@ -61,7 +61,8 @@ kubelet::NodeOptions NodeOptionsFromFlags() {
   node.address = absl::GetFlag(FLAGS_node_ip);
   node.name = absl::GetFlag(FLAGS_node_name);
   node.pod_cidr = absl::GetFlag(FLAGS_pod_cidr);
-  for (absl::string_view kv : absl::StrSplit(absl::GetFlag(FLAGS_node_labels), ',', absl::SkipEmpty())) {
+  for (absl::string_view kv :
+       absl::StrSplit(absl::GetFlag(FLAGS_node_labels), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));
     node.labels[p.first] = p.second;
   }
@@ -85,12 +86,15 @@ int RunHollow(std::shared_ptr<grpc::Channel> channel) {
 int main(int argc, char** argv) {
   if (argc >= 3 && std::string(argv[1]) == kubelet::kShimMode) return kubelet::RunShim(argv[2]);
   if (argc >= 5 && std::string(argv[1]) == kubelet::kExecMode && std::string(argv[3]) == "--") {
-    return kubelet::RunExecHelper(std::atoi(argv[2]), std::vector<std::string>(argv + 4, argv + argc));
+    return kubelet::RunExecHelper(std::atoi(argv[2]),
+                                  std::vector<std::string>(argv + 4, argv + argc));
   }
   server::BlockShutdownSignals();
-  server::ParseFlags(argc, argv, "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
+  server::ParseFlags(argc, argv,
+                     "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
   server::InitLogging("kubelet-agent", absl::GetFlag(FLAGS_log_level));
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
   if (absl::GetFlag(FLAGS_hollow)) return RunHollow(channel);
 
   const std::string node_name = absl::GetFlag(FLAGS_node_name);
@@ -185,7 +189,8 @@ int main(int argc, char** argv) {
     }
   });
   if (!absl::GetFlag(FLAGS_port_file).empty()) {
-    if (absl::Status s = server::WritePortFile(absl::GetFlag(FLAGS_port_file), started->port); !s.ok()) {
+    if (absl::Status s = server::WritePortFile(absl::GetFlag(FLAGS_port_file), started->port);
+        !s.ok()) {
       spdlog::error("{}", std::string(s.message()));
     }
   }

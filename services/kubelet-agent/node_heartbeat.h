@@ -31,8 +31,7 @@ struct NodeOptions {
 
 class NodeHeartbeat {
  public:
-  NodeHeartbeat(NodeOptions options, api::NodeClient& nodes, api::LeaseClient& leases,
-                Clock& clock)
+  NodeHeartbeat(NodeOptions options, api::NodeClient& nodes, api::LeaseClient& leases, Clock& clock)
       : options_(std::move(options)), nodes_(nodes), leases_(leases), clock_(clock) {}
 
   absl::Status Register();

@@ -23,8 +23,7 @@ absl::Status GrpcPodApi::ConfirmPodDeletion(const std::string& ns, const std::st
   return s;
 }
 
-absl::StatusOr<std::string> GrpcPodApi::ClaimPath(const std::string& ns,
-                                                  const std::string& claim) {
+absl::StatusOr<std::string> GrpcPodApi::ClaimPath(const std::string& ns, const std::string& claim) {
   auto pvc = claims_.Get(ns, claim);
   if (!pvc.ok()) {
     if (absl::IsNotFound(pvc.status())) {
@@ -41,8 +40,8 @@ absl::StatusOr<std::string> GrpcPodApi::ClaimPath(const std::string& ns,
   if (!pv.ok()) return pv.status();
   if (pv->spec().has_local()) return pv->spec().local().path();
   if (pv->spec().has_host_path()) return pv->spec().host_path().path();
-  return absl::FailedPreconditionError(
-      absl::StrCat("persistentvolume \"", pv->metadata().name(), "\" has no local or hostPath source"));
+  return absl::FailedPreconditionError(absl::StrCat("persistentvolume \"", pv->metadata().name(),
+                                                    "\" has no local or hostPath source"));
 }
 
 }  // namespace ordo::kubelet

@@ -98,8 +98,8 @@ bool Executable(const std::string& file, const std::string& path_list) {
   return false;
 }
 
-std::string FieldRefValue(const std::string& field, const core::v1::Pod& pod,
-                          const std::string& ip, const std::string& node_ip) {
+std::string FieldRefValue(const std::string& field, const core::v1::Pod& pod, const std::string& ip,
+                          const std::string& node_ip) {
   if (field == "metadata.name") return pod.metadata().name();
   if (field == "metadata.namespace") return pod.metadata().namespace_();
   if (field == "metadata.uid") return pod.metadata().uid();
@@ -166,7 +166,8 @@ absl::Status PodManager::Restore() {
     state->start_time = clock_.Now();
     if (!state->ip.empty()) {
       absl::Status s = network_.Restore(r.uid(), r.pod_ip());
-      if (!s.ok()) spdlog::warn("pod {}/{}: {}", r.namespace_(), r.name(), std::string(s.message()));
+      if (!s.ok())
+        spdlog::warn("pod {}/{}: {}", r.namespace_(), r.name(), std::string(s.message()));
     }
     for (const auto& cr : r.containers()) {
       ContainerState& c = state->Container(cr.name());
@@ -266,15 +267,17 @@ absl::Status PodManager::PreparePod(PodState& state, const core::v1::Pod& pod) {
   fs::create_directories(dir + "/tmp", ec);
   fs::permissions(dir + "/tmp", fs::perms::all | fs::perms::sticky_bit, ec);
   if (ec) return absl::InternalError(absl::StrCat("cannot create ", dir, ": ", ec.message()));
-  for (const auto& c : pod.spec().containers()) fs::create_directories(dir + "/containers/" + c.name(), ec);
+  for (const auto& c : pod.spec().containers())
+    fs::create_directories(dir + "/containers/" + c.name(), ec);
   if (state.ip.empty()) {
     ORDO_ASSIGN_OR_RETURN(state.ip, network_.Allocate(state.uid));
   }
 
   std::string hostname =
       pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
-  std::string hosts = absl::StrCat("# Kubernetes-managed hosts file (ordo).\n127.0.0.1\tlocalhost\n",
-                                   "::1\tlocalhost ip6-localhost ip6-loopback\n", state.ip, "\t");
+  std::string hosts =
+      absl::StrCat("# Kubernetes-managed hosts file (ordo).\n127.0.0.1\tlocalhost\n",
+                   "::1\tlocalhost ip6-localhost ip6-loopback\n", state.ip, "\t");
   if (!pod.spec().subdomain().empty()) {
     absl::StrAppend(&hosts, hostname, ".", pod.spec().subdomain(), ".", pod.metadata().namespace_(),
                     ".svc.", config_.cluster_domain, "\t");
@@ -352,9 +355,9 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
   }
   if (now < c.next_start) {
     c.waiting_reason = "CrashLoopBackOff";
-    c.waiting_message =
-        absl::StrCat("back-off ", absl::FormatDuration(c.backoff), " restarting failed container=",
-                     c.name, " pod=", state.name, "_", state.ns, "(", state.uid, ")");
+    c.waiting_message = absl::StrCat("back-off ", absl::FormatDuration(c.backoff),
+                                     " restarting failed container=", c.name, " pod=", state.name,
+                                     "_", state.ns, "(", state.uid, ")");
     return;
   }
   absl::Status s = StartContainer(state, pod, spec, c);
@@ -364,7 +367,8 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
     c.next_start = now + c.backoff;
     if (c.waiting_reason != "ErrImagePull") c.waiting_reason = "CreateContainerError";
     c.waiting_message = std::string(s.message());
-    spdlog::warn("pod {}/{}: container {}: {}", state.ns, state.name, c.name, std::string(s.message()));
+    spdlog::warn("pod {}/{}: container {}: {}", state.ns, state.name, c.name,
+                 std::string(s.message()));
   }
 }
 
@@ -378,8 +382,8 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
   std::vector<std::string> argv = ContainerArgv(spec);
   if (!Executable(argv[0], path)) {
     c.waiting_reason = "ErrImagePull";
-    return absl::NotFoundError(absl::StrCat("image \"", spec.image(), "\": no executable \"",
-                                            argv[0], "\" on this node"));
+    return absl::NotFoundError(
+        absl::StrCat("image \"", spec.image(), "\": no executable \"", argv[0], "\" on this node"));
   }
   agent::v1::ContainerLaunch launch;
   std::string hostname =
@@ -398,7 +402,8 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
   for (const auto& e : spec.env()) {
     std::string value = e.value();
     if (e.has_value_from() && e.value_from().has_field_ref()) {
-      value = FieldRefValue(e.value_from().field_ref().field_path(), pod, state.ip, config_.node_ip);
+      value =
+          FieldRefValue(e.value_from().field_ref().field_path(), pod, state.ip, config_.node_ip);
     }
     env.emplace_back(e.name(), value);
   }
@@ -421,13 +426,14 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
     for (const auto& v : pod.spec().volumes()) {
       if (v.name() == vm.name()) volume = &v;
     }
-    if (volume == nullptr) return absl::NotFoundError(absl::StrCat("volume \"", vm.name(), "\" not found"));
+    if (volume == nullptr)
+      return absl::NotFoundError(absl::StrCat("volume \"", vm.name(), "\" not found"));
     std::string source;
     if (volume->has_host_path()) {
       source = volume->host_path().path();
     } else if (volume->has_persistent_volume_claim()) {
-      ORDO_ASSIGN_OR_RETURN(source,
-                            api_.ClaimPath(state.ns, volume->persistent_volume_claim().claim_name()));
+      ORDO_ASSIGN_OR_RETURN(
+          source, api_.ClaimPath(state.ns, volume->persistent_volume_claim().claim_name()));
     } else {  // emptyDir: lives and dies with the pod
       source = absl::StrCat(pod_dir, "/volumes/", volume->name());
     }
@@ -459,8 +465,9 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
     int64_t grace = 30;
     if (state.pod != nullptr) {
       const auto& m = state.pod->metadata();
-      grace = m.has_deletion_grace_period_seconds() ? m.deletion_grace_period_seconds()
-                                                    : state.pod->spec().termination_grace_period_seconds();
+      grace = m.has_deletion_grace_period_seconds()
+                  ? m.deletion_grace_period_seconds()
+                  : state.pod->spec().termination_grace_period_seconds();
     }
     state.kill_at = now + absl::Seconds(grace);
     prober_->StopPod(state.uid);
@@ -473,7 +480,8 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
   std::string pod_dir = PodDir(state.uid);
   for (auto& c : state.containers) {
     if (c.handle.pid == 0) continue;
-    if (runtime_.Inspect(c.handle, absl::StrCat(pod_dir, "/containers/", c.name, "/exit")).running) {
+    if (runtime_.Inspect(c.handle, absl::StrCat(pod_dir, "/containers/", c.name, "/exit"))
+            .running) {
       running = true;
       if (now >= state.kill_at) runtime_.Signal(c.handle, SIGKILL);
     } else {
@@ -484,7 +492,8 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
   if (still_in_api) {
     absl::Status s = api_.ConfirmPodDeletion(state.ns, state.name, state.uid);
     if (!s.ok()) {
-      spdlog::warn("pod {}/{}: confirming deletion: {}", state.ns, state.name, std::string(s.message()));
+      spdlog::warn("pod {}/{}: confirming deletion: {}", state.ns, state.name,
+                   std::string(s.message()));
       return false;  // try again next pass
     }
   }
@@ -535,7 +544,8 @@ void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
       cs->set_started(false);
     }
     if (cs->ready()) ++ready;
-    if (c.last_exit.has_value() && (running || c.restart_count > 0 || !cs->state().has_terminated())) {
+    if (c.last_exit.has_value() &&
+        (running || c.restart_count > 0 || !cs->state().has_terminated())) {
       auto* t = cs->mutable_last_state()->mutable_terminated();
       t->set_exit_code(c.last_exit->exit_code);
       t->set_reason(c.last_reason);

@@ -63,19 +63,21 @@ ProbeOutcome HttpGet(const core::v1::HTTPGetAction& get, const std::string& host
                      absl::Time deadline) {
   std::string error;
   int fd = Connect(host, port, deadline, &error);
-  if (fd < 0) return {false, absl::StrCat("Get \"http://", host, ":", port, get.path(), "\": ", error)};
+  if (fd < 0)
+    return {false, absl::StrCat("Get \"http://", host, ":", port, get.path(), "\": ", error)};
   std::string path = get.path().empty() ? "/" : get.path();
-  std::string request =
-      absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", host, ":", port,
-                   "\r\nUser-Agent: ordo-probe/1.0\r\nConnection: close\r\n");
-  for (const auto& h : get.http_headers()) absl::StrAppend(&request, h.name(), ": ", h.value(), "\r\n");
+  std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", host, ":", port,
+                                     "\r\nUser-Agent: ordo-probe/1.0\r\nConnection: close\r\n");
+  for (const auto& h : get.http_headers())
+    absl::StrAppend(&request, h.name(), ": ", h.value(), "\r\n");
   request += "\r\n";
   send(fd, request.data(), request.size(), MSG_NOSIGNAL);
   std::string response;
   char buf[1024];
   while (response.find("\r\n") == std::string::npos && absl::Now() < deadline) {
     pollfd p{fd, POLLIN, 0};
-    if (poll(&p, 1, std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()))) != 1) break;
+    if (poll(&p, 1, std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now()))) != 1)
+      break;
     ssize_t n = read(fd, buf, sizeof buf);
     if (n <= 0) break;
     response.append(buf, n);
@@ -109,7 +111,8 @@ ProbeOutcome RunProbe(const core::v1::Probe& probe, const core::v1::Container& c
         deadline);
     if (code == 0) return {true, ""};
     if (absl::Now() >= deadline) {
-      return {false, absl::StrCat("command timed out after ", Seconds(probe.timeout_seconds(), 1), "s")};
+      return {false,
+              absl::StrCat("command timed out after ", Seconds(probe.timeout_seconds(), 1), "s")};
     }
     return {false, output.empty() ? absl::StrCat("command exited with ", code) : output};
   }
@@ -222,9 +225,10 @@ void Prober::Run(Worker& worker) {
   const core::v1::Container& c = worker.container;
   absl::Time start = clock_.Now();
   ProbeRun startup, liveness, readiness;
-  for (auto [run, has, probe] : {std::tuple{&startup, c.has_startup_probe(), &c.startup_probe()},
-                                 std::tuple{&liveness, c.has_liveness_probe(), &c.liveness_probe()},
-                                 std::tuple{&readiness, c.has_readiness_probe(), &c.readiness_probe()}}) {
+  for (auto [run, has, probe] :
+       {std::tuple{&startup, c.has_startup_probe(), &c.startup_probe()},
+        std::tuple{&liveness, c.has_liveness_probe(), &c.liveness_probe()},
+        std::tuple{&readiness, c.has_readiness_probe(), &c.readiness_probe()}}) {
     if (!has) continue;
     run->probe = probe;
     run->next = start + absl::Seconds(probe->initial_delay_seconds());

@@ -103,8 +103,8 @@ class SpawnedExec final : public ExecProcess {
     char buf[8192];
     while (out_ >= 0 || err_ >= 0) {
       pollfd fds[2] = {{out_, POLLIN, 0}, {err_, POLLIN, 0}};
-      int wait_ms = static_cast<int>(
-          std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
+      int wait_ms =
+          static_cast<int>(std::max<int64_t>(0, absl::ToInt64Milliseconds(deadline - absl::Now())));
       int ready = poll(fds, 2, wait_ms);
       if (ready == 0) break;  // deadline
       if (ready < 0) {

@@ -19,8 +19,8 @@ Response WriteData(const Config& config, const std::string& body) {
   std::string tmp = path + ".tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
   if (fd < 0) return {500, "cannot open " + tmp + "\n"};
-  bool ok = write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()) &&
-            fsync(fd) == 0;
+  bool ok =
+      write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()) && fsync(fd) == 0;
   close(fd);
   if (!ok || rename(tmp.c_str(), path.c_str()) != 0) return {500, "cannot write " + path + "\n"};
   return {200, "stored\n"};

@@ -1,0 +1,34 @@
+#include "services/scheduler/node_info.h"
+
+#include "common/quantity/quantity.h"
+
+namespace ordo::scheduler {
+
+Resources PodRequests(const core::v1::Pod& pod) {
+  Resources r;
+  r.pods = 1;
+  for (const auto& c : pod.spec().containers()) {
+    const auto& req = c.resources().requests();
+    if (auto it = req.find("cpu"); it != req.end()) r.milli_cpu += quantity::ParseMilli(it->second).value_or(0);
+    if (auto it = req.find("memory"); it != req.end()) r.memory += quantity::ParseValue(it->second).value_or(0);
+  }
+  return r;
+}
+
+Resources Allocatable(const core::v1::Node& node) {
+  Resources r;
+  const auto& a = node.status().allocatable();
+  if (auto it = a.find("cpu"); it != a.end()) r.milli_cpu = quantity::ParseMilli(it->second).value_or(0);
+  if (auto it = a.find("memory"); it != a.end()) r.memory = quantity::ParseValue(it->second).value_or(0);
+  if (auto it = a.find("pods"); it != a.end()) r.pods = quantity::ParseValue(it->second).value_or(0);
+  return r;
+}
+
+std::string ControllerUid(const core::v1::Pod& pod) {
+  for (const auto& ref : pod.metadata().owner_references()) {
+    if (ref.controller()) return ref.uid();
+  }
+  return "";
+}
+
+}  // namespace ordo::scheduler

@@ -1,0 +1,83 @@
+#include "services/scheduler/predicates.h"
+
+#include <algorithm>
+
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+
+namespace ordo::scheduler {
+namespace {
+
+bool NodeReady(const core::v1::Node& node) {
+  for (const auto& c : node.status().conditions()) {
+    if (c.type() == "Ready") return c.status() == "True";
+  }
+  return false;
+}
+
+}  // namespace
+
+bool Tolerates(const google::protobuf::RepeatedPtrField<core::v1::Toleration>& tolerations,
+               const core::v1::Taint& taint) {
+  for (const auto& t : tolerations) {
+    if (!t.effect().empty() && t.effect() != taint.effect()) continue;
+    if (t.key().empty() && t.operator_() == "Exists") return true;
+    if (t.key() != taint.key()) continue;
+    if (t.operator_() == "Exists" || t.value() == taint.value()) return true;
+  }
+  return false;
+}
+
+std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& requests,
+                                const NodeInfo& info) {
+  const core::v1::Node& node = *info.node;
+  if (!NodeReady(node)) return {"node(s) were not ready"};
+  if (node.spec().unschedulable()) return {"node(s) were unschedulable"};
+  for (const auto& taint : node.spec().taints()) {
+    if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute") continue;
+    if (!Tolerates(pod.spec().tolerations(), taint)) {
+      return {absl::StrCat("node(s) had untolerated taint {", taint.key(), ": ", taint.value(), "}")};
+    }
+  }
+  const auto& labels = node.metadata().labels();
+  for (const auto& [k, v] : pod.spec().node_selector()) {
+    auto it = labels.find(k);
+    if (it == labels.end() || it->second != v) return {"node(s) didn't match Pod's node affinity/selector"};
+  }
+  std::vector<std::string> insufficient;
+  if (info.requested.pods + 1 > info.allocatable.pods) insufficient.push_back("Too many pods");
+  if (requests.milli_cpu > 0 && info.requested.milli_cpu + requests.milli_cpu > info.allocatable.milli_cpu) {
+    insufficient.push_back("Insufficient cpu");
+  }
+  if (requests.memory > 0 && info.requested.memory + requests.memory > info.allocatable.memory) {
+    insufficient.push_back("Insufficient memory");
+  }
+  return insufficient;
+}
+
+int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInfo& info) {
+  auto left = [](int64_t capacity, int64_t used) -> int64_t {
+    if (capacity <= 0) return 0;
+    return std::max<int64_t>(0, (capacity - used) * 100 / capacity);
+  };
+  int64_t score = (left(info.allocatable.milli_cpu, info.requested.milli_cpu + requests.milli_cpu) +
+                   left(info.allocatable.memory, info.requested.memory + requests.memory)) /
+                  2;
+  std::string owner = ControllerUid(pod);
+  if (!owner.empty()) {
+    if (auto it = info.pods_by_owner.find(owner); it != info.pods_by_owner.end()) {
+      score -= 10 * it->second;
+    }
+  }
+  return score;
+}
+
+std::string FitErrorMessage(int total_nodes, const std::map<std::string, int>& reasons) {
+  std::vector<std::string> parts;
+  for (const auto& [reason, count] : reasons) parts.push_back(absl::StrCat(count, " ", reason));
+  std::sort(parts.begin(), parts.end());
+  if (total_nodes == 0) return "0/0 nodes are available: no nodes available to schedule pods.";
+  return absl::StrCat("0/", total_nodes, " nodes are available: ", absl::StrJoin(parts, ", "), ".");
+}
+
+}  // namespace ordo::scheduler

@@ -1,0 +1,32 @@
+// The scheduler's filters and scores, as pure functions over a pod and a
+// NodeInfo, and the "0/3 nodes are available: ..." message Kubernetes prints
+// when no node fits. Stateless.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "services/scheduler/node_info.h"
+
+namespace ordo::scheduler {
+
+// Why the node cannot take the pod, in Kubernetes' words ("node(s) were
+// unschedulable", "Insufficient cpu", ...); empty when it can.
+std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& requests,
+                                const NodeInfo& node);
+
+// Higher is better: the share of cpu and memory left after placing the pod
+// (least allocated, 0..100), less 10 for each pod of the same owner already
+// on the node (spreading a set's pods across nodes).
+int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInfo& node);
+
+// "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu."
+// from the count of nodes per reason.
+std::string FitErrorMessage(int total_nodes, const std::map<std::string, int>& reasons);
+
+// Whether `tolerations` tolerate `taint`.
+bool Tolerates(const google::protobuf::RepeatedPtrField<core::v1::Toleration>& tolerations,
+               const core::v1::Taint& taint);
+
+}  // namespace ordo::scheduler

@@ -1,0 +1,275 @@
+#include "services/scheduler/scheduler.h"
+
+#include <thread>
+
+#include "absl/strings/str_cat.h"
+#include "common/informer/grpc_lister_watcher.h"
+#include "services/scheduler/predicates.h"
+#include "spdlog/spdlog.h"
+
+namespace ordo::scheduler {
+namespace {
+
+using PodListerWatcher = informer::GrpcListerWatcher<core::v1::Pods, core::v1::Pod,
+                                                     core::v1::PodList, core::v1::PodWatchEvent>;
+using NodeListerWatcher = informer::GrpcListerWatcher<core::v1::Nodes, core::v1::Node,
+                                                      core::v1::NodeList, core::v1::NodeWatchEvent>;
+
+bool Terminal(const core::v1::Pod& pod) {
+  return pod.status().phase() == "Succeeded" || pod.status().phase() == "Failed";
+}
+
+}  // namespace
+
+int NodesToFind(int nodes) {
+  if (nodes <= 100) return nodes;
+  int percentage = std::max(5, 50 - nodes / 125);
+  return std::max(100, nodes * percentage / 100);
+}
+
+Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock,
+                     SchedulerOptions options)
+    : channel_(channel),
+      clock_(clock),
+      options_(std::move(options)),
+      pods_(channel, clock),
+      pod_informer_(std::make_unique<PodListerWatcher>(channel), clock),
+      node_informer_(std::make_unique<NodeListerWatcher>(channel), clock),
+      queue_(clock) {
+  pod_informer_.AddEventHandler({.on_add = [this](const auto& p) { OnPod(p); },
+                                 .on_update = [this](const auto&, const auto& p) { OnPod(p); },
+                                 .on_delete = [this](const auto& p) { OnPodDeleted(p); }});
+  node_informer_.AddEventHandler({.on_add = [this](const auto& n) { OnNode(n); },
+                                  .on_update = [this](const auto&, const auto& n) { OnNode(n); },
+                                  .on_delete = [this](const auto& n) { OnNodeDeleted(n); }});
+}
+
+Scheduler::~Scheduler() = default;
+
+void Scheduler::OnPod(const informer::ObjectPtr<core::v1::Pod>& pod) {
+  std::string key = informer::KeyOf(pod->metadata());
+  if (!pod->spec().node_name().empty()) {
+    absl::MutexLock lock(&mu_);
+    if (Terminal(*pod)) {
+      Unplace(key);
+    } else if (!placed_.contains(key)) {
+      Place(key, pod->spec().node_name(), *pod);
+    }
+    return;
+  }
+  const std::string& name = pod->spec().scheduler_name();
+  if (!name.empty() && name != options_.name) return;
+  if (pod->metadata().has_deletion_timestamp()) return;
+  {
+    absl::MutexLock lock(&mu_);
+    if (unschedulable_.contains(key)) return;  // waits for the cluster to change
+  }
+  queue_.Add(key);
+}
+
+void Scheduler::OnPodDeleted(const informer::ObjectPtr<core::v1::Pod>& pod) {
+  std::string key = informer::KeyOf(pod->metadata());
+  {
+    absl::MutexLock lock(&mu_);
+    Unplace(key);
+    unschedulable_.erase(key);
+  }
+  RetryUnschedulable();  // room was freed
+}
+
+void Scheduler::OnNode(const informer::ObjectPtr<core::v1::Node>& node) {
+  {
+    absl::MutexLock lock(&mu_);
+    NodeInfo& info = nodes_[node->metadata().name()];
+    if (info.node == nullptr) node_order_stale_ = true;
+    info.node = node;
+    info.allocatable = Allocatable(*node);
+  }
+  RetryUnschedulable();
+}
+
+void Scheduler::OnNodeDeleted(const informer::ObjectPtr<core::v1::Node>& node) {
+  absl::MutexLock lock(&mu_);
+  nodes_.erase(node->metadata().name());
+  node_order_stale_ = true;
+}
+
+void Scheduler::RetryUnschedulable() {
+  absl::flat_hash_set<std::string> waiting;
+  {
+    absl::MutexLock lock(&mu_);
+    waiting.swap(unschedulable_);
+  }
+  for (const auto& key : waiting) queue_.Add(key);
+}
+
+void Scheduler::Place(const std::string& key, const std::string& node, const core::v1::Pod& pod) {
+  Placement p{node, PodRequests(pod), ControllerUid(pod)};
+  NodeInfo& info = nodes_[node];  // a node not seen yet still counts what it holds
+  info.requested.milli_cpu += p.requests.milli_cpu;
+  info.requested.memory += p.requests.memory;
+  info.requested.pods += 1;
+  if (!p.owner.empty()) ++info.pods_by_owner[p.owner];
+  placed_[key] = std::move(p);
+}
+
+void Scheduler::Unplace(const std::string& key) {
+  auto it = placed_.find(key);
+  if (it == placed_.end()) return;
+  const Placement& p = it->second;
+  if (auto n = nodes_.find(p.node); n != nodes_.end()) {
+    n->second.requested.milli_cpu -= p.requests.milli_cpu;
+    n->second.requested.memory -= p.requests.memory;
+    n->second.requested.pods -= 1;
+    if (!p.owner.empty() && --n->second.pods_by_owner[p.owner] <= 0) {
+      n->second.pods_by_owner.erase(p.owner);
+    }
+  }
+  placed_.erase(it);
+}
+
+void Scheduler::ScheduleOne(const std::string& key) {
+  auto pod = pod_informer_.indexer().Get(key);
+  if (pod == nullptr || !pod->spec().node_name().empty() ||
+      pod->metadata().has_deletion_timestamp()) {
+    queue_.Forget(key);
+    return;
+  }
+  Resources requests = PodRequests(*pod);
+  std::string chosen;
+  std::map<std::string, int> reasons;
+  int total = 0;
+  {
+    absl::MutexLock lock(&mu_);
+    if (placed_.contains(key)) return;  // assumed; its bind is under way
+    if (node_order_stale_) {
+      node_order_.clear();
+      for (const auto& [name, info] : nodes_) {
+        if (info.node != nullptr) node_order_.push_back(name);
+      }
+      node_order_stale_ = false;
+    }
+    total = static_cast<int>(node_order_.size());
+    int wanted = NodesToFind(total);
+    int feasible = 0;
+    int64_t best = INT64_MIN;
+    size_t start = total == 0 ? 0 : next_start_ % total;
+    int examined = 0;
+    for (; examined < total && feasible < wanted; ++examined) {
+      const std::string& name = node_order_[(start + examined) % total];
+      const NodeInfo& info = nodes_[name];
+      std::vector<std::string> why = Filter(*pod, requests, info);
+      if (!why.empty()) {
+        for (const auto& w : why) ++reasons[w];
+        continue;
+      }
+      ++feasible;
+      int64_t score = Score(*pod, requests, info);
+      if (score > best) {
+        best = score;
+        chosen = name;
+      }
+    }
+    next_start_ = start + examined;
+    if (!chosen.empty()) {
+      Place(key, chosen, *pod);
+    } else {
+      unschedulable_.insert(key);
+    }
+  }
+  if (chosen.empty()) {
+    ReportUnschedulable(*pod, FitErrorMessage(total, reasons));
+    return;
+  }
+  absl::MutexLock lock(&bind_mu_);
+  binds_.push_back({key, pod->metadata().namespace_(), pod->metadata().name(),
+                    pod->metadata().uid(), chosen});
+}
+
+void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string& message) {
+  for (const auto& c : pod.status().conditions()) {
+    if (c.type() == "PodScheduled" && c.status() == "False" && c.message() == message) return;
+  }
+  core::v1::Pod update;
+  *update.mutable_metadata() = pod.metadata();
+  *update.mutable_status() = pod.status();
+  if (update.status().phase().empty()) update.mutable_status()->set_phase("Pending");
+  auto* conditions = update.mutable_status()->mutable_conditions();
+  core::v1::PodCondition* scheduled = nullptr;
+  for (auto& c : *conditions) {
+    if (c.type() == "PodScheduled") scheduled = &c;
+  }
+  if (scheduled == nullptr) scheduled = conditions->Add();
+  scheduled->set_type("PodScheduled");
+  scheduled->set_status("False");
+  scheduled->set_reason("Unschedulable");
+  scheduled->set_message(message);
+  scheduled->mutable_last_transition_time()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
+  absl::Status s = pods_.UpdateStatus(update).status();
+  if (!s.ok() && !absl::IsNotFound(s) && !absl::IsAborted(s)) {
+    spdlog::warn("pod {}: reporting unschedulable: {}", informer::KeyOf(pod.metadata()),
+                 std::string(s.message()));
+  }
+  spdlog::info("pod {} is unschedulable: {}", informer::KeyOf(pod.metadata()), message);
+}
+
+void Scheduler::BindLoop() {
+  for (;;) {
+    BindTask task;
+    {
+      absl::MutexLock lock(&bind_mu_);
+      bind_mu_.Await(absl::Condition(
+          +[](Scheduler* s) ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->stopping_ || !s->binds_.empty(); },
+          this));
+      if (binds_.empty()) return;
+      task = std::move(binds_.front());
+      binds_.pop_front();
+    }
+    core::v1::Binding binding;
+    binding.mutable_metadata()->set_namespace_(task.ns);
+    binding.mutable_metadata()->set_name(task.name);
+    binding.mutable_metadata()->set_uid(task.uid);
+    binding.mutable_target()->set_kind("Node");
+    binding.mutable_target()->set_name(task.node);
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
+    core::v1::Pod out;
+    grpc::Status s = pods_.stub().Bind(&ctx, binding, &out);
+    if (s.ok()) {
+      bound_.fetch_add(1);
+      queue_.Forget(task.key);
+      continue;
+    }
+    spdlog::warn("binding {} to {}: {}", task.key, task.node, s.error_message());
+    {
+      absl::MutexLock lock(&mu_);
+      Unplace(task.key);
+    }
+    if (s.error_code() != grpc::StatusCode::NOT_FOUND) queue_.AddRateLimited(task.key);
+  }
+}
+
+void Scheduler::Run(std::stop_token stop) {
+  std::jthread nodes([this](std::stop_token s) { node_informer_.Run(s); });
+  std::jthread pods([this](std::stop_token s) { pod_informer_.Run(s); });
+  std::vector<std::thread> binders;
+  for (int i = 0; i < options_.binders; ++i) binders.emplace_back([this] { BindLoop(); });
+  std::thread scheduling([this] {
+    std::string key;
+    while (queue_.Get(&key)) {
+      ScheduleOne(key);
+      queue_.Done(key);
+    }
+  });
+  std::stop_callback on_stop(stop, [this] { queue_.ShutDown(); });
+  scheduling.join();
+  {
+    absl::MutexLock lock(&bind_mu_);
+    stopping_ = true;
+  }
+  for (auto& b : binders) b.join();
+  nodes.request_stop();
+  pods.request_stop();
+}
+
+}  // namespace ordo::scheduler
