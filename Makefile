@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test unit integration up format format-check bench clean
+.PHONY: deps configure build test unit integration up down format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -35,10 +35,19 @@ unit: build
 integration: build
 	cd $(BUILD_DIR) && ctest --output-on-failure -L integration
 
-# For now: builds and runs the api-server in the foreground on a data dir under .ordo/.
+# Starts a 3-node cluster of processes under .ordo/, applies the example pods
+# and shows them running, one per node. `build/bin/ordoctl cluster down` stops it.
 up: deps build
-	mkdir -p .ordo/api-server
-	$(BUILD_DIR)/bin/ordo-api-server --data-dir .ordo/api-server --listen 127.0.0.1:6443
+	$(BUILD_DIR)/bin/ordoctl cluster up --nodes 3 --data-dir .ordo
+	export ORDO_SERVER=$$(cat .ordo/run/server); \
+	$(BUILD_DIR)/bin/ordoctl apply -f examples/pods.yaml && \
+	for p in podapp-0 podapp-1 podapp-2; do $(BUILD_DIR)/bin/ordoctl wait pod/$$p --for=condition=Ready --timeout 60s; done && \
+	$(BUILD_DIR)/bin/ordoctl get nodes && $(BUILD_DIR)/bin/ordoctl get pods -o wide && \
+	echo "ordoctl exec podapp-0 -- hostname: $$($(BUILD_DIR)/bin/ordoctl exec podapp-0 -- hostname)" && \
+	echo "cluster running; stop it with: $(BUILD_DIR)/bin/ordoctl cluster down --data-dir .ordo"
+
+down:
+	$(BUILD_DIR)/bin/ordoctl cluster down --data-dir .ordo
 
 bench: build
 	bench/run.sh

@@ -29,6 +29,16 @@ constexpr FlagSpec kFlags[] = {
     {"timeout", "", false},
     {"help", "h", true},
     {"field-selector", "", false},
+    {"nodes", "", false},
+    {"data-dir", "", false},
+    {"api-port", "", false},
+    {"dns-port", "", false},
+    {"container", "c", false},
+    {"follow", "", true},
+    {"previous", "p", true},
+    {"tail", "", false},
+    {"stdin", "i", true},
+    {"tty", "t", true},
 };
 
 const FlagSpec* Find(const std::string& name) {
@@ -48,6 +58,8 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
       for (++i; i < argc; ++i) args.positional.push_back(argv[i]);
       break;
     }
+    // kubectl's `logs -f` follows (elsewhere -f names a file).
+    if (arg == "-f" && !args.positional.empty() && args.positional[0] == "logs") arg = "--follow";
     if (arg.size() < 2 || arg[0] != '-' || arg == "-") {
       args.positional.push_back(arg);
       continue;

@@ -626,6 +626,19 @@ std::string VerbHelp(const std::string& verb) {
            "NAME... | -f FILE [--grace-period N] [--force] "
            "[--cascade=background|orphan|foreground]\n";
   }
+  if (verb == "logs") {
+    return "Print a container's logs.\n\nUsage: ordoctl logs POD [-c CONTAINER] [-f|--follow] "
+           "[-p|--previous] [--tail N]\n";
+  }
+  if (verb == "exec") {
+    return "Run a command in a container (its hostname, mounts and environment).\n\nUsage: "
+           "ordoctl exec POD [-c CONTAINER] [-i] -- COMMAND [ARGS...]\n";
+  }
+  if (verb == "cluster") {
+    return "Run a local cluster of processes.\n\nUsage:\n  ordoctl cluster up [--nodes 3] "
+           "[--data-dir .ordo] [--api-port 0]\n  ordoctl cluster down [--data-dir .ordo]\n"
+           "  ordoctl cluster status [--data-dir .ordo]\n";
+  }
   if (verb == "scale") {
     return "Set the number of replicas of a StatefulSet.\n\nUsage: ordoctl scale sts NAME "
            "--replicas N\n";

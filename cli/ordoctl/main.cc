@@ -3,7 +3,9 @@
 #include <iostream>
 
 #include "cli/ordoctl/args.h"
+#include "cli/ordoctl/cluster.h"
 #include "cli/ordoctl/commands.h"
+#include "cli/ordoctl/pod_io.h"
 #include "common/clock/clock.h"
 
 namespace {
@@ -22,6 +24,10 @@ Verbs:
   wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]
                              Wait until an object is gone or has a condition
   scale sts NAME --replicas N
+  logs POD [-c C] [-f] [--previous] [--tail N]
+  exec POD [-c C] [-i] -- CMD...
+  cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]
+                             A local cluster of processes under DIR (default .ordo)
                              Set the number of replicas of a StatefulSet
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
@@ -50,6 +56,7 @@ int main(int argc, char** argv) {
     std::cout << kUsage;
     return args->positional.empty() && !args->Has("help") ? 1 : 0;
   }
+  if (args->positional[0] == "cluster") return ordo::ctl::Cluster(*args, std::cout, std::cerr);
   const char* env = std::getenv("ORDO_SERVER");
   std::string server = args->Get("server", env != nullptr && *env ? env : "127.0.0.1:6443");
   grpc::ChannelArguments channel_args;
@@ -75,6 +82,8 @@ int main(int argc, char** argv) {
   if (verb == "describe") return ordo::ctl::Describe(*args, ctx);
   if (verb == "wait") return ordo::ctl::Wait(*args, ctx);
   if (verb == "api-resources") return ordo::ctl::ApiResources(*args, ctx);
+  if (verb == "logs") return ordo::ctl::Logs(*args, ctx);
+  if (verb == "exec") return ordo::ctl::Exec(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";

@@ -15,7 +15,8 @@ int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-scheduler --server HOST:PORT: places pods on nodes");
   ordo::server::InitLogging("scheduler", absl::GetFlag(FLAGS_log_level));
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
   ordo::scheduler::Scheduler scheduler(
       channel, ordo::SystemClock(),
       {.name = absl::GetFlag(FLAGS_scheduler_name), .binders = absl::GetFlag(FLAGS_binders)});

@@ -9,8 +9,15 @@ Resources PodRequests(const core::v1::Pod& pod) {
   r.pods = 1;
   for (const auto& c : pod.spec().containers()) {
     const auto& req = c.resources().requests();
-    if (auto it = req.find("cpu"); it != req.end()) r.milli_cpu += quantity::ParseMilli(it->second).value_or(0);
-    if (auto it = req.find("memory"); it != req.end()) r.memory += quantity::ParseValue(it->second).value_or(0);
+    int64_t cpu = 0, memory = 0;
+    if (auto it = req.find("cpu"); it != req.end())
+      cpu = quantity::ParseMilli(it->second).value_or(0);
+    if (auto it = req.find("memory"); it != req.end())
+      memory = quantity::ParseValue(it->second).value_or(0);
+    r.milli_cpu += cpu;
+    r.memory += memory;
+    r.nonzero_milli_cpu += cpu > 0 ? cpu : 100;
+    r.nonzero_memory += memory > 0 ? memory : 200 << 20;
   }
   return r;
 }
@@ -18,9 +25,12 @@ Resources PodRequests(const core::v1::Pod& pod) {
 Resources Allocatable(const core::v1::Node& node) {
   Resources r;
   const auto& a = node.status().allocatable();
-  if (auto it = a.find("cpu"); it != a.end()) r.milli_cpu = quantity::ParseMilli(it->second).value_or(0);
-  if (auto it = a.find("memory"); it != a.end()) r.memory = quantity::ParseValue(it->second).value_or(0);
-  if (auto it = a.find("pods"); it != a.end()) r.pods = quantity::ParseValue(it->second).value_or(0);
+  if (auto it = a.find("cpu"); it != a.end())
+    r.milli_cpu = quantity::ParseMilli(it->second).value_or(0);
+  if (auto it = a.find("memory"); it != a.end())
+    r.memory = quantity::ParseValue(it->second).value_or(0);
+  if (auto it = a.find("pods"); it != a.end())
+    r.pods = quantity::ParseValue(it->second).value_or(0);
   return r;
 }
 

@@ -17,6 +17,10 @@ struct Resources {
   int64_t milli_cpu = 0;
   int64_t memory = 0;
   int64_t pods = 0;
+  // For scoring only, Kubernetes' "non-zero" requests: a container that asks
+  // for nothing counts as 100m cpu and 200Mi, so empty pods still spread.
+  int64_t nonzero_milli_cpu = 0;
+  int64_t nonzero_memory = 0;
 };
 
 // The sum of the containers' requests (unparseable quantities count as 0:

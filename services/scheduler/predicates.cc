@@ -36,17 +36,20 @@ std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& reque
   for (const auto& taint : node.spec().taints()) {
     if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute") continue;
     if (!Tolerates(pod.spec().tolerations(), taint)) {
-      return {absl::StrCat("node(s) had untolerated taint {", taint.key(), ": ", taint.value(), "}")};
+      return {
+          absl::StrCat("node(s) had untolerated taint {", taint.key(), ": ", taint.value(), "}")};
     }
   }
   const auto& labels = node.metadata().labels();
   for (const auto& [k, v] : pod.spec().node_selector()) {
     auto it = labels.find(k);
-    if (it == labels.end() || it->second != v) return {"node(s) didn't match Pod's node affinity/selector"};
+    if (it == labels.end() || it->second != v)
+      return {"node(s) didn't match Pod's node affinity/selector"};
   }
   std::vector<std::string> insufficient;
   if (info.requested.pods + 1 > info.allocatable.pods) insufficient.push_back("Too many pods");
-  if (requests.milli_cpu > 0 && info.requested.milli_cpu + requests.milli_cpu > info.allocatable.milli_cpu) {
+  if (requests.milli_cpu > 0 &&
+      info.requested.milli_cpu + requests.milli_cpu > info.allocatable.milli_cpu) {
     insufficient.push_back("Insufficient cpu");
   }
   if (requests.memory > 0 && info.requested.memory + requests.memory > info.allocatable.memory) {
@@ -60,9 +63,11 @@ int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInf
     if (capacity <= 0) return 0;
     return std::max<int64_t>(0, (capacity - used) * 100 / capacity);
   };
-  int64_t score = (left(info.allocatable.milli_cpu, info.requested.milli_cpu + requests.milli_cpu) +
-                   left(info.allocatable.memory, info.requested.memory + requests.memory)) /
-                  2;
+  int64_t score =
+      (left(info.allocatable.milli_cpu,
+            info.requested.nonzero_milli_cpu + requests.nonzero_milli_cpu) +
+       left(info.allocatable.memory, info.requested.nonzero_memory + requests.nonzero_memory)) /
+      2;
   std::string owner = ControllerUid(pod);
   if (!owner.empty()) {
     if (auto it = info.pods_by_owner.find(owner); it != info.pods_by_owner.end()) {

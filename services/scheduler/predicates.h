@@ -17,7 +17,7 @@ std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& reque
                                 const NodeInfo& node);
 
 // Higher is better: the share of cpu and memory left after placing the pod
-// (least allocated, 0..100), less 10 for each pod of the same owner already
+// (least allocated over non-zero requests, 0..100), less 10 for each pod of the same owner already
 // on the node (spreading a set's pods across nodes).
 int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInfo& node);
 

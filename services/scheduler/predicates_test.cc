@@ -79,7 +79,7 @@ TEST(PredicatesTest, ScorePrefersEmptierNodesAndSpreadsOwners) {
   ref->set_controller(true);
   NodeInfo empty = MakeNode("2");
   NodeInfo busy = MakeNode("2");
-  busy.requested.milli_cpu = 1000;
+  busy.requested.nonzero_milli_cpu = 1000;
   EXPECT_GT(Score(pod, PodRequests(pod), empty), Score(pod, PodRequests(pod), busy));
   NodeInfo sibling = MakeNode("2");
   sibling.pods_by_owner["set-1"] = 1;

@@ -27,8 +27,7 @@ int NodesToFind(int nodes) {
   return std::max(100, nodes * percentage / 100);
 }
 
-Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock,
-                     SchedulerOptions options)
+Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, SchedulerOptions options)
     : channel_(channel),
       clock_(clock),
       options_(std::move(options)),
@@ -109,6 +108,8 @@ void Scheduler::Place(const std::string& key, const std::string& node, const cor
   info.requested.milli_cpu += p.requests.milli_cpu;
   info.requested.memory += p.requests.memory;
   info.requested.pods += 1;
+  info.requested.nonzero_milli_cpu += p.requests.nonzero_milli_cpu;
+  info.requested.nonzero_memory += p.requests.nonzero_memory;
   if (!p.owner.empty()) ++info.pods_by_owner[p.owner];
   placed_[key] = std::move(p);
 }
@@ -121,6 +122,8 @@ void Scheduler::Unplace(const std::string& key) {
     n->second.requested.milli_cpu -= p.requests.milli_cpu;
     n->second.requested.memory -= p.requests.memory;
     n->second.requested.pods -= 1;
+    n->second.requested.nonzero_milli_cpu -= p.requests.nonzero_milli_cpu;
+    n->second.requested.nonzero_memory -= p.requests.nonzero_memory;
     if (!p.owner.empty() && --n->second.pods_by_owner[p.owner] <= 0) {
       n->second.pods_by_owner.erase(p.owner);
     }
@@ -182,8 +185,8 @@ void Scheduler::ScheduleOne(const std::string& key) {
     return;
   }
   absl::MutexLock lock(&bind_mu_);
-  binds_.push_back({key, pod->metadata().namespace_(), pod->metadata().name(),
-                    pod->metadata().uid(), chosen});
+  binds_.push_back(
+      {key, pod->metadata().namespace_(), pod->metadata().name(), pod->metadata().uid(), chosen});
 }
 
 void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string& message) {
@@ -219,7 +222,8 @@ void Scheduler::BindLoop() {
     {
       absl::MutexLock lock(&bind_mu_);
       bind_mu_.Await(absl::Condition(
-          +[](Scheduler* s) ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->stopping_ || !s->binds_.empty(); },
+          +[](Scheduler* s)
+               ABSL_NO_THREAD_SAFETY_ANALYSIS { return s->stopping_ || !s->binds_.empty(); },
           this));
       if (binds_.empty()) return;
       task = std::move(binds_.front());

@@ -1,0 +1,241 @@
+#include "cli/ordoctl/cluster.h"
+
+#include <fcntl.h>
+#include <signal.h>
+#include <spawn.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <climits>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/time/clock.h"
+#include "common/api/clients.h"
+#include "ordo/agent/v1/agent.grpc.pb.h"
+
+extern char** environ;
+
+namespace ordo::ctl {
+namespace {
+namespace fs = std::filesystem;
+
+std::string BinDir() {
+  char buf[PATH_MAX];
+  ssize_t n = readlink("/proc/self/exe", buf, sizeof buf - 1);
+  return n > 0 ? fs::path(std::string(buf, n)).parent_path().string() : ".";
+}
+
+std::string ReadFile(const std::string& path) {
+  std::ifstream in(path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+bool Alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
+
+pid_t PidOf(const std::string& run, const std::string& name) {
+  pid_t pid = 0;
+  if (!absl::SimpleAtoi(ReadFile(absl::StrCat(run, "/", name, ".pid")), &pid)) return 0;
+  return pid;
+}
+
+// Starts `argv` in its own session with output appended to `log`; records its pid.
+absl::StatusOr<pid_t> Launch(const std::string& name, const std::vector<std::string>& argv,
+                             const std::string& dir) {
+  std::string log = absl::StrCat(dir, "/logs/", name, ".log");
+  posix_spawn_file_actions_t actions;
+  posix_spawn_file_actions_init(&actions);
+  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+  posix_spawn_file_actions_adddup2(&actions, 1, 2);
+  posix_spawnattr_t attr;
+  posix_spawnattr_init(&attr);
+  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
+  std::vector<char*> args;
+  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
+  args.push_back(nullptr);
+  pid_t pid = 0;
+  int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
+  posix_spawn_file_actions_destroy(&actions);
+  posix_spawnattr_destroy(&attr);
+  if (rc != 0) return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", strerror(rc)));
+  std::ofstream(absl::StrCat(dir, "/run/", name, ".pid")) << pid << "\n";
+  return pid;
+}
+
+template <typename Condition>
+bool Poll(Condition condition, absl::Duration timeout) {
+  absl::Time deadline = absl::Now() + timeout;
+  while (!condition()) {
+    if (absl::Now() >= deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));  // poll interval of a user-facing wait
+  }
+  return true;
+}
+
+// Stops one process: SIGTERM, then SIGKILL after `grace`.
+void Stop(pid_t pid, absl::Duration grace) {
+  if (!Alive(pid)) return;
+  kill(pid, SIGTERM);
+  if (!Poll([&] { waitpid(pid, nullptr, WNOHANG); return !Alive(pid); }, grace)) kill(pid, SIGKILL);
+}
+
+int ReadyNodes(const std::string& server) {
+  auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+  api::NodeClient nodes(channel, SystemClock(), {.deadline = absl::Seconds(2), .max_attempts = 1});
+  auto list = nodes.List({});
+  if (!list.ok()) return -1;
+  int ready = 0;
+  for (const auto& n : list->items()) {
+    for (const auto& c : n.status().conditions()) ready += c.type() == "Ready" && c.status() == "True";
+  }
+  return ready;
+}
+
+std::vector<std::string> Components(const std::string& run) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (const auto& e : fs::directory_iterator(run, ec)) {
+    if (e.path().extension() == ".pid") names.push_back(e.path().stem().string());
+  }
+  std::sort(names.begin(), names.end());
+  return names;
+}
+
+int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream& err) {
+  int nodes = 3;
+  if (args.Has("nodes") && (!absl::SimpleAtoi(args.Get("nodes"), &nodes) || nodes < 1 || nodes > 250)) {
+    err << "error: --nodes must be a number from 1 to 250\n";
+    return 1;
+  }
+  std::string run = dir + "/run";
+  if (Alive(PidOf(run, "api-server"))) {
+    err << "error: a cluster is already running in " << dir << " (server "
+        << ReadFile(run + "/server") << "); `ordoctl cluster down --data-dir " << dir << "` stops it\n";
+    return 1;
+  }
+  absl::Time start = absl::Now();
+  for (const char* sub : {"/logs", "/run", "/api-server", "/nodes"}) fs::create_directories(dir + sub);
+  for (const auto& name : Components(run)) fs::remove(absl::StrCat(run, "/", name, ".pid"));
+  std::string bin = BinDir();
+  std::string api_port = args.Get("api-port", "0");
+  fs::remove(run + "/api-server.port");
+  auto api = Launch("api-server",
+                    {bin + "/ordo-api-server", "--data-dir", dir + "/api-server", "--listen",
+                     "127.0.0.1:" + api_port, "--port-file", run + "/api-server.port"},
+                    dir);
+  if (!api.ok()) {
+    err << "error: " << api.status().message() << "\n";
+    return 1;
+  }
+  if (!Poll([&] { return fs::exists(run + "/api-server.port") || !Alive(*api); }, absl::Seconds(30)) ||
+      !Alive(*api)) {
+    err << "error: the api-server did not start; see " << dir << "/logs/api-server.log\n";
+    return 1;
+  }
+  std::string server = "127.0.0.1:" + ReadFile(run + "/api-server.port");
+  std::ofstream(run + "/server") << server << "\n";
+  std::vector<std::pair<std::string, std::vector<std::string>>> rest = {
+      {"scheduler", {bin + "/ordo-scheduler", "--server", server}},
+  };
+  for (const char* optional : {"controller-manager"}) {
+    std::string path = absl::StrCat(bin, "/ordo-", optional);
+    if (fs::exists(path)) rest.push_back({optional, {path, "--server", server}});
+  }
+  for (int i = 1; i <= nodes; ++i) {
+    std::string name = absl::StrCat("node-", i);
+    rest.push_back({name,
+                    {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name,
+                     "--root-dir", absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
+                     absl::StrCat("127.1.", i, ".0/24"), "--port-file",
+                     absl::StrCat(run, "/", name, ".port")}});
+  }
+  for (const auto& [name, argv] : rest) {
+    if (auto pid = Launch(name, argv, dir); !pid.ok()) {
+      err << "error: " << pid.status().message() << "\n";
+      return 1;
+    }
+  }
+  if (!Poll([&] { return ReadyNodes(server) >= nodes; }, absl::Seconds(60))) {
+    err << "error: nodes did not become Ready within 60s; see " << dir << "/logs/\n";
+    return 1;
+  }
+  out << "ordo cluster up: " << nodes << " node(s) Ready in "
+      << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))) << "\n"
+      << "server " << server << "\n"
+      << "  export ORDO_SERVER=" << server << "\n";
+  return 0;
+}
+
+int Down(const std::string& dir, std::ostream& out, std::ostream& err) {
+  std::string run = dir + "/run";
+  std::vector<std::string> names = Components(run);
+  if (names.empty()) {
+    err << "error: no cluster found in " << dir << "\n";
+    return 1;
+  }
+  // Nodes first: each agent stops its pods, as a node shutdown does.
+  for (const auto& name : names) {
+    if (!absl::StartsWith(name, "node-") || !Alive(PidOf(run, name))) continue;
+    std::string port = ReadFile(absl::StrCat(run, "/", name, ".port"));
+    auto stub = agent::v1::KubeletAgent::NewStub(
+        grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials()));
+    grpc::ClientContext ctx;
+    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(40)));
+    agent::v1::ShutdownResponse resp;
+    grpc::Status s = stub->ShutdownPods(&ctx, {}, &resp);
+    if (!s.ok()) err << "warning: " << name << ": stopping pods: " << s.error_message() << "\n";
+  }
+  for (const auto& name : names) {
+    if (name != "api-server") Stop(PidOf(run, name), absl::Seconds(10));
+  }
+  Stop(PidOf(run, "api-server"), absl::Seconds(10));
+  for (const auto& name : names) fs::remove(absl::StrCat(run, "/", name, ".pid"));
+  out << "ordo cluster in " << dir << " stopped (" << names.size() << " processes)\n";
+  return 0;
+}
+
+int Status(const std::string& dir, std::ostream& out) {
+  std::string run = dir + "/run";
+  std::vector<std::string> names = Components(run);
+  if (names.empty()) {
+    out << "no cluster in " << dir << "\n";
+    return 1;
+  }
+  std::string server = ReadFile(run + "/server");
+  out << "server " << server << "\n";
+  int running = 0;
+  for (const auto& name : names) {
+    pid_t pid = PidOf(run, name);
+    bool alive = Alive(pid);
+    running += alive;
+    out << "  " << name << "\tpid " << pid << "\t" << (alive ? "running" : "stopped") << "\n";
+  }
+  int ready = ReadyNodes(server);
+  out << (ready < 0 ? std::string("api-server unreachable") : absl::StrCat(ready, " node(s) Ready"))
+      << "\n";
+  return running == static_cast<int>(names.size()) ? 0 : 1;
+}
+
+}  // namespace
+
+int Cluster(const Args& args, std::ostream& out, std::ostream& err) {
+  std::string verb = args.positional.size() > 1 ? args.positional[1] : "";
+  std::string dir = args.Get("data-dir", ".ordo");
+  fs::create_directories(dir);
+  dir = fs::absolute(dir).lexically_normal().string();
+  if (!dir.empty() && dir.back() == '/') dir.pop_back();
+  if (verb == "up") return Up(args, dir, out, err);
+  if (verb == "down") return Down(dir, out, err);
+  if (verb == "status") return Status(dir, out);
+  err << "error: usage: ordoctl cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]\n";
+  return 1;
+}
+
+}  // namespace ordo::ctl
