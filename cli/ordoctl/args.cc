@@ -33,6 +33,7 @@ constexpr FlagSpec kFlags[] = {
     {"data-dir", "", false},
     {"api-port", "", false},
     {"dns-port", "", false},
+    {"crash-backoff", "", false},
     {"container", "c", false},
     {"follow", "", true},
     {"previous", "p", true},

@@ -64,7 +64,8 @@ absl::StatusOr<pid_t> Launch(const std::string& name, const std::vector<std::str
   int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
   posix_spawnattr_destroy(&attr);
-  if (rc != 0) return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", strerror(rc)));
+  if (rc != 0)
+    return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", strerror(rc)));
   std::ofstream(absl::StrCat(dir, "/run/", name, ".pid")) << pid << "\n";
   return pid;
 }
@@ -79,11 +80,21 @@ bool Poll(Condition condition, absl::Duration timeout) {
   return true;
 }
 
-// Stops one process: SIGTERM, then SIGKILL after `grace`.
-void Stop(pid_t pid, absl::Duration grace) {
-  if (!Alive(pid)) return;
-  kill(pid, SIGTERM);
-  if (!Poll([&] { waitpid(pid, nullptr, WNOHANG); return !Alive(pid); }, grace)) kill(pid, SIGKILL);
+// Stops processes: SIGTERM to each, then SIGKILL to any left after `grace`.
+void StopAll(const std::vector<pid_t>& pids, absl::Duration grace) {
+  for (pid_t pid : pids) {
+    if (Alive(pid)) kill(pid, SIGTERM);
+  }
+  auto all_gone = [&] {
+    for (pid_t pid : pids) {
+      if (Alive(pid)) return false;
+    }
+    return true;
+  };
+  if (Poll(all_gone, grace)) return;
+  for (pid_t pid : pids) {
+    if (Alive(pid)) kill(pid, SIGKILL);
+  }
 }
 
 int ReadyNodes(const std::string& server) {
@@ -93,7 +104,8 @@ int ReadyNodes(const std::string& server) {
   if (!list.ok()) return -1;
   int ready = 0;
   for (const auto& n : list->items()) {
-    for (const auto& c : n.status().conditions()) ready += c.type() == "Ready" && c.status() == "True";
+    for (const auto& c : n.status().conditions())
+      ready += c.type() == "Ready" && c.status() == "True";
   }
   return ready;
 }
@@ -110,18 +122,21 @@ std::vector<std::string> Components(const std::string& run) {
 
 int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream& err) {
   int nodes = 3;
-  if (args.Has("nodes") && (!absl::SimpleAtoi(args.Get("nodes"), &nodes) || nodes < 1 || nodes > 250)) {
+  if (args.Has("nodes") &&
+      (!absl::SimpleAtoi(args.Get("nodes"), &nodes) || nodes < 1 || nodes > 250)) {
     err << "error: --nodes must be a number from 1 to 250\n";
     return 1;
   }
   std::string run = dir + "/run";
   if (Alive(PidOf(run, "api-server"))) {
     err << "error: a cluster is already running in " << dir << " (server "
-        << ReadFile(run + "/server") << "); `ordoctl cluster down --data-dir " << dir << "` stops it\n";
+        << ReadFile(run + "/server") << "); `ordoctl cluster down --data-dir " << dir
+        << "` stops it\n";
     return 1;
   }
   absl::Time start = absl::Now();
-  for (const char* sub : {"/logs", "/run", "/api-server", "/nodes"}) fs::create_directories(dir + sub);
+  for (const char* sub : {"/logs", "/run", "/api-server", "/nodes"})
+    fs::create_directories(dir + sub);
   for (const auto& name : Components(run)) fs::remove(absl::StrCat(run, "/", name, ".pid"));
   std::string bin = BinDir();
   std::string api_port = args.Get("api-port", "0");
@@ -134,7 +149,8 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     err << "error: " << api.status().message() << "\n";
     return 1;
   }
-  if (!Poll([&] { return fs::exists(run + "/api-server.port") || !Alive(*api); }, absl::Seconds(30)) ||
+  if (!Poll([&] { return fs::exists(run + "/api-server.port") || !Alive(*api); },
+            absl::Seconds(30)) ||
       !Alive(*api)) {
     err << "error: the api-server did not start; see " << dir << "/logs/api-server.log\n";
     return 1;
@@ -150,11 +166,12 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
-    rest.push_back({name,
-                    {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name,
-                     "--root-dir", absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
-                     absl::StrCat("127.1.", i, ".0/24"), "--port-file",
-                     absl::StrCat(run, "/", name, ".port")}});
+    rest.push_back(
+        {name,
+         {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name, "--root-dir",
+          absl::StrCat(dir, "/nodes/", name), "--pod-cidr", absl::StrCat("127.1.", i, ".0/24"),
+          "--port-file", absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
+          args.Get("crash-backoff", "10s")}});
   }
   for (const auto& [name, argv] : rest) {
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {
@@ -192,10 +209,13 @@ int Down(const std::string& dir, std::ostream& out, std::ostream& err) {
     grpc::Status s = stub->ShutdownPods(&ctx, {}, &resp);
     if (!s.ok()) err << "warning: " << name << ": stopping pods: " << s.error_message() << "\n";
   }
+  // Everything but the api-server at once, then the api-server they talk to.
+  std::vector<pid_t> others;
   for (const auto& name : names) {
-    if (name != "api-server") Stop(PidOf(run, name), absl::Seconds(10));
+    if (name != "api-server") others.push_back(PidOf(run, name));
   }
-  Stop(PidOf(run, "api-server"), absl::Seconds(10));
+  StopAll(others, absl::Seconds(10));
+  StopAll({PidOf(run, "api-server")}, absl::Seconds(10));
   for (const auto& name : names) fs::remove(absl::StrCat(run, "/", name, ".pid"));
   out << "ordo cluster in " << dir << " stopped (" << names.size() << " processes)\n";
   return 0;
@@ -234,7 +254,8 @@ int Cluster(const Args& args, std::ostream& out, std::ostream& err) {
   if (verb == "up") return Up(args, dir, out, err);
   if (verb == "down") return Down(dir, out, err);
   if (verb == "status") return Status(dir, out);
-  err << "error: usage: ordoctl cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]\n";
+  err << "error: usage: ordoctl cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port "
+         "P]\n";
   return 1;
 }
 

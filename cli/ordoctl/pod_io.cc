@@ -36,7 +36,9 @@ absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
     if (a.type() == "InternalIP") address = a.address();
   }
   int port = node->status().daemon_endpoints().kubelet_endpoint().port();
-  if (port == 0) return absl::UnavailableError(absl::StrCat("node ", pod->spec().node_name(), " has no agent endpoint"));
+  if (port == 0)
+    return absl::UnavailableError(
+        absl::StrCat("node ", pod->spec().node_name(), " has no agent endpoint"));
   return Target{pod_name, grpc::CreateChannel(absl::StrCat(address, ":", port),
                                               grpc::InsecureChannelCredentials())};
 }
@@ -50,7 +52,8 @@ int Fail(const absl::Status& s, Context& ctx) {
 
 int Logs(const Args& args, Context& ctx) {
   if (args.positional.size() < 2) {
-    ctx.err << "error: expected POD: ordoctl logs POD [-c CONTAINER] [-f] [--previous] [--tail N]\n";
+    ctx.err
+        << "error: expected POD: ordoctl logs POD [-c CONTAINER] [-f] [--previous] [--tail N]\n";
     return 1;
   }
   std::string name = args.positional[1];

@@ -1,0 +1,267 @@
+// A real 3-node cluster of processes (`ordoctl cluster up`): pods run, answer
+// probes, exec and logs work, crashes restart with back-off, deletion kills the
+// process group after the grace period, an agent restart keeps its pods'
+// processes, an unschedulable pod says why and schedules when a node appears,
+// and hollow nodes register at scale.
+#include <signal.h>
+
+#include <gtest/gtest.h>
+
+#include <fstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
+#include "common/api/clients.h"
+#include "common/clock/clock.h"
+#include "common/testing/temp_dir.h"
+#include "integration-tests/harness/process.h"
+#include "integration-tests/harness/wait.h"
+
+namespace ordo::itest {
+namespace {
+
+std::string ReadLine(const std::string& path) {
+  std::ifstream in(path);
+  std::string s;
+  std::getline(in, s);
+  return s;
+}
+
+class ClusterTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    CommandResult up = Ordoctl({"cluster", "up", "--nodes", "3", "--data-dir", dir_.path(),
+                                "--crash-backoff", "1s"});
+    ASSERT_EQ(up.exit_code, 0) << up.err;
+    server_ = ReadLine(dir_.Join("run/server"));
+    channel_ = grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
+    pods_ = std::make_unique<api::PodClient>(channel_, SystemClock());
+    nodes_ = std::make_unique<api::NodeClient>(channel_, SystemClock());
+  }
+  void TearDown() override {
+    CommandResult down = Ordoctl({"cluster", "down", "--data-dir", dir_.path()});
+    EXPECT_EQ(down.exit_code, 0) << down.err;
+  }
+
+  CommandResult Ordoctl(std::vector<std::string> args, const std::string& input = "") {
+    return RunCommand(BinDir() + "/ordoctl", args, {"ORDO_SERVER=" + server_}, input);
+  }
+
+  void Apply(const std::string& yaml) {
+    CommandResult r = Ordoctl({"apply", "-f", "-"}, yaml);
+    ASSERT_EQ(r.exit_code, 0) << r.err;
+  }
+
+  std::optional<core::v1::Pod> GetPod(const std::string& name) {
+    auto pod = pods_->Get("default", name);
+    if (!pod.ok()) return std::nullopt;
+    return *pod;
+  }
+
+  static bool Ready(const core::v1::Pod& pod) {
+    for (const auto& c : pod.status().conditions()) {
+      if (c.type() == "Ready") return c.status() == "True";
+    }
+    return false;
+  }
+
+  bool WaitReady(const std::string& name, bool ready = true, absl::Duration d = absl::Seconds(20)) {
+    return WaitFor([&] {
+      auto pod = GetPod(name);
+      return pod.has_value() && Ready(*pod) == ready;
+    }, d);
+  }
+
+  static pid_t ContainerPid(const core::v1::Pod& pod) {
+    pid_t pid = 0;
+    if (pod.status().container_statuses_size() == 0) return 0;
+    absl::string_view id = pod.status().container_statuses(0).container_id();
+    absl::ConsumePrefix(&id, "ordo://");
+    return absl::SimpleAtoi(id, &pid) ? pid : 0;
+  }
+
+  testing::TempDir dir_;
+  std::string server_;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<api::PodClient> pods_;
+  std::unique_ptr<api::NodeClient> nodes_;
+};
+
+std::string PodappPod(const std::string& name, const std::string& extra_spec = "") {
+  return absl::StrCat(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: )", name, R"(
+spec:
+)", extra_spec, R"(  containers:
+  - name: app
+    image: ordo-podapp
+    args: ["--port", "8080"]
+    readinessProbe:
+      httpGet: {path: /readyz, port: 8080}
+      periodSeconds: 1
+      failureThreshold: 1
+)");
+}
+
+TEST_F(ClusterTest, PodRunsAndAnswersExecAndLogs) {
+  Apply(PodappPod("app-0"));
+  ASSERT_TRUE(WaitReady("app-0"));
+  CommandResult hostname = Ordoctl({"exec", "app-0", "--", "hostname"});
+  EXPECT_EQ(hostname.exit_code, 0) << hostname.err;
+  EXPECT_EQ(hostname.out, "app-0\n");
+  CommandResult env = Ordoctl({"exec", "app-0", "--", "sh", "-c", "echo $POD_NAME; exit 7"});
+  EXPECT_EQ(env.exit_code, 7);
+  EXPECT_EQ(env.out, "app-0\n");
+  CommandResult logs = Ordoctl({"logs", "app-0"});
+  EXPECT_EQ(logs.exit_code, 0) << logs.err;
+  EXPECT_TRUE(absl::StrContains(logs.out, "listening on")) << logs.out;
+  CommandResult wide = Ordoctl({"get", "pods", "-o", "wide"});
+  EXPECT_TRUE(absl::StrContains(wide.out, "Running")) << wide.out;
+}
+
+TEST_F(ClusterTest, FailingReadinessProbeMakesThePodNotReadyAndBack) {
+  Apply(PodappPod("flip"));
+  ASSERT_TRUE(WaitReady("flip"));
+  ASSERT_EQ(Ordoctl({"exec", "flip", "--", "touch", "/tmp/podapp-unready"}).exit_code, 0);
+  EXPECT_TRUE(WaitReady("flip", false));
+  ASSERT_EQ(Ordoctl({"exec", "flip", "--", "rm", "/tmp/podapp-unready"}).exit_code, 0);
+  EXPECT_TRUE(WaitReady("flip", true));
+}
+
+TEST_F(ClusterTest, CrashingContainerRestartsWithGrowingBackOff) {
+  Apply(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: crasher
+spec:
+  containers:
+  - name: app
+    image: busybox
+    command: ["sh", "-c", "echo run; exit 3"]
+)");
+  bool saw_backoff = false;
+  ASSERT_TRUE(WaitFor([&] {
+    auto pod = GetPod("crasher");
+    if (!pod.has_value() || pod->status().container_statuses_size() == 0) return false;
+    const auto& cs = pod->status().container_statuses(0);
+    saw_backoff |= cs.state().waiting().reason() == "CrashLoopBackOff";
+    return cs.restart_count() >= 2 && saw_backoff;
+  }, absl::Seconds(30)));
+  auto pod = GetPod("crasher");
+  EXPECT_EQ(pod->status().container_statuses(0).last_state().terminated().exit_code(), 3);
+  CommandResult get = Ordoctl({"get", "pod", "crasher"});
+  EXPECT_TRUE(absl::StrContains(get.out, "CrashLoopBackOff") || absl::StrContains(get.out, "Error") ||
+              absl::StrContains(get.out, "Running"))
+      << get.out;
+}
+
+TEST_F(ClusterTest, DeletionKillsTheProcessGroupAfterTheGracePeriod) {
+  Apply(R"(apiVersion: v1
+kind: Pod
+metadata:
+  name: stubborn
+spec:
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: app
+    image: sh
+    command: ["sh", "-c", "trap '' TERM; echo started; while true; do sleep 1; done"]
+)");
+  pid_t pid = 0;
+  ASSERT_TRUE(WaitFor([&] {
+    auto pod = GetPod("stubborn");
+    return pod.has_value() && (pid = ContainerPid(*pod)) > 0;
+  }, absl::Seconds(20)));
+  absl::Time start = absl::Now();
+  CommandResult del = Ordoctl({"delete", "pod", "stubborn"});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  absl::Duration took = absl::Now() - start;
+  EXPECT_FALSE(GetPod("stubborn").has_value());
+  EXPECT_NE(kill(pid, 0), 0) << "the container outlived its deletion";
+  EXPECT_GE(took, absl::Seconds(2)) << "SIGTERM is ignored: only SIGKILL after the grace ends it";
+  EXPECT_LT(took, absl::Seconds(8));
+}
+
+TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
+  Apply(PodappPod("keeper"));
+  ASSERT_TRUE(WaitReady("keeper"));
+  auto pod = GetPod("keeper");
+  pid_t pid = ContainerPid(*pod);
+  ASSERT_GT(pid, 0);
+  std::string node = pod->spec().node_name();
+  std::string pid_file = dir_.Join("run/" + node + ".pid");
+  pid_t agent = 0;
+  ASSERT_TRUE(absl::SimpleAtoi(ReadLine(pid_file), &agent));
+  std::ifstream cmdline(absl::StrCat("/proc/", agent, "/cmdline"));
+  std::string raw((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
+  std::vector<std::string> argv = absl::StrSplit(raw, '\0', absl::SkipEmpty());
+  ASSERT_EQ(kill(agent, SIGTERM), 0);
+  ASSERT_TRUE(WaitFor([&] { return kill(agent, 0) != 0; }, absl::Seconds(10)));
+  auto restarted = Process::Start(argv[0], std::vector<std::string>(argv.begin() + 1, argv.end()),
+                                  dir_.Join("logs/" + node + "-restarted.log"));
+  ASSERT_TRUE(restarted.ok());
+  std::ofstream(pid_file) << restarted->pid() << "\n";
+  // The new agent adopts the container: same pid, still Ready, no restart.
+  EXPECT_TRUE(WaitFor([&] {
+    std::ifstream log(dir_.Join("logs/" + node + "-restarted.log"));
+    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+    return absl::StrContains(text, "serving on port");
+  }, absl::Seconds(10)));
+  ASSERT_EQ(Ordoctl({"exec", "keeper", "--", "true"}).exit_code, 0);
+  auto after = GetPod("keeper");
+  EXPECT_EQ(ContainerPid(*after), pid);
+  EXPECT_EQ(after->status().container_statuses(0).restart_count(), 0);
+  EXPECT_EQ(kill(pid, 0), 0);
+  restarted->Stop();
+}
+
+TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {
+  Apply(PodappPod("picky", "  nodeSelector:\n    disk: ssd\n"));
+  const std::string want =
+      "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.";
+  ASSERT_TRUE(WaitFor([&] {
+    auto pod = GetPod("picky");
+    if (!pod.has_value()) return false;
+    for (const auto& c : pod->status().conditions()) {
+      if (c.type() == "PodScheduled" && c.status() == "False" && c.message() == want) return true;
+    }
+    return false;
+  }, absl::Seconds(10)));
+  auto agent = Process::Start(
+      BinDir() + "/ordo-kubelet-agent",
+      {"--server", server_, "--node-name", "node-ssd", "--root-dir", dir_.Join("nodes/node-ssd"),
+       "--pod-cidr", "127.1.9.0/24", "--node-labels", "disk=ssd"},
+      dir_.Join("logs/node-ssd.log"));
+  ASSERT_TRUE(agent.ok());
+  EXPECT_TRUE(WaitReady("picky"));
+  EXPECT_EQ(GetPod("picky")->spec().node_name(), "node-ssd");
+  ASSERT_EQ(Ordoctl({"delete", "pod", "picky"}).exit_code, 0);
+  agent->Stop();
+}
+
+TEST_F(ClusterTest, TwoHundredHollowNodesRegisterReady) {
+  auto hollow = Process::Start(BinDir() + "/ordo-kubelet-agent",
+                               {"--server", server_, "--hollow", "--hollow-nodes", "200",
+                                "--node-name", "hollow"},
+                               dir_.Join("logs/hollow.log"));
+  ASSERT_TRUE(hollow.ok());
+  EXPECT_TRUE(WaitFor([&] {
+    auto list = nodes_->List({});
+    if (!list.ok()) return false;
+    int ready = 0;
+    for (const auto& n : list->items()) {
+      for (const auto& c : n.status().conditions()) {
+        ready += absl::StartsWith(n.metadata().name(), "hollow-") && c.type() == "Ready" &&
+                 c.status() == "True";
+      }
+    }
+    return ready == 200;
+  }, absl::Seconds(60)));
+  hollow->Stop();
+}
+
+}  // namespace
+}  // namespace ordo::itest
