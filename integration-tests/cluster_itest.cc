@@ -3,9 +3,8 @@
 // process group after the grace period, an agent restart keeps its pods'
 // processes, an unschedulable pod says why and schedules when a node appears,
 // and hollow nodes register at scale.
-#include <signal.h>
-
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
 
@@ -32,8 +31,8 @@ std::string ReadLine(const std::string& path) {
 class ClusterTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    CommandResult up = Ordoctl({"cluster", "up", "--nodes", "3", "--data-dir", dir_.path(),
-                                "--crash-backoff", "1s"});
+    CommandResult up = Ordoctl(
+        {"cluster", "up", "--nodes", "3", "--data-dir", dir_.path(), "--crash-backoff", "1s"});
     ASSERT_EQ(up.exit_code, 0) << up.err;
     server_ = ReadLine(dir_.Join("run/server"));
     channel_ = grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
@@ -68,10 +67,12 @@ class ClusterTest : public ::testing::Test {
   }
 
   bool WaitReady(const std::string& name, bool ready = true, absl::Duration d = absl::Seconds(20)) {
-    return WaitFor([&] {
-      auto pod = GetPod(name);
-      return pod.has_value() && Ready(*pod) == ready;
-    }, d);
+    return WaitFor(
+        [&] {
+          auto pod = GetPod(name);
+          return pod.has_value() && Ready(*pod) == ready;
+        },
+        d);
   }
 
   static pid_t ContainerPid(const core::v1::Pod& pod) {
@@ -93,9 +94,11 @@ std::string PodappPod(const std::string& name, const std::string& extra_spec = "
   return absl::StrCat(R"(apiVersion: v1
 kind: Pod
 metadata:
-  name: )", name, R"(
+  name: )",
+                      name, R"(
 spec:
-)", extra_spec, R"(  containers:
+)",
+                      extra_spec, R"(  containers:
   - name: app
     image: ordo-podapp
     args: ["--port", "8080"]
@@ -143,18 +146,20 @@ spec:
     command: ["sh", "-c", "echo run; exit 3"]
 )");
   bool saw_backoff = false;
-  ASSERT_TRUE(WaitFor([&] {
-    auto pod = GetPod("crasher");
-    if (!pod.has_value() || pod->status().container_statuses_size() == 0) return false;
-    const auto& cs = pod->status().container_statuses(0);
-    saw_backoff |= cs.state().waiting().reason() == "CrashLoopBackOff";
-    return cs.restart_count() >= 2 && saw_backoff;
-  }, absl::Seconds(30)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("crasher");
+        if (!pod.has_value() || pod->status().container_statuses_size() == 0) return false;
+        const auto& cs = pod->status().container_statuses(0);
+        saw_backoff |= cs.state().waiting().reason() == "CrashLoopBackOff";
+        return cs.restart_count() >= 2 && saw_backoff;
+      },
+      absl::Seconds(30)));
   auto pod = GetPod("crasher");
   EXPECT_EQ(pod->status().container_statuses(0).last_state().terminated().exit_code(), 3);
   CommandResult get = Ordoctl({"get", "pod", "crasher"});
-  EXPECT_TRUE(absl::StrContains(get.out, "CrashLoopBackOff") || absl::StrContains(get.out, "Error") ||
-              absl::StrContains(get.out, "Running"))
+  EXPECT_TRUE(absl::StrContains(get.out, "CrashLoopBackOff") ||
+              absl::StrContains(get.out, "Error") || absl::StrContains(get.out, "Running"))
       << get.out;
 }
 
@@ -171,10 +176,12 @@ spec:
     command: ["sh", "-c", "trap '' TERM; echo started; while true; do sleep 1; done"]
 )");
   pid_t pid = 0;
-  ASSERT_TRUE(WaitFor([&] {
-    auto pod = GetPod("stubborn");
-    return pod.has_value() && (pid = ContainerPid(*pod)) > 0;
-  }, absl::Seconds(20)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("stubborn");
+        return pod.has_value() && (pid = ContainerPid(*pod)) > 0;
+      },
+      absl::Seconds(20)));
   absl::Time start = absl::Now();
   CommandResult del = Ordoctl({"delete", "pod", "stubborn"});
   ASSERT_EQ(del.exit_code, 0) << del.err;
@@ -205,11 +212,13 @@ TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
   ASSERT_TRUE(restarted.ok());
   std::ofstream(pid_file) << restarted->pid() << "\n";
   // The new agent adopts the container: same pid, still Ready, no restart.
-  EXPECT_TRUE(WaitFor([&] {
-    std::ifstream log(dir_.Join("logs/" + node + "-restarted.log"));
-    std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-    return absl::StrContains(text, "serving on port");
-  }, absl::Seconds(10)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        std::ifstream log(dir_.Join("logs/" + node + "-restarted.log"));
+        std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
+        return absl::StrContains(text, "serving on port");
+      },
+      absl::Seconds(10)));
   ASSERT_EQ(Ordoctl({"exec", "keeper", "--", "true"}).exit_code, 0);
   auto after = GetPod("keeper");
   EXPECT_EQ(ContainerPid(*after), pid);
@@ -222,14 +231,17 @@ TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {
   Apply(PodappPod("picky", "  nodeSelector:\n    disk: ssd\n"));
   const std::string want =
       "0/3 nodes are available: 3 node(s) didn't match Pod's node affinity/selector.";
-  ASSERT_TRUE(WaitFor([&] {
-    auto pod = GetPod("picky");
-    if (!pod.has_value()) return false;
-    for (const auto& c : pod->status().conditions()) {
-      if (c.type() == "PodScheduled" && c.status() == "False" && c.message() == want) return true;
-    }
-    return false;
-  }, absl::Seconds(10)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("picky");
+        if (!pod.has_value()) return false;
+        for (const auto& c : pod->status().conditions()) {
+          if (c.type() == "PodScheduled" && c.status() == "False" && c.message() == want)
+            return true;
+        }
+        return false;
+      },
+      absl::Seconds(10)));
   auto agent = Process::Start(
       BinDir() + "/ordo-kubelet-agent",
       {"--server", server_, "--node-name", "node-ssd", "--root-dir", dir_.Join("nodes/node-ssd"),
@@ -243,23 +255,25 @@ TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {
 }
 
 TEST_F(ClusterTest, TwoHundredHollowNodesRegisterReady) {
-  auto hollow = Process::Start(BinDir() + "/ordo-kubelet-agent",
-                               {"--server", server_, "--hollow", "--hollow-nodes", "200",
-                                "--node-name", "hollow"},
-                               dir_.Join("logs/hollow.log"));
+  auto hollow = Process::Start(
+      BinDir() + "/ordo-kubelet-agent",
+      {"--server", server_, "--hollow", "--hollow-nodes", "200", "--node-name", "hollow"},
+      dir_.Join("logs/hollow.log"));
   ASSERT_TRUE(hollow.ok());
-  EXPECT_TRUE(WaitFor([&] {
-    auto list = nodes_->List({});
-    if (!list.ok()) return false;
-    int ready = 0;
-    for (const auto& n : list->items()) {
-      for (const auto& c : n.status().conditions()) {
-        ready += absl::StartsWith(n.metadata().name(), "hollow-") && c.type() == "Ready" &&
-                 c.status() == "True";
-      }
-    }
-    return ready == 200;
-  }, absl::Seconds(60)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto list = nodes_->List({});
+        if (!list.ok()) return false;
+        int ready = 0;
+        for (const auto& n : list->items()) {
+          for (const auto& c : n.status().conditions()) {
+            ready += absl::StartsWith(n.metadata().name(), "hollow-") && c.type() == "Ready" &&
+                     c.status() == "True";
+          }
+        }
+        return ready == 200;
+      },
+      absl::Seconds(60)));
   hollow->Stop();
 }
 

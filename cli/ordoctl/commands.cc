@@ -442,8 +442,20 @@ int Delete(const Args& args, Context& ctx) {
   // As kubectl, wait (unless --wait=false) until the objects are really gone:
   // a pod is gone once its node has stopped it.
   if (args.Get("wait", "true") != "false") {
+    absl::Duration timeout = absl::Seconds(60);
+    if (args.Has("timeout") && !absl::ParseDuration(args.Get("timeout"), &timeout)) {
+      ctx.err << "error: invalid argument \"" << args.Get("timeout")
+              << "\" for \"--timeout\" flag\n";
+      return 1;
+    }
+    absl::Time deadline = absl::Now() + timeout;
     for (const auto& [info, where] : targets) {
       while (ctx.client.Get(*info, where.first, where.second).ok()) {
+        if (absl::Now() >= deadline) {
+          ctx.err << "error: timed out waiting for " << info->resource << "/" << where.second
+                  << " to be deleted (its finalizers or node have not let go)\n";
+          return 1;
+        }
         absl::SleepFor(absl::Milliseconds(100));  // poll interval of a user-facing wait
       }
     }

@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The scheduler benchmark: a fresh api-server, SCHED_NODES hollow nodes (one
+# ordo-kubelet-agent --hollow process), the scheduler, then
+# ordo-scheduler-bench creating SCHED_PODS pods and timing their binds.
+# A benchmark, not a test: `make bench-scheduler` runs it.
+#   SCHED_NODES=5000 SCHED_PODS=10000 SCHED_CLIENTS=64
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/bin}
+NODES=${SCHED_NODES:-5000}
+PODS=${SCHED_PODS:-10000}
+work=$(mktemp -d /tmp/ordo-sched-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$BIN/ordo-api-server" --data-dir "$work/store" --listen 127.0.0.1:0 --port-file "$work/port" \
+  --log-level warn >"$work/api.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+server="127.0.0.1:$(cat "$work/port")"
+"$BIN/ordo-kubelet-agent" --server "$server" --hollow --hollow-nodes "$NODES" --node-name hollow \
+  --cpu 32 --memory 256Gi --log-level warn >"$work/hollow.log" 2>&1 &
+pids+=($!)
+"$BIN/ordo-scheduler-bench" --server "$server" --wait_nodes "$NODES" --pods 0 >/dev/null
+"$BIN/ordo-scheduler" --server "$server" --log-level warn >"$work/scheduler.log" 2>&1 &
+pids+=($!)
+echo "scheduler benchmark: $NODES hollow nodes, $PODS pods"
+"$BIN/ordo-scheduler-bench" --server "$server" --pods "$PODS" --clients "${SCHED_CLIENTS:-64}"

@@ -1,0 +1,140 @@
+#include "services/kubelet-agent/fakes.h"
+
+#include <signal.h>
+
+#include "absl/strings/str_cat.h"
+
+namespace ordo::testing {
+
+absl::StatusOr<kubelet::ContainerHandle> FakeContainerRuntime::Start(
+    const agent::v1::ContainerLaunch& launch) {
+  absl::MutexLock lock(&mu_);
+  int pid = next_pid_++;
+  containers_[pid] = Entry{};
+  launches_.push_back(launch);
+  return kubelet::ContainerHandle{pid, static_cast<uint64_t>(pid) * 7};
+}
+
+kubelet::ContainerProbe FakeContainerRuntime::Inspect(const kubelet::ContainerHandle& handle,
+                                                      const std::string&) {
+  absl::MutexLock lock(&mu_);
+  auto it = containers_.find(handle.pid);
+  if (it == containers_.end()) return {};
+  if (it->second.running) return {.running = true};
+  return {.running = false, .exit = kubelet::ContainerExit{it->second.exit_code, 0, absl::Now()}};
+}
+
+void FakeContainerRuntime::Signal(const kubelet::ContainerHandle& handle, int signal) {
+  absl::MutexLock lock(&mu_);
+  signals_.push_back({handle.pid, signal});
+  auto it = containers_.find(handle.pid);
+  if (it == containers_.end() || !it->second.running) return;
+  if (signal == SIGKILL || (signal == SIGTERM && !it->second.ignore_term)) {
+    it->second.running = false;
+    it->second.exit_code = 128 + signal;
+  }
+}
+
+absl::StatusOr<std::unique_ptr<kubelet::ExecProcess>> FakeContainerRuntime::Exec(
+    const kubelet::ContainerHandle&, const std::vector<std::string>&) {
+  return absl::UnimplementedError("the fake runtime does not exec");
+}
+
+void FakeContainerRuntime::Exit(int pid, int exit_code) {
+  absl::MutexLock lock(&mu_);
+  containers_[pid].running = false;
+  containers_[pid].exit_code = exit_code;
+}
+
+void FakeContainerRuntime::IgnoreTerm(int pid) {
+  absl::MutexLock lock(&mu_);
+  containers_[pid].ignore_term = true;
+}
+
+bool FakeContainerRuntime::Running(int pid) {
+  absl::MutexLock lock(&mu_);
+  auto it = containers_.find(pid);
+  return it != containers_.end() && it->second.running;
+}
+
+std::vector<agent::v1::ContainerLaunch> FakeContainerRuntime::launches() {
+  absl::MutexLock lock(&mu_);
+  return launches_;
+}
+
+std::vector<std::pair<int, int>> FakeContainerRuntime::signals() {
+  absl::MutexLock lock(&mu_);
+  return signals_;
+}
+
+void FakeContainerRuntime::Adopt(int pid) {
+  absl::MutexLock lock(&mu_);
+  containers_[pid] = Entry{};
+}
+
+absl::Status MemoryCheckpoint::Save(const agent::v1::PodRecord& record) {
+  absl::MutexLock lock(&mu_);
+  records_[record.uid()] = record;
+  return absl::OkStatus();
+}
+
+absl::Status MemoryCheckpoint::Remove(const std::string& pod_uid) {
+  absl::MutexLock lock(&mu_);
+  records_.erase(pod_uid);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::vector<agent::v1::PodRecord>> MemoryCheckpoint::LoadAll() {
+  absl::MutexLock lock(&mu_);
+  std::vector<agent::v1::PodRecord> out;
+  for (const auto& [uid, r] : records_) out.push_back(r);
+  return out;
+}
+
+absl::Status FakePodApi::UpdatePodStatus(const core::v1::Pod& pod) {
+  absl::MutexLock lock(&mu_);
+  statuses_[pod.metadata().name()] = pod.status();
+  ++status_writes_;
+  return absl::OkStatus();
+}
+
+absl::Status FakePodApi::ConfirmPodDeletion(const std::string&, const std::string&,
+                                            const std::string& uid) {
+  absl::MutexLock lock(&mu_);
+  confirmed_.push_back(uid);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<std::string> FakePodApi::ClaimPath(const std::string&, const std::string& claim) {
+  absl::MutexLock lock(&mu_);
+  auto it = claims_.find(claim);
+  if (it == claims_.end()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat("persistentvolumeclaim \"", claim, "\" is not bound"));
+  }
+  return it->second;
+}
+
+std::optional<core::v1::PodStatus> FakePodApi::LastStatus(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  auto it = statuses_.find(name);
+  if (it == statuses_.end()) return std::nullopt;
+  return it->second;
+}
+
+int FakePodApi::status_writes() {
+  absl::MutexLock lock(&mu_);
+  return status_writes_;
+}
+
+std::vector<std::string> FakePodApi::confirmed() {
+  absl::MutexLock lock(&mu_);
+  return confirmed_;
+}
+
+void FakePodApi::SetClaimPath(const std::string& claim, const std::string& path) {
+  absl::MutexLock lock(&mu_);
+  claims_[claim] = path;
+}
+
+}  // namespace ordo::testing

@@ -1,0 +1,81 @@
+// Fakes of the kubelet-agent's I/O edges, for unit tests: a container runtime
+// whose containers are entries in a table, a checkpoint in memory, and a PodApi
+// that records what it was asked. Each is thread-safe.
+#pragma once
+
+#include <map>
+#include <string>
+#include <vector>
+
+#include "absl/synchronization/mutex.h"
+#include "services/kubelet-agent/checkpoint.h"
+#include "services/kubelet-agent/container_runtime.h"
+#include "services/kubelet-agent/pod_api.h"
+
+namespace ordo::testing {
+
+class FakeContainerRuntime final : public kubelet::ContainerRuntime {
+ public:
+  absl::StatusOr<kubelet::ContainerHandle> Start(const agent::v1::ContainerLaunch& launch) override;
+  kubelet::ContainerProbe Inspect(const kubelet::ContainerHandle& handle,
+                                  const std::string& exit_path) override;
+  void Signal(const kubelet::ContainerHandle& handle, int signal) override;
+  absl::StatusOr<std::unique_ptr<kubelet::ExecProcess>> Exec(
+      const kubelet::ContainerHandle& handle, const std::vector<std::string>& command) override;
+
+  // The container with `pid` ends with `exit_code`.
+  void Exit(int pid, int exit_code);
+  // Whether `pid` ignores SIGTERM (only SIGKILL ends it).
+  void IgnoreTerm(int pid);
+  bool Running(int pid);
+  std::vector<agent::v1::ContainerLaunch> launches();
+  std::vector<std::pair<int, int>> signals();  // (pid, signal)
+  // Pretends `pid` is a container started before (for adoption tests).
+  void Adopt(int pid);
+
+ private:
+  struct Entry {
+    bool running = true;
+    bool ignore_term = false;
+    int exit_code = 0;
+  };
+  absl::Mutex mu_;
+  int next_pid_ ABSL_GUARDED_BY(mu_) = 1000;
+  std::map<int, Entry> containers_ ABSL_GUARDED_BY(mu_);
+  std::vector<agent::v1::ContainerLaunch> launches_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<int, int>> signals_ ABSL_GUARDED_BY(mu_);
+};
+
+class MemoryCheckpoint final : public kubelet::PodCheckpoint {
+ public:
+  absl::Status Save(const agent::v1::PodRecord& record) override;
+  absl::Status Remove(const std::string& pod_uid) override;
+  absl::StatusOr<std::vector<agent::v1::PodRecord>> LoadAll() override;
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, agent::v1::PodRecord> records_ ABSL_GUARDED_BY(mu_);
+};
+
+class FakePodApi final : public kubelet::PodApi {
+ public:
+  absl::Status UpdatePodStatus(const core::v1::Pod& pod) override;
+  absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
+                                  const std::string& uid) override;
+  absl::StatusOr<std::string> ClaimPath(const std::string& ns, const std::string& claim) override;
+
+  // The last status written for `name`, if any.
+  std::optional<core::v1::PodStatus> LastStatus(const std::string& name);
+  int status_writes();
+  std::vector<std::string> confirmed();  // uids
+  void SetClaimPath(const std::string& claim, const std::string& path);
+
+ private:
+  absl::Mutex mu_;
+  std::map<std::string, core::v1::PodStatus> statuses_ ABSL_GUARDED_BY(mu_);
+  int status_writes_ ABSL_GUARDED_BY(mu_) = 0;
+  std::vector<std::string> confirmed_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, std::string> claims_ ABSL_GUARDED_BY(mu_);
+};
+
+}  // namespace ordo::testing

@@ -1,0 +1,225 @@
+#include "services/kubelet-agent/pod_manager.h"
+
+#include <signal.h>
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/clock/fake_clock.h"
+#include "common/testing/status_matchers.h"
+#include "common/testing/temp_dir.h"
+#include "services/kubelet-agent/fakes.h"
+
+namespace ordo::kubelet {
+namespace {
+
+using ::testing::Contains;
+using ::testing::IsEmpty;
+
+class PodManagerTest : public ::testing::Test {
+ protected:
+  PodManagerTest() : network_(*LoopbackPodNetwork::Create("127.1.1.0/24")) {
+    config_.node_name = "node-1";
+    config_.root_dir = dir_.path();
+    config_.dns_servers = {"127.0.0.53"};
+    config_.initial_backoff = absl::Seconds(10);
+    config_.max_backoff = absl::Seconds(300);
+    manager_ = std::make_unique<PodManager>(config_, runtime_, *network_, checkpoint_, api_, clock_);
+  }
+
+  static PodPtr MakePod(const std::string& name, const std::string& restart_policy = "Always") {
+    auto pod = std::make_shared<core::v1::Pod>();
+    pod->mutable_metadata()->set_name(name);
+    pod->mutable_metadata()->set_namespace_("default");
+    pod->mutable_metadata()->set_uid("uid-" + name);
+    pod->mutable_spec()->set_node_name("node-1");
+    pod->mutable_spec()->set_hostname(name);
+    pod->mutable_spec()->set_subdomain("nginx");
+    pod->mutable_spec()->set_restart_policy(restart_policy);
+    pod->mutable_spec()->set_termination_grace_period_seconds(30);
+    auto* c = pod->mutable_spec()->add_containers();
+    c->set_name("app");
+    c->set_image("sh");
+    c->add_args("-c");
+    c->add_args("true");
+    return pod;
+  }
+
+  static PodPtr Deleting(const PodPtr& pod, int64_t grace) {
+    auto copy = std::make_shared<core::v1::Pod>(*pod);
+    copy->mutable_metadata()->mutable_deletion_timestamp()->set_seconds(1);
+    copy->mutable_metadata()->set_deletion_grace_period_seconds(grace);
+    return copy;
+  }
+
+  int LastPid() {
+    auto status = api_.LastStatus("web-0");
+    if (!status.has_value() || status->container_statuses_size() == 0) return 0;
+    std::string id = status->container_statuses(0).container_id();
+    return id.empty() ? 0 : std::stoi(id.substr(7));
+  }
+
+  testing::TempDir dir_;
+  FakeClock clock_;
+  testing::FakeContainerRuntime runtime_;
+  testing::MemoryCheckpoint checkpoint_;
+  testing::FakePodApi api_;
+  std::unique_ptr<LoopbackPodNetwork> network_;
+  AgentConfig config_;
+  std::unique_ptr<PodManager> manager_;
+};
+
+TEST_F(PodManagerTest, StartsAContainerWithThePodsIdentityAndReportsItReady) {
+  manager_->Sync({MakePod("web-0")}, true);
+  auto launches = runtime_.launches();
+  ASSERT_EQ(launches.size(), 1u);
+  const auto& launch = launches[0];
+  EXPECT_EQ(launch.hostname(), "web-0");
+  EXPECT_THAT(launch.argv(), ::testing::ElementsAre("sh", "-c", "true"));
+  EXPECT_THAT(launch.env(), Contains("POD_NAME=web-0"));
+  EXPECT_THAT(launch.env(), Contains("POD_IP=127.1.1.2"));
+  std::vector<std::string> targets;
+  for (const auto& m : launch.mounts()) targets.push_back(m.target());
+  EXPECT_THAT(targets, ::testing::IsSupersetOf({"/etc/hosts", "/etc/resolv.conf", "/tmp"}));
+  EXPECT_THAT(testing::ReadFile(dir_.path() + "/pods/uid-web-0/hosts"),
+              ::testing::HasSubstr("127.1.1.2\tweb-0.nginx.default.svc.cluster.local\tweb-0"));
+  EXPECT_THAT(testing::ReadFile(dir_.path() + "/pods/uid-web-0/resolv.conf"),
+              ::testing::HasSubstr("search default.svc.cluster.local svc.cluster.local"));
+
+  auto status = api_.LastStatus("web-0");
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->phase(), "Running");
+  EXPECT_EQ(status->pod_ip(), "127.1.1.2");
+  EXPECT_TRUE(status->container_statuses(0).ready());
+  // Nothing changed: nothing written.
+  int writes = api_.status_writes();
+  manager_->Sync({MakePod("web-0")}, true);
+  EXPECT_EQ(api_.status_writes(), writes);
+}
+
+TEST_F(PodManagerTest, ACrashedContainerRestartsWithDoublingBackOff) {
+  PodPtr pod = MakePod("web-0");
+  manager_->Sync({pod}, true);
+  runtime_.Exit(LastPid(), 1);
+  manager_->Sync({pod}, true);
+  auto status = api_.LastStatus("web-0");
+  EXPECT_EQ(status->container_statuses(0).state().waiting().reason(), "CrashLoopBackOff");
+  EXPECT_EQ(status->container_statuses(0).last_state().terminated().exit_code(), 1);
+  EXPECT_EQ(runtime_.launches().size(), 1u);
+
+  clock_.Advance(absl::Seconds(10));
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(runtime_.launches().size(), 2u);
+  EXPECT_EQ(api_.LastStatus("web-0")->container_statuses(0).restart_count(), 1);
+
+  runtime_.Exit(LastPid(), 1);
+  manager_->Sync({pod}, true);
+  clock_.Advance(absl::Seconds(10));
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(runtime_.launches().size(), 2u) << "the second back-off is 20s";
+  clock_.Advance(absl::Seconds(10));
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(runtime_.launches().size(), 3u);
+  EXPECT_EQ(api_.LastStatus("web-0")->container_statuses(0).restart_count(), 2);
+}
+
+TEST_F(PodManagerTest, RestartPolicyNeverEndsThePod) {
+  PodPtr pod = MakePod("web-0", "Never");
+  manager_->Sync({pod}, true);
+  runtime_.Exit(LastPid(), 0);
+  manager_->Sync({pod}, true);
+  auto status = api_.LastStatus("web-0");
+  EXPECT_EQ(status->phase(), "Succeeded");
+  EXPECT_EQ(status->container_statuses(0).state().terminated().reason(), "Completed");
+  clock_.Advance(absl::Minutes(10));
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(runtime_.launches().size(), 1u);
+}
+
+TEST_F(PodManagerTest, DeletionSendsTermThenKillAfterTheGracePeriodThenConfirms) {
+  PodPtr pod = MakePod("web-0");
+  manager_->Sync({pod}, true);
+  int pid = LastPid();
+  runtime_.IgnoreTerm(pid);
+  manager_->Sync({Deleting(pod, 5)}, true);
+  EXPECT_THAT(runtime_.signals(), Contains(std::pair{pid, SIGTERM}));
+  EXPECT_TRUE(runtime_.Running(pid));
+  EXPECT_THAT(api_.confirmed(), IsEmpty());
+  clock_.Advance(absl::Seconds(5));
+  manager_->Sync({Deleting(pod, 5)}, true);
+  EXPECT_THAT(runtime_.signals(), Contains(std::pair{pid, SIGKILL}));
+  manager_->Sync({Deleting(pod, 5)}, true);
+  EXPECT_THAT(api_.confirmed(), ::testing::ElementsAre("uid-web-0"));
+  EXPECT_THAT(*checkpoint_.LoadAll(), IsEmpty());
+}
+
+TEST_F(PodManagerTest, APodGoneFromTheApiServerIsStoppedButOnlyOnceTheListIsComplete) {
+  PodPtr pod = MakePod("web-0");
+  manager_->Sync({pod}, true);
+  int pid = LastPid();
+  manager_->Sync({}, /*complete=*/false);
+  EXPECT_TRUE(runtime_.Running(pid));
+  manager_->Sync({}, /*complete=*/true);
+  EXPECT_FALSE(runtime_.Running(pid));
+}
+
+TEST_F(PodManagerTest, ARestartedManagerAdoptsRunningContainers) {
+  PodPtr pod = MakePod("web-0");
+  manager_->Sync({pod}, true);
+  int pid = LastPid();
+  manager_.reset();
+  manager_ = std::make_unique<PodManager>(config_, runtime_, *network_, checkpoint_, api_, clock_);
+  ASSERT_OK(manager_->Restore());
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(runtime_.launches().size(), 1u) << "no second start";
+  EXPECT_EQ(LastPid(), pid);
+  auto location = manager_->FindContainer("default", "web-0", "");
+  ASSERT_OK(location.status());
+  EXPECT_EQ(location->handle.pid, pid);
+}
+
+TEST_F(PodManagerTest, AnUnboundClaimKeepsThePodWaitingAndSaysWhy) {
+  auto pod = std::make_shared<core::v1::Pod>(*MakePod("web-0"));
+  auto* volume = pod->mutable_spec()->add_volumes();
+  volume->set_name("www");
+  volume->mutable_persistent_volume_claim()->set_claim_name("www-web-0");
+  auto* mount = pod->mutable_spec()->mutable_containers(0)->add_volume_mounts();
+  mount->set_name("www");
+  mount->set_mount_path("/data");
+  manager_->Sync({pod}, true);
+  EXPECT_THAT(runtime_.launches(), IsEmpty());
+  EXPECT_THAT(api_.LastStatus("web-0")->container_statuses(0).state().waiting().message(),
+              ::testing::HasSubstr("\"www-web-0\" is not bound"));
+  api_.SetClaimPath("www-web-0", dir_.path() + "/pv");
+  clock_.Advance(absl::Seconds(10));
+  manager_->Sync({pod}, true);
+  ASSERT_EQ(runtime_.launches().size(), 1u);
+  EXPECT_EQ(runtime_.launches()[0].mounts(3).source(), dir_.path() + "/pv");
+  EXPECT_EQ(runtime_.launches()[0].mounts(3).target(), "/data");
+}
+
+TEST(PodNetworkTest, HandsOutStableAddressesInTheCidr) {
+  auto network = LoopbackPodNetwork::Create("127.1.3.0/24");
+  ASSERT_OK(network.status());
+  EXPECT_EQ(*(*network)->Allocate("a"), "127.1.3.2");
+  EXPECT_EQ(*(*network)->Allocate("b"), "127.1.3.3");
+  EXPECT_EQ(*(*network)->Allocate("a"), "127.1.3.2");
+  EXPECT_TRUE(absl::IsAlreadyExists((*network)->Restore("c", "127.1.3.3")));
+  (*network)->Release("b");
+  EXPECT_OK((*network)->Restore("c", "127.1.3.3"));
+  EXPECT_FALSE(LoopbackPodNetwork::Create("10.0.0.0/24").ok());
+  EXPECT_FALSE(LoopbackPodNetwork::Create("127.1.3.0").ok());
+}
+
+TEST(ContainerArgvTest, AnEmptyCommandRunsTheImagesProgram) {
+  core::v1::Container c;
+  c.set_image("registry.example/tools/ordo-podapp:1.2");
+  c.add_args("--port");
+  c.add_args("80");
+  EXPECT_THAT(ContainerArgv(c), ::testing::ElementsAre("ordo-podapp", "--port", "80"));
+  c.add_command("sh");
+  EXPECT_THAT(ContainerArgv(c), ::testing::ElementsAre("sh", "--port", "80"));
+}
+
+}  // namespace
+}  // namespace ordo::kubelet
