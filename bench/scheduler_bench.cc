@@ -33,7 +33,8 @@ int ReadyNodes(api::NodeClient& nodes) {
   if (!list.ok()) return 0;
   int ready = 0;
   for (const auto& n : list->items()) {
-    for (const auto& c : n.status().conditions()) ready += c.type() == "Ready" && c.status() == "True";
+    for (const auto& c : n.status().conditions())
+      ready += c.type() == "Ready" && c.status() == "True";
   }
   return ready;
 }
@@ -43,7 +44,8 @@ int ReadyNodes(api::NodeClient& nodes) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int total = absl::GetFlag(FLAGS_pods);
-  auto channel = grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
   api::NodeClient nodes(channel, SystemClock());
   api::PodClient pods(channel, SystemClock(), {.deadline = absl::Seconds(60)});
   if (int want = absl::GetFlag(FLAGS_wait_nodes); want > 0) {
@@ -56,7 +58,8 @@ int main(int argc, char** argv) {
       }
       absl::SleepFor(absl::Milliseconds(500));  // polling the cluster, not a test
     }
-    std::printf("nodes Ready: %d (after %.1f s)\n", ready, absl::ToDoubleSeconds(absl::Now() - start));
+    std::printf("nodes Ready: %d (after %.1f s)\n", ready,
+                absl::ToDoubleSeconds(absl::Now() - start));
   }
   std::string run = absl::StrCat("sb", absl::ToUnixSeconds(absl::Now()) % 100000);
 
@@ -119,16 +122,18 @@ int main(int argc, char** argv) {
   for (auto& t : creators) t.join();
   absl::Duration create_time = absl::Now() - start;
   absl::Time deadline = start + absl::GetFlag(FLAGS_timeout);
-  while (bound_count.load() < total && absl::Now() < deadline) absl::SleepFor(absl::Milliseconds(10));
+  while (bound_count.load() < total && absl::Now() < deadline)
+    absl::SleepFor(absl::Milliseconds(10));
   bool done = bound_count.load() >= total;
   watch_ctx.TryCancel();
   watcher.join();
   absl::MutexLock lock(&mu);
   double secs = absl::ToDoubleSeconds(last_bind - start);
-  std::printf("pods created: %d in %.2f s (%.0f/s), %d failed\n", total, absl::ToDoubleSeconds(create_time),
-              total / absl::ToDoubleSeconds(create_time), failures.load());
-  std::printf("pods bound:   %d%s in %.2f s from the first create: %.0f pods/s\n", bound_count.load(),
-              done ? "" : " (TIMED OUT)", secs, bound_count.load() / secs);
+  std::printf("pods created: %d in %.2f s (%.0f/s), %d failed\n", total,
+              absl::ToDoubleSeconds(create_time), total / absl::ToDoubleSeconds(create_time),
+              failures.load());
+  std::printf("pods bound:   %d%s in %.2f s from the first create: %.0f pods/s\n",
+              bound_count.load(), done ? "" : " (TIMED OUT)", secs, bound_count.load() / secs);
   std::printf("create->bind latency: p50 %.1f ms, p99 %.1f ms\n", latency.QuantileMs(0.5),
               latency.QuantileMs(0.99));
   return done ? 0 : 1;

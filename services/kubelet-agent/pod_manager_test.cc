@@ -1,9 +1,8 @@
 #include "services/kubelet-agent/pod_manager.h"
 
-#include <signal.h>
-
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include "common/clock/fake_clock.h"
 #include "common/testing/status_matchers.h"
@@ -24,7 +23,8 @@ class PodManagerTest : public ::testing::Test {
     config_.dns_servers = {"127.0.0.53"};
     config_.initial_backoff = absl::Seconds(10);
     config_.max_backoff = absl::Seconds(300);
-    manager_ = std::make_unique<PodManager>(config_, runtime_, *network_, checkpoint_, api_, clock_);
+    manager_ =
+        std::make_unique<PodManager>(config_, runtime_, *network_, checkpoint_, api_, clock_);
   }
 
   static PodPtr MakePod(const std::string& name, const std::string& restart_policy = "Always") {

@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 
@@ -28,8 +29,45 @@ bool Tolerates(const google::protobuf::RepeatedPtrField<core::v1::Toleration>& t
   return false;
 }
 
+namespace {
+
+bool MatchesRequirement(const core::v1::NodeSelectorRequirement& r,
+                        const google::protobuf::Map<std::string, std::string>& values) {
+  auto it = values.find(r.key());
+  bool has = it != values.end();
+  const std::string& op = r.operator_();
+  if (op == "Exists") return has;
+  if (op == "DoesNotExist") return !has;
+  if (op == "In" || op == "NotIn") {
+    bool in =
+        has && std::find(r.values().begin(), r.values().end(), it->second) != r.values().end();
+    return op == "In" ? in : !in;
+  }
+  if ((op == "Gt" || op == "Lt") && has && r.values_size() == 1) {
+    int64_t have = 0, want = 0;
+    if (!absl::SimpleAtoi(it->second, &have) || !absl::SimpleAtoi(r.values(0), &want)) return false;
+    return op == "Gt" ? have > want : have < want;
+  }
+  return false;
+}
+
+}  // namespace
+
+bool MatchesNodeSelector(const core::v1::NodeSelector& selector, const core::v1::Node& node) {
+  google::protobuf::Map<std::string, std::string> fields;
+  fields["metadata.name"] = node.metadata().name();
+  for (const auto& term : selector.node_selector_terms()) {
+    bool all = term.match_expressions_size() + term.match_fields_size() > 0;
+    for (const auto& r : term.match_expressions())
+      all = all && MatchesRequirement(r, node.metadata().labels());
+    for (const auto& r : term.match_fields()) all = all && MatchesRequirement(r, fields);
+    if (all) return true;
+  }
+  return false;
+}
+
 std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& requests,
-                                const NodeInfo& info) {
+                                const NodeInfo& info, const VolumeAffinities& volumes) {
   const core::v1::Node& node = *info.node;
   if (!NodeReady(node)) return {"node(s) were not ready"};
   if (node.spec().unschedulable()) return {"node(s) were unschedulable"};
@@ -45,6 +83,12 @@ std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& reque
     auto it = labels.find(k);
     if (it == labels.end() || it->second != v)
       return {"node(s) didn't match Pod's node affinity/selector"};
+  }
+  for (const auto& pv : volumes) {
+    if (pv->spec().has_node_affinity() && pv->spec().node_affinity().has_required() &&
+        !MatchesNodeSelector(pv->spec().node_affinity().required(), node)) {
+      return {"node(s) had volume node affinity conflict"};
+    }
   }
   std::vector<std::string> insufficient;
   if (info.requested.pods + 1 > info.allocatable.pods) insufficient.push_back("Too many pods");

@@ -11,10 +11,19 @@
 
 namespace ordo::scheduler {
 
+// The node affinities of the persistent volumes bound to a pod's claims.
+using VolumeAffinities = std::vector<std::shared_ptr<const core::v1::PersistentVolume>>;
+
 // Why the node cannot take the pod, in Kubernetes' words ("node(s) were
-// unschedulable", "Insufficient cpu", ...); empty when it can.
+// unschedulable", "Insufficient cpu", "node(s) had volume node affinity
+// conflict", ...); empty when it can.
 std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& requests,
-                                const NodeInfo& node);
+                                const NodeInfo& node, const VolumeAffinities& volumes = {});
+
+// Whether `node` satisfies `selector` (terms ORed, requirements ANDed; the
+// operators In, NotIn, Exists, DoesNotExist, Gt, Lt; matchFields on
+// metadata.name).
+bool MatchesNodeSelector(const core::v1::NodeSelector& selector, const core::v1::Node& node);
 
 // Higher is better: the share of cpu and memory left after placing the pod
 // (least allocated over non-zero requests, 0..100), less 10 for each pod of the same owner already

@@ -86,6 +86,55 @@ TEST(PredicatesTest, ScorePrefersEmptierNodesAndSpreadsOwners) {
   EXPECT_GT(Score(pod, PodRequests(pod), empty), Score(pod, PodRequests(pod), sibling));
 }
 
+TEST(PredicatesTest, BoundVolumesKeepThePodWhereTheirNodeAffinityAllows) {
+  core::v1::Pod pod = MakePod("1");
+  auto pv = std::make_shared<core::v1::PersistentVolume>();
+  auto* req = pv->mutable_spec()
+                  ->mutable_node_affinity()
+                  ->mutable_required()
+                  ->add_node_selector_terms()
+                  ->add_match_expressions();
+  req->set_key("kubernetes.io/hostname");
+  req->set_operator_("In");
+  req->add_values("node-2");
+  NodeInfo info = MakeNode("4");
+  auto node = std::make_shared<core::v1::Node>(*info.node);
+  (*node->mutable_metadata()->mutable_labels())["kubernetes.io/hostname"] = "node-1";
+  info.node = node;
+  EXPECT_EQ(Filter(pod, PodRequests(pod), info, {pv}),
+            std::vector<std::string>{"node(s) had volume node affinity conflict"});
+  (*node->mutable_metadata()->mutable_labels())["kubernetes.io/hostname"] = "node-2";
+  EXPECT_TRUE(Filter(pod, PodRequests(pod), info, {pv}).empty());
+}
+
+TEST(PredicatesTest, NodeSelectorOperators) {
+  core::v1::Node node;
+  node.mutable_metadata()->set_name("n1");
+  (*node.mutable_metadata()->mutable_labels())["zone"] = "a";
+  (*node.mutable_metadata()->mutable_labels())["cores"] = "8";
+  auto selector = [](const std::string& key, const std::string& op,
+                     std::vector<std::string> values) {
+    core::v1::NodeSelector s;
+    auto* r = s.add_node_selector_terms()->add_match_expressions();
+    r->set_key(key);
+    r->set_operator_(op);
+    for (const auto& v : values) r->add_values(v);
+    return s;
+  };
+  EXPECT_TRUE(MatchesNodeSelector(selector("zone", "In", {"a", "b"}), node));
+  EXPECT_FALSE(MatchesNodeSelector(selector("zone", "NotIn", {"a"}), node));
+  EXPECT_TRUE(MatchesNodeSelector(selector("zone", "Exists", {}), node));
+  EXPECT_TRUE(MatchesNodeSelector(selector("gpu", "DoesNotExist", {}), node));
+  EXPECT_TRUE(MatchesNodeSelector(selector("cores", "Gt", {"4"}), node));
+  EXPECT_FALSE(MatchesNodeSelector(selector("cores", "Lt", {"4"}), node));
+  core::v1::NodeSelector by_name;
+  auto* f = by_name.add_node_selector_terms()->add_match_fields();
+  f->set_key("metadata.name");
+  f->set_operator_("In");
+  f->add_values("n1");
+  EXPECT_TRUE(MatchesNodeSelector(by_name, node));
+}
+
 TEST(PredicatesTest, FitErrorMessageMatchesKubernetes) {
   EXPECT_EQ(FitErrorMessage(3, {{"Insufficient cpu", 2}, {"node(s) were unschedulable", 1}}),
             "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu.");

@@ -14,6 +14,14 @@ using PodListerWatcher = informer::GrpcListerWatcher<core::v1::Pods, core::v1::P
                                                      core::v1::PodList, core::v1::PodWatchEvent>;
 using NodeListerWatcher = informer::GrpcListerWatcher<core::v1::Nodes, core::v1::Node,
                                                       core::v1::NodeList, core::v1::NodeWatchEvent>;
+using ClaimListerWatcher =
+    informer::GrpcListerWatcher<core::v1::PersistentVolumeClaims, core::v1::PersistentVolumeClaim,
+                                core::v1::PersistentVolumeClaimList,
+                                core::v1::PersistentVolumeClaimWatchEvent>;
+using VolumeListerWatcher =
+    informer::GrpcListerWatcher<core::v1::PersistentVolumes, core::v1::PersistentVolume,
+                                core::v1::PersistentVolumeList,
+                                core::v1::PersistentVolumeWatchEvent>;
 
 bool Terminal(const core::v1::Pod& pod) {
   return pod.status().phase() == "Succeeded" || pod.status().phase() == "Failed";
@@ -34,6 +42,8 @@ Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, Sched
       pods_(channel, clock),
       pod_informer_(std::make_unique<PodListerWatcher>(channel), clock),
       node_informer_(std::make_unique<NodeListerWatcher>(channel), clock),
+      claim_informer_(std::make_unique<ClaimListerWatcher>(channel), clock),
+      volume_informer_(std::make_unique<VolumeListerWatcher>(channel), clock),
       queue_(clock) {
   pod_informer_.AddEventHandler({.on_add = [this](const auto& p) { OnPod(p); },
                                  .on_update = [this](const auto&, const auto& p) { OnPod(p); },
@@ -41,6 +51,15 @@ Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, Sched
   node_informer_.AddEventHandler({.on_add = [this](const auto& n) { OnNode(n); },
                                   .on_update = [this](const auto&, const auto& n) { OnNode(n); },
                                   .on_delete = [this](const auto& n) { OnNodeDeleted(n); }});
+  // A claim or volume that changes may make a waiting pod schedulable.
+  claim_informer_.AddEventHandler(
+      {.on_add = [this](const auto&) { RetryUnschedulable(); },
+       .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
+       .on_delete = nullptr});
+  volume_informer_.AddEventHandler(
+      {.on_add = [this](const auto&) { RetryUnschedulable(); },
+       .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
+       .on_delete = nullptr});
 }
 
 Scheduler::~Scheduler() = default;
@@ -131,6 +150,19 @@ void Scheduler::Unplace(const std::string& key) {
   placed_.erase(it);
 }
 
+VolumeAffinities Scheduler::BoundVolumes(const core::v1::Pod& pod) {
+  VolumeAffinities out;
+  for (const auto& v : pod.spec().volumes()) {
+    if (!v.has_persistent_volume_claim()) continue;
+    auto claim = claim_informer_.indexer().Get(
+        absl::StrCat(pod.metadata().namespace_(), "/", v.persistent_volume_claim().claim_name()));
+    if (claim == nullptr || claim->spec().volume_name().empty()) continue;
+    auto volume = volume_informer_.indexer().Get(claim->spec().volume_name());
+    if (volume != nullptr) out.push_back(volume);
+  }
+  return out;
+}
+
 void Scheduler::ScheduleOne(const std::string& key) {
   auto pod = pod_informer_.indexer().Get(key);
   if (pod == nullptr || !pod->spec().node_name().empty() ||
@@ -139,6 +171,7 @@ void Scheduler::ScheduleOne(const std::string& key) {
     return;
   }
   Resources requests = PodRequests(*pod);
+  VolumeAffinities volumes = BoundVolumes(*pod);
   std::string chosen;
   std::map<std::string, int> reasons;
   int total = 0;
@@ -161,7 +194,7 @@ void Scheduler::ScheduleOne(const std::string& key) {
     for (; examined < total && feasible < wanted; ++examined) {
       const std::string& name = node_order_[(start + examined) % total];
       const NodeInfo& info = nodes_[name];
-      std::vector<std::string> why = Filter(*pod, requests, info);
+      std::vector<std::string> why = Filter(*pod, requests, info, volumes);
       if (!why.empty()) {
         for (const auto& w : why) ++reasons[w];
         continue;
@@ -255,6 +288,8 @@ void Scheduler::BindLoop() {
 
 void Scheduler::Run(std::stop_token stop) {
   std::jthread nodes([this](std::stop_token s) { node_informer_.Run(s); });
+  std::jthread claims([this](std::stop_token s) { claim_informer_.Run(s); });
+  std::jthread volumes([this](std::stop_token s) { volume_informer_.Run(s); });
   std::jthread pods([this](std::stop_token s) { pod_informer_.Run(s); });
   std::vector<std::thread> binders;
   for (int i = 0; i < options_.binders; ++i) binders.emplace_back([this] { BindLoop(); });
@@ -274,6 +309,8 @@ void Scheduler::Run(std::stop_token stop) {
   for (auto& b : binders) b.join();
   nodes.request_stop();
   pods.request_stop();
+  claims.request_stop();
+  volumes.request_stop();
 }
 
 }  // namespace ordo::scheduler

@@ -1,7 +1,8 @@
 // Scheduler places unscheduled pods on nodes, the kube-scheduler's way: pods
 // whose spec.schedulerName is ours (or empty) and that have no node wait in a
 // queue; one scheduling thread filters nodes (predicates.h), scores the
-// feasible ones and assumes the best (its requests count against the node at
+// feasible ones (a pod whose claims are bound goes only where their volumes'
+// node affinity allows) and assumes the best (its requests count against the node at
 // once), and a pool of binders makes each choice durable through the Bind
 // call, so scheduling never waits on the store. A failed bind forgets the
 // assumption and retries with back-off. A pod that fits nowhere gets
@@ -28,6 +29,7 @@
 #include "common/informer/shared_informer.h"
 #include "common/workqueue/work_queue.h"
 #include "services/scheduler/node_info.h"
+#include "services/scheduler/predicates.h"
 
 namespace ordo::scheduler {
 
@@ -64,6 +66,8 @@ class Scheduler {
   void Unplace(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void ScheduleOne(const std::string& key);
+  // The volumes bound to the pod's claims (claims not bound yet do not restrict it).
+  VolumeAffinities BoundVolumes(const core::v1::Pod& pod);
   void BindLoop();
   void ReportUnschedulable(const core::v1::Pod& pod, const std::string& message);
 
@@ -73,6 +77,8 @@ class Scheduler {
   api::PodClient pods_;
   informer::SharedInformer<core::v1::Pod> pod_informer_;
   informer::SharedInformer<core::v1::Node> node_informer_;
+  informer::SharedInformer<core::v1::PersistentVolumeClaim> claim_informer_;
+  informer::SharedInformer<core::v1::PersistentVolume> volume_informer_;
   workqueue::WorkQueue queue_;
   std::atomic<int64_t> bound_{0};
 
