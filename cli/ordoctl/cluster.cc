@@ -120,6 +120,37 @@ std::vector<std::string> Components(const std::string& run) {
   return names;
 }
 
+// Clusters on one machine must not share pod addresses: each takes a second
+// octet X (pods of node i get 127.X.i.0/24) by creating /tmp/ordo-pod-networks/X
+// naming its data dir; a claim whose cluster is gone (no live api-server) is
+// taken over. A cluster keeps its X across down and up (DIR/run/pod-network).
+absl::StatusOr<int> ClaimPodNetwork(const std::string& dir) {
+  const std::string claims = "/tmp/ordo-pod-networks";
+  fs::create_directories(claims);
+  std::vector<int> candidates;
+  int previous = 0;
+  if (absl::SimpleAtoi(ReadFile(dir + "/pod-network"), &previous) && previous >= 2 &&
+      previous < 255) {
+    candidates.push_back(previous);  // keep the addresses of the last run when free
+  }
+  for (int x = 2; x < 255; ++x) candidates.push_back(x);
+  for (int x : candidates) {
+    std::string claim = absl::StrCat(claims, "/", x);
+    std::string owner = ReadFile(claim);
+    if (!owner.empty() && owner != dir && Alive(PidOf(owner + "/run", "api-server"))) continue;
+    fs::remove(claim);
+    int fd = open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
+    if (fd < 0) continue;  // another cluster took it meanwhile
+    std::string line = dir + "\n";
+    bool ok = write(fd, line.data(), line.size()) == static_cast<ssize_t>(line.size());
+    close(fd);
+    if (!ok) continue;
+    std::ofstream(dir + "/pod-network") << x << "\n";
+    return x;
+  }
+  return absl::ResourceExhaustedError("every 127.X pod network is taken by a running cluster");
+}
+
 int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream& err) {
   int nodes = 3;
   if (args.Has("nodes") &&
@@ -138,6 +169,11 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   for (const char* sub : {"/logs", "/run", "/api-server", "/nodes"})
     fs::create_directories(dir + sub);
   for (const auto& name : Components(run)) fs::remove(absl::StrCat(run, "/", name, ".pid"));
+  auto network = ClaimPodNetwork(dir);
+  if (!network.ok()) {
+    err << "error: " << network.status().message() << "\n";
+    return 1;
+  }
   std::string bin = BinDir();
   std::string api_port = args.Get("api-port", "0");
   fs::remove(run + "/api-server.port");
@@ -166,12 +202,12 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
-    rest.push_back(
-        {name,
-         {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name, "--root-dir",
-          absl::StrCat(dir, "/nodes/", name), "--pod-cidr", absl::StrCat("127.1.", i, ".0/24"),
-          "--port-file", absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
-          args.Get("crash-backoff", "10s")}});
+    rest.push_back({name,
+                    {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name,
+                     "--root-dir", absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
+                     absl::StrCat("127.", *network, ".", i, ".0/24"), "--port-file",
+                     absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
+                     args.Get("crash-backoff", "10s")}});
   }
   for (const auto& [name, argv] : rest) {
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {

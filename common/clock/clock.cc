@@ -18,4 +18,18 @@ Clock& SystemClock() {
   return *clock;
 }
 
+bool SleepUntil(Clock& clock, std::stop_token stop, absl::Time deadline) {
+  absl::Mutex mu;
+  bool stopped = false;
+  // Registered before `mu` is held: a stop already requested runs the callback
+  // here, at once, and it takes `mu` itself.
+  std::stop_callback wake(stop, [&] {
+    absl::MutexLock lock(&mu);
+    stopped = true;
+  });
+  absl::MutexLock lock(&mu);
+  clock.AwaitWithDeadline(mu, absl::Condition(&stopped), deadline);
+  return !stopped;
+}
+
 }  // namespace ordo

@@ -3,6 +3,8 @@
 // the system clocks. All methods are safe to call concurrently.
 #pragma once
 
+#include <stop_token>
+
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 
@@ -35,5 +37,10 @@ class RealClock final : public Clock {
 
 // The process-wide real clock.
 Clock& SystemClock();
+
+// Sleeps on `clock` until `deadline` or until `stop` is requested, whichever
+// comes first; returns false when stopped. For loops that pace themselves
+// (heartbeats) yet must end promptly.
+bool SleepUntil(Clock& clock, std::stop_token stop, absl::Time deadline);
 
 }  // namespace ordo

@@ -53,5 +53,27 @@ TEST(FakeClockTest, AwaitReturnsFalseAtDeadlineAndTrueOnCondition) {
   }
 }
 
+TEST(SleepUntilTest, EndsAtTheDeadlineOrAtOnceWhenStopped) {
+  FakeClock clock;
+  std::stop_source stopped;
+  stopped.request_stop();
+  EXPECT_FALSE(SleepUntil(clock, stopped.get_token(), absl::InfiniteFuture()));
+
+  std::stop_source running;
+  std::thread advancer([&] {
+    while (clock.Waiters() == 0) std::this_thread::yield();
+    clock.Advance(absl::Seconds(5));
+  });
+  EXPECT_TRUE(SleepUntil(clock, running.get_token(), clock.Now() + absl::Seconds(5)));
+  advancer.join();
+
+  std::thread stopper([&] {
+    while (clock.Waiters() == 0) std::this_thread::yield();
+    running.request_stop();
+  });
+  EXPECT_FALSE(SleepUntil(clock, running.get_token(), absl::InfiniteFuture()));
+  stopper.join();
+}
+
 }  // namespace
 }  // namespace ordo

@@ -47,7 +47,7 @@ void HollowFleet::Run(std::stop_token stop) {
           absl::Status s = beats[i]->Register();
           if (s.ok()) break;
           spdlog::warn("hollow node {}: {}", i, std::string(s.message()));
-          clock_.SleepFor(absl::Seconds(1));
+          SleepUntil(clock_, stop, clock_.Now() + absl::Seconds(1));
         }
       }
       while (!stop.stop_requested()) {
@@ -56,14 +56,7 @@ void HollowFleet::Run(std::stop_token stop) {
           absl::Status s = beats[i]->Beat();
           if (!s.ok()) spdlog::warn("hollow node {}: heartbeat: {}", i, std::string(s.message()));
         }
-        absl::Mutex mu;
-        absl::MutexLock lock(&mu);
-        bool stopped = false;
-        std::stop_callback wake(stop, [&] {
-          absl::MutexLock l(&mu);
-          stopped = true;
-        });
-        clock_.AwaitWithDeadline(mu, absl::Condition(&stopped), next);
+        SleepUntil(clock_, stop, next);
       }
     });
   }
@@ -134,16 +127,7 @@ void HollowFleet::Run(std::stop_token stop) {
     });
   }
   spdlog::info("hollow fleet of {} nodes running", options_.nodes);
-  absl::Mutex mu;
-  bool stopped = false;
-  std::stop_callback wake(stop, [&] {
-    absl::MutexLock l(&mu);
-    stopped = true;
-  });
-  {
-    absl::MutexLock lock(&mu);
-    mu.Await(absl::Condition(&stopped));
-  }
+  SleepUntil(clock_, stop, absl::InfiniteFuture());
   queue.ShutDown();
   reflector.request_stop();
   threads.clear();  // joins workers and heartbeats before the queue goes

@@ -158,14 +158,7 @@ int main(int argc, char** argv) {
       if (!s.ok()) spdlog::warn("node {}: {}", node_name, std::string(s.message()));
       registered |= s.ok();
       absl::Duration wait = registered ? absl::GetFlag(FLAGS_heartbeat_interval) : absl::Seconds(1);
-      absl::Mutex mu;
-      bool stopped = false;
-      std::stop_callback wake(stop, [&] {
-        absl::MutexLock l(&mu);
-        stopped = true;
-      });
-      absl::MutexLock lock(&mu);
-      SystemClock().AwaitWithDeadline(mu, absl::Condition(&stopped), absl::Now() + wait);
+      SleepUntil(SystemClock(), stop, absl::Now() + wait);
     }
   });
 

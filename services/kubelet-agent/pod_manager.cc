@@ -211,6 +211,7 @@ void PodManager::Save(const PodState& state) {
 }
 
 void PodManager::Sync(const std::vector<PodPtr>& desired, bool complete) {
+  if (shut_down_) return;
   absl::flat_hash_map<std::string, PodPtr> wanted;
   for (const auto& pod : desired) {
     if (pod->spec().node_name() == config_.node_name) wanted[pod->metadata().uid()] = pod;
@@ -614,6 +615,7 @@ void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
 }
 
 int PodManager::ShutdownAll(absl::Duration grace) {
+  shut_down_ = true;
   std::vector<PodState*> all;
   {
     absl::MutexLock lock(&mu_);

@@ -65,7 +65,8 @@ class PodManager {
   // it has really gone.
   void Sync(const std::vector<PodPtr>& desired, bool complete);
   // Stops every container (SIGTERM, SIGKILL after at most `grace`) and forgets
-  // every pod; returns how many containers were running.
+  // every pod; returns how many containers were running. Later Syncs do
+  // nothing: the node is shutting down.
   int ShutdownAll(absl::Duration grace);
 
   // For logs and exec. NOT_FOUND names what is missing; an empty `container`
@@ -103,6 +104,7 @@ class PodManager {
 
   absl::Mutex mu_;  // guards pods_ against Find* from gRPC threads
   std::map<std::string, std::unique_ptr<PodState>> pods_ ABSL_GUARDED_BY(mu_);  // by uid
+  bool shut_down_ = false;  // ShutdownAll and Sync run on one thread at a time
   absl::Mutex wake_mu_;
   bool poked_ ABSL_GUARDED_BY(wake_mu_) = false;
 };

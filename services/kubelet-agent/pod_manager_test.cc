@@ -178,6 +178,17 @@ TEST_F(PodManagerTest, ARestartedManagerAdoptsRunningContainers) {
   EXPECT_EQ(location->handle.pid, pid);
 }
 
+TEST_F(PodManagerTest, ShutdownStopsEveryContainerAndStartsNothingAfter) {
+  PodPtr pod = MakePod("web-0");
+  manager_->Sync({pod}, true);
+  int pid = LastPid();
+  EXPECT_EQ(manager_->ShutdownAll(absl::Seconds(1)), 1);
+  EXPECT_FALSE(runtime_.Running(pid));
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(runtime_.launches().size(), 1u) << "a node shutting down starts nothing";
+  EXPECT_THAT(*checkpoint_.LoadAll(), IsEmpty());
+}
+
 TEST_F(PodManagerTest, AnUnboundClaimKeepsThePodWaitingAndSaysWhy) {
   auto pod = std::make_shared<core::v1::Pod>(*MakePod("web-0"));
   auto* volume = pod->mutable_spec()->add_volumes();
