@@ -8,6 +8,8 @@
 
 #include <thread>
 
+#include "common/api/clients.h"
+#include "common/clock/clock.h"
 #include "common/manifest/manifest.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
@@ -18,6 +20,7 @@ namespace ordo::itest {
 namespace {
 
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 using ::ordo::testing::ReadFile;
 
@@ -48,9 +51,11 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   EXPECT_EQ(yaml.exit_code, 0);
   EXPECT_THAT(yaml.out, HasSubstr("podManagementPolicy: OrderedReady"));
   EXPECT_THAT(yaml.out, HasSubstr("serviceName: nginx"));
-  // What get printed applies back as no change at all.
+  // What get printed applies back: a new declaration (every field is now
+  // declared), then, applied again, no change at all.
   auto reapplied = Ctl({"apply", "-f", "-"}, yaml.out);
-  EXPECT_EQ(reapplied.out, "statefulset.apps/web unchanged\n") << reapplied.err;
+  EXPECT_EQ(reapplied.out, "statefulset.apps/web configured\n") << reapplied.err;
+  EXPECT_EQ(Ctl({"apply", "-f", "-"}, yaml.out).out, "statefulset.apps/web unchanged\n");
 
   auto table = Ctl({"get", "statefulsets"});
   EXPECT_THAT(table.out, HasSubstr("NAME   READY   AGE\nweb    0/3"));
@@ -94,11 +99,35 @@ TEST_F(OrdoctlTest, GetJsonIsWhatApplySentPlusDefaults) {
   EXPECT_FALSE(got.metadata().uid().empty());
 }
 
+TEST_F(OrdoctlTest, ApplyKeepsWhatOthersSetAndDropsWhatTheManifestDropped) {
+  std::string v1 =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: {app: s, tier: web}\n"
+      "spec:\n  selector: {app: s}\n  ports: [{port: 80}]\n";
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, v1).exit_code, 0);
+  // Someone else (not apply) adds a label; the next manifest drops `tier`.
+  api::ServiceClient services(server_->NewChannel(), SystemClock());
+  auto svc = services.Get("default", "s");
+  ASSERT_TRUE(svc.ok());
+  (*svc->mutable_metadata()->mutable_labels())["team"] = "db";
+  ASSERT_TRUE(services.Update(*svc).ok());
+  std::string v2 =
+      "apiVersion: v1\nkind: Service\nmetadata:\n  name: s\n  labels: {app: s}\n"
+      "spec:\n  selector: {app: s}\n  ports: [{port: 80}]\n";
+  EXPECT_EQ(Ctl({"apply", "-f", "-"}, v2).out, "service/s configured\n");
+  auto after = Ctl({"get", "svc", "s", "-o", "yaml"}).out;
+  EXPECT_THAT(after, Not(HasSubstr("tier: web")));
+  EXPECT_THAT(after, HasSubstr("team: db"));
+  EXPECT_THAT(after, HasSubstr("app: s"));
+}
+
 TEST_F(OrdoctlTest, EveryExampleAppliesFromTheDirectory) {
   auto applied = Ctl({"apply", "-f", std::string(ORDO_SOURCE_DIR) + "/examples"});
   EXPECT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_EQ(applied.out,
             "poddisruptionbudget.policy/web created\n"
+            "pod/podapp-0 created\n"
+            "pod/podapp-1 created\n"
+            "pod/podapp-2 created\n"
             "persistentvolume/pv-node-1-a created\n"
             "storageclass.storage.k8s.io/local-path created\n"
             "service/nginx created\n"

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "cli/ordoctl/apply_merge.h"
 #include "cli/ordoctl/printer.h"
 #include "common/manifest/manifest.h"
 #include "common/status/field_errors.h"
@@ -94,25 +95,18 @@ std::string NamespaceFor(const api::ResourceInfo& info, const meta::v1::ObjectMe
   return meta.namespace_().empty() ? ctx.ns : meta.namespace_();
 }
 
-// Every top-level field but apiVersion, kind, metadata and status: what a
-// manifest declares and apply sets.
-void CopyDeclared(const Message& from, Message& to) {
-  auto owned_by_server = [](const google::protobuf::FieldDescriptor* f) {
-    const std::string& n = f->name();
-    return n == "api_version" || n == "kind" || n == "metadata" || n == "status";
-  };
-  api::MessagePtr declared(from.New());
-  declared->CopyFrom(from);
-  const auto* d = from.GetDescriptor();
-  for (int i = 0; i < d->field_count(); ++i) {
-    const auto* f = d->field(i);
-    if (owned_by_server(f)) {
-      declared->GetReflection()->ClearField(declared.get(), f);
-    } else {
-      to.GetReflection()->ClearField(&to, f);
+// JSON without the indentation: a raw newline never occurs inside a JSON
+// string, so every newline and the spaces after it lie between tokens.
+std::string CompactJson(const std::string& json) {
+  std::string out;
+  for (size_t i = 0; i < json.size(); ++i) {
+    if (json[i] != '\n') {
+      out += json[i];
+      continue;
     }
+    while (i + 1 < json.size() && json[i + 1] == ' ') ++i;
   }
-  to.MergeFrom(*declared);
+  return out;
 }
 
 // Whether status.conditions holds `type` with status "True".
@@ -211,8 +205,13 @@ int Apply(const Args& args, Context& ctx, bool create_only) {
     auto* meta = MutableMetaOf(*obj.message);
     meta->set_namespace_(NamespaceFor(info, *meta, ctx));
     std::string ref = TypedName(info, meta->name());
+    // What this apply declares, kept on the object for the next apply's merge
+    // (without an earlier declaration a re-applied `get -o yaml` carries).
+    meta->mutable_annotations()->erase(kLastAppliedAnnotation);
+    std::string applied = CompactJson(manifest::EncodeJson(*obj.message));
     auto live = ctx.client.Get(info, meta->namespace_(), meta->name());
     if (!live.ok() && live.status().code() == absl::StatusCode::kNotFound) {
+      if (!create_only) (*meta->mutable_annotations())[kLastAppliedAnnotation] = applied;
       auto created = ctx.client.Create(info, *obj.message);
       if (!created.ok()) {
         code = PrintError(created.status(), ctx);
@@ -231,14 +230,20 @@ int Apply(const Args& args, Context& ctx, bool create_only) {
                         ctx);
       continue;
     }
-    // Apply: the live object with the manifest's labels, annotations and
-    // declared fields; the server writes nothing when that changes nothing.
+    // Apply: a three-way merge of this manifest, the last applied one and the
+    // live object; the server writes nothing when that changes nothing.
     Message& updated = **live;
     std::string before = MetaOf(updated).resource_version();
-    auto* live_meta = MutableMetaOf(updated);
-    *live_meta->mutable_labels() = meta->labels();
-    *live_meta->mutable_annotations() = meta->annotations();
-    CopyDeclared(*obj.message, updated);
+    std::unique_ptr<Message> last;
+    auto& live_annotations = MetaOf(updated).annotations();
+    if (auto it = live_annotations.find(kLastAppliedAnnotation); it != live_annotations.end()) {
+      auto decoded = manifest::Decode(it->second, "last-applied-configuration");
+      if (decoded.ok() && decoded->size() == 1 && (*decoded)[0].info == &info) {
+        last = std::move((*decoded)[0].message);
+      }
+    }
+    MergeApplied(*obj.message, last.get(), updated);
+    (*MutableMetaOf(updated)->mutable_annotations())[kLastAppliedAnnotation] = applied;
     auto result = ctx.client.Update(info, updated);
     if (!result.ok()) {
       code = PrintError(result.status(), ctx);
