@@ -517,7 +517,9 @@ int Describe(const Args& args, Context& ctx) {
   const auto& meta = MetaOf(obj);
   auto pairs = [](const google::protobuf::Map<std::string, std::string>& m) {
     std::vector<std::string> out;
-    for (const auto& [k, v] : m) out.push_back(k + "=" + v);
+    for (const auto& [k, v] : m) {
+      if (k != kLastAppliedAnnotation) out.push_back(k + "=" + v);  // kubectl hides it too
+    }
     std::sort(out.begin(), out.end());
     return out.empty() ? std::string("<none>") : absl::StrJoin(out, "\n             ");
   };

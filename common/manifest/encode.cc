@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <cmath>
 #include <regex>
+#include <set>
 
 #include "absl/strings/str_cat.h"
 #include "absl/time/time.h"
@@ -181,11 +182,39 @@ std::string EncodeYaml(const google::protobuf::Message& message) {
   return std::string(out.c_str()) + "\n";
 }
 
+namespace {
+
+// The JSON names of the 64-bit integer fields reachable from `d`.
+void CollectInt64Names(const google::protobuf::Descriptor* d, std::set<std::string>& names,
+                       std::set<const google::protobuf::Descriptor*>& seen) {
+  if (!seen.insert(d).second) return;
+  for (int i = 0; i < d->field_count(); ++i) {
+    const FieldDescriptor* f = d->field(i);
+    if (f->cpp_type() == FieldDescriptor::CPPTYPE_INT64 ||
+        f->cpp_type() == FieldDescriptor::CPPTYPE_UINT64) {
+      names.insert(f->json_name());
+    } else if (f->cpp_type() == FieldDescriptor::CPPTYPE_MESSAGE) {
+      CollectInt64Names(f->message_type(), names, seen);
+    }
+  }
+}
+
+}  // namespace
+
 std::string EncodeJson(const google::protobuf::Message& message) {
   google::protobuf::util::JsonPrintOptions options;
   options.add_whitespace = true;
   std::string out;
   if (!google::protobuf::util::MessageToJsonString(message, &out, options).ok()) return "{}\n";
+  // Protobuf's JSON quotes 64-bit integers; Kubernetes' JSON does not
+  // ("terminationGracePeriodSeconds": 30), and neither do we.
+  std::set<std::string> names;
+  std::set<const google::protobuf::Descriptor*> seen;
+  CollectInt64Names(message.GetDescriptor(), names, seen);
+  for (const auto& name : names) {
+    std::regex quoted("\"" + name + "\": \"(-?[0-9]+)\"");
+    out = std::regex_replace(out, quoted, "\"" + name + "\": $1");
+  }
   return out;
 }
 

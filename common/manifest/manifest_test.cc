@@ -133,6 +133,26 @@ TEST(ManifestTest, OutputIsKubernetesShaped) {
   ExpectRoundTrip(set);  // the quoted numbers read back as strings
 }
 
+TEST(ManifestTest, JsonWritesInt64AsNumbersAndReadsItBack) {
+  apps::v1::StatefulSet set;
+  set.set_api_version("apps/v1");
+  set.set_kind("StatefulSet");
+  set.mutable_metadata()->set_name("web");
+  set.mutable_metadata()->set_generation(3);
+  set.mutable_spec()->mutable_template_()->mutable_spec()->set_termination_grace_period_seconds(10);
+  std::string json = EncodeJson(set);
+  EXPECT_THAT(json, HasSubstr("\"terminationGracePeriodSeconds\": 10"));
+  EXPECT_THAT(json, HasSubstr("\"generation\": 3"));
+  auto decoded = Decode(json, "web.json");
+  ASSERT_TRUE(decoded.ok()) << decoded.status();
+  EXPECT_EQ(static_cast<const apps::v1::StatefulSet&>(*(*decoded)[0].message)
+                .spec()
+                .template_()
+                .spec()
+                .termination_grace_period_seconds(),
+            10);
+}
+
 TEST(ManifestTest, ErrorsNameFileLineAndFieldWordForWord) {
   constexpr char kText[] = R"(apiVersion: apps/v1
 kind: StatefulSet
