@@ -1,14 +1,19 @@
 #!/usr/bin/env bash
 # The scheduler benchmark: a fresh api-server, SCHED_NODES hollow nodes (one
-# ordo-kubelet-agent --hollow process), the scheduler, then
-# ordo-scheduler-bench creating SCHED_PODS pods and timing their binds.
-# A benchmark, not a test: `make bench-scheduler` runs it.
+# ordo-kubelet-agent --hollow process), then two measurements with
+# ordo-scheduler-bench:
+#   backlog: SCHED_PODS pods created while no scheduler runs, then the
+#            scheduler starts and binds them all (the scheduler's own rate);
+#   stream:  SCHED_PODS more pods created while it runs (create and bind
+#            together, all on the same two cores).
+# Every bind is a durable write. A benchmark, not a test: `make bench-scheduler`.
 #   SCHED_NODES=5000 SCHED_PODS=10000 SCHED_CLIENTS=64
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
 NODES=${SCHED_NODES:-5000}
 PODS=${SCHED_PODS:-10000}
+CLIENTS=${SCHED_CLIENTS:-64}
 work=$(mktemp -d /tmp/ordo-sched-bench.XXXXXX)
 pids=()
 cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
@@ -22,8 +27,15 @@ server="127.0.0.1:$(cat "$work/port")"
 "$BIN/ordo-kubelet-agent" --server "$server" --hollow --hollow-nodes "$NODES" --node-name hollow \
   --cpu 32 --memory 256Gi --log-level warn >"$work/hollow.log" 2>&1 &
 pids+=($!)
-"$BIN/ordo-scheduler-bench" --server "$server" --wait_nodes "$NODES" --pods 0 >/dev/null
+"$BIN/ordo-scheduler-bench" --server "$server" --wait_nodes "$NODES" --pods 0 | grep nodes
+echo "== backlog: $PODS pods waiting, then the scheduler starts"
+"$BIN/ordo-scheduler-bench" --server "$server" --pods "$PODS" --clients "$CLIENTS" \
+  --prefix backlog --create_only
+"$BIN/ordo-scheduler-bench" --server "$server" --pods "$PODS" --prefix backlog --await_existing &
+waiter=$!
+sleep 1  # let it open its watch before the first bind
 "$BIN/ordo-scheduler" --server "$server" --log-level warn >"$work/scheduler.log" 2>&1 &
 pids+=($!)
-echo "scheduler benchmark: $NODES hollow nodes, $PODS pods"
-"$BIN/ordo-scheduler-bench" --server "$server" --pods "$PODS" --clients "${SCHED_CLIENTS:-64}"
+wait "$waiter"
+echo "== stream: $PODS pods created while the scheduler runs"
+"$BIN/ordo-scheduler-bench" --server "$server" --pods "$PODS" --clients "$CLIENTS" --prefix stream

@@ -23,6 +23,10 @@ ABSL_FLAG(int, pods, 10000, "pods to create and wait for");
 ABSL_FLAG(int, clients, 64, "concurrent creating clients");
 ABSL_FLAG(int, wait_nodes, 0, "wait until this many nodes are Ready first");
 ABSL_FLAG(absl::Duration, timeout, absl::Minutes(5), "give up after this long");
+ABSL_FLAG(std::string, prefix, "", "name prefix of the benchmark's pods (default: a fresh one)");
+ABSL_FLAG(bool, create_only, false, "create the pods, then exit (no scheduler runs yet)");
+ABSL_FLAG(bool, await_existing, false,
+          "create nothing: time the binds of --pods pods named --prefix that exist already");
 
 namespace {
 
@@ -61,42 +65,57 @@ int main(int argc, char** argv) {
     std::printf("nodes Ready: %d (after %.1f s)\n", ready,
                 absl::ToDoubleSeconds(absl::Now() - start));
   }
-  std::string run = absl::StrCat("sb", absl::ToUnixSeconds(absl::Now()) % 100000);
+  std::string run = absl::GetFlag(FLAGS_prefix);
+  if (run.empty()) run = absl::StrCat("sb", absl::ToUnixSeconds(absl::Now()) % 100000);
+  const bool create = !absl::GetFlag(FLAGS_await_existing);
+  const bool wait = !absl::GetFlag(FLAGS_create_only);
 
   absl::Mutex mu;
   absl::flat_hash_map<std::string, absl::Time> created;
   absl::flat_hash_map<std::string, absl::Time> bound;
   bench::Recorder latency;
   std::atomic<int> bound_count{0};
-  absl::Time last_bind;
+  absl::Time first_bind, last_bind;
 
   auto list = pods.List({});
   if (!list.ok()) {
     std::fprintf(stderr, "list: %s\n", std::string(list.status().message()).c_str());
     return 1;
   }
+  for (const auto& pod : list->items()) {  // bound before this run looked
+    if (!pod.spec().node_name().empty() && absl::StartsWith(pod.metadata().name(), run + "-")) {
+      bound.emplace(pod.metadata().name(), absl::Now());
+      ++bound_count;
+    }
+  }
   meta::v1::ListOptions from;
   from.set_resource_version(list->metadata().resource_version());
   grpc::ClientContext watch_ctx;
   auto stream = pods.stub().Watch(&watch_ctx, from);
+  absl::Time start = absl::Now();
   std::thread watcher([&] {
+    if (!wait) return;
     core::v1::PodWatchEvent event;
     while (stream->Read(&event)) {
       const auto& pod = event.object();
-      if (pod.spec().node_name().empty() || !absl::StartsWith(pod.metadata().name(), run)) continue;
+      if (pod.spec().node_name().empty() || !absl::StartsWith(pod.metadata().name(), run + "-")) {
+        continue;
+      }
       absl::Time now = absl::Now();
       absl::MutexLock lock(&mu);
       if (!bound.emplace(pod.metadata().name(), now).second) continue;
+      if (bound.size() == 1) first_bind = now;
       last_bind = now;
       if (auto it = created.find(pod.metadata().name()); it != created.end()) {
         latency.Add(now - it->second);
+      } else {
+        latency.Add(now - start);  // created before this run: latency from the start
       }
-      if (++bound_count == total) break;
+      if (++bound_count >= total) break;
     }
   });
 
-  absl::Time start = absl::Now();
-  std::atomic<int> next{0};
+  std::atomic<int> next{create ? 0 : total};
   std::atomic<int> failures{0};
   std::vector<std::thread> creators;
   for (int c = 0; c < absl::GetFlag(FLAGS_clients); ++c) {
@@ -121,6 +140,14 @@ int main(int argc, char** argv) {
   }
   for (auto& t : creators) t.join();
   absl::Duration create_time = absl::Now() - start;
+  if (!wait) {
+    std::printf("pods created: %d in %.2f s (%.0f/s), %d failed\n", total,
+                absl::ToDoubleSeconds(create_time), total / absl::ToDoubleSeconds(create_time),
+                failures.load());
+    watch_ctx.TryCancel();
+    watcher.join();
+    return failures.load() == 0 ? 0 : 1;
+  }
   absl::Time deadline = start + absl::GetFlag(FLAGS_timeout);
   while (bound_count.load() < total && absl::Now() < deadline)
     absl::SleepFor(absl::Milliseconds(10));
@@ -128,10 +155,13 @@ int main(int argc, char** argv) {
   watch_ctx.TryCancel();
   watcher.join();
   absl::MutexLock lock(&mu);
-  double secs = absl::ToDoubleSeconds(last_bind - start);
-  std::printf("pods created: %d in %.2f s (%.0f/s), %d failed\n", total,
-              absl::ToDoubleSeconds(create_time), total / absl::ToDoubleSeconds(create_time),
-              failures.load());
+  // With pods waiting before the scheduler started, time from its first bind.
+  double secs = absl::ToDoubleSeconds(last_bind - (create ? start : first_bind));
+  if (create) {
+    std::printf("pods created: %d in %.2f s (%.0f/s), %d failed\n", total,
+                absl::ToDoubleSeconds(create_time), total / absl::ToDoubleSeconds(create_time),
+                failures.load());
+  }
   std::printf("pods bound:   %d%s in %.2f s from the first create: %.0f pods/s\n",
               bound_count.load(), done ? "" : " (TIMED OUT)", secs, bound_count.load() / secs);
   std::printf("create->bind latency: p50 %.1f ms, p99 %.1f ms\n", latency.QuantileMs(0.5),

@@ -41,4 +41,19 @@ std::string ControllerUid(const core::v1::Pod& pod) {
   return "";
 }
 
+bool NodeReady(const core::v1::Node& node) {
+  for (const auto& c : node.status().conditions()) {
+    if (c.type() == "Ready") return c.status() == "True";
+  }
+  return false;
+}
+
+NodeInfo MakeNodeInfo(std::shared_ptr<const core::v1::Node> node) {
+  NodeInfo info;
+  info.ready = NodeReady(*node);
+  info.allocatable = Allocatable(*node);
+  info.node = std::move(node);
+  return info;
+}
+
 }  // namespace ordo::scheduler

@@ -33,9 +33,16 @@ std::string ControllerUid(const core::v1::Pod& pod);
 
 struct NodeInfo {
   std::shared_ptr<const core::v1::Node> node;
+  // Read off `node` once per change, not once per pod.
+  bool ready = false;
   Resources allocatable;
   Resources requested;
   absl::flat_hash_map<std::string, int> pods_by_owner;
 };
+
+// Whether the node's Ready condition is True.
+bool NodeReady(const core::v1::Node& node);
+// A NodeInfo for `node` with nothing placed on it yet.
+NodeInfo MakeNodeInfo(std::shared_ptr<const core::v1::Node> node);
 
 }  // namespace ordo::scheduler

@@ -7,17 +7,6 @@
 #include "absl/strings/str_join.h"
 
 namespace ordo::scheduler {
-namespace {
-
-bool NodeReady(const core::v1::Node& node) {
-  for (const auto& c : node.status().conditions()) {
-    if (c.type() == "Ready") return c.status() == "True";
-  }
-  return false;
-}
-
-}  // namespace
-
 bool Tolerates(const google::protobuf::RepeatedPtrField<core::v1::Toleration>& tolerations,
                const core::v1::Taint& taint) {
   for (const auto& t : tolerations) {
@@ -69,7 +58,7 @@ bool MatchesNodeSelector(const core::v1::NodeSelector& selector, const core::v1:
 std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& requests,
                                 const NodeInfo& info, const VolumeAffinities& volumes) {
   const core::v1::Node& node = *info.node;
-  if (!NodeReady(node)) return {"node(s) were not ready"};
+  if (!info.ready) return {"node(s) were not ready"};
   if (node.spec().unschedulable()) return {"node(s) were unschedulable"};
   for (const auto& taint : node.spec().taints()) {
     if (taint.effect() != "NoSchedule" && taint.effect() != "NoExecute") continue;
@@ -79,7 +68,7 @@ std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& reque
     }
   }
   const auto& labels = node.metadata().labels();
-  for (const auto& [k, v] : pod.spec().node_selector()) {
+  for (const auto& [k, v] : pod.spec().node_selector()) {  // usually none
     auto it = labels.find(k);
     if (it == labels.end() || it->second != v)
       return {"node(s) didn't match Pod's node affinity/selector"};
@@ -102,7 +91,7 @@ std::vector<std::string> Filter(const core::v1::Pod& pod, const Resources& reque
   return insufficient;
 }
 
-int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInfo& info) {
+int64_t Score(const std::string& owner, const Resources& requests, const NodeInfo& info) {
   auto left = [](int64_t capacity, int64_t used) -> int64_t {
     if (capacity <= 0) return 0;
     return std::max<int64_t>(0, (capacity - used) * 100 / capacity);
@@ -112,8 +101,7 @@ int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInf
             info.requested.nonzero_milli_cpu + requests.nonzero_milli_cpu) +
        left(info.allocatable.memory, info.requested.nonzero_memory + requests.nonzero_memory)) /
       2;
-  std::string owner = ControllerUid(pod);
-  if (!owner.empty()) {
+  if (!owner.empty() && !info.pods_by_owner.empty()) {
     if (auto it = info.pods_by_owner.find(owner); it != info.pods_by_owner.end()) {
       score -= 10 * it->second;
     }

@@ -28,7 +28,8 @@ bool MatchesNodeSelector(const core::v1::NodeSelector& selector, const core::v1:
 // Higher is better: the share of cpu and memory left after placing the pod
 // (least allocated over non-zero requests, 0..100), less 10 for each pod of the same owner already
 // on the node (spreading a set's pods across nodes).
-int64_t Score(const core::v1::Pod& pod, const Resources& requests, const NodeInfo& node);
+// `owner` is ControllerUid(pod).
+int64_t Score(const std::string& owner, const Resources& requests, const NodeInfo& node);
 
 // "0/3 nodes are available: 1 node(s) were unschedulable, 2 Insufficient cpu."
 // from the count of nodes per reason.

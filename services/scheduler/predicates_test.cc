@@ -14,8 +14,7 @@ NodeInfo MakeNode(const std::string& cpu, bool ready = true) {
   auto* c = node->mutable_status()->add_conditions();
   c->set_type("Ready");
   c->set_status(ready ? "True" : "False");
-  NodeInfo info{.node = node, .allocatable = Allocatable(*node)};
-  return info;
+  return MakeNodeInfo(node);
 }
 
 core::v1::Pod MakePod(const std::string& cpu) {
@@ -39,7 +38,7 @@ TEST(PredicatesTest, RefusesWithKubernetesReasons) {
   NodeInfo cordoned = MakeNode("4");
   auto node = std::make_shared<core::v1::Node>(*cordoned.node);
   node->mutable_spec()->set_unschedulable(true);
-  cordoned.node = node;
+  cordoned = MakeNodeInfo(node);
   EXPECT_EQ(Filter(pod, PodRequests(pod), cordoned),
             std::vector<std::string>{"node(s) were unschedulable"});
   NodeInfo full = MakeNode("4");
@@ -80,10 +79,12 @@ TEST(PredicatesTest, ScorePrefersEmptierNodesAndSpreadsOwners) {
   NodeInfo empty = MakeNode("2");
   NodeInfo busy = MakeNode("2");
   busy.requested.nonzero_milli_cpu = 1000;
-  EXPECT_GT(Score(pod, PodRequests(pod), empty), Score(pod, PodRequests(pod), busy));
+  EXPECT_GT(Score(ControllerUid(pod), PodRequests(pod), empty),
+            Score(ControllerUid(pod), PodRequests(pod), busy));
   NodeInfo sibling = MakeNode("2");
   sibling.pods_by_owner["set-1"] = 1;
-  EXPECT_GT(Score(pod, PodRequests(pod), empty), Score(pod, PodRequests(pod), sibling));
+  EXPECT_GT(Score(ControllerUid(pod), PodRequests(pod), empty),
+            Score(ControllerUid(pod), PodRequests(pod), sibling));
 }
 
 TEST(PredicatesTest, BoundVolumesKeepThePodWhereTheirNodeAffinityAllows) {

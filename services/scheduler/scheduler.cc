@@ -100,8 +100,10 @@ void Scheduler::OnNode(const informer::ObjectPtr<core::v1::Node>& node) {
     absl::MutexLock lock(&mu_);
     NodeInfo& info = nodes_[node->metadata().name()];
     if (info.node == nullptr) node_order_stale_ = true;
-    info.node = node;
-    info.allocatable = Allocatable(*node);
+    NodeInfo fresh = MakeNodeInfo(node);
+    info.node = fresh.node;
+    info.ready = fresh.ready;
+    info.allocatable = fresh.allocatable;
   }
   RetryUnschedulable();
 }
@@ -110,6 +112,7 @@ void Scheduler::OnNodeDeleted(const informer::ObjectPtr<core::v1::Node>& node) {
   absl::MutexLock lock(&mu_);
   nodes_.erase(node->metadata().name());
   node_order_stale_ = true;
+  node_order_.clear();  // it pointed into the erased entry
 }
 
 void Scheduler::RetryUnschedulable() {
@@ -172,6 +175,7 @@ void Scheduler::ScheduleOne(const std::string& key) {
   }
   Resources requests = PodRequests(*pod);
   VolumeAffinities volumes = BoundVolumes(*pod);
+  const std::string owner = ControllerUid(*pod);
   std::string chosen;
   std::map<std::string, int> reasons;
   int total = 0;
@@ -180,8 +184,8 @@ void Scheduler::ScheduleOne(const std::string& key) {
     if (placed_.contains(key)) return;  // assumed; its bind is under way
     if (node_order_stale_) {
       node_order_.clear();
-      for (const auto& [name, info] : nodes_) {
-        if (info.node != nullptr) node_order_.push_back(name);
+      for (auto& [name, info] : nodes_) {
+        if (info.node != nullptr) node_order_.emplace_back(name, &info);
       }
       node_order_stale_ = false;
     }
@@ -192,15 +196,15 @@ void Scheduler::ScheduleOne(const std::string& key) {
     size_t start = total == 0 ? 0 : next_start_ % total;
     int examined = 0;
     for (; examined < total && feasible < wanted; ++examined) {
-      const std::string& name = node_order_[(start + examined) % total];
-      const NodeInfo& info = nodes_[name];
+      const auto& [name, info_ptr] = node_order_[(start + examined) % total];
+      const NodeInfo& info = *info_ptr;
       std::vector<std::string> why = Filter(*pod, requests, info, volumes);
       if (!why.empty()) {
         for (const auto& w : why) ++reasons[w];
         continue;
       }
       ++feasible;
-      int64_t score = Score(*pod, requests, info);
+      int64_t score = Score(owner, requests, info);
       if (score > best) {
         best = score;
         chosen = name;

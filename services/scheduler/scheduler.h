@@ -23,6 +23,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/container/flat_hash_set.h"
+#include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/api/clients.h"
 #include "common/clock/clock.h"
@@ -83,8 +84,9 @@ class Scheduler {
   std::atomic<int64_t> bound_{0};
 
   absl::Mutex mu_;
-  absl::flat_hash_map<std::string, NodeInfo> nodes_ ABSL_GUARDED_BY(mu_);
-  std::vector<std::string> node_order_ ABSL_GUARDED_BY(mu_);
+  // node_hash_map: NodeInfo addresses stay put, so node_order_ can hold them.
+  absl::node_hash_map<std::string, NodeInfo> nodes_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::pair<std::string, NodeInfo*>> node_order_ ABSL_GUARDED_BY(mu_);
   bool node_order_stale_ ABSL_GUARDED_BY(mu_) = true;
   size_t next_start_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, Placement> placed_ ABSL_GUARDED_BY(mu_);  // by pod key
