@@ -7,6 +7,7 @@
 #include "common/informer/grpc_lister_watcher.h"
 #include "common/informer/shared_informer.h"
 #include "common/workqueue/work_queue.h"
+#include "services/kubelet-agent/timestamps.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::kubelet {
@@ -15,10 +16,6 @@ namespace {
 using PodInformer = informer::SharedInformer<core::v1::Pod>;
 using PodListerWatcher = informer::GrpcListerWatcher<core::v1::Pods, core::v1::Pod,
                                                      core::v1::PodList, core::v1::PodWatchEvent>;
-
-void SetTimestamp(google::protobuf::Timestamp* ts, absl::Time t) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-}
 
 // Node i's podCIDR: 10.<i/256>.<i%256>.0/24 (hollow addresses are never dialled).
 std::string HollowCidr(int i) { return absl::StrCat("10.", 64 + i / 256, ".", i % 256, ".0/24"); }

@@ -6,14 +6,10 @@
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
+#include "services/kubelet-agent/timestamps.h"
 
 namespace ordo::kubelet {
 namespace {
-
-void SetTimestamp(google::protobuf::Timestamp* ts, absl::Time t) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-  ts->set_nanos(0);
-}
 
 constexpr char kLeaseNamespace[] = "kube-node-lease";
 

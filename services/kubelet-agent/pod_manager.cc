@@ -13,6 +13,7 @@
 #include "absl/strings/str_split.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/kubelet-agent/timestamps.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::kubelet {
@@ -60,11 +61,6 @@ absl::Time FromNanos(int64_t nanos) {
   return nanos == 0 ? absl::InfinitePast() : absl::FromUnixNanos(nanos);
 }
 int64_t ToNanos(absl::Time t) { return t == absl::InfinitePast() ? 0 : absl::ToUnixNanos(t); }
-
-void SetTimestamp(google::protobuf::Timestamp* ts, absl::Time t) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-  ts->set_nanos(0);
-}
 
 bool ShouldRestart(const std::string& policy, int exit_code) {
   if (policy == "Never") return false;
