@@ -17,6 +17,7 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "ordo/agent/v1/agent.pb.h"
 
 namespace ordo::kubelet {
@@ -95,6 +96,25 @@ void WriteExitFile(int dir_fd, const std::string& name, int status) {
   if (ok) renameat(dir_fd, tmp.c_str(), dir_fd, name.c_str());
 }
 
+// Opens `file` (a path, or a name searched on `path_list`) for fexecve; -1 if
+// there is no such executable.
+int OpenProgram(const std::string& file, const std::string& path_list) {
+  std::vector<std::string> candidates;
+  if (file.starts_with('/')) {
+    candidates.push_back(file);
+  } else if (file.find('/') != std::string::npos) {
+    return -1;  // relative to workingDir: left to execvpe after the chdir
+  } else {
+    for (absl::string_view dir : absl::StrSplit(path_list, ':', absl::SkipEmpty())) {
+      candidates.push_back(absl::StrCat(dir, "/", file));
+    }
+  }
+  for (const auto& c : candidates) {
+    if (access(c.c_str(), X_OK) == 0) return open(c.c_str(), O_RDONLY);
+  }
+  return -1;
+}
+
 // The agent blocks SIGTERM and SIGINT (it takes them with sigwait), and a
 // spawned process inherits that mask: a container must not.
 void UnblockSignals() {
@@ -119,6 +139,13 @@ int RunShim(const std::string& launch_path) {
   signal(SIGHUP, SIG_IGN);
   int log = open(launch.log_path().c_str(), O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0644);
   if (log < 0) return Fail("open " + launch.log_path());
+  // The program is found and opened on the host's view, before the mounts: a
+  // pod's own /tmp would hide a program under the host's /tmp. Not
+  // close-on-exec, so a script's interpreter can read it via /dev/fd.
+  int program = -1;
+  for (const auto& e : launch.env()) {
+    if (absl::StartsWith(e, "PATH=")) program = OpenProgram(launch.argv(0), e.substr(5));
+  }
   std::filesystem::path exit_path(launch.exit_path());
   int exit_dir = open(exit_path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (exit_dir < 0) return Fail("open " + exit_path.parent_path().string());
@@ -152,6 +179,7 @@ int RunShim(const std::string& launch_path) {
                    std::strerror(errno));
       _exit(128);
     }
+    if (program >= 0) fexecve(program, argv.data(), env.data());
     execvpe(argv[0], argv.data(), env.data());
     std::fprintf(stderr, "exec %s: %s\n", argv[0], std::strerror(errno));
     _exit(errno == ENOENT ? 127 : 126);
