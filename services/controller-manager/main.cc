@@ -1,0 +1,48 @@
+// ordo-controller-manager: hosts ordo's controllers behind leader election on
+// the Lease kube-system/ordo-controller-manager, so several replicas may run
+// and only one acts. (The controllers themselves arrive with issue 5 onwards;
+// today the leader holds the lease and waits.)
+#include <unistd.h>
+
+#include <thread>
+
+#include "absl/flags/flag.h"
+#include "absl/strings/str_cat.h"
+#include "common/server/server_main.h"
+#include "services/controller-manager/leader_elector.h"
+#include "spdlog/spdlog.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
+ABSL_FLAG(std::string, identity, "", "This replica's name in the lease (default: host_pid)");
+ABSL_FLAG(absl::Duration, lease_duration, absl::Seconds(15), "How long a lease holds unrenewed");
+ABSL_FLAG(absl::Duration, renew_deadline, absl::Seconds(10), "The leader gives up after this");
+ABSL_FLAG(absl::Duration, retry_period, absl::Seconds(2), "How often to renew or retry");
+ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
+
+int main(int argc, char** argv) {
+  ordo::server::BlockShutdownSignals();
+  ordo::server::ParseFlags(argc, argv,
+                           "ordo-controller-manager --server HOST:PORT: ordo's controllers");
+  ordo::server::InitLogging("controller-manager", absl::GetFlag(FLAGS_log_level));
+  auto channel =
+      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  ordo::api::LeaseClient leases(channel, ordo::SystemClock());
+  ordo::controller::LeaderElectionConfig config;
+  config.identity = absl::GetFlag(FLAGS_identity);
+  if (config.identity.empty()) {
+    char host[256] = {};
+    gethostname(host, sizeof host - 1);
+    config.identity = absl::StrCat(host, "_", getpid());
+  }
+  config.lease_duration = absl::GetFlag(FLAGS_lease_duration);
+  config.renew_deadline = absl::GetFlag(FLAGS_renew_deadline);
+  config.retry_period = absl::GetFlag(FLAGS_retry_period);
+  ordo::controller::LeaderElector elector(config, leases, ordo::SystemClock());
+  std::jthread runner([&](std::stop_token stop) {
+    elector.Run(stop, [](std::stop_token leading) {
+      ordo::SleepUntil(ordo::SystemClock(), leading, absl::InfiniteFuture());
+    });
+  });
+  ordo::server::WaitForShutdownSignal();
+  return 0;
+}
