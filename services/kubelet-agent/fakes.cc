@@ -21,6 +21,7 @@ kubelet::ContainerProbe FakeContainerRuntime::Inspect(const kubelet::ContainerHa
   auto it = containers_.find(handle.pid);
   if (it == containers_.end()) return {};
   if (it->second.running) return {.running = true};
+  if (!it->second.recorded) return {.running = false};
   return {.running = false, .exit = kubelet::ContainerExit{it->second.exit_code, 0, absl::Now()}};
 }
 
@@ -44,6 +45,12 @@ void FakeContainerRuntime::Exit(int pid, int exit_code) {
   absl::MutexLock lock(&mu_);
   containers_[pid].running = false;
   containers_[pid].exit_code = exit_code;
+}
+
+void FakeContainerRuntime::Vanish(int pid) {
+  absl::MutexLock lock(&mu_);
+  containers_[pid].running = false;
+  containers_[pid].recorded = false;
 }
 
 void FakeContainerRuntime::IgnoreTerm(int pid) {

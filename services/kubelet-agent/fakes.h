@@ -32,12 +32,15 @@ class FakeContainerRuntime final : public kubelet::ContainerRuntime {
   std::vector<std::pair<int, int>> signals();  // (pid, signal)
   // Pretends `pid` is a container started before (for adoption tests).
   void Adopt(int pid);
+  // `pid` is gone and left no exit record (its shim died with it).
+  void Vanish(int pid);
 
  private:
   struct Entry {
     bool running = true;
     bool ignore_term = false;
     int exit_code = 0;
+    bool recorded = true;  // an exit leaves a record
   };
   absl::Mutex mu_;
   int next_pid_ ABSL_GUARDED_BY(mu_) = 1000;

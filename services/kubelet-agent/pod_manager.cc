@@ -29,6 +29,9 @@ struct PodManager::ContainerState {
   absl::Time next_start = absl::InfinitePast();
   absl::Duration backoff = absl::ZeroDuration();
   std::string waiting_reason = "ContainerCreating";
+  // When the process was first seen gone with no exit record yet (its waiter
+  // writes the record a moment after reaping it).
+  absl::Time gone_since = absl::InfiniteFuture();
   std::string waiting_message;
 
   bool ever_started() const { return started_at != absl::InfinitePast(); }
@@ -328,6 +331,13 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
       }
       return;
     }
+    if (!seen.exit.has_value()) {
+      // Give the waiter time to write the exit record; only a container whose
+      // record never comes (its waiter was killed too) is "unknown".
+      if (c.gone_since == absl::InfiniteFuture()) c.gone_since = now;
+      if (now - c.gone_since < absl::Seconds(2)) return;
+    }
+    c.gone_since = absl::InfiniteFuture();
     prober_->Stop(state.uid, c.name);
     if (seen.exit.has_value()) {
       c.last_exit = seen.exit;

@@ -123,6 +123,20 @@ TEST_F(PodManagerTest, ACrashedContainerRestartsWithDoublingBackOff) {
   EXPECT_EQ(api_.LastStatus("web-0")->container_statuses(0).restart_count(), 2);
 }
 
+TEST_F(PodManagerTest, AContainerGoneWithoutARecordIsUnknownOnlyAfterItsWaiterHadTime) {
+  PodPtr pod = MakePod("web-0", "Never");
+  manager_->Sync({pod}, true);
+  runtime_.Vanish(LastPid());
+  manager_->Sync({pod}, true);
+  EXPECT_EQ(api_.LastStatus("web-0")->phase(), "Running") << "the exit record may be on its way";
+  clock_.Advance(absl::Seconds(2));
+  manager_->Sync({pod}, true);
+  auto status = api_.LastStatus("web-0");
+  EXPECT_EQ(status->phase(), "Failed");
+  EXPECT_EQ(status->container_statuses(0).state().terminated().reason(), "ContainerStatusUnknown");
+  EXPECT_EQ(status->container_statuses(0).state().terminated().exit_code(), 137);
+}
+
 TEST_F(PodManagerTest, RestartPolicyNeverEndsThePod) {
   PodPtr pod = MakePod("web-0", "Never");
   manager_->Sync({pod}, true);
