@@ -219,7 +219,12 @@ TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
         return absl::StrContains(text, "serving on port");
       },
       absl::Seconds(10)));
-  ASSERT_EQ(Ordoctl({"exec", "keeper", "--", "true"}).exit_code, 0);
+  // exec works once the new agent has published its new port on the Node.
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Ordoctl({"exec", "keeper", "--", "true"}).exit_code == 0;
+      },
+      absl::Seconds(10)));
   auto after = GetPod("keeper");
   EXPECT_EQ(ContainerPid(*after), pid);
   EXPECT_EQ(after->status().container_statuses(0).restart_count(), 0);
