@@ -84,6 +84,9 @@ class ClusterTest : public ::testing::Test {
   }
 
   testing::TempDir dir_;
+  // Processes a test starts itself and `cluster down` must still find (their
+  // pids are in DIR/run): destroyed only after TearDown has stopped the cluster.
+  std::vector<Process> kept_;
   std::string server_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<api::PodClient> pods_;
@@ -229,7 +232,7 @@ TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
   EXPECT_EQ(ContainerPid(*after), pid);
   EXPECT_EQ(after->status().container_statuses(0).restart_count(), 0);
   EXPECT_EQ(kill(pid, 0), 0);
-  restarted->Stop();
+  kept_.push_back(*std::move(restarted));  // `cluster down` stops it and its pods
 }
 
 TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {
