@@ -1,13 +1,14 @@
 // Two controller-manager replicas compete for one Lease on the real
 // api-server, on a fake clock: one leads; the other takes over only after the
 // lease has gone unrenewed for its duration; a lost race never leaves two leaders.
+#include "services/controller-manager/leader_elector.h"
+
 #include <gtest/gtest.h>
 
 #include "common/api/clients.h"
 #include "common/clock/fake_clock.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
-#include "services/controller-manager/leader_elector.h"
 
 namespace ordo::itest {
 namespace {
