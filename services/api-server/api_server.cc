@@ -1,6 +1,7 @@
 #include "services/api-server/api_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
 #include "common/status/status_macros.h"
 #include "services/api-server/object_access.h"
@@ -126,7 +127,7 @@ absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
         scheduled->set_status("True");
         scheduled->clear_reason();
         scheduled->clear_message();
-        SetTime(scheduled->mutable_last_transition_time(), now);
+        SetTimestamp(scheduled->mutable_last_transition_time(), now);
         return absl::OkStatus();
       });
 }
@@ -190,7 +191,7 @@ absl::StatusOr<MessagePtr> ApiServer::Evict(const policy::v1::Eviction& eviction
     // Spend one disruption, conditional on the budget not having moved.
     policy::v1::PodDisruptionBudget spent = pdb;
     spent.mutable_status()->set_disruptions_allowed(pdb.status().disruptions_allowed() - 1);
-    SetTime(&(*spent.mutable_status()->mutable_disrupted_pods())[name], clock_.Now());
+    SetTimestamp(&(*spent.mutable_status()->mutable_disrupted_pods())[name], clock_.Now());
     auto updated = budgets.UpdateStatus(spent);
     if (!updated.ok()) {
       if (updated.status().code() == absl::StatusCode::kAborted) continue;

@@ -59,11 +59,6 @@ void CopyField(const Message& from, Message& to, absl::string_view field) {
   }
 }
 
-void SetTime(google::protobuf::Timestamp* ts, absl::Time t) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-  ts->set_nanos(0);
-}
-
 std::string DeterministicBytes(const Message& m) {
   std::string out;
   google::protobuf::io::StringOutputStream stream(&out);

@@ -32,8 +32,6 @@ bool HasField(const Message& obj, absl::string_view field);
 void CopyField(const Message& from, Message& to, absl::string_view field);
 // Whether `field` is byte-for-byte equal (deterministic serialization).
 bool FieldEquals(const Message& a, const Message& b, absl::string_view field);
-// Sets a metav1.Time: Kubernetes' timestamps have second precision.
-void SetTime(google::protobuf::Timestamp* ts, absl::Time t);
 
 // Deterministic serialization of a whole message.
 std::string DeterministicBytes(const Message& m);

@@ -5,6 +5,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
+#include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "services/api-server/object_access.h"
 #include "services/api-server/wire.h"
@@ -219,7 +220,7 @@ absl::StatusOr<MessagePtr> Registry::PrepareCreate(const Message& input) {
   }
   m->set_namespace_(NamespaceOf(*obj));
   m->set_uid(NewUid());
-  SetTime(m->mutable_creation_timestamp(), clock_.Now());
+  SetTimestamp(m->mutable_creation_timestamp(), clock_.Now());
   m->clear_deletion_timestamp();
   m->clear_deletion_grace_period_seconds();
   m->set_generation(1);
@@ -453,12 +454,12 @@ absl::StatusOr<MessagePtr> Registry::PlanDelete(const Message& current,
     // Graceful: the kubelet confirms with a grace-0 delete. A second delete
     // may only shorten the wait.
     if (!cm.has_deletion_timestamp() || grace < cm.deletion_grace_period_seconds()) {
-      SetTime(m->mutable_deletion_timestamp(), now + absl::Seconds(grace));
+      SetTimestamp(m->mutable_deletion_timestamp(), now + absl::Seconds(grace));
       m->set_deletion_grace_period_seconds(grace);
     }
   } else {
     // Immediate: gone now, or, with finalizers, as soon as the last is removed.
-    if (!cm.has_deletion_timestamp()) SetTime(m->mutable_deletion_timestamp(), now);
+    if (!cm.has_deletion_timestamp()) SetTimestamp(m->mutable_deletion_timestamp(), now);
     m->set_deletion_grace_period_seconds(0);
   }
   if (DeterministicBytes(*updated) == DeterministicBytes(current)) return MessagePtr();

@@ -2,22 +2,10 @@
 
 #include <thread>
 
+#include "common/clock/timestamp.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::controller {
-namespace {
-
-void SetTimestamp(google::protobuf::Timestamp* ts, absl::Time t) {
-  ts->set_seconds(absl::ToUnixSeconds(t));
-  ts->set_nanos(static_cast<int32_t>(
-      absl::ToInt64Nanoseconds(t - absl::FromUnixSeconds(absl::ToUnixSeconds(t)))));
-}
-
-absl::Time FromTimestamp(const google::protobuf::Timestamp& ts) {
-  return absl::FromUnixSeconds(ts.seconds()) + absl::Nanoseconds(ts.nanos());
-}
-
-}  // namespace
 
 bool LeaderElector::TryAcquireOrRenew() {
   absl::Time now = clock_.Now();
@@ -29,8 +17,8 @@ bool LeaderElector::TryAcquireOrRenew() {
     lease.mutable_spec()->set_holder_identity(config_.identity);
     lease.mutable_spec()->set_lease_duration_seconds(
         static_cast<int32_t>(absl::ToInt64Seconds(config_.lease_duration)));
-    SetTimestamp(lease.mutable_spec()->mutable_acquire_time(), now);
-    SetTimestamp(lease.mutable_spec()->mutable_renew_time(), now);
+    SetMicroTimestamp(lease.mutable_spec()->mutable_acquire_time(), now);
+    SetMicroTimestamp(lease.mutable_spec()->mutable_renew_time(), now);
     lease.mutable_spec()->set_lease_transitions(0);
     leader_ = leases_.Create(lease).ok();
     return leader_;
@@ -50,12 +38,12 @@ bool LeaderElector::TryAcquireOrRenew() {
   }
   if (!mine) {
     lease.mutable_spec()->set_holder_identity(config_.identity);
-    SetTimestamp(lease.mutable_spec()->mutable_acquire_time(), now);
+    SetMicroTimestamp(lease.mutable_spec()->mutable_acquire_time(), now);
     lease.mutable_spec()->set_lease_transitions(spec.lease_transitions() + 1);
   }
   lease.mutable_spec()->set_lease_duration_seconds(
       static_cast<int32_t>(absl::ToInt64Seconds(config_.lease_duration)));
-  SetTimestamp(lease.mutable_spec()->mutable_renew_time(), now);
+  SetMicroTimestamp(lease.mutable_spec()->mutable_renew_time(), now);
   // The update carries the resourceVersion read above: a concurrent writer wins, we lose.
   leader_ = leases_.Update(lease).ok();
   return leader_;

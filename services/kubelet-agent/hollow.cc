@@ -4,10 +4,10 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
+#include "common/clock/timestamp.h"
 #include "common/informer/grpc_lister_watcher.h"
 #include "common/informer/shared_informer.h"
 #include "common/workqueue/work_queue.h"
-#include "services/kubelet-agent/timestamps.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::kubelet {

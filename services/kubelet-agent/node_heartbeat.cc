@@ -5,8 +5,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
-#include "services/kubelet-agent/timestamps.h"
 
 namespace ordo::kubelet {
 namespace {

@@ -11,9 +11,9 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
-#include "services/kubelet-agent/timestamps.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::kubelet {

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/clock/timestamp.h"
 #include "common/informer/grpc_lister_watcher.h"
 #include "services/scheduler/predicates.h"
 #include "spdlog/spdlog.h"
@@ -244,7 +245,7 @@ void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string&
   scheduled->set_status("False");
   scheduled->set_reason("Unschedulable");
   scheduled->set_message(message);
-  scheduled->mutable_last_transition_time()->set_seconds(absl::ToUnixSeconds(clock_.Now()));
+  SetTimestamp(scheduled->mutable_last_transition_time(), clock_.Now());
   absl::Status s = pods_.UpdateStatus(update).status();
   if (!s.ok() && !absl::IsNotFound(s) && !absl::IsAborted(s)) {
     spdlog::warn("pod {}: reporting unschedulable: {}", informer::KeyOf(pod.metadata()),
