@@ -1,15 +1,20 @@
 // ordo-controller-manager: hosts ordo's controllers behind leader election on
 // the Lease kube-system/ordo-controller-manager, so several replicas may run
-// and only one acts. (The controllers themselves arrive with issue 5 onwards;
-// today the leader holds the lease and waits.)
+// and only one acts. Each term of leadership builds the controllers afresh
+// over one shared informer factory and tears them down when it ends.
 #include <unistd.h>
 
 #include <thread>
 
+#include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/server/server_main.h"
+#include "services/controller-manager/controller.h"
+#include "services/controller-manager/event_recorder.h"
+#include "services/controller-manager/informer_factory.h"
 #include "services/controller-manager/leader_elector.h"
+#include "services/controller-manager/statefulset/stateful_set_controller.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
@@ -17,7 +22,43 @@ ABSL_FLAG(std::string, identity, "", "This replica's name in the lease (default:
 ABSL_FLAG(absl::Duration, lease_duration, absl::Seconds(15), "How long a lease holds unrenewed");
 ABSL_FLAG(absl::Duration, renew_deadline, absl::Seconds(10), "The leader gives up after this");
 ABSL_FLAG(absl::Duration, retry_period, absl::Seconds(2), "How often to renew or retry");
+ABSL_FLAG(int, statefulset_workers, 5, "StatefulSets synced at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
+
+namespace {
+
+// One term of leadership: informers, controllers and workers until `leading` stops.
+void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading) {
+  using namespace ordo;  // NOLINT(build/namespaces): a short function of wiring
+  Clock& clock = SystemClock();
+  controller::InformerFactory informers(channel, clock);
+  api::EventClient event_client(channel, clock);
+
+  statefulset::ApiObjectWriter writer(channel, clock);
+  controller::ApiEventRecorder sts_events(event_client, clock, "statefulset-controller");
+  statefulset::StatefulSetController statefulsets(
+      {informer::Lister(informers.StatefulSets().indexer()),
+       informer::Lister(informers.Pods().indexer()),
+       informer::Lister(informers.PersistentVolumeClaims().indexer()),
+       informer::Lister(informers.ControllerRevisions().indexer())},
+      writer, sts_events, clock);
+  informers.StatefulSets().AddEventHandler(statefulsets.SetHandler());
+  informers.Pods().AddEventHandler(statefulsets.PodHandler());
+  informers.ControllerRevisions().AddEventHandler(statefulsets.RevisionHandler());
+
+  // The informers' handlers call into the controllers: stop them first.
+  absl::Cleanup stop_informers = [&] { informers.Stop(); };
+  informers.Start();
+  if (!informers.WaitForCacheSync(leading)) return;
+  spdlog::info("caches synced; controllers running");
+  std::vector<std::jthread> workers;
+  workers.emplace_back([&] {
+    controller::RunWorkers(statefulsets, absl::GetFlag(FLAGS_statefulset_workers), leading);
+  });
+  workers.clear();  // joins once leadership ends
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
@@ -39,9 +80,7 @@ int main(int argc, char** argv) {
   config.retry_period = absl::GetFlag(FLAGS_retry_period);
   ordo::controller::LeaderElector elector(config, leases, ordo::SystemClock());
   std::jthread runner([&](std::stop_token stop) {
-    elector.Run(stop, [](std::stop_token leading) {
-      ordo::SleepUntil(ordo::SystemClock(), leading, absl::InfiniteFuture());
-    });
+    elector.Run(stop, [&](std::stop_token leading) { Lead(channel, leading); });
   });
   ordo::server::WaitForShutdownSignal();
   return 0;

@@ -1,0 +1,76 @@
+#include "services/controller-manager/informer_factory.h"
+
+#include "common/clock/clock.h"
+#include "common/informer/grpc_lister_watcher.h"
+#include "ordo/apps/v1/services.grpc.pb.h"
+#include "ordo/core/v1/services.grpc.pb.h"
+
+namespace ordo::controller {
+
+template <typename T, typename Make>
+Informer<T>& InformerFactory::GetOrCreate(std::unique_ptr<Informer<T>>& slot, Make make) {
+  if (slot == nullptr) {
+    slot = std::make_unique<Informer<T>>(make(), clock_);
+    Informer<T>* informer = slot.get();
+    synced_.push_back([informer] { return informer->HasSynced(); });
+    runs_.push_back([informer](std::stop_token stop) { informer->Run(stop); });
+  }
+  return *slot;
+}
+
+Informer<core::v1::Pod>& InformerFactory::Pods() {
+  return GetOrCreate(pods_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        core::v1::Pods, core::v1::Pod, core::v1::PodList, core::v1::PodWatchEvent>>(channel_);
+  });
+}
+
+Informer<core::v1::PersistentVolumeClaim>& InformerFactory::PersistentVolumeClaims() {
+  return GetOrCreate(claims_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        core::v1::PersistentVolumeClaims, core::v1::PersistentVolumeClaim,
+        core::v1::PersistentVolumeClaimList, core::v1::PersistentVolumeClaimWatchEvent>>(channel_);
+  });
+}
+
+Informer<apps::v1::StatefulSet>& InformerFactory::StatefulSets() {
+  return GetOrCreate(sets_, [this] {
+    return std::make_unique<
+        informer::GrpcListerWatcher<apps::v1::StatefulSets, apps::v1::StatefulSet,
+                                    apps::v1::StatefulSetList, apps::v1::StatefulSetWatchEvent>>(
+        channel_);
+  });
+}
+
+Informer<apps::v1::ControllerRevision>& InformerFactory::ControllerRevisions() {
+  return GetOrCreate(revisions_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        apps::v1::ControllerRevisions, apps::v1::ControllerRevision,
+        apps::v1::ControllerRevisionList, apps::v1::ControllerRevisionWatchEvent>>(channel_);
+  });
+}
+
+void InformerFactory::Start() {
+  for (auto& run : runs_) {
+    threads_.emplace_back([run, token = stop_.get_token()] { run(token); });
+  }
+  runs_.clear();
+}
+
+bool InformerFactory::WaitForCacheSync(std::stop_token stop) {
+  for (;;) {
+    bool all = true;
+    for (const auto& synced : synced_) all = all && synced();
+    if (all) return true;
+    if (!SleepUntil(clock_, stop, clock_.Now() + absl::Milliseconds(20))) {
+      return false;
+    }
+  }
+}
+
+void InformerFactory::Stop() {
+  stop_.request_stop();
+  threads_.clear();
+}
+
+}  // namespace ordo::controller

@@ -1,0 +1,89 @@
+// StatefulSetControl moves one StatefulSet one step towards its spec, as
+// Kubernetes' defaultStatefulSetControl does (reference §2.3–§2.12), and
+// writes its status:
+//   revisions  the update revision from the template (created, or an older
+//              equal one renumbered: a rollback), the current one from status;
+//   split      pods with ordinals in [start, start+replicas) are replicas,
+//              the rest condemned (highest ordinal first); a missing replica
+//              is a placeholder at the revision its index calls for;
+//   A          each replica in index order: delete finished pods, create
+//              missing ones (claims first), wait for each to be Running,
+//              Ready and Available (OrderedReady), fix identity and storage;
+//   C          delete condemned pods, highest ordinal first;
+//   D          RollingUpdate: delete pods of old revisions from the highest
+//              index down to the partition, at most maxUnavailable at once.
+// OrderedReady stops at the first step that must wait; Parallel runs phase A
+// and C over every pod in slow-start batches (1, 2, 4, ... 500).
+// Where ordo differs from Kubernetes (reference §5): an unavailable pod of an
+// old revision whose index is due an update is replaced instead of blocking
+// (rollouts heal when the template is fixed); Parallel does not count such
+// pods against maxUnavailable; a rollout completes (currentRevision advances,
+// under OnDelete too) only when every replica is updated, Ready and
+// Available; the status carries terminatingReplicas and the conditions
+// Available and Progressing (which names a claim a pod waits on).
+// Thread-safety: Sync may run for different sets at once; one set's Sync is
+// never run twice at once (the work queue sees to that).
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "absl/container/flat_hash_set.h"
+#include "absl/status/statusor.h"
+#include "common/clock/clock.h"
+#include "common/informer/indexer.h"
+#include "services/controller-manager/event_recorder.h"
+#include "services/controller-manager/statefulset/object_writer.h"
+
+namespace ordo::statefulset {
+
+using PodPtr = std::shared_ptr<const core::v1::Pod>;
+using RevisionPtr = std::shared_ptr<const apps::v1::ControllerRevision>;
+
+// Burst (Parallel) batches never exceed this many calls.
+inline constexpr int kMaxBurstBatch = 500;
+
+class StatefulSetControl {
+ public:
+  StatefulSetControl(ObjectWriter& writer, controller::EventRecorder& events, Clock& clock,
+                     informer::Lister<core::v1::PersistentVolumeClaim> claims)
+      : writer_(writer), events_(events), clock_(clock), claims_(claims) {}
+
+  // `pods` are the pods the set owns; `revisions` the revisions it owns.
+  // Returns how soon the set must be looked at again without any event
+  // (a pod becoming available after minReadySeconds), or InfiniteDuration.
+  absl::StatusOr<absl::Duration> Sync(const apps::v1::StatefulSet& set,
+                                      const std::vector<PodPtr>& pods,
+                                      std::vector<RevisionPtr> revisions);
+
+ private:
+  struct Revisions {
+    RevisionPtr current;
+    RevisionPtr update;
+    int32_t collision_count = 0;
+  };
+  class Step;
+
+  absl::StatusOr<Revisions> ResolveRevisions(const apps::v1::StatefulSet& set,
+                                             std::vector<RevisionPtr>& revisions);
+  absl::StatusOr<RevisionPtr> CreateUniqueRevision(const apps::v1::StatefulSet& set, int64_t number,
+                                                   int32_t& collision_count);
+  // Deletes the oldest revisions no one uses beyond revisionHistoryLimit;
+  // `in_use` holds the current and update revisions' names.
+  absl::Status TruncateHistory(const apps::v1::StatefulSet& set,
+                               const std::vector<RevisionPtr>& revisions,
+                               absl::flat_hash_set<std::string> in_use,
+                               const std::vector<PodPtr>& pods);
+
+  ObjectWriter& writer_;
+  controller::EventRecorder& events_;
+  Clock& clock_;
+  informer::Lister<core::v1::PersistentVolumeClaim> claims_;
+};
+
+// Runs fn(0..count-1) in batches of 1, 2, 4, ... (at most kMaxBurstBatch),
+// each batch's calls at once; stops before the next batch once one call has
+// failed, and returns the first failure. Kubernetes' slowStartBatch.
+absl::Status SlowStartBatch(int count, const std::function<absl::Status(int)>& fn);
+
+}  // namespace ordo::statefulset
