@@ -84,7 +84,8 @@ absl::StatusOr<MessagePtr> GenericClient::Call(const ResourceInfo& info, const s
 }
 
 absl::Status GenericClient::Watch(const ResourceInfo& info, const meta::v1::ListOptions& options,
-                                  absl::Time deadline, const EventFn& on_event) {
+                                  absl::Time deadline, const EventFn& on_event,
+                                  std::stop_token stop) {
   const auto* service = FindService(info);
   const auto* method = service == nullptr ? nullptr : service->FindMethodByName("Watch");
   if (method == nullptr) return absl::UnimplementedError(absl::StrCat(info.kind, " has no Watch"));
@@ -96,6 +97,7 @@ absl::Status GenericClient::Watch(const ResourceInfo& info, const meta::v1::List
   // completion queue: send the request, then read events one by one.
   grpc::ClientContext ctx;
   ctx.set_deadline(absl::ToChronoTime(deadline));
+  std::stop_callback cancel(stop, [&ctx] { ctx.TryCancel(); });
   grpc::CompletionQueue cq;
   auto call = raw_stub_.PrepareCall(&ctx, absl::StrCat("/", service->full_name(), "/Watch"), &cq);
   auto step = [&cq](auto&& start) {
@@ -141,7 +143,7 @@ absl::Status GenericClient::Watch(const ResourceInfo& info, const meta::v1::List
   while (cq.Next(&tag, &ok)) {
   }
   if (!ended.ok()) return ended;
-  if (stopped) return absl::OkStatus();
+  if (stopped || stop.stop_requested()) return absl::OkStatus();
   return status::FromGrpcStatus(status);
 }
 

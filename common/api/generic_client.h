@@ -11,6 +11,7 @@
 
 #include <functional>
 #include <memory>
+#include <stop_token>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -38,8 +39,9 @@ class GenericClient {
   // each event until it returns false, the stream ends, or `deadline` passes.
   // Returns how the stream ended (OK when on_event stopped it).
   using EventFn = std::function<bool(const std::string& type, MessagePtr object)>;
+  // A stop request on `stop` ends the watch at once (OK).
   absl::Status Watch(const ResourceInfo& info, const meta::v1::ListOptions& options,
-                     absl::Time deadline, const EventFn& on_event);
+                     absl::Time deadline, const EventFn& on_event, std::stop_token stop = {});
 
   // The fully qualified gRPC service of a kind, e.g. "ordo.apps.v1.StatefulSets".
   static std::string ServiceOf(const ResourceInfo& info);

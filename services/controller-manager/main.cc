@@ -12,6 +12,8 @@
 #include "common/server/server_main.h"
 #include "services/controller-manager/controller.h"
 #include "services/controller-manager/event_recorder.h"
+#include "services/controller-manager/gc/garbage_collector.h"
+#include "services/controller-manager/gc/graph_builder.h"
 #include "services/controller-manager/informer_factory.h"
 #include "services/controller-manager/leader_elector.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
@@ -23,6 +25,7 @@ ABSL_FLAG(absl::Duration, lease_duration, absl::Seconds(15), "How long a lease h
 ABSL_FLAG(absl::Duration, renew_deadline, absl::Seconds(10), "The leader gives up after this");
 ABSL_FLAG(absl::Duration, retry_period, absl::Seconds(2), "How often to renew or retry");
 ABSL_FLAG(int, statefulset_workers, 5, "StatefulSets synced at once");
+ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
@@ -46,14 +49,31 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   informers.Pods().AddEventHandler(statefulsets.PodHandler());
   informers.ControllerRevisions().AddEventHandler(statefulsets.RevisionHandler());
 
+  api::GenericClient generic(channel, clock);
+  gc::ObjectGraph graph;
+  gc::ApiGcClient gc_client(generic);
+  gc::GarbageCollector collector(graph, gc_client, clock);
+  gc::GraphBuilder graph_builder(generic, graph, collector, clock);
+
   // The informers' handlers call into the controllers: stop them first.
-  absl::Cleanup stop_informers = [&] { informers.Stop(); };
+  absl::Cleanup stop_informers = [&] {
+    informers.Stop();
+    graph_builder.Stop();
+  };
   informers.Start();
+  graph_builder.Start();
   if (!informers.WaitForCacheSync(leading)) return;
   spdlog::info("caches synced; controllers running");
   std::vector<std::jthread> workers;
   workers.emplace_back([&] {
     controller::RunWorkers(statefulsets, absl::GetFlag(FLAGS_statefulset_workers), leading);
+  });
+  workers.emplace_back([&] {
+    // Only once every kind is listed, so a startup does not ask after every owner.
+    while (!graph_builder.HasSynced()) {
+      if (!SleepUntil(clock, leading, clock.Now() + absl::Milliseconds(20))) return;
+    }
+    controller::RunWorkers(collector, absl::GetFlag(FLAGS_gc_workers), leading);
   });
   workers.clear();  // joins once leadership ends
 }
