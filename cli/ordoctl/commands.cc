@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "cli/ordoctl/apply_merge.h"
 #include "cli/ordoctl/printer.h"
+#include "common/api/object_meta.h"
 #include "common/manifest/manifest.h"
 #include "common/status/field_errors.h"
 #include "ordo/core/v1/core.pb.h"
@@ -22,15 +23,8 @@ namespace {
 
 using google::protobuf::Message;
 
-meta::v1::ObjectMeta* MutableMetaOf(Message& m) {
-  const auto* f = m.GetDescriptor()->FindFieldByName("metadata");
-  return static_cast<meta::v1::ObjectMeta*>(m.GetReflection()->MutableMessage(&m, f));
-}
-
-const meta::v1::ObjectMeta& MetaOf(const Message& m) {
-  const auto* f = m.GetDescriptor()->FindFieldByName("metadata");
-  return static_cast<const meta::v1::ObjectMeta&>(m.GetReflection()->GetMessage(m, f));
-}
+using api::MetaOf;
+using api::MutableMetaOf;
 
 std::string Reason(absl::StatusCode code) {
   switch (code) {
@@ -128,11 +122,11 @@ bool HasCondition(const Message& obj, const std::string& type) {
   return false;
 }
 
-// Waits until `done(object or null when gone)` holds for one object, by a get
-// and then a watch from its version. DEADLINE_EXCEEDED when time runs out.
-absl::Status WaitFor(Context& ctx, const api::ResourceInfo& info, const std::string& ns,
-                     const std::string& name, absl::Time deadline,
-                     const std::function<bool(const Message*)>& done) {
+}  // namespace
+
+absl::Status WaitForObject(Context& ctx, const api::ResourceInfo& info, const std::string& ns,
+                           const std::string& name, absl::Time deadline,
+                           const std::function<bool(const Message*)>& done) {
   while (true) {
     auto got = ctx.client.Get(info, ns, name);
     if (!got.ok() && got.status().code() != absl::StatusCode::kNotFound) return got.status();
@@ -155,8 +149,6 @@ absl::Status WaitFor(Context& ctx, const api::ResourceInfo& info, const std::str
     if (!ended.ok() && ended.code() != absl::StatusCode::kOutOfRange) return ended;
   }
 }
-
-}  // namespace
 
 int PrintError(const absl::Status& status, Context& ctx) {
   if (status.code() == absl::StatusCode::kUnavailable ||
@@ -432,7 +424,9 @@ int Delete(const Args& args, Context& ctx) {
     return 1;
   }
   int code = 0;
-  for (const auto& [info, where] : targets) {
+  std::vector<std::string> uids(targets.size());
+  for (size_t t = 0; t < targets.size(); ++t) {
+    const auto& [info, where] = targets[t];
     meta::v1::DeleteRequest req = base;
     req.set_namespace_(where.first);
     req.set_name(where.second);
@@ -441,6 +435,7 @@ int Delete(const Args& args, Context& ctx) {
       code = PrintError(deleted.status(), ctx);
       continue;
     }
+    uids[t] = MetaOf(**deleted).uid();
     ctx.out << absl::AsciiStrToLower(info->kind) << (info->group.empty() ? "" : ".") << info->group
             << " \"" << where.second << "\" deleted\n";
   }
@@ -454,8 +449,14 @@ int Delete(const Args& args, Context& ctx) {
       return 1;
     }
     absl::Time deadline = absl::Now() + timeout;
-    for (const auto& [info, where] : targets) {
-      while (ctx.client.Get(*info, where.first, where.second).ok()) {
+    for (size_t t = 0; t < targets.size(); ++t) {
+      const auto& [info, where] = targets[t];
+      // Gone means this object: a controller may already have made another of the name.
+      auto still_there = [&] {
+        auto got = ctx.client.Get(*info, where.first, where.second);
+        return got.ok() && MetaOf(**got).uid() == uids[t];
+      };
+      while (!uids[t].empty() && still_there()) {
         if (absl::Now() >= deadline) {
           ctx.err << "error: timed out waiting for " << info->resource << "/" << where.second
                   << " to be deleted (its finalizers or node have not let go)\n";
@@ -605,7 +606,7 @@ int Wait(const Args& args, Context& ctx) {
   }
   std::string ns = info->namespaced ? ctx.ns : "";
   std::string ref = absl::StrCat(absl::AsciiStrToLower(info->kind), "/", words[1]);
-  absl::Status s = WaitFor(ctx, *info, ns, words[1], absl::Now() + timeout, done);
+  absl::Status s = WaitForObject(ctx, *info, ns, words[1], absl::Now() + timeout, done);
   if (s.code() == absl::StatusCode::kDeadlineExceeded) {
     ctx.err << "error: timed out waiting for the condition on " << info->resource << "/" << words[1]
             << "\n";
@@ -652,6 +653,13 @@ std::string VerbHelp(const std::string& verb) {
   if (verb == "exec") {
     return "Run a command in a container (its hostname, mounts and environment).\n\nUsage: "
            "ordoctl exec POD [-c CONTAINER] [-i] -- COMMAND [ARGS...]\n";
+  }
+  if (verb == "rollout") {
+    return "Manage the rollout of a StatefulSet.\n\nUsage:\n"
+           "  ordoctl rollout status sts/NAME [--timeout 0] [--watch=false]\n"
+           "  ordoctl rollout history sts/NAME [--revision N]\n"
+           "  ordoctl rollout undo sts/NAME [--to-revision N]\n"
+           "  ordoctl rollout restart sts/NAME\n";
   }
   if (verb == "cluster") {
     return "Run a local cluster of processes.\n\nUsage:\n  ordoctl cluster up [--nodes 3] "

@@ -4,21 +4,14 @@
 
 namespace ordo::gc {
 
+using api::MetaOf;
+using api::MutableMetaOf;
+
 const api::ResourceInfo* ResourceOfOwner(const meta::v1::OwnerReference& ref) {
   for (const auto& info : api::AllResources()) {
     if (info.kind == ref.kind() && info.ApiVersion() == ref.api_version()) return &info;
   }
   return nullptr;
-}
-
-const meta::v1::ObjectMeta& MetaOf(const google::protobuf::Message& obj) {
-  const auto* field = obj.GetDescriptor()->FindFieldByName("metadata");
-  return static_cast<const meta::v1::ObjectMeta&>(obj.GetReflection()->GetMessage(obj, field));
-}
-
-meta::v1::ObjectMeta* MutableMetaOf(google::protobuf::Message& obj) {
-  const auto* field = obj.GetDescriptor()->FindFieldByName("metadata");
-  return static_cast<meta::v1::ObjectMeta*>(obj.GetReflection()->MutableMessage(&obj, field));
 }
 
 absl::StatusOr<OwnerState> ApiGcClient::LookupOwner(const meta::v1::OwnerReference& ref,

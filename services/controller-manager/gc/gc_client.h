@@ -11,6 +11,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "common/api/generic_client.h"
+#include "common/api/object_meta.h"
 #include "services/controller-manager/gc/object_graph.h"
 
 namespace ordo::gc {
@@ -55,8 +56,5 @@ class ApiGcClient final : public GcClient {
 
 // The ResourceInfo of an owner reference's apiVersion and kind; null if unknown.
 const api::ResourceInfo* ResourceOfOwner(const meta::v1::OwnerReference& ref);
-// The metadata of any kind's message.
-const meta::v1::ObjectMeta& MetaOf(const google::protobuf::Message& obj);
-meta::v1::ObjectMeta* MutableMetaOf(google::protobuf::Message& obj);
 
 }  // namespace ordo::gc

@@ -4,6 +4,8 @@
 
 namespace ordo::gc {
 
+using api::MetaOf;
+
 void GraphBuilder::Start() {
   for (const auto& info : api::AllResources()) {
     if (info.kind == "Event") continue;

@@ -47,6 +47,11 @@ class StatefulSetControllerTest : public ::testing::Test {
 
   apps::v1::StatefulSet Put(const apps::v1::StatefulSet& set) { return cluster_.PutSet(set); }
   apps::v1::StatefulSet Set() { return cluster_.GetSet("web"); }
+  // A copy: a range-for over Set().status().conditions() would outlive its set.
+  std::vector<apps::v1::StatefulSetCondition> Conditions() {
+    auto conditions = Set().status().conditions();
+    return {conditions.begin(), conditions.end()};
+  }
 
   // A change to the live set, as `kubectl edit` would make it.
   template <typename Fn>
@@ -533,7 +538,7 @@ TEST_F(StatefulSetControllerTest, AClaimBeingDeletedIsNeverReused) {
   EXPECT_FALSE(controller_.Sync("default/web").ok());
   EXPECT_FALSE(cluster_.HasPod("web-0"));
   bool said_why = false;
-  for (const auto& c : Set().status().conditions()) {
+  for (const auto& c : Conditions()) {
     if (c.type() == "Progressing") {
       EXPECT_EQ(c.status(), "False");
       EXPECT_EQ(c.reason(), "ClaimBeingDeleted");
@@ -560,13 +565,11 @@ TEST_F(StatefulSetControllerTest, ConditionsTellAvailabilityAndProgress) {
   Put(WebSet(2));
   Sync();
   std::map<std::string, std::string> reasons;
-  for (const auto& c : Set().status().conditions())
-    reasons[c.type()] = c.status() + "/" + c.reason();
+  for (const auto& c : Conditions()) reasons[c.type()] = c.status() + "/" + c.reason();
   EXPECT_EQ(reasons["Available"], "False/ReplicasUnavailable");
   EXPECT_EQ(reasons["Progressing"], "True/RolloutInProgress");
   Converge();
-  for (const auto& c : Set().status().conditions())
-    reasons[c.type()] = c.status() + "/" + c.reason();
+  for (const auto& c : Conditions()) reasons[c.type()] = c.status() + "/" + c.reason();
   EXPECT_EQ(reasons["Available"], "True/AllReplicasAvailable");
   EXPECT_EQ(reasons["Progressing"], "True/RolloutComplete");
 }
