@@ -188,8 +188,36 @@ TEST_F(StatefulSetTest, RollingUpdateGoesFromTheHighestOrdinalDown) {
     EXPECT_EQ(GetPod(name)->metadata().labels().at("controller-revision-hash"),
               after->status().update_revision());
   }
-  CommandResult history = Ordoctl({"get", "controllerrevisions"});
-  EXPECT_EQ(history.exit_code, 0) << history.err;
+}
+
+TEST_F(StatefulSetTest, RolloutStatusHistoryAndUndo) {
+  Apply(WebSet(2));
+  CommandResult status = Ordoctl({"rollout", "status", "sts/web", "--timeout", "60s"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_TRUE(absl::StrContains(status.out, "Waiting for")) << status.out;
+  EXPECT_TRUE(absl::EndsWith(status.out,
+                             "partitioned roll out complete: 2 new pods have been updated...\n"))
+      << status.out;
+  std::string v1 = sets_->Get("default", "web")->status().update_revision();
+  Apply(WebSet(2, "2"));
+  status = Ordoctl({"rollout", "status", "sts/web", "--timeout", "60s"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  CommandResult history = Ordoctl({"rollout", "history", "sts/web"});
+  EXPECT_EQ(
+      history.out,
+      "statefulset.apps/web\nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n");
+  CommandResult undo = Ordoctl({"rollout", "undo", "sts/web"});
+  EXPECT_EQ(undo.out, "statefulset.apps/web rolled back\n") << undo.err;
+  ASSERT_TRUE(WaitSettled(2));
+  auto set = sets_->Get("default", "web");
+  EXPECT_EQ(set->status().current_revision(), v1);  // the old revision, renumbered
+  EXPECT_EQ(GetPod("web-0")->metadata().labels().at("controller-revision-hash"), v1);
+  history = Ordoctl({"rollout", "history", "sts/web"});
+  EXPECT_TRUE(absl::StrContains(history.out, "2          <none>\n3          <none>"))
+      << history.out;
+  CommandResult missing = Ordoctl({"rollout", "undo", "sts/web", "--to-revision", "9"});
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "error: unable to find specified revision 9 in history\n");
 }
 
 TEST_F(StatefulSetTest, ADeletedPodComesBackWithItsNameAndHostname) {

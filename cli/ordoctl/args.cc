@@ -40,6 +40,8 @@ constexpr FlagSpec kFlags[] = {
     {"tail", "", false},
     {"stdin", "i", true},
     {"tty", "t", true},
+    {"revision", "", false},
+    {"to-revision", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {

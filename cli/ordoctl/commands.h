@@ -3,6 +3,7 @@
 // Not synchronised: one command at a time.
 #pragma once
 
+#include <functional>
 #include <iostream>
 #include <string>
 
@@ -32,6 +33,12 @@ int Version(const Args& args, Context& ctx);
 
 // The help text of a verb, or empty if there is no such verb.
 std::string VerbHelp(const std::string& verb);
+
+// Waits until `done(object, or null when it is gone)` holds for one object, by
+// a get and then a watch from its version. DEADLINE_EXCEEDED when time runs out.
+absl::Status WaitForObject(Context& ctx, const api::ResourceInfo& info, const std::string& ns,
+                           const std::string& name, absl::Time deadline,
+                           const std::function<bool(const google::protobuf::Message*)>& done);
 
 // kubectl's rendering of a failed call: `Error from server (NotFound): ...`.
 int PrintError(const absl::Status& status, Context& ctx);

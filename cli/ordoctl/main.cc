@@ -6,6 +6,7 @@
 #include "cli/ordoctl/cluster.h"
 #include "cli/ordoctl/commands.h"
 #include "cli/ordoctl/pod_io.h"
+#include "cli/ordoctl/rollout.h"
 #include "common/clock/clock.h"
 
 namespace {
@@ -23,12 +24,15 @@ Verbs:
                              Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground] [--wait]
   wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]
                              Wait until an object is gone or has a condition
-  scale sts NAME --replicas N
+  scale sts NAME --replicas N Set the number of replicas of a StatefulSet
+  rollout status|history|undo|restart sts/NAME
+                             Follow, list, roll back or restart a StatefulSet's rollout:
+                             status [--timeout D] [--watch=false]; history [--revision N];
+                             undo [--to-revision N]
   logs POD [-c C] [-f] [--previous] [--tail N]
   exec POD [-c C] [-i] -- CMD...
   cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]
                              A local cluster of processes under DIR (default .ordo)
-                             Set the number of replicas of a StatefulSet
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
 
@@ -84,6 +88,7 @@ int main(int argc, char** argv) {
   if (verb == "api-resources") return ordo::ctl::ApiResources(*args, ctx);
   if (verb == "logs") return ordo::ctl::Logs(*args, ctx);
   if (verb == "exec") return ordo::ctl::Exec(*args, ctx);
+  if (verb == "rollout") return ordo::ctl::Rollout(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";

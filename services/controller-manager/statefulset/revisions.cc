@@ -1,10 +1,9 @@
 #include "services/controller-manager/statefulset/revisions.h"
 
-#include <google/protobuf/util/json_util.h>
-
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/revisions/pod_template_patch.h"
 #include "services/controller-manager/statefulset/pod_identity.h"
 
 namespace ordo::statefulset {
@@ -39,44 +38,6 @@ std::string SafeEncode(const std::string& s) {
 
 }  // namespace
 
-google::protobuf::Struct RevisionData(const core::v1::PodTemplateSpec& tmpl) {
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(tmpl, &json);
-  google::protobuf::Struct template_struct;
-  (void)google::protobuf::util::JsonStringToMessage(json, &template_struct);
-  (*template_struct.mutable_fields())["$patch"].set_string_value("replace");
-  google::protobuf::Struct data;
-  auto& spec = *(*data.mutable_fields())["spec"].mutable_struct_value();
-  *(*spec.mutable_fields())["template"].mutable_struct_value() = std::move(template_struct);
-  return data;
-}
-
-absl::StatusOr<core::v1::PodTemplateSpec> TemplateOf(const ControllerRevision& revision) {
-  const auto& fields = revision.data().fields();
-  auto spec = fields.find("spec");
-  if (spec == fields.end() || !spec->second.has_struct_value()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("controllerrevision ", revision.metadata().name(), ": data has no spec"));
-  }
-  const auto& spec_fields = spec->second.struct_value().fields();
-  auto tmpl = spec_fields.find("template");
-  if (tmpl == spec_fields.end() || !tmpl->second.has_struct_value()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "controllerrevision ", revision.metadata().name(), ": data has no spec.template"));
-  }
-  google::protobuf::Struct body = tmpl->second.struct_value();
-  body.mutable_fields()->erase("$patch");
-  std::string json;
-  (void)google::protobuf::util::MessageToJsonString(body, &json);
-  core::v1::PodTemplateSpec out;
-  auto s = google::protobuf::util::JsonStringToMessage(json, &out);
-  if (!s.ok()) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        "controllerrevision ", revision.metadata().name(), ": spec.template: ", s.ToString()));
-  }
-  return out;
-}
-
 std::string HashRevision(const google::protobuf::Struct& data, int32_t collision_count) {
   uint32_t hash = Fnv1(absl::StrCat(collision_count), Fnv1(DeterministicBytes(data)));
   return SafeEncode(absl::StrCat(hash));
@@ -87,7 +48,7 @@ ControllerRevision NewRevision(const apps::v1::StatefulSet& set, int64_t number,
   ControllerRevision rev;
   rev.set_api_version("apps/v1");
   rev.set_kind("ControllerRevision");
-  *rev.mutable_data() = RevisionData(set.spec().template_());
+  *rev.mutable_data() = revisions::PodTemplatePatch(set.spec().template_());
   rev.set_revision(number);
   std::string hash = HashRevision(rev.data(), collision_count);
   auto* meta = rev.mutable_metadata();

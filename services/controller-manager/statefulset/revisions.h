@@ -1,10 +1,8 @@
 // A StatefulSet's history as ControllerRevisions (reference §1.6, §2.3): each
-// revision holds the pod template as a patch
-//   {"spec":{"template":{"$patch":"replace", ...}}}
-// and is named `<set>-<hash>`, the hash being FNV-1 (32 bit) of the data's
-// bytes followed by the collision count in decimal, spelled in Kubernetes'
-// safe alphabet. Two revisions are equal when their hash labels (if both have
-// one) and their data bytes agree. Pure functions; safe from any thread.
+// revision holds the pod template as a patch (common/revisions) and is named `<set>-<hash>`, the
+// hash being FNV-1 (32 bit) of the data's bytes followed by the collision count in decimal, spelled
+// in Kubernetes' safe alphabet. Two revisions are equal when their hash labels (if both have one)
+// and their data bytes agree. Pure functions; safe from any thread.
 #pragma once
 
 #include <memory>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "common/revisions/pod_template_patch.h"
 #include "google/protobuf/struct.pb.h"
 #include "ordo/apps/v1/apps.pb.h"
 
@@ -21,10 +20,8 @@ inline constexpr char kRevisionHashLabel[] = "controller.kubernetes.io/hash";
 
 using apps::v1::ControllerRevision;
 
-// The revision data of a pod template.
-google::protobuf::Struct RevisionData(const core::v1::PodTemplateSpec& tmpl);
-// The pod template a revision records (INVALID_ARGUMENT if its data is not one).
-absl::StatusOr<core::v1::PodTemplateSpec> TemplateOf(const ControllerRevision& revision);
+// The data is common/revisions' pod template patch; TemplateOf reads it back.
+using revisions::TemplateOf;
 // The `<set>` of `<set>-<hash>` is cut to 223 bytes, as Kubernetes does.
 std::string HashRevision(const google::protobuf::Struct& data, int32_t collision_count);
 // A new revision of `set`'s current template (owned by `set`, labelled with
