@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test unit integration up down bench-scheduler format format-check bench clean
+.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -54,6 +54,9 @@ bench: build
 
 bench-scheduler: build
 	bench/scheduler.sh
+
+bench-statefulset: build
+	bench/statefulset.sh
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
 format:

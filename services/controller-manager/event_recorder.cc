@@ -59,7 +59,12 @@ void ApiEventRecorder::Drain(std::stop_token) {
     {
       absl::MutexLock lock(&mu_);
       mu_.Await(absl::Condition(this, &ApiEventRecorder::HasWorkOrStopping));
-      if (pending_.empty()) return;  // stopping, and everything is written
+      if (stopping_) {
+        // Events are best effort: on the way out, unwritten ones are dropped
+        // rather than waited for (the api-server may be gone already).
+        if (!pending_.empty()) spdlog::info("{} unwritten events dropped", pending_.size());
+        return;
+      }
       event = std::move(pending_.front());
       pending_.pop_front();
     }

@@ -2,9 +2,9 @@
 // does: `kubectl describe` shows them (type Normal or Warning, a CamelCase
 // reason, a sentence). ApiEventRecorder writes them to the api-server from a
 // background thread, so a controller never waits on an event; an event that
-// cannot be written is logged and dropped (events are best effort, as in
-// Kubernetes). FakeEventRecorder (fake_event_recorder.h) keeps them in memory.
-// Thread-safety: Record from any thread.
+// cannot be written, or is still unwritten when the recorder is destroyed, is
+// dropped (events are best effort, as in Kubernetes). FakeEventRecorder (fake_event_recorder.h)
+// keeps them in memory. Thread-safety: Record from any thread.
 #pragma once
 
 #include <deque>
