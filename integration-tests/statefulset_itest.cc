@@ -190,6 +190,40 @@ TEST_F(StatefulSetTest, RollingUpdateGoesFromTheHighestOrdinalDown) {
   }
 }
 
+// The tutorial's staged rollout, with its own commands: a partition, a canary
+// by JSON patch, the images listed by jsonpath, then the partition lowered.
+TEST_F(StatefulSetTest, PartitionedCanaryByPatch) {
+  Apply(WebSet(3));
+  ASSERT_TRUE(WaitSettled(3));
+  ASSERT_EQ(
+      Ordoctl(
+          {"patch", "statefulset", "web", "-p",
+           R"({"spec":{"updateStrategy":{"type":"RollingUpdate","rollingUpdate":{"partition":2}}}})"})
+          .out,
+      "statefulset.apps/web patched\n");
+  CommandResult canary = Ordoctl(
+      {"patch", "statefulset", "web", "--type=json",
+       R"(-p=[{"op": "replace", "path": "/spec/template/spec/containers/0/env/0/value", "value": "canary"}])"});
+  ASSERT_EQ(canary.exit_code, 0) << canary.err;
+  CommandResult status = Ordoctl({"rollout", "status", "sts", "web", "--timeout", "60s"});
+  EXPECT_TRUE(absl::EndsWith(status.out,
+                             "partitioned roll out complete: 1 new pods have been updated...\n"))
+      << status.out;
+  auto versions = [&] {
+    return Ordoctl(
+               {"get", "pod", "-l", "app=nginx", "-o",
+                R"(jsonpath={range .items[*]}{.metadata.name}{"\t"}{.spec.containers[0].env[0].value}{"\n"}{end})"})
+        .out;
+  };
+  EXPECT_EQ(versions(), "web-0\t1\nweb-1\t1\nweb-2\tcanary\n");
+  ASSERT_EQ(Ordoctl({"patch", "sts", "web", "-p",
+                     R"({"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}})"})
+                .exit_code,
+            0);
+  ASSERT_TRUE(WaitSettled(3));
+  EXPECT_EQ(versions(), "web-0\tcanary\nweb-1\tcanary\nweb-2\tcanary\n");
+}
+
 TEST_F(StatefulSetTest, RolloutStatusHistoryAndUndo) {
   Apply(WebSet(2));
   CommandResult status = Ordoctl({"rollout", "status", "sts/web", "--timeout", "60s"});

@@ -42,6 +42,8 @@ constexpr FlagSpec kFlags[] = {
     {"tty", "t", true},
     {"revision", "", false},
     {"to-revision", "", false},
+    {"patch", "", false},
+    {"type", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {
@@ -63,6 +65,11 @@ absl::StatusOr<Args> ParseArgs(int argc, char** argv) {
     }
     // kubectl's `logs -f` follows (elsewhere -f names a file).
     if (arg == "-f" && !args.positional.empty() && args.positional[0] == "logs") arg = "--follow";
+    // kubectl's `patch -p` is the patch (elsewhere -p is --previous).
+    if (!args.positional.empty() && args.positional[0] == "patch" &&
+        (arg == "-p" || absl::StartsWith(arg, "-p="))) {
+      arg = "--patch" + arg.substr(2);
+    }
     if (arg.size() < 2 || arg[0] != '-' || arg == "-") {
       args.positional.push_back(arg);
       continue;

@@ -34,3 +34,25 @@ TEST(ArgsTest, StdinDashAndErrors) {
 
 }  // namespace
 }  // namespace ordo::ctl
+
+namespace ordo::ctl {
+namespace {
+
+TEST(ArgsTest, PatchTakesDashPAsThePatch) {
+  const char* argv[] = {"ordoctl", "patch", "sts", "web", "-p", "{\"spec\":{}}", "--type=merge"};
+  auto args = ParseArgs(7, const_cast<char**>(argv));
+  ASSERT_TRUE(args.ok());
+  EXPECT_EQ(args->Get("patch"), "{\"spec\":{}}");
+  EXPECT_EQ(args->Get("type"), "merge");
+  const char* eq[] = {"ordoctl", "patch", "sts/web", "-p=[]"};
+  args = ParseArgs(4, const_cast<char**>(eq));
+  ASSERT_TRUE(args.ok());
+  EXPECT_EQ(args->Get("patch"), "[]");
+  const char* logs[] = {"ordoctl", "logs", "web-0", "-p"};
+  args = ParseArgs(4, const_cast<char**>(logs));
+  ASSERT_TRUE(args.ok());
+  EXPECT_EQ(args->Get("previous"), "true");
+}
+
+}  // namespace
+}  // namespace ordo::ctl

@@ -11,6 +11,8 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "cli/ordoctl/apply_merge.h"
+#include "cli/ordoctl/jsonpath.h"
+#include "cli/ordoctl/patch.h"
 #include "cli/ordoctl/printer.h"
 #include "common/api/object_meta.h"
 #include "common/manifest/manifest.h"
@@ -317,13 +319,33 @@ int Get(const Args& args, Context& ctx) {
     }
     return 0;
   }
+  if (absl::StartsWith(output, "jsonpath=")) {
+    // kubectl's shape: one object as itself, several as a List.
+    auto node_of = [](const Message& obj) { return YAML::Load(manifest::EncodeJson(obj)); };
+    YAML::Node root;
+    if (objects.size() == 1 && args.positional.size() == 3) {
+      root = node_of(*objects[0]);
+    } else {
+      root["apiVersion"] = "v1";
+      root["kind"] = "List";
+      root["items"] = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& obj : objects) root["items"].push_back(node_of(*obj));
+    }
+    auto printed = JsonPath(output.substr(strlen("jsonpath=")), root);
+    if (!printed.ok()) {
+      ctx.err << "error: " << printed.status().message() << "\n";
+      return 1;
+    }
+    ctx.out << *printed;
+    return 0;
+  }
   if (output == "name") {
     for (const auto& obj : objects) ctx.out << TypedName(*info, MetaOf(*obj).name()) << "\n";
     return 0;
   }
   if (!output.empty() && output != "wide") {
     ctx.err << "error: unable to match a printer suitable for the output format \"" << output
-            << "\", allowed formats are: json,name,wide,yaml\n";
+            << "\", allowed formats are: json,jsonpath,name,wide,yaml\n";
     return 1;
   }
   if (objects.empty()) {
@@ -467,6 +489,57 @@ int Delete(const Args& args, Context& ctx) {
     }
   }
   return code;
+}
+
+// kubectl patch: the patch is applied here to the live object's JSON, and
+// the result written back with the live resourceVersion (retried when
+// another writer got there first).
+int Patch(const Args& args, Context& ctx) {
+  std::vector<std::string> words(args.positional.begin() + 1, args.positional.end());
+  if (words.size() == 1 && words[0].find('/') != std::string::npos) {
+    std::vector<std::string> parts = absl::StrSplit(words[0], absl::MaxSplits('/', 1));
+    words = parts;
+  }
+  if (words.size() != 2 || !args.Has("patch")) {
+    ctx.err << "error: usage: ordoctl patch KIND NAME -p PATCH [--type strategic|merge|json]\n";
+    return 1;
+  }
+  const api::ResourceInfo* info = api::FindResource(words[0]);
+  if (info == nullptr) {
+    ctx.err << "error: the server doesn't have a resource type \"" << words[0] << "\"\n";
+    return 1;
+  }
+  std::string ns = info->namespaced ? ctx.ns : "";
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto live = ctx.client.Get(*info, ns, words[1]);
+    if (!live.ok()) return PrintError(live.status(), ctx);
+    YAML::Node doc = YAML::Load(manifest::EncodeJson(**live));
+    auto patched = ApplyPatch(doc, args.Get("type", "strategic"), args.Get("patch"));
+    if (!patched.ok()) {
+      ctx.err << "error: " << patched.status().message() << "\n";
+      return 1;
+    }
+    auto decoded = manifest::DecodeNode(*patched, "patch");
+    if (!decoded.ok()) {
+      ctx.err << "error: " << decoded.status().message() << "\n";
+      return 1;
+    }
+    if (decoded->size() != 1 || decoded->front().info != info) {
+      ctx.err << "error: the patch may not change apiVersion or kind\n";
+      return 1;
+    }
+    Message& updated = *decoded->front().message;
+    if (updated.SerializeAsString() == (*live)->SerializeAsString()) {
+      ctx.out << TypedName(*info, words[1]) << " patched (no change)\n";
+      return 0;
+    }
+    auto written = ctx.client.Update(*info, updated);
+    if (absl::IsAborted(written.status()) && attempt < kAttempts) continue;
+    if (!written.ok()) return PrintError(written.status(), ctx);
+    ctx.out << TypedName(*info, words[1]) << " patched\n";
+    return 0;
+  }
 }
 
 int Scale(const Args& args, Context& ctx) {
@@ -653,6 +726,12 @@ std::string VerbHelp(const std::string& verb) {
   if (verb == "exec") {
     return "Run a command in a container (its hostname, mounts and environment).\n\nUsage: "
            "ordoctl exec POD [-c CONTAINER] [-i] -- COMMAND [ARGS...]\n";
+  }
+  if (verb == "patch") {
+    return "Update fields of an object with a patch.\n\nUsage: ordoctl patch KIND NAME -p "
+           "PATCH [--type strategic|merge|json]\n\nstrategic (the default) merges lists of "
+           "named items (containers, env, volumes) by name; merge replaces lists; json is a list "
+           "of RFC 6902 operations.\n";
   }
   if (verb == "rollout") {
     return "Manage the rollout of a StatefulSet.\n\nUsage:\n"

@@ -26,6 +26,7 @@ int Apply(const Args& args, Context& ctx, bool create_only);
 int Get(const Args& args, Context& ctx);
 int Delete(const Args& args, Context& ctx);
 int Scale(const Args& args, Context& ctx);
+int Patch(const Args& args, Context& ctx);
 int Describe(const Args& args, Context& ctx);
 int Wait(const Args& args, Context& ctx);
 int ApiResources(const Args& args, Context& ctx);

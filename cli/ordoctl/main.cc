@@ -18,13 +18,14 @@ Usage: ordoctl [--server HOST:PORT] [-n NAMESPACE | -A] VERB [ARGS] [FLAGS]
 Verbs:
   apply -f FILE|DIR|-        Create objects, or update what changed ("unchanged" when nothing did)
   create -f FILE|DIR|-       Create objects; an existing one is an error
-  get KIND [NAME...]         Show objects: [-o yaml|json|wide|name] [-l SELECTOR] [--field-selector S] [-w]
+  get KIND [NAME...]         Show objects: [-o yaml|json|wide|name|jsonpath=T] [-l SELECTOR] [--field-selector S] [-w]
   describe KIND NAME         Show an object in detail, with the Events about it
   delete KIND NAME... | -f FILE
                              Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground] [--wait]
   wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]
                              Wait until an object is gone or has a condition
   scale sts NAME --replicas N Set the number of replicas of a StatefulSet
+  patch KIND NAME -p PATCH   Update fields: [--type strategic|merge|json]
   rollout status|history|undo|restart sts/NAME
                              Follow, list, roll back or restart a StatefulSet's rollout:
                              status [--timeout D] [--watch=false]; history [--revision N];
@@ -83,6 +84,7 @@ int main(int argc, char** argv) {
   if (verb == "get") return ordo::ctl::Get(*args, ctx);
   if (verb == "delete") return ordo::ctl::Delete(*args, ctx);
   if (verb == "scale") return ordo::ctl::Scale(*args, ctx);
+  if (verb == "patch") return ordo::ctl::Patch(*args, ctx);
   if (verb == "describe") return ordo::ctl::Describe(*args, ctx);
   if (verb == "wait") return ordo::ctl::Wait(*args, ctx);
   if (verb == "api-resources") return ordo::ctl::ApiResources(*args, ctx);

@@ -325,4 +325,14 @@ absl::StatusOr<std::vector<Object>> Decode(absl::string_view text, absl::string_
   return out;
 }
 
+absl::StatusOr<std::vector<Object>> DecodeNode(const YAML::Node& doc, absl::string_view filename) {
+  Decoder decoder(filename);
+  std::vector<Object> out;
+  DecodeDocument(doc, decoder, filename, out);
+  if (!decoder.errors().empty()) {
+    return absl::InvalidArgumentError(absl::StrJoin(decoder.errors(), "\n"));
+  }
+  return out;
+}
+
 }  // namespace ordo::manifest

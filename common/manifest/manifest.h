@@ -18,6 +18,7 @@
 #include "absl/strings/string_view.h"
 #include "common/api/resource_info.h"
 #include "google/protobuf/message.h"
+#include "yaml-cpp/yaml.h"
 
 namespace ordo::manifest {
 
@@ -30,6 +31,10 @@ struct Object {
 // Parses every document of `text` (YAML, of which JSON is a subset).
 // INVALID_ARGUMENT lists every problem, one per line.
 absl::StatusOr<std::vector<Object>> Decode(absl::string_view text, absl::string_view filename);
+
+// Decodes a document already parsed (ordoctl patch edits objects as YAML
+// nodes); `filename` names it in errors.
+absl::StatusOr<std::vector<Object>> DecodeNode(const YAML::Node& doc, absl::string_view filename);
 
 // Kubernetes-shaped YAML of one object.
 std::string EncodeYaml(const google::protobuf::Message& message);
