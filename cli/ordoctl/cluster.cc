@@ -195,11 +195,11 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   std::ofstream(run + "/server") << server << "\n";
   std::vector<std::pair<std::string, std::vector<std::string>>> rest = {
       {"scheduler", {bin + "/ordo-scheduler", "--server", server}},
+      // Volumes live under DIR/storage (absolute: pods' mounts name them).
+      {"controller-manager",
+       {bin + "/ordo-controller-manager", "--server", server, "--storage-root",
+        fs::absolute(fs::path(dir) / "storage").lexically_normal().string()}},
   };
-  for (const char* optional : {"controller-manager"}) {
-    std::string path = absl::StrCat(bin, "/ordo-", optional);
-    if (fs::exists(path)) rest.push_back({optional, {path, "--server", server}});
-  }
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
     rest.push_back({name,

@@ -97,14 +97,25 @@ void PrepareNamespace(core::v1::Namespace& ns) {
   ns.mutable_status()->set_phase("Active");
 }
 
+// Storage protection (Kubernetes' admission plugin StorageObjectInUseProtection):
+// a claim or volume is not removed while in use; the volume controller lifts it.
+void AddFinalizer(meta::v1::ObjectMeta& meta, const std::string& finalizer) {
+  for (const auto& f : meta.finalizers()) {
+    if (f == finalizer) return;
+  }
+  meta.add_finalizers(finalizer);
+}
+
 void PreparePersistentVolume(core::v1::PersistentVolume& pv) {
   pv.clear_status();
   pv.mutable_status()->set_phase("Pending");
+  AddFinalizer(*pv.mutable_metadata(), "kubernetes.io/pv-protection");
 }
 
 void PreparePersistentVolumeClaim(core::v1::PersistentVolumeClaim& pvc) {
   pvc.clear_status();
   pvc.mutable_status()->set_phase("Pending");
+  AddFinalizer(*pvc.mutable_metadata(), "kubernetes.io/pvc-protection");
 }
 
 FieldErrors PodStatusUpdate(const core::v1::Pod& updated, const core::v1::Pod&) {

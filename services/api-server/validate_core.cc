@@ -232,10 +232,13 @@ FieldErrors ValidatePersistentVolumeClaimUpdate(const core::v1::PersistentVolume
   core::v1::PersistentVolumeClaimSpec masked = updated.spec();
   *masked.mutable_resources()->mutable_requests() = old.spec().resources().requests();
   if (old.spec().volume_name().empty()) masked.set_volume_name("");
+  // A claim created without a class may be given the default one, once.
+  if (!old.spec().has_storage_class_name()) masked.clear_storage_class_name();
   if (DeterministicBytes(masked) != DeterministicBytes(old.spec())) {
     errs.push_back(Forbidden(FieldPath("spec"),
-                             "spec is immutable after creation except resources.requests and "
-                             "volumeName for unbound claims"));
+                             "spec is immutable after creation except resources.requests, "
+                             "volumeName for unbound claims and storageClassName for claims "
+                             "without one"));
   }
   return errs;
 }

@@ -4,6 +4,7 @@
 #include "common/informer/grpc_lister_watcher.h"
 #include "ordo/apps/v1/services.grpc.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
+#include "ordo/storage/v1/services.grpc.pb.h"
 
 namespace ordo::controller {
 
@@ -30,6 +31,22 @@ Informer<core::v1::PersistentVolumeClaim>& InformerFactory::PersistentVolumeClai
     return std::make_unique<informer::GrpcListerWatcher<
         core::v1::PersistentVolumeClaims, core::v1::PersistentVolumeClaim,
         core::v1::PersistentVolumeClaimList, core::v1::PersistentVolumeClaimWatchEvent>>(channel_);
+  });
+}
+
+Informer<core::v1::PersistentVolume>& InformerFactory::PersistentVolumes() {
+  return GetOrCreate(volumes_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        core::v1::PersistentVolumes, core::v1::PersistentVolume, core::v1::PersistentVolumeList,
+        core::v1::PersistentVolumeWatchEvent>>(channel_);
+  });
+}
+
+Informer<storage::v1::StorageClass>& InformerFactory::StorageClasses() {
+  return GetOrCreate(classes_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        storage::v1::StorageClasses, storage::v1::StorageClass, storage::v1::StorageClassList,
+        storage::v1::StorageClassWatchEvent>>(channel_);
   });
 }
 

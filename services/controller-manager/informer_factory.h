@@ -18,6 +18,7 @@
 #include "common/informer/shared_informer.h"
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
+#include "ordo/storage/v1/storage.pb.h"
 
 namespace ordo::controller {
 
@@ -32,6 +33,8 @@ class InformerFactory {
 
   Informer<core::v1::Pod>& Pods();
   Informer<core::v1::PersistentVolumeClaim>& PersistentVolumeClaims();
+  Informer<core::v1::PersistentVolume>& PersistentVolumes();
+  Informer<storage::v1::StorageClass>& StorageClasses();
   Informer<apps::v1::StatefulSet>& StatefulSets();
   Informer<apps::v1::ControllerRevision>& ControllerRevisions();
 
@@ -49,6 +52,8 @@ class InformerFactory {
   Clock& clock_;
   std::unique_ptr<Informer<core::v1::Pod>> pods_;
   std::unique_ptr<Informer<core::v1::PersistentVolumeClaim>> claims_;
+  std::unique_ptr<Informer<core::v1::PersistentVolume>> volumes_;
+  std::unique_ptr<Informer<storage::v1::StorageClass>> classes_;
   std::unique_ptr<Informer<apps::v1::StatefulSet>> sets_;
   std::unique_ptr<Informer<apps::v1::ControllerRevision>> revisions_;
   std::vector<std::function<bool()>> synced_;

@@ -17,6 +17,7 @@
 #include "services/controller-manager/informer_factory.h"
 #include "services/controller-manager/leader_elector.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
+#include "services/controller-manager/storage/volume_controller.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
@@ -25,10 +26,44 @@ ABSL_FLAG(absl::Duration, lease_duration, absl::Seconds(15), "How long a lease h
 ABSL_FLAG(absl::Duration, renew_deadline, absl::Seconds(10), "The leader gives up after this");
 ABSL_FLAG(absl::Duration, retry_period, absl::Seconds(2), "How often to renew or retry");
 ABSL_FLAG(int, statefulset_workers, 5, "StatefulSets synced at once");
+ABSL_FLAG(std::string, storage_root, "/var/lib/ordo/storage",
+          "Where the local-path and shared classes keep volumes' directories");
+ABSL_FLAG(bool, default_storage_classes, true, "Create the local-path and shared classes");
 ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
+
+// ordo's two storage classes (issue 6), created when missing, as an addon
+// manager would: local-path (the default; a directory on the node the pod is
+// scheduled to) and shared (a directory every node reaches).
+void EnsureStorageClasses(const std::shared_ptr<grpc::Channel>& channel, ordo::Clock& clock) {
+  ordo::api::StorageClassClient classes(channel, clock);
+  auto make = [](const std::string& name, const std::string& provisioner, const std::string& mode,
+                 bool is_default) {
+    ordo::storage::v1::StorageClass sc;
+    sc.set_api_version("storage.k8s.io/v1");
+    sc.set_kind("StorageClass");
+    sc.mutable_metadata()->set_name(name);
+    if (is_default) {
+      (*sc.mutable_metadata()->mutable_annotations())[ordo::storage::kDefaultClassAnnotation] =
+          "true";
+    }
+    sc.set_provisioner(provisioner);
+    sc.set_reclaim_policy("Delete");
+    sc.set_volume_binding_mode(mode);
+    return sc;
+  };
+  for (const auto& sc :
+       {make("local-path", ordo::storage::kLocalPathProvisioner, "WaitForFirstConsumer", true),
+        make("shared", ordo::storage::kSharedProvisioner, "Immediate", false)}) {
+    auto created = classes.Create(sc);
+    if (!created.ok() && !absl::IsAlreadyExists(created.status())) {
+      spdlog::warn("storageclass {}: {}", sc.metadata().name(),
+                   std::string(created.status().message()));
+    }
+  }
+}
 
 // One term of leadership: informers, controllers and workers until `leading` stops.
 void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading) {
@@ -49,6 +84,20 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   informers.Pods().AddEventHandler(statefulsets.PodHandler());
   informers.ControllerRevisions().AddEventHandler(statefulsets.RevisionHandler());
 
+  storage::ApiStorageWriter storage_writer(channel, clock);
+  storage::DirectoryProvisioner provisioner(absl::GetFlag(FLAGS_storage_root));
+  controller::ApiEventRecorder volume_events(event_client, clock, "persistentvolume-controller");
+  storage::VolumeController volumes({informer::Lister(informers.PersistentVolumeClaims().indexer()),
+                                     informer::Lister(informers.PersistentVolumes().indexer()),
+                                     informer::Lister(informers.StorageClasses().indexer()),
+                                     informer::Lister(informers.Pods().indexer())},
+                                    storage_writer, provisioner, volume_events, clock);
+  informers.PersistentVolumeClaims().AddEventHandler(volumes.ClaimHandler());
+  informers.PersistentVolumes().AddEventHandler(volumes.VolumeHandler());
+  informers.StorageClasses().AddEventHandler(volumes.ClassHandler());
+  informers.Pods().AddEventHandler(volumes.PodHandler());
+  if (absl::GetFlag(FLAGS_default_storage_classes)) EnsureStorageClasses(channel, clock);
+
   api::GenericClient generic(channel, clock);
   gc::ObjectGraph graph;
   gc::ApiGcClient gc_client(generic);
@@ -68,6 +117,7 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   workers.emplace_back([&] {
     controller::RunWorkers(statefulsets, absl::GetFlag(FLAGS_statefulset_workers), leading);
   });
+  workers.emplace_back([&] { controller::RunWorkers(volumes, 5, leading); });
   workers.emplace_back([&] {
     // Only once every kind is listed, so a startup does not ask after every owner.
     while (!graph_builder.HasSynced()) {

@@ -368,6 +368,18 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
     return;
   }
   absl::Status s = StartContainer(state, pod, spec, c);
+  if (absl::IsFailedPrecondition(s)) {
+    // A volume not ready yet (a claim still binding): not the container's
+    // fault, so no back-off; the next sync tries again, as kubelet's volume
+    // manager waits for attach and mount before any container starts.
+    if (c.waiting_message != s.message()) {
+      spdlog::info("pod {}/{}: container {} waits: {}", state.ns, state.name, c.name,
+                   std::string(s.message()));
+    }
+    c.waiting_reason = "ContainerCreating";
+    c.waiting_message = std::string(s.message());
+    return;
+  }
   if (!s.ok()) {
     c.backoff = c.backoff == absl::ZeroDuration() ? config_.initial_backoff
                                                   : std::min(2 * c.backoff, config_.max_backoff);

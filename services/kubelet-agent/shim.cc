@@ -36,10 +36,10 @@ std::vector<char*> CStrings(const google::protobuf::RepeatedPtrField<std::string
 }
 
 // Makes the mount point: a directory, or an empty file when the source is a file.
-void EnsureMountPoint(const std::string& source, const std::string& target) {
+void EnsureMountPoint(bool source_is_directory, const std::string& target) {
   std::error_code ec;
   if (std::filesystem::exists(target, ec)) return;
-  if (std::filesystem::is_directory(source, ec)) {
+  if (source_is_directory) {
     std::filesystem::create_directories(target, ec);
   } else {
     std::filesystem::create_directories(std::filesystem::path(target).parent_path(), ec);
@@ -57,15 +57,21 @@ int SetUpNamespaces(const agent::v1::ContainerLaunch& launch) {
   // Every source is opened (in the new namespace, as bind mounts need) before
   // anything is mounted, so a mount (the pod's own /tmp over /tmp, say) cannot
   // hide a source that lies beneath it.
+  // Their types are read now too: once /tmp is the pod's, a source under the
+  // host's /tmp is out of sight by path.
   std::vector<int> sources;
+  std::vector<bool> directories;
   for (const auto& m : launch.mounts()) {
     int fd = open(m.source().c_str(), O_PATH | O_CLOEXEC);
     if (fd < 0) return Fail("open " + m.source());
+    struct stat st;
+    if (fstat(fd, &st) != 0) return Fail("stat " + m.source());
     sources.push_back(fd);
+    directories.push_back(S_ISDIR(st.st_mode));
   }
   for (int i = 0; i < launch.mounts_size(); ++i) {
     const auto& m = launch.mounts(i);
-    EnsureMountPoint(m.source(), m.target());  // it may lie under an earlier mount
+    EnsureMountPoint(directories[i], m.target());  // it may lie under an earlier mount
     std::string source = absl::StrCat("/proc/self/fd/", sources[i]);
     if (mount(source.c_str(), m.target().c_str(), nullptr, MS_BIND | MS_REC, nullptr) != 0) {
       return Fail(absl::StrCat("bind ", m.source(), " at ", m.target()));

@@ -23,6 +23,12 @@ using VolumeListerWatcher =
     informer::GrpcListerWatcher<core::v1::PersistentVolumes, core::v1::PersistentVolume,
                                 core::v1::PersistentVolumeList,
                                 core::v1::PersistentVolumeWatchEvent>;
+using ClassListerWatcher =
+    informer::GrpcListerWatcher<storage::v1::StorageClasses, storage::v1::StorageClass,
+                                storage::v1::StorageClassList, storage::v1::StorageClassWatchEvent>;
+
+constexpr char kSelectedNodeAnnotation[] = "volume.kubernetes.io/selected-node";
+constexpr char kDefaultClassAnnotation[] = "storageclass.kubernetes.io/is-default-class";
 
 bool Terminal(const core::v1::Pod& pod) {
   return pod.status().phase() == "Succeeded" || pod.status().phase() == "Failed";
@@ -41,10 +47,12 @@ Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, Sched
       clock_(clock),
       options_(std::move(options)),
       pods_(channel, clock),
+      claims_(channel, clock),
       pod_informer_(std::make_unique<PodListerWatcher>(channel), clock),
       node_informer_(std::make_unique<NodeListerWatcher>(channel), clock),
       claim_informer_(std::make_unique<ClaimListerWatcher>(channel), clock),
       volume_informer_(std::make_unique<VolumeListerWatcher>(channel), clock),
+      class_informer_(std::make_unique<ClassListerWatcher>(channel), clock),
       queue_(clock) {
   pod_informer_.AddEventHandler({.on_add = [this](const auto& p) { OnPod(p); },
                                  .on_update = [this](const auto&, const auto& p) { OnPod(p); },
@@ -58,6 +66,10 @@ Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, Sched
        .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
        .on_delete = nullptr});
   volume_informer_.AddEventHandler(
+      {.on_add = [this](const auto&) { RetryUnschedulable(); },
+       .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
+       .on_delete = nullptr});
+  class_informer_.AddEventHandler(
       {.on_add = [this](const auto&) { RetryUnschedulable(); },
        .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
        .on_delete = nullptr});
@@ -154,17 +166,62 @@ void Scheduler::Unplace(const std::string& key) {
   placed_.erase(it);
 }
 
-VolumeAffinities Scheduler::BoundVolumes(const core::v1::Pod& pod) {
-  VolumeAffinities out;
+Scheduler::PodClaims Scheduler::ClaimsOf(const core::v1::Pod& pod) {
+  PodClaims out;
+  const std::string& ns = pod.metadata().namespace_();
   for (const auto& v : pod.spec().volumes()) {
     if (!v.has_persistent_volume_claim()) continue;
-    auto claim = claim_informer_.indexer().Get(
-        absl::StrCat(pod.metadata().namespace_(), "/", v.persistent_volume_claim().claim_name()));
-    if (claim == nullptr || claim->spec().volume_name().empty()) continue;
-    auto volume = volume_informer_.indexer().Get(claim->spec().volume_name());
-    if (volume != nullptr) out.push_back(volume);
+    const std::string& name = v.persistent_volume_claim().claim_name();
+    auto claim = claim_informer_.indexer().Get(absl::StrCat(ns, "/", name));
+    if (claim == nullptr) {
+      out.problem = absl::StrCat("persistentvolumeclaim \"", name, "\" not found");
+      return out;
+    }
+    if (claim->metadata().has_deletion_timestamp()) {
+      out.problem = absl::StrCat("persistentvolumeclaim \"", name, "\" is being deleted");
+      return out;
+    }
+    if (!claim->spec().volume_name().empty()) {
+      auto volume = volume_informer_.indexer().Get(claim->spec().volume_name());
+      if (volume != nullptr) out.bound.push_back(volume);
+      continue;
+    }
+    // Unbound: a class that waits for its first consumer provisions where the pod goes.
+    std::shared_ptr<const storage::v1::StorageClass> sc;
+    if (claim->spec().has_storage_class_name()) {
+      sc = class_informer_.indexer().Get(claim->spec().storage_class_name());
+    } else {
+      for (const auto& c : class_informer_.indexer().List()) {
+        auto it = c->metadata().annotations().find(kDefaultClassAnnotation);
+        if (it != c->metadata().annotations().end() && it->second == "true") sc = c;
+      }
+    }
+    if (sc != nullptr && sc->volume_binding_mode() == "WaitForFirstConsumer") {
+      out.to_select.push_back(name);
+      continue;
+    }
+    out.problem = "pod has unbound immediate PersistentVolumeClaims";
+    return out;
   }
   return out;
+}
+
+absl::Status Scheduler::SelectNode(const std::string& ns, const std::vector<std::string>& claims,
+                                   const std::string& node) {
+  for (const auto& name : claims) {
+    for (int attempt = 0;; ++attempt) {
+      auto claim = claims_.Get(ns, name);
+      if (!claim.ok()) return claim.status();
+      if (!claim->spec().volume_name().empty()) break;  // bound meanwhile
+      auto& annotations = *claim->mutable_metadata()->mutable_annotations();
+      if (annotations[kSelectedNodeAnnotation] == node) break;
+      annotations[kSelectedNodeAnnotation] = node;
+      absl::Status s = claims_.Update(*claim).status();
+      if (s.ok()) break;
+      if (!absl::IsAborted(s) || attempt >= 3) return s;
+    }
+  }
+  return absl::OkStatus();
 }
 
 void Scheduler::ScheduleOne(const std::string& key) {
@@ -175,7 +232,8 @@ void Scheduler::ScheduleOne(const std::string& key) {
     return;
   }
   Resources requests = PodRequests(*pod);
-  VolumeAffinities volumes = BoundVolumes(*pod);
+  PodClaims claims = ClaimsOf(*pod);
+  const VolumeAffinities& volumes = claims.bound;
   const std::string owner = ControllerUid(*pod);
   std::string chosen;
   std::map<std::string, int> reasons;
@@ -191,7 +249,11 @@ void Scheduler::ScheduleOne(const std::string& key) {
       node_order_stale_ = false;
     }
     total = static_cast<int>(node_order_.size());
-    int wanted = NodesToFind(total);
+    if (!claims.problem.empty()) {
+      reasons[claims.problem] = total;
+      unschedulable_.insert(key);
+    }
+    int wanted = claims.problem.empty() ? NodesToFind(total) : 0;
     int feasible = 0;
     int64_t best = INT64_MIN;
     size_t start = total == 0 ? 0 : next_start_ % total;
@@ -223,8 +285,8 @@ void Scheduler::ScheduleOne(const std::string& key) {
     return;
   }
   absl::MutexLock lock(&bind_mu_);
-  binds_.push_back(
-      {key, pod->metadata().namespace_(), pod->metadata().name(), pod->metadata().uid(), chosen});
+  binds_.push_back({key, pod->metadata().namespace_(), pod->metadata().name(),
+                    pod->metadata().uid(), chosen, std::move(claims.to_select)});
 }
 
 void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string& message) {
@@ -267,6 +329,15 @@ void Scheduler::BindLoop() {
       task = std::move(binds_.front());
       binds_.pop_front();
     }
+    if (absl::Status selected = SelectNode(task.ns, task.claims_to_select, task.node);
+        !selected.ok()) {
+      spdlog::warn("pod {}: marking its claims for {}: {}", task.key, task.node,
+                   std::string(selected.message()));
+      absl::MutexLock lock(&mu_);
+      Unplace(task.key);
+      queue_.AddRateLimited(task.key);
+      continue;
+    }
     core::v1::Binding binding;
     binding.mutable_metadata()->set_namespace_(task.ns);
     binding.mutable_metadata()->set_name(task.name);
@@ -295,6 +366,7 @@ void Scheduler::Run(std::stop_token stop) {
   std::jthread nodes([this](std::stop_token s) { node_informer_.Run(s); });
   std::jthread claims([this](std::stop_token s) { claim_informer_.Run(s); });
   std::jthread volumes([this](std::stop_token s) { volume_informer_.Run(s); });
+  std::jthread classes([this](std::stop_token s) { class_informer_.Run(s); });
   std::jthread pods([this](std::stop_token s) { pod_informer_.Run(s); });
   std::vector<std::thread> binders;
   for (int i = 0; i < options_.binders; ++i) binders.emplace_back([this] { BindLoop(); });

@@ -2,8 +2,10 @@
 // whose spec.schedulerName is ours (or empty) and that have no node wait in a
 // queue; one scheduling thread filters nodes (predicates.h), scores the
 // feasible ones (a pod whose claims are bound goes only where their volumes'
-// node affinity allows) and assumes the best (its requests count against the node at
-// once), and a pool of binders makes each choice durable through the Bind
+// node affinity allows; an unbound claim of a WaitForFirstConsumer class is
+// marked with the chosen node, for the provisioner, before the pod is bound;
+// an unbound claim of any other class keeps the pod waiting) and assumes the best (its requests
+// count against the node at once), and a pool of binders makes each choice durable through the Bind
 // call, so scheduling never waits on the store. A failed bind forgets the
 // assumption and retries with back-off. A pod that fits nowhere gets
 // PodScheduled=False (reason Unschedulable, Kubernetes' message) and waits
@@ -67,8 +69,16 @@ class Scheduler {
   void Unplace(const std::string& key) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   void ScheduleOne(const std::string& key);
-  // The volumes bound to the pod's claims (claims not bound yet do not restrict it).
-  VolumeAffinities BoundVolumes(const core::v1::Pod& pod);
+  // What the pod's claims say about where it may go.
+  struct PodClaims {
+    VolumeAffinities bound;              // volumes of bound claims: their node affinity holds
+    std::vector<std::string> to_select;  // unbound claims of WaitForFirstConsumer classes
+    std::string problem;                 // why no node will do (a claim missing, unbound, ...)
+  };
+  PodClaims ClaimsOf(const core::v1::Pod& pod);
+  // Marks each claim with the chosen node, for the provisioner.
+  absl::Status SelectNode(const std::string& ns, const std::vector<std::string>& claims,
+                          const std::string& node);
   void BindLoop();
   void ReportUnschedulable(const core::v1::Pod& pod, const std::string& message);
 
@@ -76,10 +86,12 @@ class Scheduler {
   Clock& clock_;
   const SchedulerOptions options_;
   api::PodClient pods_;
+  api::PersistentVolumeClaimClient claims_;
   informer::SharedInformer<core::v1::Pod> pod_informer_;
   informer::SharedInformer<core::v1::Node> node_informer_;
   informer::SharedInformer<core::v1::PersistentVolumeClaim> claim_informer_;
   informer::SharedInformer<core::v1::PersistentVolume> volume_informer_;
+  informer::SharedInformer<storage::v1::StorageClass> class_informer_;
   workqueue::WorkQueue queue_;
   std::atomic<int64_t> bound_{0};
 
@@ -94,6 +106,7 @@ class Scheduler {
 
   struct BindTask {
     std::string key, ns, name, uid, node;
+    std::vector<std::string> claims_to_select;
   };
   absl::Mutex bind_mu_;
   std::deque<BindTask> binds_ ABSL_GUARDED_BY(bind_mu_);
