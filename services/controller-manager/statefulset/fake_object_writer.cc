@@ -176,6 +176,24 @@ absl::StatusOr<core::v1::PersistentVolumeClaim> FakeObjectWriter::CreateClaim(
   return created;
 }
 
+absl::StatusOr<core::v1::PersistentVolumeClaim> FakeObjectWriter::UpdateClaim(
+    const core::v1::PersistentVolumeClaim& claim) {
+  auto old = claims.Get(Key(claim));
+  if (old == nullptr) return absl::NotFoundError("claim not found");
+  if (claim.metadata().resource_version() != old->metadata().resource_version()) {
+    return absl::AbortedError("the object has been modified");
+  }
+  core::v1::PersistentVolumeClaim updated = claim;
+  Stamp(*updated.mutable_metadata(), false);
+  claims.Upsert(std::make_shared<const core::v1::PersistentVolumeClaim>(updated));
+  std::string owners;
+  for (const auto& ref : claim.metadata().owner_references()) {
+    absl::StrAppend(&owners, owners.empty() ? "" : ",", ref.kind(), "/", ref.name());
+  }
+  Log(absl::StrCat("own pvc ", claim.metadata().name(), " by ", owners.empty() ? "none" : owners));
+  return updated;
+}
+
 absl::StatusOr<ControllerRevision> FakeObjectWriter::CreateRevision(const ControllerRevision& r) {
   if (revisions.Get(Key(r)) != nullptr) return absl::AlreadyExistsError("revision exists");
   ControllerRevision created = r;

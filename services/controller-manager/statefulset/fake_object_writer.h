@@ -59,6 +59,8 @@ class FakeObjectWriter final : public statefulset::ObjectWriter {
                          const std::string& uid) override;
   absl::StatusOr<core::v1::PersistentVolumeClaim> CreateClaim(
       const core::v1::PersistentVolumeClaim& claim) override;
+  absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
+      const core::v1::PersistentVolumeClaim& claim) override;
   absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
       const apps::v1::ControllerRevision& revision) override;
   absl::StatusOr<apps::v1::ControllerRevision> GetRevision(const std::string& ns,

@@ -27,6 +27,9 @@ class ObjectWriter {
 
   virtual absl::StatusOr<core::v1::PersistentVolumeClaim> CreateClaim(
       const core::v1::PersistentVolumeClaim& claim) = 0;
+  // Changes a claim's ownerReferences (the retention policy), under its resourceVersion.
+  virtual absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
+      const core::v1::PersistentVolumeClaim& claim) = 0;
 
   virtual absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
       const apps::v1::ControllerRevision& revision) = 0;
@@ -63,6 +66,10 @@ class ApiObjectWriter final : public ObjectWriter {
   absl::StatusOr<core::v1::PersistentVolumeClaim> CreateClaim(
       const core::v1::PersistentVolumeClaim& claim) override {
     return claims_.Create(claim);
+  }
+  absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
+      const core::v1::PersistentVolumeClaim& claim) override {
+    return claims_.Update(claim);
   }
   absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
       const apps::v1::ControllerRevision& revision) override {

@@ -83,6 +83,30 @@ int MaxUnavailable(const StatefulSet& set) {
 
 bool IsParallel(const StatefulSet& set) { return set.spec().pod_management_policy() == "Parallel"; }
 
+// Which owners the claims of a pod should carry under the set's retention
+// policy (reference §2.12): the set for whenDeleted=Delete, the condemned pod
+// for whenScaled=Delete (instead of the set).
+struct WantedOwners {
+  bool set = false;
+  bool pod = false;
+};
+WantedOwners ClaimOwnersFor(const StatefulSet& set, bool condemned) {
+  const auto& policy = set.spec().persistent_volume_claim_retention_policy();
+  if (condemned && policy.when_scaled() == "Delete") return {false, true};
+  return {policy.when_deleted() == "Delete", false};
+}
+
+meta::v1::OwnerReference PodRef(const core::v1::Pod& pod) {
+  meta::v1::OwnerReference ref;
+  ref.set_api_version("v1");
+  ref.set_kind("Pod");
+  ref.set_name(pod.metadata().name());
+  ref.set_uid(pod.metadata().uid());
+  ref.set_controller(true);
+  ref.set_block_owner_deletion(true);
+  return ref;
+}
+
 std::shared_ptr<core::v1::Pod> MarkTerminating(const core::v1::Pod& pod, absl::Time now) {
   auto copy = std::make_shared<core::v1::Pod>(pod);
   if (!copy->metadata().has_deletion_timestamp()) {
@@ -149,6 +173,11 @@ class StatefulSetControl::Step {
         static_cast<int>(replicas_.size()), [this](int i, bool& s) { return ProcessReplica(i, s); },
         stop));
     if (stop) return absl::OkStatus();
+    // B: condemned pods' claims get their owners before any of them goes, so
+    // a claim is collected only after its pod is gone.
+    for (const auto& pod : condemned_) {
+      ORDO_RETURN_IF_ERROR(FixClaimOwners(*pod, /*condemned=*/true));
+    }
     ORDO_RETURN_IF_ERROR(ForAll(
         static_cast<int>(condemned_.size()),
         [this](int i, bool& s) { return ProcessCondemned(i, s); }, stop));
@@ -328,6 +357,64 @@ class StatefulSetControl::Step {
     return absl::OkStatus();
   }
 
+  // Makes the claims of `pod` carry the owners the retention policy asks for.
+  // A claim with a stale reference (this set's or pod's name, another uid) or
+  // another controller is left alone (reference §2.12's safety rules).
+  absl::Status FixClaimOwners(const core::v1::Pod& pod, bool condemned) {
+    if (pod.metadata().uid().empty()) return absl::OkStatus();
+    WantedOwners wanted = ClaimOwnersFor(set_, condemned);
+    int ordinal = ParsePodName(pod.metadata().name())->ordinal;
+    for (const auto& tmpl : set_.spec().volume_claim_templates()) {
+      auto claim = c_.claims_.Get(set_.metadata().namespace_(), ClaimName(set_, tmpl, ordinal));
+      if (claim == nullptr || claim->metadata().has_deletion_timestamp()) continue;
+      bool leave_alone = false;
+      std::vector<meta::v1::OwnerReference> kept;
+      for (const auto& ref : claim->metadata().owner_references()) {
+        bool our_set = ref.kind() == "StatefulSet" && ref.name() == set_.metadata().name();
+        bool our_pod = ref.kind() == "Pod" && ref.name() == pod.metadata().name();
+        if ((our_set && ref.uid() != set_.metadata().uid()) ||
+            (our_pod && ref.uid() != pod.metadata().uid())) {
+          leave_alone = true;  // stale: another incarnation's
+        } else if (!our_set && !our_pod && ref.controller()) {
+          leave_alone = true;  // another controller's claim
+        } else if (!our_set && !our_pod) {
+          kept.push_back(ref);
+        }
+      }
+      if (leave_alone) continue;
+      if (wanted.set) kept.push_back(ControllerRefOf(set_));
+      if (wanted.pod) kept.push_back(PodRef(pod));
+      const auto& now = claim->metadata().owner_references();
+      bool same = static_cast<int>(kept.size()) == now.size();
+      for (int i = 0; same && i < now.size(); ++i) {
+        same = kept[i].SerializeAsString() == now[i].SerializeAsString();
+      }
+      if (same) continue;
+      core::v1::PersistentVolumeClaim owned = *claim;
+      owned.mutable_metadata()->mutable_owner_references()->Assign(kept.begin(), kept.end());
+      ORDO_RETURN_IF_ERROR(c_.writer_.UpdateClaim(owned).status());
+    }
+    return absl::OkStatus();
+  }
+
+  // whenScaled=Delete: a claim of this ordinal still owned by a pod of the
+  // name (an earlier, condemned incarnation) is about to be collected; a new
+  // pod must wait for it rather than adopt its data (PodClaimIsStale).
+  bool ClaimIsStale(const core::v1::Pod& placeholder) const {
+    if (set_.spec().persistent_volume_claim_retention_policy().when_scaled() != "Delete") {
+      return false;
+    }
+    int ordinal = ParsePodName(placeholder.metadata().name())->ordinal;
+    for (const auto& tmpl : set_.spec().volume_claim_templates()) {
+      auto claim = c_.claims_.Get(set_.metadata().namespace_(), ClaimName(set_, tmpl, ordinal));
+      if (claim == nullptr) continue;
+      for (const auto& ref : claim->metadata().owner_references()) {
+        if (ref.kind() == "Pod" && ref.name() == placeholder.metadata().name()) return true;
+      }
+    }
+    return false;
+  }
+
   // An unavailable pod of an old revision whose index is due the update
   // revision: replacing it cannot lower availability, and waiting for it may
   // wait forever (kubernetes#67250).
@@ -346,7 +433,12 @@ class StatefulSetControl::Step {
       return absl::OkStatus();
     }
     if (!IsCreated(*slot)) {
+      if (ClaimIsStale(*slot)) {
+        stop = true;
+        return absl::OkStatus();
+      }
       ORDO_RETURN_IF_ERROR(CreatePod(slot));
+      ORDO_RETURN_IF_ERROR(FixClaimOwners(*slot, /*condemned=*/false));
       stop = monotonic_;
       return absl::OkStatus();
     }
@@ -361,6 +453,7 @@ class StatefulSetControl::Step {
       stop = true;
       return absl::OkStatus();
     }
+    ORDO_RETURN_IF_ERROR(FixClaimOwners(*slot, /*condemned=*/false));
     if (IdentityMatches(set_, *slot) && StorageMatches(set_, *slot)) return absl::OkStatus();
     core::v1::Pod fixed = *slot;
     RestoreIdentity(set_, fixed);

@@ -7,8 +7,12 @@
 //              the rest condemned (highest ordinal first); a missing replica
 //              is a placeholder at the revision its index calls for;
 //   A          each replica in index order: delete finished pods, create
-//              missing ones (claims first), wait for each to be Running,
+//              missing ones (claims first, owned per the retention policy;
+//              never while an earlier incarnation's claim awaits collection),
+//              wait for each to be Running,
 //              Ready and Available (OrderedReady), fix identity and storage;
+//   B          give condemned pods' claims the owners the retention policy
+//              asks for (whenScaled=Delete: the pod), before any pod goes;
 //   C          delete condemned pods, highest ordinal first;
 //   D          RollingUpdate: delete pods of old revisions from the highest
 //              index down to the partition, at most maxUnavailable at once.

@@ -595,5 +595,75 @@ TEST_F(StatefulSetControllerTest, ADeletedSetOnlyWritesStatus) {
   EXPECT_EQ(Set().status().replicas(), 1);
 }
 
+apps::v1::StatefulSet WithRetention(apps::v1::StatefulSet set, const std::string& when_deleted,
+                                    const std::string& when_scaled) {
+  auto* policy = set.mutable_spec()->mutable_persistent_volume_claim_retention_policy();
+  policy->set_when_deleted(when_deleted);
+  policy->set_when_scaled(when_scaled);
+  return set;
+}
+
+std::vector<std::string> ClaimOwners(testing::FakeObjectWriter& cluster, const std::string& name) {
+  std::vector<std::string> out;
+  auto claim = cluster.claims.Get("default/" + name);
+  if (claim == nullptr) return {"(gone)"};
+  for (const auto& ref : claim->metadata().owner_references()) {
+    out.push_back(ref.kind() + "/" + ref.name() + (ref.controller() ? "" : " (not controller)"));
+  }
+  return out;
+}
+
+TEST_F(StatefulSetControllerTest, RetainRetainLeavesClaimsUnowned) {
+  Put(WithRetention(WebSet(2), "Retain", "Retain"));
+  Converge();
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-0"), IsEmpty());
+  Edit([](auto& s) { s.mutable_spec()->set_replicas(1); });
+  Converge();
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-1"), IsEmpty());
+}
+
+TEST_F(StatefulSetControllerTest, WhenDeletedDeleteOwnsClaimsBySet) {
+  Put(WithRetention(WebSet(2), "Delete", "Retain"));
+  EXPECT_THAT(Sync(), ElementsAre("create revision 1", "create pvc www-web-0", "create pod web-0",
+                                  "own pvc www-web-0 by StatefulSet/web"));
+  Converge();
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-1"), ElementsAre("StatefulSet/web"));
+  // Scaled down under whenScaled=Retain, the claim stays the set's.
+  Edit([](auto& s) { s.mutable_spec()->set_replicas(1); });
+  Converge();
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-1"), ElementsAre("StatefulSet/web"));
+  // A policy changed back to Retain takes the references away.
+  Edit([](auto& s) {
+    s.mutable_spec()->mutable_persistent_volume_claim_retention_policy()->set_when_deleted(
+        "Retain");
+  });
+  Converge();
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-0"), IsEmpty());
+}
+
+TEST_F(StatefulSetControllerTest, WhenScaledDeleteHandsCondemnedClaimsToTheirPodFirst) {
+  Put(WithRetention(WebSet(3), "Delete", "Delete"));
+  Converge();
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-2"), ElementsAre("StatefulSet/web"));
+  Edit([](auto& s) { s.mutable_spec()->set_replicas(1); });
+  // Both condemned claims change hands before the first pod is deleted.
+  EXPECT_THAT(Sync(), ElementsAre("own pvc www-web-2 by Pod/web-2",
+                                  "own pvc www-web-1 by Pod/web-1", "delete pod web-2"));
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-0"), ElementsAre("StatefulSet/web"));
+}
+
+TEST_F(StatefulSetControllerTest, AScaledBackOrdinalWaitsForItsCondemnedClaimToGo) {
+  Put(WithRetention(WebSet(2), "Retain", "Delete"));
+  Converge();
+  Edit([](auto& s) { s.mutable_spec()->set_replicas(1); });
+  Converge();
+  EXPECT_FALSE(cluster_.HasPod("web-1"));
+  EXPECT_THAT(ClaimOwners(cluster_, "www-web-1"), ElementsAre("Pod/web-1"));  // GC not yet
+  Edit([](auto& s) { s.mutable_spec()->set_replicas(2); });
+  EXPECT_THAT(Sync(), IsEmpty());               // the old claim would carry web-1's old data
+  cluster_.claims.Remove("default/www-web-1");  // the garbage collector's work
+  EXPECT_THAT(Sync(), ElementsAre("create pvc www-web-1", "create pod web-1"));
+}
+
 }  // namespace
 }  // namespace ordo::statefulset
