@@ -255,6 +255,23 @@ int Get(const Args& args, Context& ctx) {
                "api-resources\" for a complete list of supported resources.\n";
     return 1;
   }
+  // `get pv,pvc,sc`: each kind in turn, a blank line between tables, as kubectl.
+  if (args.positional[1].find(',') != std::string::npos) {
+    if (args.positional.size() > 2) {
+      ctx.err << "error: names cannot be given with several kinds\n";
+      return 1;
+    }
+    int code = 0;
+    bool first = true;
+    for (absl::string_view kind : absl::StrSplit(args.positional[1], ',', absl::SkipEmpty())) {
+      Args one = args;
+      one.positional[1] = std::string(kind);
+      if (!first) ctx.out << "\n";
+      first = false;
+      code = std::max(code, Get(one, ctx));
+    }
+    return code;
+  }
   const api::ResourceInfo* info = api::FindResource(args.positional[1]);
   if (info == nullptr) {
     ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1] << "\"\n";
@@ -612,6 +629,24 @@ int Describe(const Args& args, Context& ctx) {
                                 absl::FromUnixSeconds(meta.deletion_timestamp().seconds()),
                                 absl::UTCTimeZone())
             << "\n";
+  }
+  if (info->kind == "PersistentVolumeClaim") {
+    // kubectl's "Used By": the pods that mount the claim.
+    meta::v1::ListOptions in_ns;
+    in_ns.set_namespace_(meta.namespace_());
+    std::vector<std::string> users;
+    if (auto pods = ctx.client.List(api::ResourceFor("Pod"), in_ns); pods.ok()) {
+      core::v1::PodList list;
+      list.CopyFrom(**pods);
+      for (const auto& pod : list.items()) {
+        for (const auto& v : pod.spec().volumes()) {
+          if (v.persistent_volume_claim().claim_name() == meta.name()) {
+            users.push_back(pod.metadata().name());
+          }
+        }
+      }
+    }
+    ctx.out << "Used By:      " << (users.empty() ? "<none>" : absl::StrJoin(users, ", ")) << "\n";
   }
   for (const char* section : {"spec", "status"}) {
     const auto* f = obj.GetDescriptor()->FindFieldByName(section);

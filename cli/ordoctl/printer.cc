@@ -144,7 +144,9 @@ Row BudgetRow(const policy::v1::PodDisruptionBudget& pdb, const TableOptions& o)
 }
 
 Row ClassRow(const storage::v1::StorageClass& sc, const TableOptions& o) {
-  return {sc.metadata().name(),
+  auto is_default = sc.metadata().annotations().find("storageclass.kubernetes.io/is-default-class");
+  bool marked = is_default != sc.metadata().annotations().end() && is_default->second == "true";
+  return {sc.metadata().name() + (marked ? " (default)" : ""),
           sc.provisioner(),
           sc.reclaim_policy(),
           sc.volume_binding_mode(),
