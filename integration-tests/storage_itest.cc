@@ -229,5 +229,62 @@ TEST_F(StorageTest, WhenDeletedRetainKeepsClaimsForTheNextSet) {
   EXPECT_EQ(ReadIndex(1), "web-1\n");
 }
 
+// A ReadWriteOnce volume of the shared class is attached to one node at a
+// time: a pod on a second node waits (Multi-Attach) until the first lets go.
+TEST_F(StorageTest, AReadWriteOnceSharedVolumeIsOnOneNodeAtATime) {
+  Apply(R"(apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: data}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: shared
+  resources: {requests: {storage: 1Gi}}
+)");
+  auto pod_on = [](const std::string& name, const std::string& node) {
+    return absl::StrReplaceAll(R"(apiVersion: v1
+kind: Pod
+metadata: {name: NAME}
+spec:
+  nodeSelector: {kubernetes.io/hostname: NODE}
+  terminationGracePeriodSeconds: 2
+  containers:
+  - name: app
+    image: ordo-podapp
+    args: ["--port", "8080"]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: data}
+)",
+                               {{"NAME", name}, {"NODE", node}});
+  };
+  Apply(pod_on("first", "node-1"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("first");
+        return pod.has_value() && pod->status().phase() == "Running";
+      },
+      absl::Seconds(30)));
+  Apply(pod_on("second", "node-2"));
+  std::string waiting;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("second");
+        if (!pod.has_value() || pod->status().container_statuses_size() == 0) return false;
+        waiting = pod->status().container_statuses(0).state().waiting().message();
+        return waiting.find("Multi-Attach error") != std::string::npos;
+      },
+      absl::Seconds(30)))
+      << waiting;
+  EXPECT_NE(GetPod("second")->status().phase(), "Running");
+  ASSERT_EQ(Ordoctl({"delete", "pod", "first"}).exit_code, 0);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("second");
+        return pod.has_value() && pod->status().phase() == "Running";
+      },
+      absl::Seconds(30)));
+}
+
 }  // namespace
 }  // namespace ordo::itest

@@ -122,6 +122,17 @@ absl::StatusOr<std::string> FakePodApi::ClaimPath(const std::string&, const std:
   return it->second;
 }
 
+absl::Status FakePodApi::ReleaseClaim(const std::string&, const std::string& claim) {
+  absl::MutexLock lock(&mu_);
+  released_.push_back(claim);
+  return absl::OkStatus();
+}
+
+std::vector<std::string> FakePodApi::released() {
+  absl::MutexLock lock(&mu_);
+  return released_;
+}
+
 std::optional<core::v1::PodStatus> FakePodApi::LastStatus(const std::string& name) {
   absl::MutexLock lock(&mu_);
   auto it = statuses_.find(name);

@@ -66,6 +66,8 @@ class FakePodApi final : public kubelet::PodApi {
   absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
                                   const std::string& uid) override;
   absl::StatusOr<std::string> ClaimPath(const std::string& ns, const std::string& claim) override;
+  absl::Status ReleaseClaim(const std::string& ns, const std::string& claim) override;
+  std::vector<std::string> released();
 
   // The last status written for `name`, if any.
   std::optional<core::v1::PodStatus> LastStatus(const std::string& name);
@@ -79,6 +81,7 @@ class FakePodApi final : public kubelet::PodApi {
   int status_writes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> confirmed_ ABSL_GUARDED_BY(mu_);
   std::map<std::string, std::string> claims_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::string> released_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ordo::testing

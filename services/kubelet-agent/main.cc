@@ -119,7 +119,7 @@ int main(int argc, char** argv) {
   }
   std::string self = SelfExe();
   kubelet::ProcessRuntime runtime(self);
-  kubelet::GrpcPodApi pod_api(channel, SystemClock());
+  kubelet::GrpcPodApi pod_api(channel, SystemClock(), absl::GetFlag(FLAGS_node_name));
   kubelet::AgentConfig config;
   config.node_name = node_name;
   config.node_ip = absl::GetFlag(FLAGS_node_ip);

@@ -20,26 +20,42 @@ class PodApi {
   // only if it is still the pod with `uid`.
   virtual absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
                                           const std::string& uid) = 0;
-  // The host directory of the volume bound to claim `ns/claim`;
-  // FAILED_PRECONDITION (with the reason) while the claim is not usable yet.
+  // The host directory of the volume bound to claim `ns/claim`, attached to
+  // this node; FAILED_PRECONDITION (with the reason) while the claim is not
+  // usable yet: unbound, or a ReadWriteOnce volume every node reaches (the
+  // shared class) still attached to another node.
   virtual absl::StatusOr<std::string> ClaimPath(const std::string& ns,
                                                 const std::string& claim) = 0;
+  // No pod of this node uses the claim any more: let another node attach it.
+  virtual absl::Status ReleaseClaim(const std::string& ns, const std::string& claim) = 0;
 };
+
+// The annotation naming the node a ReadWriteOnce shared volume is attached
+// to (ordo's stand-in for a VolumeAttachment): set by the attaching kubelet,
+// cleared by it when its last pod using the volume is gone.
+inline constexpr char kAttachedNodeAnnotation[] = "ordo.io/attached-node";
 
 class GrpcPodApi final : public PodApi {
  public:
-  GrpcPodApi(std::shared_ptr<grpc::Channel> channel, Clock& clock)
-      : pods_(channel, clock), claims_(channel, clock), volumes_(channel, clock) {}
+  GrpcPodApi(std::shared_ptr<grpc::Channel> channel, Clock& clock, std::string node)
+      : pods_(channel, clock),
+        claims_(channel, clock),
+        volumes_(channel, clock),
+        node_(std::move(node)) {}
 
   absl::Status UpdatePodStatus(const core::v1::Pod& pod) override;
   absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
                                   const std::string& uid) override;
   absl::StatusOr<std::string> ClaimPath(const std::string& ns, const std::string& claim) override;
+  absl::Status ReleaseClaim(const std::string& ns, const std::string& claim) override;
 
  private:
+  // Attaches `pv` to this node if it is a volume only one node may use.
+  absl::Status Attach(const core::v1::PersistentVolume& pv);
   api::PodClient pods_;
   api::PersistentVolumeClaimClient claims_;
   api::PersistentVolumeClient volumes_;
+  const std::string node_;
 };
 
 }  // namespace ordo::kubelet

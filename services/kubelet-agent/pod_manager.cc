@@ -477,6 +477,17 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
   return absl::OkStatus();
 }
 
+bool PodManager::ClaimUsedByOtherPod(const PodState& state, const std::string& claim) {
+  absl::MutexLock lock(&mu_);
+  for (const auto& [uid, other] : pods_) {
+    if (uid == state.uid || other->ns != state.ns || other->pod == nullptr) continue;
+    for (const auto& v : other->pod->spec().volumes()) {
+      if (v.persistent_volume_claim().claim_name() == claim) return true;
+    }
+  }
+  return false;
+}
+
 bool PodManager::Terminate(PodState& state, bool still_in_api) {
   absl::Time now = clock_.Now();
   if (!state.terminating) {
@@ -508,6 +519,21 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
     }
   }
   if (running) return false;
+  // Its containers are gone: its claims may go to another node (unless
+  // another pod here still uses them).
+  if (state.pod != nullptr) {
+    for (const auto& v : state.pod->spec().volumes()) {
+      if (!v.has_persistent_volume_claim()) continue;
+      const std::string& claim = v.persistent_volume_claim().claim_name();
+      if (ClaimUsedByOtherPod(state, claim)) continue;
+      absl::Status s = api_.ReleaseClaim(state.ns, claim);
+      if (!s.ok()) {
+        spdlog::warn("pod {}/{}: releasing claim {}: {}", state.ns, state.name, claim,
+                     std::string(s.message()));
+        return false;  // try again next pass
+      }
+    }
+  }
   if (still_in_api) {
     absl::Status s = api_.ConfirmPodDeletion(state.ns, state.name, state.uid);
     if (!s.ok()) {

@@ -90,6 +90,7 @@ class PodManager {
                               const core::v1::Container& spec, ContainerState& c);
   // Returns true once every container has stopped and the pod is forgotten.
   bool Terminate(PodState& state, bool still_in_api);
+  bool ClaimUsedByOtherPod(const PodState& state, const std::string& claim);
   void ReportStatus(PodState& state, const core::v1::Pod& pod);
   void Save(const PodState& state);
   std::string PodDir(const std::string& uid) const;

@@ -225,6 +225,25 @@ TEST_F(PodManagerTest, AnUnboundClaimKeepsThePodWaitingAndSaysWhy) {
   EXPECT_EQ(runtime_.launches()[0].mounts(3).target(), "/data");
 }
 
+TEST_F(PodManagerTest, AStoppedPodLetsItsClaimGoUnlessAnotherPodHereUsesIt) {
+  auto with_claim = [](const std::string& name, const std::string& claim) {
+    auto pod = std::make_shared<core::v1::Pod>(*MakePod(name));
+    auto* volume = pod->mutable_spec()->add_volumes();
+    volume->set_name("data");
+    volume->mutable_persistent_volume_claim()->set_claim_name(claim);
+    return PodPtr(pod);
+  };
+  api_.SetClaimPath("shared-data", dir_.path() + "/pv");
+  api_.SetClaimPath("own-data", dir_.path() + "/pv2");
+  PodPtr a = with_claim("a", "shared-data");
+  PodPtr b = with_claim("b", "shared-data");
+  PodPtr c = with_claim("c", "own-data");
+  manager_->Sync({a, b, c}, true);
+  manager_->Sync({Deleting(a, 0), b, Deleting(c, 0)}, true);
+  EXPECT_THAT(api_.confirmed(), ::testing::UnorderedElementsAre("uid-a", "uid-c"));
+  EXPECT_THAT(api_.released(), ::testing::ElementsAre("own-data"));  // b still uses shared-data
+}
+
 TEST(PodNetworkTest, HandsOutStableAddressesInTheCidr) {
   auto network = LoopbackPodNetwork::Create("127.1.3.0/24");
   ASSERT_OK(network.status());
