@@ -97,13 +97,16 @@ class StorageTest : public ClusterFixture {
     return Exec(absl::StrCat("web-", i), "cat /usr/share/nginx/html/index.html 2>/dev/null; true");
   }
 
-  // Deletes the pods and waits until every one is back, a new pod, Ready.
+  // `delete pod -l app=nginx`, as the tutorial does, then waits until every
+  // pod is back, a new pod, Ready.
   void DeletePodsAndWait(int replicas) {
     std::vector<std::string> uids;
     for (int i = 0; i < replicas; ++i) {
       uids.push_back(GetPod(absl::StrCat("web-", i))->metadata().uid());
-      ASSERT_EQ(Ordoctl({"delete", "pod", absl::StrCat("web-", i), "--wait=false"}).exit_code, 0);
     }
+    CommandResult deleted = Ordoctl({"delete", "pod", "-l", "app=nginx"});
+    ASSERT_EQ(deleted.exit_code, 0) << deleted.err;
+    EXPECT_NE(deleted.out.find("pod \"web-0\" deleted"), std::string::npos) << deleted.out;
     ASSERT_TRUE(WaitFor(
         [&] {
           for (int i = 0; i < replicas; ++i) {

@@ -417,6 +417,29 @@ int Delete(const Args& args, Context& ctx) {
       const auto& meta = MetaOf(*obj.message);
       targets.push_back({obj.info, {NamespaceFor(*obj.info, meta, ctx), meta.name()}});
     }
+  } else if (args.Has("selector") && args.positional.size() == 2) {
+    // delete KIND -l SELECTOR: whatever matches now.
+    const api::ResourceInfo* info = api::FindResource(args.positional[1]);
+    if (info == nullptr) {
+      ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1]
+              << "\"\n";
+      return 1;
+    }
+    meta::v1::ListOptions options;
+    options.set_namespace_(info->namespaced ? ctx.ns : "");
+    options.set_label_selector(args.Get("selector"));
+    auto listed = ctx.client.List(*info, options);
+    if (!listed.ok()) return PrintError(listed.status(), ctx);
+    const auto* items = (*listed)->GetDescriptor()->FindFieldByName("items");
+    const auto* r = (*listed)->GetReflection();
+    for (int i = 0; i < r->FieldSize(**listed, items); ++i) {
+      const auto& meta = MetaOf(r->GetRepeatedMessage(**listed, items, i));
+      targets.push_back({info, {meta.namespace_(), meta.name()}});
+    }
+    if (targets.empty()) {
+      ctx.err << "No resources found\n";
+      return 0;
+    }
   } else {
     if (args.positional.size() < 3) {
       ctx.err << "error: resource(s) were provided, but no name was specified\n";
@@ -750,8 +773,8 @@ std::string VerbHelp(const std::string& verb) {
            "(svc), persistentvolumeclaims (pvc), ... (see ordoctl api-resources).\n";
   }
   if (verb == "delete") {
-    return "Delete objects by kind and name, or those of a file.\n\nUsage: ordoctl delete KIND "
-           "NAME... | -f FILE [--grace-period N] [--force] "
+    return "Delete objects by kind and name, by label, or those of a file.\n\nUsage: ordoctl "
+           "delete KIND NAME... | KIND -l SELECTOR | -f FILE [--grace-period N] [--force] "
            "[--cascade=background|orphan|foreground]\n";
   }
   if (verb == "logs") {

@@ -20,7 +20,7 @@ Verbs:
   create -f FILE|DIR|-       Create objects; an existing one is an error
   get KIND [NAME...]         Show objects: [-o yaml|json|wide|name|jsonpath=T] [-l SELECTOR] [--field-selector S] [-w]
   describe KIND NAME         Show an object in detail, with the Events about it
-  delete KIND NAME... | -f FILE
+  delete KIND NAME... | KIND -l SELECTOR | -f FILE
                              Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground] [--wait]
   wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]
                              Wait until an object is gone or has a condition
