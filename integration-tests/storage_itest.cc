@@ -232,6 +232,28 @@ TEST_F(StorageTest, WhenDeletedRetainKeepsClaimsForTheNextSet) {
   EXPECT_EQ(ReadIndex(1), "web-1\n");
 }
 
+// A claim being deleted is protected while its pod runs, and never reused by
+// the pod's replacement: the replacement waits for a fresh claim.
+TEST_F(StorageTest, AClaimInDeletionIsNeverReused) {
+  Apply(WebSet(1, "local-path"));
+  ASSERT_TRUE(WaitSettled(1));
+  WriteHostnames(1);
+  std::string old_claim = claims_->Get("default", "www-web-0")->metadata().uid();
+  ASSERT_EQ(Ordoctl({"delete", "pvc", "www-web-0", "--wait=false"}).exit_code, 0);
+  auto claim = claims_->Get("default", "www-web-0");
+  ASSERT_TRUE(claim.ok());  // held by kubernetes.io/pvc-protection: web-0 uses it
+  EXPECT_TRUE(claim->metadata().has_deletion_timestamp());
+  ASSERT_EQ(Ordoctl({"delete", "pod", "web-0"}).exit_code, 0);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto fresh = claims_->Get("default", "www-web-0");
+        auto pod = GetPod("web-0");
+        return fresh.ok() && fresh->metadata().uid() != old_claim && pod.has_value() && Ready(*pod);
+      },
+      absl::Seconds(60)));
+  EXPECT_EQ(ReadIndex(0), "");  // a new, empty volume
+}
+
 // A ReadWriteOnce volume of the shared class is attached to one node at a
 // time: a pod on a second node waits (Multi-Attach) until the first lets go.
 TEST_F(StorageTest, AReadWriteOnceSharedVolumeIsOnOneNodeAtATime) {

@@ -194,6 +194,16 @@ absl::StatusOr<core::v1::PersistentVolumeClaim> FakeObjectWriter::UpdateClaim(
   return updated;
 }
 
+absl::Status FakeObjectWriter::DeleteClaim(const std::string& ns, const std::string& name,
+                                           const std::string& uid) {
+  auto old = claims.Get(Key(ns, name));
+  if (old == nullptr) return absl::NotFoundError("claim not found");
+  if (old->metadata().uid() != uid) return absl::AbortedError("uid precondition failed");
+  claims.Remove(Key(ns, name));
+  Log("delete pvc " + name);
+  return absl::OkStatus();
+}
+
 absl::StatusOr<ControllerRevision> FakeObjectWriter::CreateRevision(const ControllerRevision& r) {
   if (revisions.Get(Key(r)) != nullptr) return absl::AlreadyExistsError("revision exists");
   ControllerRevision created = r;

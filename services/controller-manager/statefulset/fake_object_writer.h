@@ -61,6 +61,8 @@ class FakeObjectWriter final : public statefulset::ObjectWriter {
       const core::v1::PersistentVolumeClaim& claim) override;
   absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
       const core::v1::PersistentVolumeClaim& claim) override;
+  absl::Status DeleteClaim(const std::string& ns, const std::string& name,
+                           const std::string& uid) override;
   absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
       const apps::v1::ControllerRevision& revision) override;
   absl::StatusOr<apps::v1::ControllerRevision> GetRevision(const std::string& ns,

@@ -11,6 +11,16 @@ absl::Status ApiObjectWriter::DeletePod(const std::string& ns, const std::string
   return pods_.Delete(request).status();
 }
 
+absl::Status ApiObjectWriter::DeleteClaim(const std::string& ns, const std::string& name,
+                                          const std::string& uid) {
+  meta::v1::DeleteRequest request;
+  request.set_namespace_(ns);
+  request.set_name(name);
+  request.mutable_preconditions()->set_uid(uid);
+  absl::Status s = claims_.Delete(request).status();
+  return absl::IsNotFound(s) ? absl::OkStatus() : s;
+}
+
 absl::Status ApiObjectWriter::DeleteRevision(const std::string& ns, const std::string& name) {
   meta::v1::DeleteRequest request;
   request.set_namespace_(ns);

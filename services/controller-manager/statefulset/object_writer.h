@@ -30,6 +30,9 @@ class ObjectWriter {
   // Changes a claim's ownerReferences (the retention policy), under its resourceVersion.
   virtual absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
       const core::v1::PersistentVolumeClaim& claim) = 0;
+  // Deletes exactly the claim with `uid`.
+  virtual absl::Status DeleteClaim(const std::string& ns, const std::string& name,
+                                   const std::string& uid) = 0;
 
   virtual absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
       const apps::v1::ControllerRevision& revision) = 0;
@@ -71,6 +74,8 @@ class ApiObjectWriter final : public ObjectWriter {
       const core::v1::PersistentVolumeClaim& claim) override {
     return claims_.Update(claim);
   }
+  absl::Status DeleteClaim(const std::string& ns, const std::string& name,
+                           const std::string& uid) override;
   absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
       const apps::v1::ControllerRevision& revision) override {
     return revisions_.Create(revision);

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock/timestamp.h"
+#include "common/labels/selector.h"
 #include "common/status/status_macros.h"
 #include "services/controller-manager/statefulset/pod_identity.h"
 #include "services/controller-manager/statefulset/revisions.h"
@@ -178,6 +179,7 @@ class StatefulSetControl::Step {
     for (const auto& pod : condemned_) {
       ORDO_RETURN_IF_ERROR(FixClaimOwners(*pod, /*condemned=*/true));
     }
+    ORDO_RETURN_IF_ERROR(DeleteAbandonedClaims());
     ORDO_RETURN_IF_ERROR(ForAll(
         static_cast<int>(condemned_.size()),
         [this](int i, bool& s) { return ProcessCondemned(i, s); }, stop));
@@ -393,6 +395,51 @@ class StatefulSetControl::Step {
       core::v1::PersistentVolumeClaim owned = *claim;
       owned.mutable_metadata()->mutable_owner_references()->Assign(kept.begin(), kept.end());
       ORDO_RETURN_IF_ERROR(c_.writer_.UpdateClaim(owned).status());
+    }
+    return absl::OkStatus();
+  }
+
+  // whenScaled=Delete, and a condemned pod vanished before its claims were
+  // handed to it (force-deleted while the controller was away): nothing would
+  // ever collect those claims, so they go here (reference §5 row 12; Kubernetes
+  // leaves them behind). Only claims of out-of-range ordinals with no pod,
+  // labelled by the set's selector, owned by no pod and no other controller.
+  absl::Status DeleteAbandonedClaims() {
+    if (set_.spec().persistent_volume_claim_retention_policy().when_scaled() != "Delete") {
+      return absl::OkStatus();
+    }
+    absl::flat_hash_set<int> with_pod;
+    for (const auto* pods : {&replicas_, &condemned_}) {
+      for (const auto& pod : *pods) {
+        if (IsCreated(*pod)) with_pod.insert(ParsePodName(pod->metadata().name())->ordinal);
+      }
+    }
+    int start = StartOrdinal(set_);
+    int end = start + Replicas(set_);
+    auto selector = labels::LabelSelector::FromProto(set_.spec().selector());
+    if (!selector.ok()) return absl::OkStatus();
+    for (const auto& tmpl : set_.spec().volume_claim_templates()) {
+      std::string prefix = absl::StrCat(tmpl.metadata().name(), "-", set_.metadata().name());
+      for (const auto& claim : c_.claims_.List(set_.metadata().namespace_(), *selector)) {
+        auto parsed = ParsePodName(claim->metadata().name());
+        if (!parsed.has_value() || parsed->parent != prefix) continue;
+        if ((parsed->ordinal >= start && parsed->ordinal < end) ||
+            with_pod.contains(parsed->ordinal) || claim->metadata().has_deletion_timestamp()) {
+          continue;
+        }
+        bool someone_else = false;
+        for (const auto& ref : claim->metadata().owner_references()) {
+          if (ref.kind() == "Pod" || (ref.controller() && ref.uid() != set_.metadata().uid())) {
+            someone_else = true;  // a pod's (the collector's work) or another controller's
+          }
+        }
+        if (someone_else) continue;
+        ORDO_RETURN_IF_ERROR(c_.writer_.DeleteClaim(
+            claim->metadata().namespace_(), claim->metadata().name(), claim->metadata().uid()));
+        c_.events_.Record(SetRef(), kEventNormal, "SuccessfulDelete",
+                          absl::StrCat("delete Claim ", claim->metadata().name(),
+                                       " in StatefulSet ", set_.metadata().name(), " successful"));
+      }
     }
     return absl::OkStatus();
   }

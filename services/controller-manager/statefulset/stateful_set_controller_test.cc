@@ -665,5 +665,24 @@ TEST_F(StatefulSetControllerTest, AScaledBackOrdinalWaitsForItsCondemnedClaimToG
   EXPECT_THAT(Sync(), ElementsAre("create pvc www-web-1", "create pod web-1"));
 }
 
+TEST_F(StatefulSetControllerTest, ClaimsOfPodsThatVanishedBeforeTheHandOverAreStillDeleted) {
+  Put(WithRetention(WebSet(3), "Retain", "Delete"));
+  Converge();
+  // Scaled down while the controller was away, and the condemned pods were
+  // force-deleted before it could hand their claims to them.
+  Edit([](auto& s) { s.mutable_spec()->set_replicas(1); });
+  cluster_.pods.Remove("default/web-1");
+  cluster_.pods.Remove("default/web-2");
+  EXPECT_THAT(Sync(), ElementsAre("delete pvc www-web-1", "delete pvc www-web-2"));
+  EXPECT_NE(cluster_.claims.Get("default/www-web-0"), nullptr);
+  // whenScaled=Retain keeps them, of course.
+  Put(WithRetention(WebSet(1), "Retain", "Retain"));
+  core::v1::PersistentVolumeClaim kept = *cluster_.claims.Get("default/www-web-0");
+  kept.mutable_metadata()->set_name("www-web-7");
+  kept.mutable_metadata()->clear_uid();
+  cluster_.claims.Upsert(std::make_shared<const core::v1::PersistentVolumeClaim>(kept));
+  EXPECT_THAT(Sync(), IsEmpty());
+}
+
 }  // namespace
 }  // namespace ordo::statefulset
