@@ -50,6 +50,23 @@ Informer<storage::v1::StorageClass>& InformerFactory::StorageClasses() {
   });
 }
 
+Informer<core::v1::Service>& InformerFactory::Services() {
+  return GetOrCreate(services_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        core::v1::Services, core::v1::Service, core::v1::ServiceList, core::v1::ServiceWatchEvent>>(
+        channel_);
+  });
+}
+
+Informer<core::v1::Endpoints>& InformerFactory::Endpoints() {
+  return GetOrCreate(endpoints_, [this] {
+    return std::make_unique<
+        informer::GrpcListerWatcher<core::v1::EndpointsService, core::v1::Endpoints,
+                                    core::v1::EndpointsList, core::v1::EndpointsWatchEvent>>(
+        channel_);
+  });
+}
+
 Informer<apps::v1::StatefulSet>& InformerFactory::StatefulSets() {
   return GetOrCreate(sets_, [this] {
     return std::make_unique<

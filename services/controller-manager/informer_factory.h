@@ -35,6 +35,8 @@ class InformerFactory {
   Informer<core::v1::PersistentVolumeClaim>& PersistentVolumeClaims();
   Informer<core::v1::PersistentVolume>& PersistentVolumes();
   Informer<storage::v1::StorageClass>& StorageClasses();
+  Informer<core::v1::Service>& Services();
+  Informer<core::v1::Endpoints>& Endpoints();
   Informer<apps::v1::StatefulSet>& StatefulSets();
   Informer<apps::v1::ControllerRevision>& ControllerRevisions();
 
@@ -54,6 +56,8 @@ class InformerFactory {
   std::unique_ptr<Informer<core::v1::PersistentVolumeClaim>> claims_;
   std::unique_ptr<Informer<core::v1::PersistentVolume>> volumes_;
   std::unique_ptr<Informer<storage::v1::StorageClass>> classes_;
+  std::unique_ptr<Informer<core::v1::Service>> services_;
+  std::unique_ptr<Informer<core::v1::Endpoints>> endpoints_;
   std::unique_ptr<Informer<apps::v1::StatefulSet>> sets_;
   std::unique_ptr<Informer<apps::v1::ControllerRevision>> revisions_;
   std::vector<std::function<bool()>> synced_;

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/server/server_main.h"
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/endpoints/endpoints_controller.h"
 #include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/gc/garbage_collector.h"
 #include "services/controller-manager/gc/graph_builder.h"
@@ -98,6 +99,15 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   informers.Pods().AddEventHandler(volumes.PodHandler());
   if (absl::GetFlag(FLAGS_default_storage_classes)) EnsureStorageClasses(channel, clock);
 
+  endpoints::ApiEndpointsWriter endpoints_writer(channel, clock);
+  endpoints::EndpointsController endpoints_controller(
+      {informer::Lister(informers.Services().indexer()),
+       informer::Lister(informers.Pods().indexer()),
+       informer::Lister(informers.Endpoints().indexer())},
+      endpoints_writer, clock);
+  informers.Services().AddEventHandler(endpoints_controller.ServiceHandler());
+  informers.Pods().AddEventHandler(endpoints_controller.PodHandler());
+
   api::GenericClient generic(channel, clock);
   gc::ObjectGraph graph;
   gc::ApiGcClient gc_client(generic);
@@ -118,6 +128,7 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
     controller::RunWorkers(statefulsets, absl::GetFlag(FLAGS_statefulset_workers), leading);
   });
   workers.emplace_back([&] { controller::RunWorkers(volumes, 5, leading); });
+  workers.emplace_back([&] { controller::RunWorkers(endpoints_controller, 5, leading); });
   workers.emplace_back([&] {
     // Only once every kind is listed, so a startup does not ask after every owner.
     while (!graph_builder.HasSynced()) {
