@@ -1,0 +1,333 @@
+#include "services/dns/server.h"
+
+#include <arpa/inet.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "spdlog/spdlog.h"
+
+namespace ordo::dns {
+namespace {
+
+constexpr size_t kMaxCacheEntries = 10000;
+constexpr int kMaxConnections = 256;
+
+absl::StatusOr<sockaddr_storage> ParseAddress(const std::string& text, int default_port) {
+  std::string host = text;
+  int port = default_port;
+  size_t colon = text.rfind(':');
+  if (colon != std::string::npos && text.find(':') == colon) {  // IPv4 with a port
+    host = text.substr(0, colon);
+    if (!absl::SimpleAtoi(text.substr(colon + 1), &port) || port < 0 || port > 65535) {
+      return absl::InvalidArgumentError(absl::StrCat("bad port in \"", text, "\""));
+    }
+  }
+  sockaddr_storage out{};
+  auto* v4 = reinterpret_cast<sockaddr_in*>(&out);
+  if (inet_pton(AF_INET, host.c_str(), &v4->sin_addr) == 1) {
+    v4->sin_family = AF_INET;
+    v4->sin_port = htons(static_cast<uint16_t>(port));
+    return out;
+  }
+  auto* v6 = reinterpret_cast<sockaddr_in6*>(&out);
+  if (inet_pton(AF_INET6, host.c_str(), &v6->sin6_addr) == 1) {
+    v6->sin6_family = AF_INET6;
+    v6->sin6_port = htons(static_cast<uint16_t>(port));
+    return out;
+  }
+  return absl::InvalidArgumentError(absl::StrCat("\"", text, "\" is not an IP address"));
+}
+
+socklen_t LengthOf(const sockaddr_storage& a) {
+  return a.ss_family == AF_INET ? sizeof(sockaddr_in) : sizeof(sockaddr_in6);
+}
+
+bool ReadFull(int fd, char* buf, size_t n) {
+  while (n > 0) {
+    ssize_t got = read(fd, buf, n);
+    if (got <= 0) return false;
+    buf += got;
+    n -= static_cast<size_t>(got);
+  }
+  return true;
+}
+
+bool WriteFull(int fd, const std::string& data) {
+  size_t done = 0;
+  while (done < data.size()) {
+    ssize_t put = send(fd, data.data() + done, data.size() - done, MSG_NOSIGNAL);
+    if (put <= 0) return false;
+    done += static_cast<size_t>(put);
+  }
+  return true;
+}
+
+// The cache key of a query: its question, lower-cased, and the DO bit.
+std::string CacheKey(const Query& q) {
+  return absl::StrCat(Lower(q.question.name), "/", q.question.type, "/", q.question.qclass, "/",
+                      q.dnssec_ok ? 1 : 0);
+}
+
+}  // namespace
+
+DnsServer::DnsServer(ServerOptions options) : options_(std::move(options)) {
+  for (const auto& u : options_.upstreams) {
+    auto address = ParseAddress(u, 53);
+    if (address.ok()) {
+      upstreams_.push_back(*address);
+    } else {
+      spdlog::warn("upstream {}: {}", u, std::string(address.status().message()));
+    }
+  }
+  zone_ = std::make_shared<ZoneSnapshot>();
+}
+
+DnsServer::~DnsServer() {
+  for (const auto& l : listeners_) {
+    if (l.udp >= 0) close(l.udp);
+    if (l.tcp >= 0) close(l.tcp);
+  }
+}
+
+absl::Status DnsServer::Bind() {
+  for (const auto& text : options_.listen) {
+    auto address = ParseAddress(text, 53);
+    if (!address.ok()) return address.status();
+    Listener l;
+    int family = address->ss_family;
+    l.udp = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (l.udp < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+    if (bind(l.udp, reinterpret_cast<sockaddr*>(&*address), LengthOf(*address)) != 0) {
+      close(l.udp);
+      return absl::UnavailableError(absl::StrCat("bind udp ", text, ": ", strerror(errno)));
+    }
+    // TCP on the same port as UDP got (a port of 0 was chosen by the kernel).
+    sockaddr_storage bound{};
+    socklen_t len = sizeof bound;
+    getsockname(l.udp, reinterpret_cast<sockaddr*>(&bound), &len);
+    int port = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                       : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+    l.tcp = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    int one = 1;
+    setsockopt(l.tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    if (bind(l.tcp, reinterpret_cast<sockaddr*>(&bound), len) != 0 || listen(l.tcp, 128) != 0) {
+      close(l.udp);
+      close(l.tcp);
+      return absl::UnavailableError(absl::StrCat("bind tcp ", text, ": ", strerror(errno)));
+    }
+    int buffer = 4 << 20;  // bursts of queries wait here rather than being dropped
+    setsockopt(l.udp, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+    listeners_.push_back(l);
+    ports_.push_back(port);
+  }
+  return absl::OkStatus();
+}
+
+void DnsServer::SetZone(std::shared_ptr<const ZoneSnapshot> zone) {
+  absl::MutexLock lock(&zone_mu_);
+  zone_ = std::move(zone);
+}
+
+std::shared_ptr<const ZoneSnapshot> DnsServer::zone() {
+  absl::MutexLock lock(&zone_mu_);
+  return zone_;
+}
+
+std::string DnsServer::Handle(std::string_view packet, bool tcp, bool* forward) {
+  *forward = false;
+  Query q;
+  auto error = ParseQuery(packet, &q);
+  if (error == ParseError::kDrop) return "";
+  if (error == ParseError::kFormErr) return ResponseBuilder::HeaderOnly(q.id, q.flags, kFormErr);
+  size_t max_size = tcp ? 65535 : (q.has_edns ? q.edns_udp_size : 512);
+  if (q.opcode() != 0) return ResponseBuilder(q, kNotImp, false, max_size).Finish();
+  if (q.has_edns && q.edns_version != 0) {
+    return ResponseBuilder(q, kBadVers, false, max_size).Finish();
+  }
+  if (q.question.qclass != kClassIN || q.question.type == kAXFR || q.question.type == kIXFR) {
+    return ResponseBuilder(q, kRefused, false, max_size).Finish();
+  }
+  Answer answer = Resolve(q, *zone(), options_.zone, max_size, !upstreams_.empty());
+  if (answer.response.empty()) {
+    if (upstreams_.empty()) return ResponseBuilder(q, kRefused, false, max_size).Finish();
+    *forward = true;
+  }
+  return answer.response;
+}
+
+std::optional<std::string> DnsServer::CacheLookup(const std::string& key, uint16_t id) {
+  absl::MutexLock lock(&cache_mu_);
+  auto it = cache_.find(key);
+  if (it == cache_.end()) return std::nullopt;
+  if (absl::Now() >= it->second.expires) {
+    cache_.erase(it);
+    return std::nullopt;
+  }
+  std::string out = it->second.response;
+  out[0] = static_cast<char>(id >> 8);
+  out[1] = static_cast<char>(id);
+  return out;
+}
+
+void DnsServer::CacheStore(const std::string& key, const std::string& response) {
+  auto ttl = MinimumTtl(response);
+  if (!ttl.has_value() || response.size() < 12) return;
+  int rcode = response[3] & 0xF;
+  if (rcode != kNoError && rcode != kNXDomain) return;
+  bool empty = response[6] == 0 && response[7] == 0;
+  uint32_t seconds = std::min<uint32_t>(*ttl, empty ? 5 : 30);
+  if (seconds == 0) return;
+  absl::MutexLock lock(&cache_mu_);
+  if (cache_.size() >= kMaxCacheEntries) cache_.clear();  // small and simple: start over
+  cache_[key] = {response, absl::Now() + absl::Seconds(seconds)};
+}
+
+std::string DnsServer::Forward(std::string_view packet) {
+  Query q;
+  if (ParseQuery(packet, &q).has_value()) return "";
+  std::string key = CacheKey(q);
+  if (auto hit = CacheLookup(key, q.id); hit.has_value()) return *hit;
+  for (const auto& upstream : upstreams_) {
+    int fd = socket(upstream.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+    if (fd < 0) continue;
+    std::string reply;
+    if (connect(fd, reinterpret_cast<const sockaddr*>(&upstream), LengthOf(upstream)) == 0 &&
+        send(fd, packet.data(), packet.size(), 0) == static_cast<ssize_t>(packet.size())) {
+      pollfd p{fd, POLLIN, 0};
+      if (poll(&p, 1, 2000) == 1) {  // CoreDNS's static 2 s read timeout
+        char buf[65535];
+        ssize_t got = recv(fd, buf, sizeof buf, 0);
+        if (got >= 12 && buf[0] == packet[0] && buf[1] == packet[1]) reply.assign(buf, got);
+      }
+    }
+    close(fd);
+    if (reply.empty()) continue;
+    CacheStore(key, reply);
+    return reply;
+  }
+  ResponseBuilder failed(q, kServFail, false, q.has_edns ? q.edns_udp_size : 512);
+  return failed.Finish();
+}
+
+void DnsServer::ServeUdp(int fd, std::stop_token stop) {
+  char buf[65535];
+  while (!stop.stop_requested()) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    sockaddr_storage from{};
+    socklen_t from_len = sizeof from;
+    ssize_t got =
+        recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &from_len);
+    while (got >= 0) {
+      bool forward = false;
+      std::string packet(buf, static_cast<size_t>(got));
+      std::string reply = Handle(packet, false, &forward);
+      if (forward) {
+        absl::MutexLock lock(&forward_mu_);
+        if (forward_queue_.size() < 10000) {
+          forward_queue_.push_back({std::move(packet), from, from_len, fd});
+        }
+      } else if (!reply.empty()) {
+        sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), from_len);
+      }
+      from_len = sizeof from;
+      got = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from),
+                     &from_len);
+    }
+  }
+}
+
+void DnsServer::ForwardLoop() {
+  for (;;) {
+    Pending job;
+    {
+      absl::MutexLock lock(&forward_mu_);
+      forward_mu_.Await(absl::Condition(
+          +[](DnsServer* s) ABSL_NO_THREAD_SAFETY_ANALYSIS {
+            return s->stopping_ || !s->forward_queue_.empty();
+          },
+          this));
+      if (forward_queue_.empty()) return;
+      job = std::move(forward_queue_.front());
+      forward_queue_.pop_front();
+    }
+    std::string reply = Forward(job.packet);
+    if (reply.empty()) continue;
+    if (reply.size() > 512) {
+      // The client's UDP limit: say TC and let it come back over TCP.
+      Query q;
+      if (!ParseQuery(job.packet, &q).has_value() &&
+          reply.size() > (q.has_edns ? q.edns_udp_size : 512u)) {
+        ResponseBuilder truncated(q, kNoError, false, 12);
+        reply = truncated.Finish();
+        reply[2] = static_cast<char>(reply[2] | 0x02);
+      }
+    }
+    sendto(job.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&job.from),
+           job.from_len);
+  }
+}
+
+void DnsServer::ServeConnection(int fd) {
+  timeval idle{10, 0};  // RFC 7766: idle connections are closed
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
+  for (;;) {
+    char length[2];
+    if (!ReadFull(fd, length, 2)) break;
+    size_t n = (static_cast<uint8_t>(length[0]) << 8) | static_cast<uint8_t>(length[1]);
+    std::string packet(n, '\0');
+    if (n == 0 || !ReadFull(fd, packet.data(), n)) break;
+    bool forward = false;
+    std::string reply = Handle(packet, true, &forward);
+    if (forward) reply = Forward(packet);
+    if (reply.empty()) continue;
+    std::string framed;
+    framed.push_back(static_cast<char>(reply.size() >> 8));
+    framed.push_back(static_cast<char>(reply.size()));
+    framed += reply;
+    if (!WriteFull(fd, framed)) break;
+  }
+  close(fd);
+  --connections_;
+}
+
+void DnsServer::ServeTcp(int fd, std::stop_token stop) {
+  while (!stop.stop_requested()) {
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 200) <= 0) continue;
+    int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
+    if (conn < 0) continue;
+    if (connections_.load() >= kMaxConnections) {
+      close(conn);
+      continue;
+    }
+    ++connections_;
+    std::thread([this, conn] { ServeConnection(conn); }).detach();
+  }
+}
+
+void DnsServer::Run(std::stop_token stop) {
+  std::vector<std::jthread> threads;
+  std::vector<std::thread> forwarders;
+  for (int i = 0; i < options_.forwarders; ++i) forwarders.emplace_back([this] { ForwardLoop(); });
+  for (const auto& l : listeners_) {
+    threads.emplace_back([this, fd = l.udp](std::stop_token s) { ServeUdp(fd, s); });
+    threads.emplace_back([this, fd = l.tcp](std::stop_token s) { ServeTcp(fd, s); });
+  }
+  std::stop_callback on_stop(stop, [&threads] {
+    for (auto& t : threads) t.request_stop();
+  });
+  for (auto& t : threads) t.join();
+  {
+    absl::MutexLock lock(&forward_mu_);
+    stopping_ = true;
+  }
+  for (auto& t : forwarders) t.join();
+}
+
+}  // namespace ordo::dns

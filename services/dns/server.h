@@ -1,0 +1,102 @@
+// DnsServer answers DNS over UDP and TCP on every --listen address: queries
+// in the cluster zone from the current ZoneSnapshot (zone.h), everything else
+// (and reverse names the zone does not know) forwarded to the upstream
+// servers, whose answers are cached briefly (positive up to 30 s, negative
+// 5 s, by the answer's own TTLs). Message rules (dns.md §2.2): FORMERR for a
+// malformed query (a packet without even a header is dropped), NOTIMP for
+// opcodes other than QUERY, BADVERS for EDNS versions other than 0, REFUSED
+// for classes other than IN and for zone transfers; UDP answers fit 512 bytes
+// or the EDNS size (then TC), TCP answers are whole.
+// Threads: one per UDP socket, one acceptor per TCP socket and one per TCP
+// connection, a small pool for forwarding. Thread-safety: SetZone and Handle
+// from any thread.
+#pragma once
+
+#include <netinet/in.h>
+
+#include <atomic>
+#include <deque>
+#include <memory>
+#include <stop_token>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "services/dns/zone.h"
+
+namespace ordo::dns {
+
+struct ServerOptions {
+  std::vector<std::string> listen;     // "IP:PORT"; port 0 picks one
+  std::vector<std::string> upstreams;  // "IP" or "IP:PORT"
+  ZoneConfig zone;
+  int forwarders = 4;
+};
+
+class DnsServer {
+ public:
+  explicit DnsServer(ServerOptions options);
+  ~DnsServer();
+
+  // Binds every listen address (UDP and TCP on the same port).
+  absl::Status Bind();
+  // The port of the i-th listen address (after Bind).
+  int port(size_t i) const { return ports_.at(i); }
+  // Serves until `stop`.
+  void Run(std::stop_token stop);
+
+  void SetZone(std::shared_ptr<const ZoneSnapshot> zone);
+  std::shared_ptr<const ZoneSnapshot> zone();
+
+  // The answer to one packet (empty: drop it, or forward it when *forward).
+  std::string Handle(std::string_view packet, bool tcp, bool* forward);
+  // Asks the upstreams (and the cache); the reply with the query's id, or a
+  // SERVFAIL when every upstream failed.
+  std::string Forward(std::string_view packet);
+
+ private:
+  struct Listener {
+    int udp = -1;
+    int tcp = -1;
+  };
+  struct Pending {
+    std::string packet;
+    sockaddr_storage from;
+    socklen_t from_len;
+    int fd;
+  };
+
+  void ServeUdp(int fd, std::stop_token stop);
+  void ServeTcp(int fd, std::stop_token stop);
+  void ServeConnection(int fd);
+  void ForwardLoop();
+  std::optional<std::string> CacheLookup(const std::string& key, uint16_t id);
+  void CacheStore(const std::string& key, const std::string& response);
+
+  const ServerOptions options_;
+  std::vector<Listener> listeners_;
+  std::vector<int> ports_;
+  std::vector<sockaddr_storage> upstreams_;
+
+  absl::Mutex zone_mu_;
+  std::shared_ptr<const ZoneSnapshot> zone_ ABSL_GUARDED_BY(zone_mu_);
+
+  absl::Mutex forward_mu_;
+  std::deque<Pending> forward_queue_ ABSL_GUARDED_BY(forward_mu_);
+  bool stopping_ ABSL_GUARDED_BY(forward_mu_) = false;
+
+  absl::Mutex cache_mu_;
+  struct Cached {
+    std::string response;
+    absl::Time expires;
+  };
+  absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(cache_mu_);
+
+  std::atomic<int> connections_{0};
+};
+
+}  // namespace ordo::dns
