@@ -5,7 +5,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
   libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
-  libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format
+  libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset format format-check bench clean

@@ -193,6 +193,29 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   std::string server = "127.0.0.1:" + ReadFile(run + "/api-server.port");
   std::ofstream(run + "/server") << server << "\n";
+  // Cluster DNS: for dig on 127.0.0.1 at --dns-port (default: any free port),
+  // and for pods at 127.X.0.10:53 (resolv.conf has no port). Port 53 needs
+  // root; without it pods keep the host's resolvers.
+  std::string pod_dns = absl::StrCat("127.", *network, ".0.10");
+  std::string dns_local = "127.0.0.1:" + args.Get("dns-port", "0");
+  auto start_dns = [&](bool for_pods) -> bool {
+    fs::remove(run + "/dns.port");
+    std::string listen = for_pods ? absl::StrCat(dns_local, ",", pod_dns, ":53") : dns_local;
+    auto dns = Launch("dns",
+                      {bin + "/ordo-dns", "--server", server, "--listen", listen, "--port-file",
+                       run + "/dns.port"},
+                      dir);
+    return dns.ok() &&
+           Poll([&] { return fs::exists(run + "/dns.port") || !Alive(*dns); }, absl::Seconds(10)) &&
+           Alive(*dns);
+  };
+  bool pods_use_dns = start_dns(true);
+  if (!pods_use_dns && !start_dns(false)) {
+    err << "error: ordo-dns did not start; see " << dir << "/logs/dns.log\n";
+    return 1;
+  }
+  std::string dns = "127.0.0.1:" + ReadFile(run + "/dns.port");
+  std::ofstream(run + "/dns") << dns << "\n";
   std::vector<std::pair<std::string, std::vector<std::string>>> rest = {
       {"scheduler", {bin + "/ordo-scheduler", "--server", server}},
       // Volumes live under DIR/storage (absolute: pods' mounts name them).
@@ -202,12 +225,13 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   };
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
-    rest.push_back({name,
-                    {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name,
-                     "--root-dir", absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
-                     absl::StrCat("127.", *network, ".", i, ".0/24"), "--port-file",
-                     absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
-                     args.Get("crash-backoff", "10s")}});
+    rest.push_back(
+        {name,
+         {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name, "--root-dir",
+          absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
+          absl::StrCat("127.", *network, ".", i, ".0/24"), "--port-file",
+          absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
+          args.Get("crash-backoff", "10s"), "--cluster-dns", pods_use_dns ? pod_dns : ""}});
   }
   for (const auto& [name, argv] : rest) {
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {
@@ -222,6 +246,8 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   out << "ordo cluster up: " << nodes << " node(s) Ready in "
       << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))) << "\n"
       << "server " << server << "\n"
+      << "dns " << dns << (pods_use_dns ? " (pods: " + pod_dns + ":53)" : " (pods: the host's)")
+      << "\n"
       << "  export ORDO_SERVER=" << server << "\n";
   return 0;
 }

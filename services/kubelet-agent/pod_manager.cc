@@ -287,13 +287,15 @@ absl::Status PodManager::PreparePod(PodState& state, const core::v1::Pod& pod) {
 
   std::vector<std::string> servers =
       config_.dns_servers.empty() ? HostNameservers() : config_.dns_servers;
+  // As kubelet and containerd write it (dns.md §3.3): search, nameservers, options.
   std::string resolv;
-  for (const auto& s : servers) absl::StrAppend(&resolv, "nameserver ", s, "\n");
   if (!config_.dns_servers.empty()) {
     const std::string& ns = pod.metadata().namespace_();
     const std::string& d = config_.cluster_domain;
-    absl::StrAppend(&resolv, "search ", ns, ".svc.", d, " svc.", d, " ", d, "\noptions ndots:5\n");
+    absl::StrAppend(&resolv, "search ", ns, ".svc.", d, " svc.", d, " ", d, "\n");
   }
+  for (const auto& s : servers) absl::StrAppend(&resolv, "nameserver ", s, "\n");
+  if (!config_.dns_servers.empty()) absl::StrAppend(&resolv, "options ndots:5\n");
   WriteFile(dir + "/resolv.conf", resolv);
   state.prepared = true;
   return absl::OkStatus();
