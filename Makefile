@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset format format-check bench clean
+.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset bench-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -57,6 +57,9 @@ bench-scheduler: build
 
 bench-statefulset: build
 	bench/statefulset.sh
+
+bench-dns: build
+	bench/dns.sh
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
 format:

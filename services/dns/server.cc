@@ -139,6 +139,11 @@ std::shared_ptr<const ZoneSnapshot> DnsServer::zone() {
 }
 
 std::string DnsServer::Handle(std::string_view packet, bool tcp, bool* forward) {
+  return Handle(packet, tcp, forward, *zone());
+}
+
+std::string DnsServer::Handle(std::string_view packet, bool tcp, bool* forward,
+                              const ZoneSnapshot& zone) {
   *forward = false;
   Query q;
   auto error = ParseQuery(packet, &q);
@@ -152,7 +157,7 @@ std::string DnsServer::Handle(std::string_view packet, bool tcp, bool* forward) 
   if (q.question.qclass != kClassIN || q.question.type == kAXFR || q.question.type == kIXFR) {
     return ResponseBuilder(q, kRefused, false, max_size).Finish();
   }
-  Answer answer = Resolve(q, *zone(), options_.zone, max_size, !upstreams_.empty());
+  Answer answer = Resolve(q, zone, options_.zone, max_size, !upstreams_.empty());
   if (answer.response.empty()) {
     if (upstreams_.empty()) return ResponseBuilder(q, kRefused, false, max_size).Finish();
     *forward = true;
@@ -215,29 +220,57 @@ std::string DnsServer::Forward(std::string_view packet) {
 }
 
 void DnsServer::ServeUdp(int fd, std::stop_token stop) {
-  char buf[65535];
+  // Batches: one recvmmsg takes up to kBatch queries, one sendmmsg sends
+  // their answers (two system calls per batch rather than per query).
+  constexpr int kBatch = 64;
+  constexpr size_t kBufferSize = 4096;  // larger UDP queries are not worth answering
+  std::vector<char> buffers(kBatch * kBufferSize);
+  std::vector<std::string> replies(kBatch);
+  mmsghdr in[kBatch], out[kBatch];
+  iovec in_iov[kBatch], out_iov[kBatch];
+  sockaddr_storage from[kBatch];
   while (!stop.stop_requested()) {
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, 200) <= 0) continue;
-    sockaddr_storage from{};
-    socklen_t from_len = sizeof from;
-    ssize_t got =
-        recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from), &from_len);
-    while (got >= 0) {
-      bool forward = false;
-      std::string packet(buf, static_cast<size_t>(got));
-      std::string reply = Handle(packet, false, &forward);
-      if (forward) {
-        absl::MutexLock lock(&forward_mu_);
-        if (forward_queue_.size() < 10000) {
-          forward_queue_.push_back({std::move(packet), from, from_len, fd});
-        }
-      } else if (!reply.empty()) {
-        sendto(fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), from_len);
+    for (;;) {
+      for (int i = 0; i < kBatch; ++i) {
+        in_iov[i] = {buffers.data() + i * kBufferSize, kBufferSize};
+        in[i].msg_hdr = {};
+        in[i].msg_hdr.msg_name = &from[i];
+        in[i].msg_hdr.msg_namelen = sizeof from[i];
+        in[i].msg_hdr.msg_iov = &in_iov[i];
+        in[i].msg_hdr.msg_iovlen = 1;
       }
-      from_len = sizeof from;
-      got = recvfrom(fd, buf, sizeof buf, MSG_DONTWAIT, reinterpret_cast<sockaddr*>(&from),
-                     &from_len);
+      int got = recvmmsg(fd, in, kBatch, MSG_DONTWAIT, nullptr);
+      if (got <= 0) break;
+      std::shared_ptr<const ZoneSnapshot> snapshot = zone();  // one per batch
+      int replies_out = 0;
+      for (int i = 0; i < got; ++i) {
+        std::string_view packet(buffers.data() + i * kBufferSize, in[i].msg_len);
+        bool forward = false;
+        replies[i] = Handle(packet, false, &forward, *snapshot);
+        if (forward) {
+          absl::MutexLock lock(&forward_mu_);
+          if (forward_queue_.size() < 10000) {
+            forward_queue_.push_back({std::string(packet), from[i], in[i].msg_hdr.msg_namelen, fd});
+          }
+          continue;
+        }
+        if (replies[i].empty()) continue;
+        out_iov[replies_out] = {replies[i].data(), replies[i].size()};
+        out[replies_out].msg_hdr = {};
+        out[replies_out].msg_hdr.msg_name = &from[i];
+        out[replies_out].msg_hdr.msg_namelen = in[i].msg_hdr.msg_namelen;
+        out[replies_out].msg_hdr.msg_iov = &out_iov[replies_out];
+        out[replies_out].msg_hdr.msg_iovlen = 1;
+        ++replies_out;
+      }
+      for (int sent = 0; sent < replies_out;) {
+        int n = sendmmsg(fd, out + sent, replies_out - sent, 0);
+        if (n <= 0) break;  // a full socket buffer: the client retries
+        sent += n;
+      }
+      if (got < kBatch) break;
     }
   }
 }

@@ -52,8 +52,10 @@ class DnsServer {
   void SetZone(std::shared_ptr<const ZoneSnapshot> zone);
   std::shared_ptr<const ZoneSnapshot> zone();
 
-  // The answer to one packet (empty: drop it, or forward it when *forward).
+  // The answer to one packet (empty: drop it, or forward it when *forward),
+  // from the current zone or from `zone` (a batch's snapshot).
   std::string Handle(std::string_view packet, bool tcp, bool* forward);
+  std::string Handle(std::string_view packet, bool tcp, bool* forward, const ZoneSnapshot& zone);
   // Asks the upstreams (and the cache); the reply with the query's id, or a
   // SERVFAIL when every upstream failed.
   std::string Forward(std::string_view packet);

@@ -197,29 +197,64 @@ void ResponseBuilder::Put32(uint32_t v) {
   Put16(static_cast<uint16_t>(v));
 }
 
-void ResponseBuilder::WriteName(std::string_view name, bool compress) {
-  std::vector<std::string> labels = Labels(name);
-  // The dotted suffixes, as written (escapes kept), to find and record.
-  for (size_t i = 0; i < labels.size(); ++i) {
-    std::string suffix;
-    for (size_t j = i; j < labels.size(); ++j) {
-      if (j > i) suffix.push_back('.');
-      for (char c : labels[j]) {
-        if (c == '.' || c == '\\') suffix.push_back('\\');
-        suffix.push_back(c);
-      }
+namespace {
+uint32_t HashName(std::string_view s) {
+  uint32_t h = 2166136261u;
+  for (unsigned char c : s) h = (h ^ c) * 16777619u;
+  return h;
+}
+}  // namespace
+
+bool ResponseBuilder::WireEquals(uint16_t offset, std::string_view suffix) const {
+  size_t at = offset;
+  size_t pos = 0;
+  for (int hops = 0; hops < 64; ++hops) {
+    if (at >= out_.size()) return false;
+    uint8_t len = static_cast<uint8_t>(out_[at]);
+    if ((len & 0xC0) == 0xC0) {
+      at = ((len & 0x3F) << 8) | static_cast<uint8_t>(out_[at + 1]);
+      continue;
     }
+    if (len == 0) return pos == suffix.size() + 1 || (suffix.empty() && pos == 0);
+    if (pos > 0 && pos <= suffix.size() && suffix[pos - 1] != '.') return false;
+    if (pos > suffix.size() || suffix.size() - pos < len) return false;
+    if (suffix.compare(pos, len, out_, at + 1, len) != 0) return false;
+    pos += len + 1;
+    at += 1 + len;
+    if (pos - 1 < suffix.size() && suffix[pos - 1] != '.') return false;
+  }
+  return false;
+}
+
+void ResponseBuilder::WriteName(std::string_view name, bool compress) {
+  if (name.find('\\') != std::string_view::npos) {
+    // Escaped dots inside labels (rare): written label by label, uncompressed.
+    for (const std::string& label : Labels(name)) {
+      out_.push_back(static_cast<char>(std::min<size_t>(label.size(), 63)));
+      out_.append(label, 0, std::min<size_t>(label.size(), 63));
+    }
+    out_.push_back('\0');
+    return;
+  }
+  size_t pos = 0;
+  while (pos < name.size()) {
+    std::string_view suffix = name.substr(pos);
+    uint32_t hash = HashName(suffix);
     if (compress) {
-      for (const auto& [known, offset] : names_) {
-        if (known == suffix) {
-          Put16(static_cast<uint16_t>(0xC000 | offset));
+      for (const auto& w : names_) {
+        if (w.hash == hash && WireEquals(w.offset, suffix)) {
+          Put16(static_cast<uint16_t>(0xC000 | w.offset));
           return;
         }
       }
     }
-    if (out_.size() < 0x4000) names_.emplace_back(std::move(suffix), out_.size());
-    out_.push_back(static_cast<char>(std::min<size_t>(labels[i].size(), 63)));
-    out_.append(labels[i], 0, std::min<size_t>(labels[i].size(), 63));
+    if (out_.size() < 0x4000) names_.push_back({hash, static_cast<uint16_t>(out_.size())});
+    size_t dot = name.find('.', pos);
+    if (dot == std::string_view::npos) dot = name.size();
+    size_t len = std::min<size_t>(dot - pos, 63);
+    out_.push_back(static_cast<char>(len));
+    out_.append(name.data() + pos, len);
+    pos = dot + 1;
   }
   out_.push_back('\0');
 }
@@ -240,7 +275,7 @@ bool ResponseBuilder::Commit(size_t rdlength_at) {
   if (out_.size() > max_size_) {
     out_.resize(record_start_);
     names_.erase(std::remove_if(names_.begin(), names_.end(),
-                                [&](const auto& n) { return n.second >= record_start_; }),
+                                [&](const Written& n) { return n.offset >= record_start_; }),
                  names_.end());
     truncated_ = true;
     return false;

@@ -13,6 +13,8 @@
 #include <string_view>
 #include <vector>
 
+#include "absl/container/inlined_vector.h"
+
 namespace ordo::dns {
 
 enum Type : uint16_t {
@@ -121,8 +123,15 @@ class ResponseBuilder {
   bool edns_ = false;
   uint16_t extended_rcode_ = 0;
   bool dnssec_ok_ = false;
-  // Compression targets: lower-cased suffix -> offset (only offsets < 0x4000).
-  std::vector<std::pair<std::string, uint16_t>> names_;
+  // Compression targets: where each name suffix written so far starts (only
+  // offsets < 0x4000), with a hash of its spelling to skip most comparisons.
+  struct Written {
+    uint32_t hash;
+    uint16_t offset;
+  };
+  absl::InlinedVector<Written, 32> names_;
+  // Whether the name written at `offset` spells `suffix` exactly.
+  bool WireEquals(uint16_t offset, std::string_view suffix) const;
 };
 
 // "web-0.nginx" <- "WEB-0.Nginx": DNS compares names case-insensitively.

@@ -12,6 +12,19 @@
 namespace ordo::dns {
 namespace {
 
+// Debian's Abseil has its own string_view: bridge std's to it.
+absl::string_view Absl(std::string_view s) { return absl::string_view(s.data(), s.size()); }
+
+// The question lower-cased into this thread's buffer (no allocation per query).
+std::string_view LowerInto(std::string_view name) {
+  thread_local std::string buffer;
+  buffer.assign(name.data(), name.size());
+  for (char& c : buffer) {
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  }
+  return buffer;
+}
+
 std::string Key(const Address& a) {
   return std::string(reinterpret_cast<const char*>(a.bytes.data()), a.v6 ? 16 : 4);
 }
@@ -112,14 +125,19 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::Build(
         }
       }
     }
-    zone->services_[absl::StrCat(ns, "/", name)] = std::move(record);
+    for (const auto& e : record.endpoints) {
+      if (!e.ready) continue;
+      bool seen = false;
+      for (const auto& a : record.ready_addresses) seen = seen || a.bytes == e.address.bytes;
+      if (!seen) record.ready_addresses.push_back(e.address);
+    }
+    zone->services_[fqdn] = std::move(record);
   }
   return zone;
 }
 
-const ServiceRecord* ZoneSnapshot::FindService(const std::string& ns,
-                                               const std::string& name) const {
-  auto it = services_.find(absl::StrCat(ns, "/", name));
+const ServiceRecord* ZoneSnapshot::FindService(std::string_view fqdn) const {
+  auto it = services_.find(absl::string_view(fqdn.data(), fqdn.size()));
   return it == services_.end() ? nullptr : &it->second;
 }
 
@@ -134,7 +152,11 @@ namespace {
 class Resolution {
  public:
   Resolution(const Query& q, const ZoneSnapshot& zone, const ZoneConfig& config, size_t max_size)
-      : q_(q), zone_(zone), config_(config), max_size_(max_size), qname_(Lower(q.question.name)) {}
+      : q_(q),
+        zone_(zone),
+        config_(config),
+        max_size_(max_size),
+        qname_(LowerInto(q.question.name)) {}
 
   // Empty when the name is not in the zone (or a reverse name to forward).
   Answer Run(bool forward_unknown_reverse) {
@@ -143,12 +165,22 @@ class Resolution {
                                       qname_[qname_.size() - zone.size() - 1] == '.');
     if (!in_zone) return Reverse(forward_unknown_reverse);
     // The zone as the question spells it, for owners and targets.
-    zone_spelled_ = q_.question.name.substr(q_.question.name.size() - zone.size());
+    zone_spelled_ =
+        std::string_view(q_.question.name).substr(q_.question.name.size() - zone.size());
     if (!zone_.synced()) return Finish(kServFail, false);
-    std::string rel =
-        qname_.size() == zone.size() ? "" : qname_.substr(0, qname_.size() - zone.size() - 1);
-    std::vector<std::string> labels =
-        rel.empty() ? std::vector<std::string>{} : absl::StrSplit(rel, '.');
+    std::string_view rel = qname_.size() == zone.size() ? std::string_view()
+                                                        : std::string_view(qname_).substr(
+                                                              0, qname_.size() - zone.size() - 1);
+    // Up to 6 labels mean something here; more is NXDOMAIN (too long).
+    std::vector<std::string_view> labels;
+    labels.reserve(8);
+    for (size_t pos = 0; !rel.empty() && pos <= rel.size();) {
+      size_t dot = rel.find('.', pos);
+      if (dot == std::string_view::npos) dot = rel.size();
+      labels.push_back(rel.substr(pos, dot - pos));
+      pos = dot + 1;
+      if (labels.size() > 6) return NxDomain();
+    }
     return Lookup(labels);
   }
 
@@ -156,37 +188,38 @@ class Resolution {
   using B = ResponseBuilder;
 
   Answer Finish(uint16_t rcode, bool with_soa) {
-    if (builder_ == nullptr) builder_ = std::make_unique<B>(q_, rcode, true, max_size_);
+    if (!builder_.has_value()) builder_.emplace(q_, rcode, true, max_size_);
     if (with_soa) AddSoa(B::kAuthority);
     return {builder_->Finish(), rcode};
   }
   B& Ok() {
-    if (builder_ == nullptr) builder_ = std::make_unique<B>(q_, kNoError, true, max_size_);
+    if (!builder_.has_value()) builder_.emplace(q_, kNoError, true, max_size_);
     return *builder_;
   }
   Answer NoData() { return Finish(kNoError, true); }
   Answer NxDomain() { return Finish(kNXDomain, true); }
 
   void AddSoa(B::Section section) {
-    builder_->AddSoa(section, zone_spelled_, config_.negative_ttl,
-                     absl::StrCat("ns.dns.", zone_spelled_),
-                     absl::StrCat("hostmaster.", zone_spelled_), zone_.serial(), 7200, 1800, 86400,
-                     config_.negative_ttl);
+    thread_local std::string mname, rname;
+    mname.assign("ns.dns.").append(zone_spelled_);
+    rname.assign("hostmaster.").append(zone_spelled_);
+    builder_->AddSoa(section, zone_spelled_, config_.negative_ttl, mname, rname, zone_.serial(),
+                     7200, 1800, 86400, config_.negative_ttl);
   }
 
-  std::string Under(const std::string& rel) const { return absl::StrCat(rel, ".", zone_spelled_); }
+  std::string Under(const std::string& rel) const {
+    return absl::StrCat(rel, ".", Absl(zone_spelled_));
+  }
 
   // A and AAAA of `addresses` owned by `owner`; false when none of the family.
-  bool AddAddresses(B::Section s, const std::string& owner, const std::vector<Address>& addresses,
+  // (Lists are duplicate-free: the snapshot removes duplicates when built.)
+  bool AddAddresses(B::Section s, std::string_view owner, const std::vector<Address>& addresses,
                     uint16_t type) {
     bool any = false;
-    for (size_t i = 0; i < addresses.size(); ++i) {
-      const Address& a = addresses[i];
+    for (const Address& a : addresses) {
       if ((type == kA) == a.v6) continue;
-      bool dup = false;
-      for (size_t j = 0; j < i; ++j) dup = dup || addresses[j].bytes == a.bytes;
-      if (dup) continue;
       any = true;
+      if (Ok().truncated()) break;  // nothing more fits
       if (a.v6) {
         Ok().AddAAAA(s, owner, config_.ttl, a.bytes.data());
       } else {
@@ -196,7 +229,7 @@ class Resolution {
     return any;
   }
 
-  Answer Lookup(const std::vector<std::string>& l) {
+  Answer Lookup(const std::vector<std::string_view>& l) {
     uint16_t type = q_.question.type;
     const std::string& owner = q_.question.name;
     size_t n = l.size();
@@ -207,7 +240,7 @@ class Resolution {
         return Finish(kNoError, false);
       }
       if (type == kNS) {
-        std::string ns = absl::StrCat("ns.dns.", zone_spelled_);
+        std::string ns = absl::StrCat("ns.dns.", Absl(zone_spelled_));
         Ok().AddName(B::kAnswer, owner, kNS, config_.ttl, ns);
         for (const auto& a : config_.server_addresses) {
           if (!a.v6) Ok().AddA(B::kAdditional, ns, config_.ttl, a.bytes.data());
@@ -229,16 +262,17 @@ class Resolution {
       return NoData();
     }
     if (n == 1 && l[0] == "dns") return NoData();  // an empty non-terminal
-    const std::string& kind = l[n - 1];
+    std::string_view kind = l[n - 1];
     if (kind != "svc" && kind != "pod") return NxDomain();
     if (n == 1) return NoData();
-    const std::string& ns = l[n - 2];
+    std::string_view ns = l[n - 2];
     if (!zone_.HasNamespace(ns)) return NxDomain();
     if (n == 2) return NoData();
     if (kind == "pod") return Pod(l);
-    const ServiceRecord* svc = zone_.FindService(ns, l[n - 3]);
+    // "<svc>.<ns>.svc" is a piece of the question itself: no copies to look it up.
+    std::string_view svc_rel(l[n - 3].data(), l[n - 1].data() + l[n - 1].size() - l[n - 3].data());
+    const ServiceRecord* svc = zone_.FindService(svc_rel);
     if (svc == nullptr) return NxDomain();
-    std::string svc_rel = absl::StrCat(l[n - 3], ".", ns, ".svc");
     if (n == 3) return ServiceName(*svc, svc_rel);
     if (n == 4) return EndpointName(*svc, svc_rel, l[0]);
     if (n == 5 && l[0].starts_with('_') && l[1].starts_with('_')) {
@@ -247,7 +281,7 @@ class Resolution {
     return NxDomain();
   }
 
-  Answer ServiceName(const ServiceRecord& svc, const std::string& svc_rel) {
+  Answer ServiceName(const ServiceRecord& svc, std::string_view svc_rel) {
     uint16_t type = q_.question.type;
     const std::string& owner = q_.question.name;
     if (svc.kind == ServiceRecord::kExternalName) {
@@ -258,13 +292,10 @@ class Resolution {
       return Finish(kNoError, false);
     }
     if (svc.kind == ServiceRecord::kHeadless) {
-      std::vector<Address> ready;
-      for (const auto& e : svc.endpoints) {
-        if (e.ready) ready.push_back(e.address);
-      }
-      if (ready.empty()) return NxDomain();  // spec 2.4.1
+      if (svc.ready_addresses.empty()) return NxDomain();  // spec 2.4.1
       if (type == kA || type == kAAAA) {
-        return AddAddresses(B::kAnswer, owner, ready, type) ? Finish(kNoError, false) : NoData();
+        return AddAddresses(B::kAnswer, owner, svc.ready_addresses, type) ? Finish(kNoError, false)
+                                                                          : NoData();
       }
       if (type == kSRV) return Srv(svc, svc_rel, "", "");
       return NoData();
@@ -277,34 +308,41 @@ class Resolution {
     return NoData();
   }
 
-  Answer EndpointName(const ServiceRecord& svc, const std::string& svc_rel,
-                      const std::string& label) {
+  Answer EndpointName(const ServiceRecord& svc, std::string_view svc_rel, std::string_view label) {
     uint16_t type = q_.question.type;
     if (label.starts_with('_')) {
       // `_tcp.<svc>`: an empty non-terminal above SRV names when some port has it.
+      std::string_view proto = label.substr(1);
       for (const auto& p : svc.ports) {
-        if ("_" + p.protocol == label) return NoData();
+        if (p.protocol == proto) return NoData();
       }
       for (const auto& e : svc.endpoints) {
         for (const auto& p : e.ports) {
-          if ("_" + p.protocol == label) return NoData();
+          if (p.protocol == proto) return NoData();
         }
       }
       return NxDomain();
     }
-    std::vector<Address> found;
-    for (const auto& e : svc.endpoints) {
-      if (e.name == label) found.push_back(e.address);
-    }
-    if (found.empty()) return NxDomain();
+    int found = 0;
+    for (const auto& e : svc.endpoints) found += e.name == label;
+    if (found == 0) return NxDomain();
     if (type != kA && type != kAAAA) return NoData();
-    return AddAddresses(B::kAnswer, q_.question.name, found, type) ? Finish(kNoError, false)
-                                                                   : NoData();
+    bool any = false;
+    for (const auto& e : svc.endpoints) {
+      if (e.name != label || (type == kA) == e.address.v6) continue;
+      any = true;
+      if (e.address.v6) {
+        Ok().AddAAAA(B::kAnswer, q_.question.name, config_.ttl, e.address.bytes.data());
+      } else {
+        Ok().AddA(B::kAnswer, q_.question.name, config_.ttl, e.address.bytes.data());
+      }
+    }
+    return any ? Finish(kNoError, false) : NoData();
   }
 
   // SRV for `_port._proto` (or every port when both are empty).
-  Answer Srv(const ServiceRecord& svc, const std::string& svc_rel, const std::string& port,
-             const std::string& proto) {
+  Answer Srv(const ServiceRecord& svc, std::string_view svc_rel, std::string_view port,
+             std::string_view proto) {
     bool all = port.empty() && proto.empty();
     auto matches = [&](const NamedPort& p) {
       if (all) return true;
@@ -321,12 +359,12 @@ class Resolution {
         if (!e.ready) continue;
         for (const auto& p : e.ports) {
           if (matches(p))
-            targets.push_back({p.port, absl::StrCat(e.name, ".", svc_rel), &e.address});
+            targets.push_back({p.port, absl::StrCat(e.name, ".", Absl(svc_rel)), &e.address});
         }
       }
     } else {
       for (const auto& p : svc.ports) {
-        if (matches(p)) targets.push_back({p.port, svc_rel, nullptr});
+        if (matches(p)) targets.push_back({p.port, std::string(svc_rel), nullptr});
       }
     }
     if (targets.empty()) return all ? NoData() : NxDomain();
@@ -346,9 +384,9 @@ class Resolution {
     return Finish(kNoError, false);
   }
 
-  Answer Pod(const std::vector<std::string>& l) {
+  Answer Pod(const std::vector<std::string_view>& l) {
     if (l.size() != 3) return NxDomain();  // <dashed-ip>.<ns>.pod
-    std::string ip = l[0];
+    std::string ip(l[0]);
     bool v6 = std::count(ip.begin(), ip.end(), '-') > 3;
     std::replace(ip.begin(), ip.end(), '-', v6 ? ':' : '.');
     auto address = Address::Parse(ip);
@@ -367,14 +405,14 @@ class Resolution {
     std::optional<Address> address;
     if (qname_.ends_with(v4)) {
       std::vector<std::string> parts =
-          absl::StrSplit(qname_.substr(0, qname_.size() - v4.size()), '.');
+          absl::StrSplit(Absl(qname_.substr(0, qname_.size() - v4.size())), '.');
       if (parts.size() == 4) {
         std::reverse(parts.begin(), parts.end());
         address = Address::Parse(absl::StrJoin(parts, "."));
       }
     } else if (qname_.ends_with(v6)) {
       std::vector<std::string> nibbles =
-          absl::StrSplit(qname_.substr(0, qname_.size() - v6.size()), '.');
+          absl::StrSplit(Absl(qname_.substr(0, qname_.size() - v6.size())), '.');
       if (nibbles.size() == 32) {
         std::reverse(nibbles.begin(), nibbles.end());
         std::string text;
@@ -409,9 +447,9 @@ class Resolution {
   const ZoneSnapshot& zone_;
   const ZoneConfig& config_;
   const size_t max_size_;
-  const std::string qname_;
-  std::string zone_spelled_;
-  std::unique_ptr<B> builder_;
+  const std::string_view qname_;
+  std::string_view zone_spelled_;
+  std::optional<B> builder_;
 };
 
 }  // namespace

@@ -63,6 +63,7 @@ struct ServiceRecord {
   std::string external_name;
   std::vector<NamedPort> ports;           // the Service's ports (ClusterIP SRV)
   std::vector<EndpointRecord> endpoints;  // ready ones, plus unready named ones when opted in
+  std::vector<Address> ready_addresses;   // of the ready endpoints, without duplicates
 };
 
 struct ZoneConfig {
@@ -83,8 +84,11 @@ class ZoneSnapshot {
 
   bool synced() const { return synced_; }
   uint32_t serial() const { return serial_; }
-  bool HasNamespace(const std::string& ns) const { return namespaces_.contains(ns); }
-  const ServiceRecord* FindService(const std::string& ns, const std::string& name) const;
+  bool HasNamespace(std::string_view ns) const {
+    return namespaces_.contains(absl::string_view(ns.data(), ns.size()));
+  }
+  // By "<name>.<namespace>.svc", lower case.
+  const ServiceRecord* FindService(std::string_view fqdn) const;
   // Fully qualified names (no zone suffix: "<host>.<svc>.<ns>.svc") for a PTR.
   const std::vector<std::string>* Reverse(const Address& address) const;
 

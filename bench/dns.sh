@@ -1,0 +1,85 @@
+#!/usr/bin/env bash
+# The DNS benchmark (issue 7): a fresh api-server holding a headless Service
+# `nginx` of 100 pods (its Endpoints written directly, hostnames web-0..99)
+# and DNS_SERVICES ClusterIP services; ordo-dns pinned to CPU 0 and dnsperf
+# to CPU 1, a query mix after dns.md §5.3: 40% ClusterIP service A, 15%
+# headless service A (100 RRs, TC for clients without EDNS), 10% pod A, 5%
+# SRV, 15% search-expanded NXDOMAIN, 15% AAAA NODATA.
+#   1. throughput: dnsperf self-paced (-q 100) for DNS_SECONDS;
+#   2. latency at half that rate (-Q), with dnsperf's latency histogram;
+#   and the server's CPU seconds per 100,000 queries.
+# A benchmark, not a test: `make bench-dns`. Needs dnsperf (apt install dnsperf).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BIN=${BIN:-build/bin}
+SERVICES=${DNS_SERVICES:-1000}
+SECONDS_RUN=${DNS_SECONDS:-10}
+command -v dnsperf >/dev/null || { echo "dnsperf is not installed (apt install dnsperf)"; exit 1; }
+work=$(mktemp -d /tmp/ordo-dns-bench.XXXXXX)
+pids=()
+cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
+trap cleanup EXIT
+
+"$BIN/ordo-api-server" --data-dir "$work/store" --listen 127.0.0.1:0 --port-file "$work/port" \
+  --log-level warn >"$work/api.log" 2>&1 &
+pids+=($!)
+for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
+server="127.0.0.1:$(cat "$work/port")"
+
+{
+  echo "apiVersion: v1"; echo "kind: List"; echo "items:"
+  echo "- {apiVersion: v1, kind: Service, metadata: {name: nginx, namespace: default}, spec: {clusterIP: None, ports: [{name: web, port: 80}]}}"
+  echo "- apiVersion: v1"
+  echo "  kind: Endpoints"
+  echo "  metadata: {name: nginx, namespace: default}"
+  echo "  subsets:"
+  echo "  - ports: [{name: web, port: 80, protocol: TCP}]"
+  echo "    addresses:"
+  for i in $(seq 0 99); do echo "    - {ip: 10.1.0.$((i + 1)), hostname: web-$i}"; done
+  for i in $(seq 0 $((SERVICES - 1))); do
+    echo "- {apiVersion: v1, kind: Service, metadata: {name: svc-$i, namespace: default}, spec: {clusterIP: 10.96.$((i / 250)).$((i % 250 + 1)), ports: [{name: http, port: 80}]}}"
+  done
+} >"$work/objects.yaml"
+ORDO_SERVER=$server "$BIN/ordoctl" apply -f "$work/objects.yaml" >/dev/null
+
+taskset -c 0 "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/dns.port" \
+  --upstream 127.0.0.1:9 --log-level warn >"$work/dns.log" 2>&1 &
+dns_pid=$!
+pids+=($dns_pid)
+for _ in $(seq 100); do [ -s "$work/dns.port" ] && break; sleep 0.1; done
+port=$(cat "$work/dns.port")
+for _ in $(seq 100); do
+  [ -n "$(dig @127.0.0.1 -p "$port" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && break
+  sleep 0.1
+done
+
+# 20,000 queries in a fixed shuffled order.
+awk -v n="$SERVICES" 'BEGIN { srand(7); for (i = 0; i < 20000; i++) { r = rand() * 100;
+  if (r < 40) printf "svc-%d.default.svc.cluster.local A\n", int(rand() * n);
+  else if (r < 55) print "nginx.default.svc.cluster.local A";
+  else if (r < 65) printf "web-%d.nginx.default.svc.cluster.local A\n", int(rand() * 100);
+  else if (r < 70) print "_web._tcp.nginx.default.svc.cluster.local SRV";
+  else if (r < 85) printf "svc-%d.default.svc.cluster.local.default.svc.cluster.local A\n", int(rand() * n);
+  else printf "svc-%d.default.svc.cluster.local AAAA\n", int(rand() * n); } }' >"$work/queries.txt"
+
+cpu() { awk '{ print $14 + $15 }' "/proc/$dns_pid/stat"; }
+hz=$(getconf CLK_TCK)
+echo "== throughput: dnsperf -q 100, ${SECONDS_RUN}s, ordo-dns on CPU 0, dnsperf on CPU 1"
+before=$(cpu)
+taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 \
+  -q 100 -t 1 >"$work/max.txt"
+after=$(cpu)
+grep -E "Queries (sent|completed|lost)|Queries per second|Average Latency|Response codes" "$work/max.txt"
+qps=$(awk '/Queries per second/ { print int($4) }' "$work/max.txt")
+completed=$(awk '/Queries completed/ { print $3 }' "$work/max.txt")
+awk -v t=$((after - before)) -v hz="$hz" -v q="$completed" \
+  'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q, t / hz / q * 100000 }'
+half=$((qps / 2))
+echo "== latency at half that rate: -Q $half"
+taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 \
+  -q 100 -t 1 -Q "$half" -O latency-histogram >"$work/half.txt" 2>&1 || true
+grep -E "Queries (completed|lost)|Queries per second|Average Latency|Latency StdDev" "$work/half.txt"
+# p99 from the histogram lines ("bucket-upper-bound count"), when dnsperf prints one.
+awk '/^Latency bucket/ {next} /^[0-9.]+ +[0-9]+$/ { b[n] = $1; c[n] = $2; total += $2; n++ }
+  END { if (total == 0) exit; s = 0; for (i = 0; i < n; i++) { s += c[i]; if (s >= 0.99 * total) {
+    printf "p99 latency: <= %.3f ms\n", b[i] * 1000; exit } } }' "$work/half.txt"
