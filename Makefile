@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset bench-dns format format-check bench clean
+.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset bench-dns fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -60,6 +60,14 @@ bench-statefulset: build
 
 bench-dns: build
 	bench/dns.sh
+
+# The DNS wire code under libFuzzer (clang), for FUZZ_SECONDS (default 60).
+fuzz-dns:
+	command -v clang++ >/dev/null || $(SUDO) apt-get install -y clang
+	mkdir -p $(BUILD_DIR)/fuzz
+	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. \
+	  services/dns/wire.cc services/dns/wire_fuzz.cc -o $(BUILD_DIR)/fuzz/dns-wire-fuzz
+	$(BUILD_DIR)/fuzz/dns-wire-fuzz -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 $(BUILD_DIR)/fuzz
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
 format:

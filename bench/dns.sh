@@ -66,7 +66,7 @@ cpu() { awk '{ print $14 + $15 }' "/proc/$dns_pid/stat"; }
 hz=$(getconf CLK_TCK)
 echo "== throughput: dnsperf -q 100, ${SECONDS_RUN}s, ordo-dns on CPU 0, dnsperf on CPU 1"
 before=$(cpu)
-taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 \
+/usr/bin/time -f "dnsperf CPU: %U user + %S system s" taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 \
   -q 100 -t 1 >"$work/max.txt"
 after=$(cpu)
 grep -E "Queries (sent|completed|lost)|Queries per second|Average Latency|Response codes" "$work/max.txt"
@@ -75,11 +75,10 @@ completed=$(awk '/Queries completed/ { print $3 }' "$work/max.txt")
 awk -v t=$((after - before)) -v hz="$hz" -v q="$completed" \
   'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q, t / hz / q * 100000 }'
 half=$((qps / 2))
-echo "== latency at half that rate: -Q $half"
+echo "== latency at half that rate: -Q $half (dnsperf -v: one line per answer, its latency last)"
 taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 \
-  -q 100 -t 1 -Q "$half" -O latency-histogram >"$work/half.txt" 2>&1 || true
-grep -E "Queries (completed|lost)|Queries per second|Average Latency|Latency StdDev" "$work/half.txt"
-# p99 from the histogram lines ("bucket-upper-bound count"), when dnsperf prints one.
-awk '/^Latency bucket/ {next} /^[0-9.]+ +[0-9]+$/ { b[n] = $1; c[n] = $2; total += $2; n++ }
-  END { if (total == 0) exit; s = 0; for (i = 0; i < n; i++) { s += c[i]; if (s >= 0.99 * total) {
-    printf "p99 latency: <= %.3f ms\n", b[i] * 1000; exit } } }' "$work/half.txt"
+  -q 100 -t 1 -Q "$half" -v >"$work/half.txt" 2>&1 || true
+grep -E "Queries (completed|lost)|Queries per second|Average Latency" "$work/half.txt"
+awk '$1 == ">" { print $NF }' "$work/half.txt" | sort -g >"$work/latencies.txt"
+awk '{ v[NR] = $1 } END { if (NR) printf "latency over %d answers: p50 %.3f ms, p99 %.3f ms, max %.3f ms\n",
+  NR, v[int(NR * 0.5)] * 1000, v[int(NR * 0.99)] * 1000, v[NR] * 1000 }' "$work/latencies.txt"
