@@ -3,6 +3,13 @@
 // PTR, ExternalName, case, EDNS and truncation, SERVFAIL before the sync.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "services/dns/server.h"
@@ -295,6 +302,85 @@ TEST(ServerHandleTest, MessageRules) {
   EXPECT_TRUE(server.Handle("abc", false, &forward).empty());
   // No upstream: names outside the zone are REFUSED.
   EXPECT_EQ(Decode(server.Handle(MakeQuery("example.org", kA), false, &forward)).rcode, kRefused);
+}
+
+}  // namespace
+}  // namespace ordo::dns
+
+namespace ordo::dns {
+namespace {
+
+// A one-socket upstream on 127.0.0.1 that answers every query with one A
+// record (TTL 60) and counts what it was asked.
+class FakeUpstream {
+ public:
+  FakeUpstream() {
+    fd_ = socket(AF_INET, SOCK_DGRAM, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t len = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &len);
+    port_ = ntohs(a.sin_port);
+    thread_ = std::jthread([this](std::stop_token stop) {
+      char buf[4096];
+      while (!stop.stop_requested()) {
+        pollfd p{fd_, POLLIN, 0};
+        if (poll(&p, 1, 50) <= 0) continue;
+        sockaddr_storage from{};
+        socklen_t from_len = sizeof from;
+        ssize_t n =
+            recvfrom(fd_, buf, sizeof buf, 0, reinterpret_cast<sockaddr*>(&from), &from_len);
+        Query q;
+        if (n <= 0 || ParseQuery(std::string_view(buf, n), &q).has_value()) continue;
+        ++asked_;
+        ResponseBuilder b(q, kNoError, false, 512);
+        uint8_t ip[4] = {93, 184, 216, 34};
+        b.AddA(ResponseBuilder::kAnswer, q.question.name, 60, ip);
+        std::string reply = b.Finish();
+        sendto(fd_, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&from), from_len);
+      }
+    });
+  }
+  ~FakeUpstream() {
+    thread_.request_stop();
+    thread_.join();
+    close(fd_);
+  }
+  int port() const { return port_; }
+  int asked() const { return asked_.load(); }
+
+ private:
+  int fd_ = -1;
+  int port_ = 0;
+  std::atomic<int> asked_{0};
+  std::jthread thread_;
+};
+
+TEST(ServerForwardTest, NamesOutsideTheZoneGoUpstreamAndAreCached) {
+  FakeUpstream upstream;
+  ServerOptions options;
+  options.upstreams = {absl::StrCat("127.0.0.1:", upstream.port())};
+  DnsServer server(options);
+  bool forward = false;
+  std::string query = MakeQuery("example.org", kA, 0, 0x4242);
+  EXPECT_TRUE(server.Handle(query, false, &forward).empty());
+  EXPECT_TRUE(forward);
+  auto first = Decode(server.Forward(query));
+  EXPECT_THAT(first.answer, ElementsAre("example.org. 60 A 93.184.216.34"));
+  std::string again = server.Forward(MakeQuery("EXAMPLE.org", kA, 0, 0x0707));
+  EXPECT_EQ(upstream.asked(), 1);                   // the second came from the cache...
+  EXPECT_EQ(static_cast<uint8_t>(again[0]), 0x07);  // ...with its own id
+  EXPECT_THAT(Decode(again).answer, ElementsAre("example.org. 60 A 93.184.216.34"));
+}
+
+TEST(ServerForwardTest, EveryUpstreamDownIsServfail) {
+  ServerOptions options;
+  options.upstreams = {"127.0.0.1:9"};  // discard: nobody answers
+  DnsServer server(options);
+  auto d = Decode(server.Forward(MakeQuery("example.org", kA)));
+  EXPECT_EQ(d.rcode, kServFail);
 }
 
 }  // namespace
