@@ -43,6 +43,7 @@ constexpr FlagSpec kFlags[] = {
     {"revision", "", false},
     {"to-revision", "", false},
     {"patch", "", false},
+    {"node-monitor-grace-period", "", false},
     {"type", "", false},
 };
 

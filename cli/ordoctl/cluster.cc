@@ -216,12 +216,22 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   std::string dns = "127.0.0.1:" + ReadFile(run + "/dns.port");
   std::ofstream(run + "/dns") << dns << "\n";
+  // Agents renew their leases five times within the grace period (10 s of
+  // Kubernetes' 50 s), however short a test makes it.
+  absl::Duration grace = absl::Seconds(50);
+  if (!absl::ParseDuration(args.Get("node-monitor-grace-period", "50s"), &grace) ||
+      grace <= absl::ZeroDuration()) {
+    err << "error: --node-monitor-grace-period: not a positive duration\n";
+    return 1;
+  }
+  absl::Duration heartbeat = std::max(absl::Milliseconds(200), grace / 5);
   std::vector<std::pair<std::string, std::vector<std::string>>> rest = {
       {"scheduler", {bin + "/ordo-scheduler", "--server", server}},
       // Volumes live under DIR/storage (absolute: pods' mounts name them).
       {"controller-manager",
        {bin + "/ordo-controller-manager", "--server", server, "--storage-root",
-        fs::absolute(fs::path(dir) / "storage").lexically_normal().string()}},
+        fs::absolute(fs::path(dir) / "storage").lexically_normal().string(),
+        "--node-monitor-grace-period", args.Get("node-monitor-grace-period", "50s")}},
   };
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
@@ -231,7 +241,8 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
           absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
           absl::StrCat("127.", *network, ".", i, ".0/24"), "--port-file",
           absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
-          args.Get("crash-backoff", "10s"), "--cluster-dns", pods_use_dns ? pod_dns : ""}});
+          args.Get("crash-backoff", "10s"), "--heartbeat-interval", absl::FormatDuration(heartbeat),
+          "--cluster-dns", pods_use_dns ? pod_dns : ""}});
   }
   for (const auto& [name, argv] : rest) {
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {

@@ -73,7 +73,27 @@ std::string QosClass(const core::v1::PodSpec& spec) {
   return guaranteed ? "Guaranteed" : "Burstable";
 }
 
+// The DefaultTolerationSeconds admission plugin: pods ride out a node that is
+// not-ready or unreachable for 300 s before taint eviction deletes them.
+void AddDefaultTolerations(core::v1::PodSpec& spec) {
+  for (const char* key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
+    bool covered = false;
+    for (const auto& t : spec.tolerations()) {
+      bool effect = t.effect().empty() || t.effect() == "NoExecute";
+      covered =
+          covered || (effect && (t.key() == key || (t.key().empty() && t.operator_() == "Exists")));
+    }
+    if (covered) continue;
+    auto* t = spec.add_tolerations();
+    t->set_key(key);
+    t->set_operator_("Exists");
+    t->set_effect("NoExecute");
+    t->set_toleration_seconds(300);
+  }
+}
+
 void PreparePod(core::v1::Pod& pod) {
+  AddDefaultTolerations(*pod.mutable_spec());
   pod.clear_status();
   pod.mutable_status()->set_phase("Pending");
   pod.mutable_status()->set_qos_class(QosClass(pod.spec()));

@@ -3,15 +3,17 @@
 #include "common/clock/clock.h"
 #include "common/informer/grpc_lister_watcher.h"
 #include "ordo/apps/v1/services.grpc.pb.h"
+#include "ordo/coordination/v1/services.grpc.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
 #include "ordo/storage/v1/services.grpc.pb.h"
 
 namespace ordo::controller {
 
 template <typename T, typename Make>
-Informer<T>& InformerFactory::GetOrCreate(std::unique_ptr<Informer<T>>& slot, Make make) {
+Informer<T>& InformerFactory::GetOrCreate(std::unique_ptr<Informer<T>>& slot, Make make,
+                                          meta::v1::ListOptions options) {
   if (slot == nullptr) {
-    slot = std::make_unique<Informer<T>>(make(), clock_);
+    slot = std::make_unique<Informer<T>>(make(), clock_, std::move(options));
     Informer<T>* informer = slot.get();
     synced_.push_back([informer] { return informer->HasSynced(); });
     runs_.push_back([informer](std::stop_token stop) { informer->Run(stop); });
@@ -65,6 +67,26 @@ Informer<core::v1::Endpoints>& InformerFactory::Endpoints() {
                                     core::v1::EndpointsList, core::v1::EndpointsWatchEvent>>(
         channel_);
   });
+}
+
+Informer<core::v1::Node>& InformerFactory::Nodes() {
+  return GetOrCreate(nodes_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        core::v1::Nodes, core::v1::Node, core::v1::NodeList, core::v1::NodeWatchEvent>>(channel_);
+  });
+}
+
+Informer<coordination::v1::Lease>& InformerFactory::NodeLeases() {
+  meta::v1::ListOptions in_node_lease;
+  in_node_lease.set_namespace_("kube-node-lease");
+  return GetOrCreate(
+      leases_,
+      [this] {
+        return std::make_unique<informer::GrpcListerWatcher<
+            coordination::v1::Leases, coordination::v1::Lease, coordination::v1::LeaseList,
+            coordination::v1::LeaseWatchEvent>>(channel_);
+      },
+      in_node_lease);
 }
 
 Informer<apps::v1::StatefulSet>& InformerFactory::StatefulSets() {

@@ -17,6 +17,7 @@
 #include "common/clock/clock.h"
 #include "common/informer/shared_informer.h"
 #include "ordo/apps/v1/apps.pb.h"
+#include "ordo/coordination/v1/coordination.pb.h"
 #include "ordo/core/v1/core.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 
@@ -37,6 +38,8 @@ class InformerFactory {
   Informer<storage::v1::StorageClass>& StorageClasses();
   Informer<core::v1::Service>& Services();
   Informer<core::v1::Endpoints>& Endpoints();
+  Informer<core::v1::Node>& Nodes();
+  Informer<coordination::v1::Lease>& NodeLeases();  // kube-node-lease only
   Informer<apps::v1::StatefulSet>& StatefulSets();
   Informer<apps::v1::ControllerRevision>& ControllerRevisions();
 
@@ -48,7 +51,8 @@ class InformerFactory {
 
  private:
   template <typename T, typename Make>
-  Informer<T>& GetOrCreate(std::unique_ptr<Informer<T>>& slot, Make make);
+  Informer<T>& GetOrCreate(std::unique_ptr<Informer<T>>& slot, Make make,
+                           meta::v1::ListOptions options = {});
 
   std::shared_ptr<grpc::Channel> channel_;
   Clock& clock_;
@@ -58,6 +62,8 @@ class InformerFactory {
   std::unique_ptr<Informer<storage::v1::StorageClass>> classes_;
   std::unique_ptr<Informer<core::v1::Service>> services_;
   std::unique_ptr<Informer<core::v1::Endpoints>> endpoints_;
+  std::unique_ptr<Informer<core::v1::Node>> nodes_;
+  std::unique_ptr<Informer<coordination::v1::Lease>> leases_;
   std::unique_ptr<Informer<apps::v1::StatefulSet>> sets_;
   std::unique_ptr<Informer<apps::v1::ControllerRevision>> revisions_;
   std::vector<std::function<bool()>> synced_;

@@ -17,6 +17,8 @@
 #include "services/controller-manager/gc/graph_builder.h"
 #include "services/controller-manager/informer_factory.h"
 #include "services/controller-manager/leader_elector.h"
+#include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
+#include "services/controller-manager/nodelifecycle/taint_eviction.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 #include "services/controller-manager/storage/volume_controller.h"
 #include "spdlog/spdlog.h"
@@ -30,6 +32,10 @@ ABSL_FLAG(int, statefulset_workers, 5, "StatefulSets synced at once");
 ABSL_FLAG(std::string, storage_root, "/var/lib/ordo/storage",
           "Where the local-path and shared classes keep volumes' directories");
 ABSL_FLAG(bool, default_storage_classes, true, "Create the local-path and shared classes");
+ABSL_FLAG(absl::Duration, node_monitor_grace_period, absl::Seconds(50),
+          "A node silent this long is Unknown (and tainted unreachable)");
+ABSL_FLAG(absl::Duration, node_monitor_period, absl::Seconds(5), "How often nodes are checked");
+ABSL_FLAG(double, node_eviction_rate, 0.1, "NoExecute taints added per second, at most");
 ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
@@ -108,6 +114,21 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   informers.Services().AddEventHandler(endpoints_controller.ServiceHandler());
   informers.Pods().AddEventHandler(endpoints_controller.PodHandler());
 
+  // Pods by node, for the node lifecycle and taint eviction (before Start).
+  informers.Pods().indexer().AddIndex(informer::kNodeNameIndex,
+                                      informer::NodeNameIndexFunc<core::v1::Pod>);
+  nodelifecycle::ApiNodeWriter node_writer(channel, clock);
+  nodelifecycle::NodeLifecycleController lifecycle(
+      informer::Lister(informers.Nodes().indexer()),
+      informer::Lister(informers.NodeLeases().indexer()), informers.Pods().indexer(), node_writer,
+      clock,
+      {.grace_period = absl::GetFlag(FLAGS_node_monitor_grace_period),
+       .monitor_period = absl::GetFlag(FLAGS_node_monitor_period),
+       .eviction_rate = absl::GetFlag(FLAGS_node_eviction_rate)});
+  nodelifecycle::ApiPodEvictor evictor(channel, clock);
+  nodelifecycle::TaintEviction taint_eviction(informer::Lister(informers.Nodes().indexer()),
+                                              informers.Pods().indexer(), evictor, clock);
+
   api::GenericClient generic(channel, clock);
   gc::ObjectGraph graph;
   gc::ApiGcClient gc_client(generic);
@@ -129,6 +150,8 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   });
   workers.emplace_back([&] { controller::RunWorkers(volumes, 5, leading); });
   workers.emplace_back([&] { controller::RunWorkers(endpoints_controller, 5, leading); });
+  workers.emplace_back([&] { lifecycle.Run(leading); });
+  workers.emplace_back([&] { taint_eviction.Run(leading, absl::Seconds(1)); });
   workers.emplace_back([&] {
     // Only once every kind is listed, so a startup does not ask after every owner.
     while (!graph_builder.HasSynced()) {

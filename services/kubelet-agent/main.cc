@@ -61,6 +61,7 @@ kubelet::NodeOptions NodeOptionsFromFlags() {
   node.address = absl::GetFlag(FLAGS_node_ip);
   node.name = absl::GetFlag(FLAGS_node_name);
   node.pod_cidr = absl::GetFlag(FLAGS_pod_cidr);
+  node.heartbeat_interval = absl::GetFlag(FLAGS_heartbeat_interval);
   for (absl::string_view kv :
        absl::StrSplit(absl::GetFlag(FLAGS_node_labels), ',', absl::SkipEmpty())) {
     std::pair<std::string, std::string> p = absl::StrSplit(kv, absl::MaxSplits('=', 1));

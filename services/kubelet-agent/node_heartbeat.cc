@@ -125,8 +125,15 @@ absl::Status NodeHeartbeat::RenewLease() {
 }
 
 absl::Status NodeHeartbeat::Beat() {
+  absl::Time now = clock_.Now();
+  // Back from a silence (frozen, cut off) long enough for the node lifecycle
+  // controller to have called the node Unknown: say Ready at once rather than
+  // at the next status interval.
+  bool was_away =
+      last_beat_ != absl::InfinitePast() && now - last_beat_ > 2 * options_.heartbeat_interval;
   ORDO_RETURN_IF_ERROR(RenewLease());
-  if (clock_.Now() - last_status_ >= options_.status_interval) return PostReady();
+  last_beat_ = now;
+  if (was_away || now - last_status_ >= options_.status_interval) return PostReady();
   return absl::OkStatus();
 }
 

@@ -27,6 +27,7 @@ struct NodeOptions {
   std::map<std::string, std::string> labels;
   absl::Duration lease_duration = absl::Seconds(40);
   absl::Duration status_interval = absl::Minutes(1);
+  absl::Duration heartbeat_interval = absl::Seconds(10);  // how often Beat() is called
 };
 
 class NodeHeartbeat {
@@ -46,6 +47,7 @@ class NodeHeartbeat {
   api::LeaseClient& leases_;
   Clock& clock_;
   absl::Time last_status_ = absl::InfinitePast();
+  absl::Time last_beat_ = absl::InfinitePast();  // the last successful lease renewal
   std::optional<coordination::v1::Lease> lease_;
 };
 

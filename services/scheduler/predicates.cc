@@ -5,19 +5,11 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/api/tolerations.h"
 
 namespace ordo::scheduler {
-bool Tolerates(const google::protobuf::RepeatedPtrField<core::v1::Toleration>& tolerations,
-               const core::v1::Taint& taint) {
-  for (const auto& t : tolerations) {
-    if (!t.effect().empty() && t.effect() != taint.effect()) continue;
-    if (t.key().empty() && t.operator_() == "Exists") return true;
-    if (t.key() != taint.key()) continue;
-    if (t.operator_() == "Exists" || t.value() == taint.value()) return true;
-  }
-  return false;
-}
 
+using api::Tolerates;
 namespace {
 
 bool MatchesRequirement(const core::v1::NodeSelectorRequirement& r,

@@ -7,6 +7,7 @@
 #include <string>
 #include <vector>
 
+#include "common/api/tolerations.h"
 #include "services/scheduler/node_info.h"
 
 namespace ordo::scheduler {
@@ -35,8 +36,7 @@ int64_t Score(const std::string& owner, const Resources& requests, const NodeInf
 // from the count of nodes per reason.
 std::string FitErrorMessage(int total_nodes, const std::map<std::string, int>& reasons);
 
-// Whether `tolerations` tolerate `taint`.
-bool Tolerates(const google::protobuf::RepeatedPtrField<core::v1::Toleration>& tolerations,
-               const core::v1::Taint& taint);
+// Whether `tolerations` tolerate `taint` (common/api/tolerations.h).
+using api::Tolerates;
 
 }  // namespace ordo::scheduler

@@ -1,0 +1,206 @@
+// The node lifecycle controller and taint eviction on a fake clock: the grace
+// period, conditions and taints, the eviction rate limit, recovery, and pods
+// deleted when (and only when) their tolerations run out.
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+#include "common/clock/fake_clock.h"
+#include "common/clock/timestamp.h"
+#include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
+#include "services/controller-manager/nodelifecycle/taint_eviction.h"
+
+namespace ordo::nodelifecycle {
+namespace {
+
+using ::testing::ElementsAre;
+using ::testing::IsEmpty;
+
+// The api-server for both: writes land in the caches at once.
+class FakeCluster final : public NodeWriter, public PodEvictor {
+ public:
+  FakeCluster() {
+    pods.AddIndex(informer::kNodeNameIndex, informer::NodeNameIndexFunc<core::v1::Pod>);
+  }
+  informer::Indexer<core::v1::Node> nodes;
+  informer::Indexer<coordination::v1::Lease> leases;
+  informer::Indexer<core::v1::Pod> pods;
+  std::vector<std::string> deleted;
+
+  absl::Status UpdateNode(const core::v1::Node& n) override {
+    core::v1::Node stored = *nodes.Get(n.metadata().name());
+    *stored.mutable_spec() = n.spec();
+    nodes.Upsert(std::make_shared<const core::v1::Node>(stored));
+    return absl::OkStatus();
+  }
+  absl::Status UpdateNodeStatus(const core::v1::Node& n) override {
+    core::v1::Node stored = *nodes.Get(n.metadata().name());
+    *stored.mutable_status() = n.status();
+    nodes.Upsert(std::make_shared<const core::v1::Node>(stored));
+    return absl::OkStatus();
+  }
+  absl::Status UpdatePodStatus(const core::v1::Pod& p) override {
+    pods.Upsert(std::make_shared<const core::v1::Pod>(p));
+    return absl::OkStatus();
+  }
+  absl::Status DeletePod(const std::string& ns, const std::string& name,
+                         const std::string&) override {
+    deleted.push_back(name);
+    core::v1::Pod p = *pods.Get(ns + "/" + name);
+    p.mutable_metadata()->mutable_deletion_timestamp()->set_seconds(1);
+    pods.Upsert(std::make_shared<const core::v1::Pod>(p));
+    return absl::OkStatus();
+  }
+
+  void AddNode(const std::string& name, absl::Time renewed) {
+    core::v1::Node n;
+    n.mutable_metadata()->set_name(name);
+    auto* c = n.mutable_status()->add_conditions();
+    c->set_type("Ready");
+    c->set_status("True");
+    nodes.Upsert(std::make_shared<const core::v1::Node>(n));
+    Renew(name, renewed);
+  }
+  void Renew(const std::string& name, absl::Time at) {
+    coordination::v1::Lease l;
+    l.mutable_metadata()->set_name(name);
+    l.mutable_metadata()->set_namespace_("kube-node-lease");
+    SetMicroTimestamp(l.mutable_spec()->mutable_renew_time(), at);
+    leases.Upsert(std::make_shared<const coordination::v1::Lease>(l));
+  }
+  void SetReady(const std::string& name, const std::string& status) {
+    core::v1::Node n = *nodes.Get(name);
+    n.mutable_status()->mutable_conditions(0)->set_status(status);
+    nodes.Upsert(std::make_shared<const core::v1::Node>(n));
+  }
+  void AddPod(const std::string& name, const std::string& node, std::optional<int64_t> tolerate) {
+    core::v1::Pod p;
+    p.mutable_metadata()->set_name(name);
+    p.mutable_metadata()->set_namespace_("default");
+    p.mutable_spec()->set_node_name(node);
+    if (tolerate.has_value()) {
+      auto* t = p.mutable_spec()->add_tolerations();
+      t->set_key(kUnreachableTaint);
+      t->set_operator_("Exists");
+      t->set_effect("NoExecute");
+      if (*tolerate >= 0) t->set_toleration_seconds(*tolerate);
+    }
+    auto* c = p.mutable_status()->add_conditions();
+    c->set_type("Ready");
+    c->set_status("True");
+    pods.Upsert(std::make_shared<const core::v1::Pod>(p));
+  }
+  std::string Ready(const std::string& node) {
+    return nodes.Get(node)->status().conditions(0).status();
+  }
+  std::vector<std::string> Taints(const std::string& node) {
+    std::vector<std::string> out;
+    for (const auto& t : nodes.Get(node)->spec().taints())
+      out.push_back(t.key() + ":" + t.effect());
+    return out;
+  }
+};
+
+class NodeLifecycleTest : public ::testing::Test {
+ protected:
+  NodeLifecycleTest()
+      : lifecycle_(informer::Lister(cluster_.nodes), informer::Lister(cluster_.leases),
+                   cluster_.pods, cluster_, clock_,
+                   {.grace_period = absl::Seconds(50),
+                    .monitor_period = absl::Seconds(5),
+                    .eviction_rate = 0.1}),
+        eviction_(informer::Lister(cluster_.nodes), cluster_.pods, cluster_, clock_) {}
+
+  FakeClock clock_;
+  FakeCluster cluster_;
+  NodeLifecycleController lifecycle_;
+  TaintEviction eviction_;
+};
+
+TEST_F(NodeLifecycleTest, SilentNodeGoesUnknownAfterTheGracePeriodAndIsTainted) {
+  cluster_.AddNode("node-1", clock_.Now());
+  cluster_.AddPod("web-1", "node-1", 300);
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
+  clock_.Advance(absl::Seconds(50));
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
+  EXPECT_EQ(cluster_.Ready("node-1"), "True");  // exactly the grace: not yet
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
+  EXPECT_EQ(cluster_.Ready("node-1"), "Unknown");
+  EXPECT_EQ(cluster_.nodes.Get("node-1")->status().conditions(0).message(),
+            "Kubelet stopped posting node status.");
+  EXPECT_EQ(cluster_.pods.Get("default/web-1")->status().conditions(0).status(), "False");
+  lifecycle_.Monitor();  // taints: from a fresh copy of the node, one pass later
+  EXPECT_THAT(cluster_.Taints("node-1"), ElementsAre("node.kubernetes.io/unreachable:NoSchedule",
+                                                     "node.kubernetes.io/unreachable:NoExecute"));
+}
+
+TEST_F(NodeLifecycleTest, RenewalsKeepANodeAndRecoveryLiftsTheTaints) {
+  cluster_.AddNode("node-1", clock_.Now());
+  for (int i = 0; i < 20; ++i) {
+    clock_.Advance(absl::Seconds(10));
+    cluster_.Renew("node-1", clock_.Now());
+    ASSERT_TRUE(lifecycle_.Monitor().ok());
+  }
+  EXPECT_EQ(cluster_.Ready("node-1"), "True");
+  clock_.Advance(absl::Seconds(60));
+  lifecycle_.Monitor();
+  EXPECT_EQ(cluster_.Ready("node-1"), "Unknown");
+  // The agent comes back: renews and posts Ready; the taints go.
+  cluster_.Renew("node-1", clock_.Now());
+  cluster_.SetReady("node-1", "True");
+  lifecycle_.Monitor();
+  EXPECT_THAT(cluster_.Taints("node-1"), IsEmpty());
+}
+
+TEST_F(NodeLifecycleTest, AnAgentReportingNotReadyGetsTheNotReadyTaint) {
+  cluster_.AddNode("node-1", clock_.Now());
+  cluster_.SetReady("node-1", "False");
+  lifecycle_.Monitor();
+  EXPECT_THAT(cluster_.Taints("node-1"), ElementsAre("node.kubernetes.io/not-ready:NoSchedule",
+                                                     "node.kubernetes.io/not-ready:NoExecute"));
+}
+
+TEST_F(NodeLifecycleTest, NoExecuteTaintsAreRateLimited) {
+  for (const char* n : {"node-1", "node-2", "node-3"}) cluster_.AddNode(n, clock_.Now());
+  lifecycle_.Monitor();
+  clock_.Advance(absl::Seconds(51));
+  lifecycle_.Monitor();
+  lifecycle_.Monitor();
+  int no_execute = 0;
+  for (const char* n : {"node-1", "node-2", "node-3"}) {
+    for (const auto& t : cluster_.Taints(n)) no_execute += t.ends_with("NoExecute");
+  }
+  EXPECT_EQ(no_execute, 1);  // 0.1 per second: one now
+  clock_.Advance(absl::Seconds(10));
+  lifecycle_.Monitor();
+  no_execute = 0;
+  for (const char* n : {"node-1", "node-2", "node-3"}) {
+    for (const auto& t : cluster_.Taints(n)) no_execute += t.ends_with("NoExecute");
+  }
+  EXPECT_EQ(no_execute, 2);  // and one more ten seconds later
+}
+
+TEST_F(NodeLifecycleTest, TaintEvictionHonoursTolerationSeconds) {
+  cluster_.AddNode("node-1", clock_.Now());
+  cluster_.AddPod("untolerating", "node-1", std::nullopt);
+  cluster_.AddPod("five-minutes", "node-1", 300);
+  cluster_.AddPod("forever", "node-1", -1);
+  lifecycle_.Monitor();
+  clock_.Advance(absl::Seconds(51));
+  lifecycle_.Monitor();
+  lifecycle_.Monitor();  // tainted NoExecute now
+  absl::Duration next = eviction_.Pass();
+  EXPECT_THAT(cluster_.deleted, ElementsAre("untolerating"));
+  EXPECT_EQ(next, absl::Seconds(300));
+  clock_.Advance(absl::Seconds(299));
+  eviction_.Pass();
+  EXPECT_EQ(cluster_.deleted.size(), 1u);
+  clock_.Advance(absl::Seconds(1));
+  eviction_.Pass();
+  EXPECT_THAT(cluster_.deleted, ElementsAre("untolerating", "five-minutes"));
+  EXPECT_EQ(cluster_.pods.Get("default/five-minutes")->status().conditions(1).type(),
+            "DisruptionTarget");
+}
+
+}  // namespace
+}  // namespace ordo::nodelifecycle
