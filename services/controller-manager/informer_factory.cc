@@ -5,6 +5,7 @@
 #include "ordo/apps/v1/services.grpc.pb.h"
 #include "ordo/coordination/v1/services.grpc.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
+#include "ordo/policy/v1/services.grpc.pb.h"
 #include "ordo/storage/v1/services.grpc.pb.h"
 
 namespace ordo::controller {
@@ -87,6 +88,14 @@ Informer<coordination::v1::Lease>& InformerFactory::NodeLeases() {
             coordination::v1::LeaseWatchEvent>>(channel_);
       },
       in_node_lease);
+}
+
+Informer<policy::v1::PodDisruptionBudget>& InformerFactory::PodDisruptionBudgets() {
+  return GetOrCreate(pdbs_, [this] {
+    return std::make_unique<informer::GrpcListerWatcher<
+        policy::v1::PodDisruptionBudgets, policy::v1::PodDisruptionBudget,
+        policy::v1::PodDisruptionBudgetList, policy::v1::PodDisruptionBudgetWatchEvent>>(channel_);
+  });
 }
 
 Informer<apps::v1::StatefulSet>& InformerFactory::StatefulSets() {

@@ -19,6 +19,7 @@
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/coordination/v1/coordination.pb.h"
 #include "ordo/core/v1/core.pb.h"
+#include "ordo/policy/v1/policy.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 
 namespace ordo::controller {
@@ -40,6 +41,7 @@ class InformerFactory {
   Informer<core::v1::Endpoints>& Endpoints();
   Informer<core::v1::Node>& Nodes();
   Informer<coordination::v1::Lease>& NodeLeases();  // kube-node-lease only
+  Informer<policy::v1::PodDisruptionBudget>& PodDisruptionBudgets();
   Informer<apps::v1::StatefulSet>& StatefulSets();
   Informer<apps::v1::ControllerRevision>& ControllerRevisions();
 
@@ -64,6 +66,7 @@ class InformerFactory {
   std::unique_ptr<Informer<core::v1::Endpoints>> endpoints_;
   std::unique_ptr<Informer<core::v1::Node>> nodes_;
   std::unique_ptr<Informer<coordination::v1::Lease>> leases_;
+  std::unique_ptr<Informer<policy::v1::PodDisruptionBudget>> pdbs_;
   std::unique_ptr<Informer<apps::v1::StatefulSet>> sets_;
   std::unique_ptr<Informer<apps::v1::ControllerRevision>> revisions_;
   std::vector<std::function<bool()>> synced_;

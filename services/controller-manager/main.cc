@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "common/server/server_main.h"
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/disruption/disruption_controller.h"
 #include "services/controller-manager/endpoints/endpoints_controller.h"
 #include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/gc/garbage_collector.h"
@@ -129,6 +130,15 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   nodelifecycle::TaintEviction taint_eviction(informer::Lister(informers.Nodes().indexer()),
                                               informers.Pods().indexer(), evictor, clock);
 
+  disruption::ApiPdbWriter pdb_writer(channel, clock);
+  disruption::DisruptionController disruptions(
+      informer::Lister(informers.PodDisruptionBudgets().indexer()),
+      informer::Lister(informers.Pods().indexer()),
+      informer::Lister(informers.StatefulSets().indexer()), pdb_writer, clock);
+  informers.PodDisruptionBudgets().AddEventHandler(disruptions.PdbHandler());
+  informers.Pods().AddEventHandler(disruptions.PodHandler());
+  informers.StatefulSets().AddEventHandler(disruptions.SetHandler());
+
   api::GenericClient generic(channel, clock);
   gc::ObjectGraph graph;
   gc::ApiGcClient gc_client(generic);
@@ -151,6 +161,7 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   workers.emplace_back([&] { controller::RunWorkers(volumes, 5, leading); });
   workers.emplace_back([&] { controller::RunWorkers(endpoints_controller, 5, leading); });
   workers.emplace_back([&] { lifecycle.Run(leading); });
+  workers.emplace_back([&] { controller::RunWorkers(disruptions, 2, leading); });
   workers.emplace_back([&] { taint_eviction.Run(leading, absl::Seconds(1)); });
   workers.emplace_back([&] {
     // Only once every kind is listed, so a startup does not ask after every owner.
