@@ -44,6 +44,8 @@ constexpr FlagSpec kFlags[] = {
     {"to-revision", "", false},
     {"patch", "", false},
     {"node-monitor-grace-period", "", false},
+    {"ignore-daemonsets", "", true},
+    {"delete-emptydir-data", "", true},
     {"type", "", false},
 };
 

@@ -5,6 +5,7 @@
 #include "cli/ordoctl/args.h"
 #include "cli/ordoctl/cluster.h"
 #include "cli/ordoctl/commands.h"
+#include "cli/ordoctl/drain.h"
 #include "cli/ordoctl/pod_io.h"
 #include "cli/ordoctl/rollout.h"
 #include "common/clock/clock.h"
@@ -30,6 +31,9 @@ Verbs:
                              Follow, list, roll back or restart a StatefulSet's rollout:
                              status [--timeout D] [--watch=false]; history [--revision N];
                              undo [--to-revision N]
+  cordon|uncordon NODE       Mark a node unschedulable, or schedulable again
+  drain NODE                 Cordon, then evict its pods honouring disruption budgets:
+                             [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout D]
   logs POD [-c C] [-f] [--previous] [--tail N]
   exec POD [-c C] [-i] -- CMD...
   cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]
@@ -91,6 +95,9 @@ int main(int argc, char** argv) {
   if (verb == "logs") return ordo::ctl::Logs(*args, ctx);
   if (verb == "exec") return ordo::ctl::Exec(*args, ctx);
   if (verb == "rollout") return ordo::ctl::Rollout(*args, ctx);
+  if (verb == "cordon") return ordo::ctl::Cordon(*args, ctx, true);
+  if (verb == "uncordon") return ordo::ctl::Cordon(*args, ctx, false);
+  if (verb == "drain") return ordo::ctl::Drain(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
