@@ -34,8 +34,10 @@ inline std::string ReadLine(const std::string& path) {
 class ClusterFixture : public ::testing::Test {
  protected:
   void SetUp() override {
-    CommandResult up = Ordoctl(
-        {"cluster", "up", "--nodes", "3", "--data-dir", dir_.path(), "--crash-backoff", "1s"});
+    std::vector<std::string> up_args = {"cluster",    "up",        "--nodes",         "3",
+                                        "--data-dir", dir_.path(), "--crash-backoff", "1s"};
+    up_args.insert(up_args.end(), extra_up_args_.begin(), extra_up_args_.end());
+    CommandResult up = Ordoctl(up_args);
     ASSERT_EQ(up.exit_code, 0) << up.err;
     server_ = ReadLine(dir_.Join("run/server"));
     channel_ = grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
@@ -86,6 +88,8 @@ class ClusterFixture : public ::testing::Test {
     return absl::SimpleAtoi(id, &pid) ? pid : 0;
   }
 
+  // More `cluster up` flags, set by a subclass's constructor.
+  std::vector<std::string> extra_up_args_;
   testing::TempDir dir_;
   // Processes a test starts itself and `cluster down` must still find (their
   // pids are in DIR/run): destroyed only after TearDown has stopped the cluster.

@@ -48,6 +48,7 @@ struct PodManager::PodState {
   absl::Time kill_at;
   absl::Time start_time;
   std::string last_reported;  // the status last written, serialized
+  std::string reported_over;  // the resourceVersion of the pod that write replaced
 
   ContainerState& Container(const std::string& name) {
     for (auto& c : containers) {
@@ -644,7 +645,14 @@ void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
     coded.SetSerializationDeterministic(true);
     status.SerializeToCodedStream(&coded);
   }
-  if (serialized == state.last_reported) return;
+  // Written already, and nobody else has written since (the cache may simply
+  // not show our write yet): nothing to do. A status someone else changed
+  // (the node lifecycle controller marking the pod NotReady while this node
+  // was silent) is put right.
+  if (serialized == state.last_reported &&
+      pod.metadata().resource_version() == state.reported_over) {
+    return;
+  }
   if (google::protobuf::util::MessageDifferencer::Equals(status, old)) {
     state.last_reported = serialized;
     return;
@@ -655,6 +663,7 @@ void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
   absl::Status s = api_.UpdatePodStatus(update);
   if (s.ok()) {
     state.last_reported = serialized;
+    state.reported_over = pod.metadata().resource_version();
   } else if (!absl::IsNotFound(s)) {
     spdlog::warn("pod {}/{}: status update: {}", state.ns, state.name, std::string(s.message()));
   }
