@@ -45,6 +45,9 @@ constexpr FlagSpec kFlags[] = {
     {"patch", "", false},
     {"node-monitor-grace-period", "", false},
     {"ignore-daemonsets", "", true},
+    {"image", "", false},
+    {"restart", "", false},
+    {"rm", "", true},
     {"delete-emptydir-data", "", true},
     {"type", "", false},
 };

@@ -8,6 +8,7 @@
 #include "cli/ordoctl/drain.h"
 #include "cli/ordoctl/pod_io.h"
 #include "cli/ordoctl/rollout.h"
+#include "cli/ordoctl/run.h"
 #include "common/clock/clock.h"
 
 namespace {
@@ -36,6 +37,8 @@ Verbs:
                              [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout D]
   logs POD [-c C] [-f] [--previous] [--tail N]
   exec POD [-c C] [-i] -- CMD...
+  run NAME --image=IMG [--restart=Never] [-i] [--tty] [--rm] [-- CMD...]
+                             A one-off pod; with -i a session inside it (default sh)
   cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]
                              A local cluster of processes under DIR (default .ordo)
   api-resources              The kinds ordo serves, with their short names
@@ -95,6 +98,7 @@ int main(int argc, char** argv) {
   if (verb == "logs") return ordo::ctl::Logs(*args, ctx);
   if (verb == "exec") return ordo::ctl::Exec(*args, ctx);
   if (verb == "rollout") return ordo::ctl::Rollout(*args, ctx);
+  if (verb == "run") return ordo::ctl::Run(*args, ctx);
   if (verb == "cordon") return ordo::ctl::Cordon(*args, ctx, true);
   if (verb == "uncordon") return ordo::ctl::Cordon(*args, ctx, false);
   if (verb == "drain") return ordo::ctl::Drain(*args, ctx);

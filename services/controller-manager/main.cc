@@ -19,6 +19,7 @@
 #include "services/controller-manager/informer_factory.h"
 #include "services/controller-manager/leader_elector.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
+#include "services/controller-manager/nodelifecycle/pod_gc.h"
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 #include "services/controller-manager/storage/volume_controller.h"
@@ -37,6 +38,8 @@ ABSL_FLAG(absl::Duration, node_monitor_grace_period, absl::Seconds(50),
           "A node silent this long is Unknown (and tainted unreachable)");
 ABSL_FLAG(absl::Duration, node_monitor_period, absl::Seconds(5), "How often nodes are checked");
 ABSL_FLAG(double, node_eviction_rate, 0.1, "NoExecute taints added per second, at most");
+ABSL_FLAG(absl::Duration, pod_gc_quarantine, absl::Seconds(40),
+          "How long a pod bound to a vanished node waits before it is force-deleted");
 ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
@@ -130,6 +133,12 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   nodelifecycle::TaintEviction taint_eviction(informer::Lister(informers.Nodes().indexer()),
                                               informers.Pods().indexer(), evictor, clock);
 
+  nodelifecycle::ApiPodGcWriter gc_writer(channel, clock);
+  nodelifecycle::PodGC pod_gc(informer::Lister(informers.Nodes().indexer()),
+                              informers.Pods().indexer(),
+                              informer::Lister(informers.PersistentVolumes().indexer()), gc_writer,
+                              clock, absl::GetFlag(FLAGS_pod_gc_quarantine));
+
   disruption::ApiPdbWriter pdb_writer(channel, clock);
   disruption::DisruptionController disruptions(
       informer::Lister(informers.PodDisruptionBudgets().indexer()),
@@ -161,6 +170,7 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   workers.emplace_back([&] { controller::RunWorkers(volumes, 5, leading); });
   workers.emplace_back([&] { controller::RunWorkers(endpoints_controller, 5, leading); });
   workers.emplace_back([&] { lifecycle.Run(leading); });
+  workers.emplace_back([&] { pod_gc.Run(leading, absl::Seconds(2)); });
   workers.emplace_back([&] { controller::RunWorkers(disruptions, 2, leading); });
   workers.emplace_back([&] { taint_eviction.Run(leading, absl::Seconds(1)); });
   workers.emplace_back([&] {

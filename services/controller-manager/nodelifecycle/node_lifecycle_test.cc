@@ -7,6 +7,7 @@
 #include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
+#include "services/controller-manager/nodelifecycle/pod_gc.h"
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
 
 namespace ordo::nodelifecycle {
@@ -16,7 +17,7 @@ using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
 // The api-server for both: writes land in the caches at once.
-class FakeCluster final : public NodeWriter, public PodEvictor {
+class FakeCluster final : public NodeWriter, public PodEvictor, public PodGcWriter {
  public:
   FakeCluster() {
     pods.AddIndex(informer::kNodeNameIndex, informer::NodeNameIndexFunc<core::v1::Pod>);
@@ -25,6 +26,19 @@ class FakeCluster final : public NodeWriter, public PodEvictor {
   informer::Indexer<coordination::v1::Lease> leases;
   informer::Indexer<core::v1::Pod> pods;
   std::vector<std::string> deleted;
+  std::vector<std::string> force_deleted;
+  informer::Indexer<core::v1::PersistentVolume> volumes;
+
+  absl::Status ForceDeletePod(const std::string& ns, const std::string& name,
+                              const std::string&) override {
+    force_deleted.push_back(name);
+    pods.Remove(ns + "/" + name);
+    return absl::OkStatus();
+  }
+  absl::Status UpdateVolume(const core::v1::PersistentVolume& v) override {
+    volumes.Upsert(std::make_shared<const core::v1::PersistentVolume>(v));
+    return absl::OkStatus();
+  }
 
   absl::Status UpdateNode(const core::v1::Node& n) override {
     core::v1::Node stored = *nodes.Get(n.metadata().name());
@@ -200,6 +214,48 @@ TEST_F(NodeLifecycleTest, TaintEvictionHonoursTolerationSeconds) {
   EXPECT_THAT(cluster_.deleted, ElementsAre("untolerating", "five-minutes"));
   EXPECT_EQ(cluster_.pods.Get("default/five-minutes")->status().conditions(1).type(),
             "DisruptionTarget");
+}
+
+TEST_F(NodeLifecycleTest, PodGcForceDeletesPodsOfAVanishedNodeAfterTheQuarantine) {
+  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
+           cluster_, clock_, absl::Seconds(40));
+  cluster_.AddNode("node-1", clock_.Now());
+  cluster_.AddPod("web-1", "node-1", 300);
+  ASSERT_TRUE(gc.Pass().ok());
+  cluster_.nodes.Remove("node-1");  // the admin deleted the Node
+  ASSERT_TRUE(gc.Pass().ok());
+  clock_.Advance(absl::Seconds(39));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_THAT(cluster_.force_deleted, IsEmpty());
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_THAT(cluster_.force_deleted, ElementsAre("web-1"));
+}
+
+TEST_F(NodeLifecycleTest, OutOfServiceReleasesTerminatingPodsAndTheirVolumes) {
+  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
+           cluster_, clock_);
+  cluster_.AddNode("node-2", clock_.Now());
+  cluster_.AddPod("web-1", "node-2", 300);
+  cluster_.AddPod("web-2", "node-2", 300);
+  core::v1::PersistentVolume pv;
+  pv.mutable_metadata()->set_name("pv-1");
+  (*pv.mutable_metadata()->mutable_annotations())[kAttachedNodeAnnotation] = "node-2";
+  cluster_.volumes.Upsert(std::make_shared<const core::v1::PersistentVolume>(pv));
+  cluster_.DeletePod("default", "web-1", "");  // terminating, never confirmed
+  // Out of service, but the node still says Ready: nothing yet.
+  core::v1::Node node = *cluster_.nodes.Get("node-2");
+  auto* taint = node.mutable_spec()->add_taints();
+  taint->set_key(kOutOfServiceTaint);
+  taint->set_effect("NoExecute");
+  cluster_.nodes.Upsert(std::make_shared<const core::v1::Node>(node));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_THAT(cluster_.force_deleted, IsEmpty());
+  cluster_.SetReady("node-2", "Unknown");
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_THAT(cluster_.force_deleted, ElementsAre("web-1"));  // web-2 is not terminating
+  EXPECT_EQ(cluster_.volumes.Get("pv-1")->metadata().annotations().count(kAttachedNodeAnnotation),
+            0u);
 }
 
 }  // namespace

@@ -1,0 +1,91 @@
+#include "services/controller-manager/nodelifecycle/pod_gc.h"
+
+#include "absl/container/flat_hash_set.h"
+#include "spdlog/spdlog.h"
+
+namespace ordo::nodelifecycle {
+
+absl::Status ApiPodGcWriter::ForceDeletePod(const std::string& ns, const std::string& name,
+                                            const std::string& uid) {
+  meta::v1::DeleteRequest request;
+  request.set_namespace_(ns);
+  request.set_name(name);
+  request.set_grace_period_seconds(0);
+  request.mutable_preconditions()->set_uid(uid);
+  absl::Status s = pods_.Delete(request).status();
+  return absl::IsNotFound(s) || absl::IsAborted(s) ? absl::OkStatus() : s;
+}
+
+namespace {
+
+bool OutOfService(const core::v1::Node& node) {
+  bool tainted = false;
+  for (const auto& t : node.spec().taints()) tainted = tainted || t.key() == kOutOfServiceTaint;
+  if (!tainted) return false;
+  for (const auto& c : node.status().conditions()) {
+    if (c.type() == "Ready") return c.status() != "True";
+  }
+  return true;
+}
+
+}  // namespace
+
+absl::Status PodGC::Pass() {
+  absl::Time now = clock_.Now();
+  absl::Status first;
+  auto remember = [&](const absl::Status& s) {
+    if (!s.ok() && first.ok()) first = s;
+  };
+  absl::flat_hash_set<std::string> nodes, out_of_service;
+  for (const auto& node : nodes_.List("", {})) {
+    nodes.insert(node->metadata().name());
+    if (OutOfService(*node)) out_of_service.insert(node->metadata().name());
+  }
+  absl::flat_hash_set<std::string> still_orphaned;
+  for (const auto& pod : pods_.List()) {
+    const std::string& node = pod->spec().node_name();
+    if (node.empty()) continue;
+    const auto& meta = pod->metadata();
+    if (!nodes.contains(node)) {
+      auto [it, fresh] = orphaned_since_.try_emplace(meta.uid(), now);
+      still_orphaned.insert(meta.uid());
+      if (now - it->second < quarantine_) continue;
+      spdlog::warn("pod gc: {}/{} is bound to node {}, which is gone: force-deleting",
+                   meta.namespace_(), meta.name(), node);
+      remember(writer_.ForceDeletePod(meta.namespace_(), meta.name(), meta.uid()));
+    } else if (out_of_service.contains(node) && meta.has_deletion_timestamp()) {
+      spdlog::warn("pod gc: {}/{} is terminating on out-of-service node {}: force-deleting",
+                   meta.namespace_(), meta.name(), node);
+      remember(writer_.ForceDeletePod(meta.namespace_(), meta.name(), meta.uid()));
+    }
+  }
+  for (auto it = orphaned_since_.begin(); it != orphaned_since_.end();) {
+    if (!still_orphaned.contains(it->first)) {
+      orphaned_since_.erase(it++);
+    } else {
+      ++it;
+    }
+  }
+  // Volumes attached to an out-of-service node are let go at once.
+  for (const auto& volume : volumes_.List("", {})) {
+    auto it = volume->metadata().annotations().find(kAttachedNodeAnnotation);
+    if (it == volume->metadata().annotations().end() || !out_of_service.contains(it->second)) {
+      continue;
+    }
+    core::v1::PersistentVolume detached = *volume;
+    detached.mutable_metadata()->mutable_annotations()->erase(kAttachedNodeAnnotation);
+    spdlog::warn("pod gc: detaching volume {} from out-of-service node {}",
+                 volume->metadata().name(), it->second);
+    remember(writer_.UpdateVolume(detached));
+  }
+  return first;
+}
+
+void PodGC::Run(std::stop_token stop, absl::Duration period) {
+  while (SleepUntil(clock_, stop, clock_.Now() + period)) {
+    absl::Status s = Pass();
+    if (!s.ok()) spdlog::warn("pod gc: {}", std::string(s.message()));
+  }
+}
+
+}  // namespace ordo::nodelifecycle

@@ -1,0 +1,75 @@
+// PodGC force-deletes pods no kubelet will ever confirm (reference §3.4,
+// Kubernetes' pod GC):
+//   - pods bound to a Node that no longer exists, once they have been seen
+//     orphaned for `quarantine` (the node may only be late in the cache);
+//   - terminating pods on a node that is not Ready and carries the
+//     node.kubernetes.io/out-of-service taint (non-graceful node shutdown):
+//     the admin (or the fence) has said the node is down, so waiting for it
+//     is pointless; shared volumes attached to it are let go at once
+//     (the ordo.io/attached-node annotation cleared) so the replacement can
+//     attach elsewhere.
+// Pass() is one sweep. Thread-safety: Pass from one thread at a time.
+#pragma once
+
+#include <stop_token>
+
+#include "absl/container/flat_hash_map.h"
+#include "common/api/clients.h"
+#include "common/clock/clock.h"
+#include "common/informer/indexer.h"
+
+namespace ordo::nodelifecycle {
+
+inline constexpr char kOutOfServiceTaint[] = "node.kubernetes.io/out-of-service";
+inline constexpr char kAttachedNodeAnnotation[] = "ordo.io/attached-node";
+
+class PodGcWriter {
+ public:
+  virtual ~PodGcWriter() = default;
+  // A grace-0 delete of exactly the pod with `uid`: no kubelet confirmation.
+  virtual absl::Status ForceDeletePod(const std::string& ns, const std::string& name,
+                                      const std::string& uid) = 0;
+  virtual absl::Status UpdateVolume(const core::v1::PersistentVolume& volume) = 0;
+};
+
+class ApiPodGcWriter final : public PodGcWriter {
+ public:
+  ApiPodGcWriter(std::shared_ptr<grpc::Channel> channel, Clock& clock)
+      : pods_(channel, clock), volumes_(channel, clock) {}
+  absl::Status ForceDeletePod(const std::string& ns, const std::string& name,
+                              const std::string& uid) override;
+  absl::Status UpdateVolume(const core::v1::PersistentVolume& v) override {
+    return volumes_.Update(v).status();
+  }
+
+ private:
+  api::PodClient pods_;
+  api::PersistentVolumeClient volumes_;
+};
+
+class PodGC {
+ public:
+  PodGC(informer::Lister<core::v1::Node> nodes, informer::Indexer<core::v1::Pod>& pods,
+        informer::Lister<core::v1::PersistentVolume> volumes, PodGcWriter& writer, Clock& clock,
+        absl::Duration quarantine = absl::Seconds(40))
+      : nodes_(nodes),
+        pods_(pods),
+        volumes_(volumes),
+        writer_(writer),
+        clock_(clock),
+        quarantine_(quarantine) {}
+
+  absl::Status Pass();
+  void Run(std::stop_token stop, absl::Duration period);
+
+ private:
+  informer::Lister<core::v1::Node> nodes_;
+  informer::Indexer<core::v1::Pod>& pods_;
+  informer::Lister<core::v1::PersistentVolume> volumes_;
+  PodGcWriter& writer_;
+  Clock& clock_;
+  const absl::Duration quarantine_;
+  absl::flat_hash_map<std::string, absl::Time> orphaned_since_;  // pod uid
+};
+
+}  // namespace ordo::nodelifecycle
