@@ -111,6 +111,23 @@ TEST_F(DnsTest, PodNamesServiceSetAndSrvOverUdpAndTcp) {
   EXPECT_TRUE(absl::StartsWith(inside.out, IpOf("web-1") + " ")) << inside.out;
 }
 
+// The StatefulSet tutorial's DNS step, word for word:
+// `kubectl run -i --tty --image busybox:1.28 dns-test --restart=Never --rm`,
+// then `nslookup web-0.nginx` typed into it.
+TEST_F(DnsTest, TheTutorialsRunAndNslookup) {
+  Apply(kWeb);
+  ASSERT_TRUE(WaitAllReady());
+  CommandResult session = Ordoctl(
+      {"run", "-i", "--tty", "--image", "busybox:1.28", "dns-test", "--restart=Never", "--rm"},
+      "nslookup web-0.nginx\n");
+  EXPECT_EQ(session.exit_code, 0) << session.err;
+  EXPECT_TRUE(absl::StrContains(session.out, "Name:\tweb-0.nginx.default.svc.cluster.local"))
+      << session.out;
+  EXPECT_TRUE(absl::StrContains(session.out, "Address: " + IpOf("web-0"))) << session.out;
+  EXPECT_TRUE(absl::StrContains(session.out, "pod \"dns-test\" deleted")) << session.out;
+  EXPECT_TRUE(WaitFor([&] { return !GetPod("dns-test").has_value(); }, absl::Seconds(10)));
+}
+
 TEST_F(DnsTest, AnUnreadyPodLeavesTheServiceSetAndReturns) {
   Apply(kWeb);
   ASSERT_TRUE(WaitAllReady());
