@@ -44,6 +44,7 @@ constexpr FlagSpec kFlags[] = {
     {"to-revision", "", false},
     {"patch", "", false},
     {"node-monitor-grace-period", "", false},
+    {"fence-after", "", false},
     {"ignore-daemonsets", "", true},
     {"image", "", false},
     {"restart", "", false},

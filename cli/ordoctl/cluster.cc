@@ -231,7 +231,9 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
       {"controller-manager",
        {bin + "/ordo-controller-manager", "--server", server, "--storage-root",
         fs::absolute(fs::path(dir) / "storage").lexically_normal().string(),
-        "--node-monitor-grace-period", args.Get("node-monitor-grace-period", "50s")}},
+        "--node-monitor-grace-period", args.Get("node-monitor-grace-period", "50s"),
+        "--fence-after", args.Get("fence-after", "0s"), "--fence-pid-dir",
+        fs::absolute(run).lexically_normal().string()}},
   };
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);

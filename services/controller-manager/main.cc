@@ -38,6 +38,11 @@ ABSL_FLAG(absl::Duration, node_monitor_grace_period, absl::Seconds(50),
           "A node silent this long is Unknown (and tainted unreachable)");
 ABSL_FLAG(absl::Duration, node_monitor_period, absl::Seconds(5), "How often nodes are checked");
 ABSL_FLAG(double, node_eviction_rate, 0.1, "NoExecute taints added per second, at most");
+ABSL_FLAG(absl::Duration, fence_after, absl::ZeroDuration(),
+          "Opt-in fence: taint out-of-service a node silent this long past the grace period "
+          "whose agent is known dead (0: never)");
+ABSL_FLAG(std::string, fence_pid_dir, "",
+          "Where agents' <node>.pid files are: a pid that is gone proves an agent dead");
 ABSL_FLAG(absl::Duration, pod_gc_quarantine, absl::Seconds(40),
           "How long a pod bound to a vanished node waits before it is force-deleted");
 ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
@@ -122,13 +127,20 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
   informers.Pods().indexer().AddIndex(informer::kNodeNameIndex,
                                       informer::NodeNameIndexFunc<core::v1::Pod>);
   nodelifecycle::ApiNodeWriter node_writer(channel, clock);
+  std::unique_ptr<nodelifecycle::PidFileOracle> oracle;
+  if (!absl::GetFlag(FLAGS_fence_pid_dir).empty()) {
+    oracle = std::make_unique<nodelifecycle::PidFileOracle>(absl::GetFlag(FLAGS_fence_pid_dir),
+                                                            informers.Pods().indexer());
+  }
   nodelifecycle::NodeLifecycleController lifecycle(
       informer::Lister(informers.Nodes().indexer()),
       informer::Lister(informers.NodeLeases().indexer()), informers.Pods().indexer(), node_writer,
       clock,
       {.grace_period = absl::GetFlag(FLAGS_node_monitor_grace_period),
        .monitor_period = absl::GetFlag(FLAGS_node_monitor_period),
-       .eviction_rate = absl::GetFlag(FLAGS_node_eviction_rate)});
+       .eviction_rate = absl::GetFlag(FLAGS_node_eviction_rate),
+       .fence_after = absl::GetFlag(FLAGS_fence_after),
+       .oracle = oracle.get()});
   nodelifecycle::ApiPodEvictor evictor(channel, clock);
   nodelifecycle::TaintEviction taint_eviction(informer::Lister(informers.Nodes().indexer()),
                                               informers.Pods().indexer(), evictor, clock);

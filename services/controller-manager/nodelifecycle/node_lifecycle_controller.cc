@@ -1,6 +1,13 @@
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
 
+#include <signal.h>
+
+#include <cerrno>
+#include <fstream>
+
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "spdlog/spdlog.h"
@@ -23,6 +30,27 @@ bool HasTaint(const core::v1::Node& node, const std::string& key, const std::str
 }
 
 }  // namespace
+
+namespace {
+bool ProcessGone(pid_t pid) { return pid > 0 && kill(pid, 0) != 0 && errno == ESRCH; }
+}  // namespace
+
+bool PidFileOracle::KnownDead(const std::string& node) {
+  std::ifstream in(run_dir_ + "/" + node + ".pid");
+  pid_t pid = 0;
+  if (!(in >> pid) || !ProcessGone(pid)) return false;  // no proof, or alive
+  for (const auto& pod : pods_.ByIndex(informer::kNodeNameIndex, node)) {
+    for (const auto& c : pod->status().container_statuses()) {
+      absl::string_view id = c.container_id();
+      pid_t container = 0;
+      if (absl::ConsumePrefix(&id, "ordo://") && absl::SimpleAtoi(id, &container) &&
+          container > 0 && !ProcessGone(container)) {
+        return false;  // something of the node still runs
+      }
+    }
+  }
+  return true;
+}
 
 bool NodeLifecycleController::TakeEvictionToken() {
   absl::Time now = clock_.Now();
@@ -71,7 +99,11 @@ absl::Status NodeLifecycleController::MonitorNode(const core::v1::Node& node) {
     ORDO_RETURN_IF_ERROR(MarkPodsNotReady(name));
   }
   std::string key = ready == "Unknown" ? kUnreachableTaint : ready == "False" ? kNotReadyTaint : "";
-  return SetTaints(node, key);
+  bool fence = ready == "Unknown" && options_.oracle != nullptr &&
+               options_.fence_after > absl::ZeroDuration() &&
+               now - it->second.observed > options_.grace_period + options_.fence_after &&
+               options_.oracle->KnownDead(name);
+  return SetTaints(node, key, fence);
 }
 
 absl::Status NodeLifecycleController::MarkUnknown(const core::v1::Node& node) {
@@ -116,18 +148,33 @@ absl::Status NodeLifecycleController::MarkPodsNotReady(const std::string& node) 
   return absl::OkStatus();
 }
 
-absl::Status NodeLifecycleController::SetTaints(const core::v1::Node& node,
-                                                const std::string& key) {
+absl::Status NodeLifecycleController::SetTaints(const core::v1::Node& node, const std::string& key,
+                                                bool fence) {
   core::v1::Node updated = node;
   auto* taints = updated.mutable_spec()->mutable_taints();
   bool changed = false;
-  // Drop the lifecycle taints that no longer apply.
+  // Drop the lifecycle taints that no longer apply (our own fence included,
+  // once the node is back; an admin's out-of-service taint stays).
+  bool fenced = false;
   for (int i = taints->size() - 1; i >= 0; --i) {
     const auto& t = taints->Get(i);
-    if ((t.key() == kUnreachableTaint || t.key() == kNotReadyTaint) && t.key() != key) {
+    bool ours_fence = t.key() == kOutOfService && t.value() == kFenceValue;
+    fenced = fenced || ours_fence;
+    if (((t.key() == kUnreachableTaint || t.key() == kNotReadyTaint) && t.key() != key) ||
+        (ours_fence && key.empty())) {
       taints->DeleteSubrange(i, 1);
       changed = true;
     }
+  }
+  if (fence && !fenced) {
+    auto* t = taints->Add();
+    t->set_key(kOutOfService);
+    t->set_value(kFenceValue);
+    t->set_effect("NoExecute");
+    SetTimestamp(t->mutable_time_added(), clock_.Now());
+    changed = true;
+    spdlog::warn("node {}: agent known dead: fenced ({}={}:NoExecute)", node.metadata().name(),
+                 kOutOfService, kFenceValue);
   }
   if (!key.empty()) {
     if (!HasTaint(updated, key, "NoSchedule")) {

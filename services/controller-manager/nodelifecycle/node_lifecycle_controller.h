@@ -10,6 +10,8 @@
 //     second, as --node-eviction-rate);
 //   - a node whose agent reports Ready=False gets node.kubernetes.io/not-ready
 //     instead; a Ready node loses both.
+// With options.fence_after and an oracle, a node silent that much longer
+// whose agent is known dead is fenced (out-of-service).
 // Monitor() is one pass over every node; Run() calls it every
 // monitor_period. Writes go through NodeWriter (one fake for tests).
 // Thread-safety: Monitor from one thread at a time.
@@ -52,11 +54,43 @@ class ApiNodeWriter final : public NodeWriter {
   api::PodClient pods_;
 };
 
+// Whether a node is known to be dead (not merely silent): the opt-in fence
+// acts only on proof. PidFileOracle is the local cluster's proof: the agent's
+// pid file names a process that no longer exists, and no container process
+// of a pod bound to the node (containerID ordo://<pid>) is alive either: a
+// dead agent with live containers is not a dead node, and fencing it would
+// run two pods of one identity.
+class DeathOracle {
+ public:
+  virtual ~DeathOracle() = default;
+  virtual bool KnownDead(const std::string& node) = 0;
+};
+
+class PidFileOracle final : public DeathOracle {
+ public:
+  PidFileOracle(std::string run_dir, informer::Indexer<core::v1::Pod>& pods)
+      : run_dir_(std::move(run_dir)), pods_(pods) {}
+  bool KnownDead(const std::string& node) override;
+
+ private:
+  const std::string run_dir_;
+  informer::Indexer<core::v1::Pod>& pods_;
+};
+
 struct NodeLifecycleOptions {
   absl::Duration grace_period = absl::Seconds(50);   // --node-monitor-grace-period
   absl::Duration monitor_period = absl::Seconds(5);  // --node-monitor-period
   double eviction_rate = 0.1;                        // NoExecute taints per second
+  // The opt-in fence (reference §5 row 5): a node silent for grace_period +
+  // fence_after whose agent `oracle` knows dead is tainted out-of-service
+  // (value "ordo-fence", lifted again if the node comes back), so its pods
+  // are released to other nodes. Zero (or no oracle): never.
+  absl::Duration fence_after = absl::ZeroDuration();
+  DeathOracle* oracle = nullptr;
 };
+
+inline constexpr char kOutOfService[] = "node.kubernetes.io/out-of-service";
+inline constexpr char kFenceValue[] = "ordo-fence";
 
 class NodeLifecycleController {
  public:
@@ -84,7 +118,7 @@ class NodeLifecycleController {
   absl::Status MarkUnknown(const core::v1::Node& node);
   absl::Status MarkPodsNotReady(const std::string& node);
   // Makes the node's taints those `want` says, NoExecute subject to the limiter.
-  absl::Status SetTaints(const core::v1::Node& node, const std::string& key);
+  absl::Status SetTaints(const core::v1::Node& node, const std::string& key, bool fence);
   bool TakeEvictionToken();
 
   informer::Lister<core::v1::Node> nodes_;

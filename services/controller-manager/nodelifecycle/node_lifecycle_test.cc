@@ -4,6 +4,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <set>
+
 #include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
@@ -143,7 +145,7 @@ TEST_F(NodeLifecycleTest, SilentNodeGoesUnknownAfterTheGracePeriodAndIsTainted) 
   EXPECT_EQ(cluster_.nodes.Get("node-1")->status().conditions(0).message(),
             "Kubelet stopped posting node status.");
   EXPECT_EQ(cluster_.pods.Get("default/web-1")->status().conditions(0).status(), "False");
-  lifecycle_.Monitor();  // taints: from a fresh copy of the node, one pass later
+  ASSERT_TRUE(lifecycle_.Monitor().ok());  // taints: from a fresh copy of the node, one pass later
   EXPECT_THAT(cluster_.Taints("node-1"), ElementsAre("node.kubernetes.io/unreachable:NoSchedule",
                                                      "node.kubernetes.io/unreachable:NoExecute"));
 }
@@ -157,36 +159,36 @@ TEST_F(NodeLifecycleTest, RenewalsKeepANodeAndRecoveryLiftsTheTaints) {
   }
   EXPECT_EQ(cluster_.Ready("node-1"), "True");
   clock_.Advance(absl::Seconds(60));
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   EXPECT_EQ(cluster_.Ready("node-1"), "Unknown");
   // The agent comes back: renews and posts Ready; the taints go.
   cluster_.Renew("node-1", clock_.Now());
   cluster_.SetReady("node-1", "True");
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   EXPECT_THAT(cluster_.Taints("node-1"), IsEmpty());
 }
 
 TEST_F(NodeLifecycleTest, AnAgentReportingNotReadyGetsTheNotReadyTaint) {
   cluster_.AddNode("node-1", clock_.Now());
   cluster_.SetReady("node-1", "False");
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   EXPECT_THAT(cluster_.Taints("node-1"), ElementsAre("node.kubernetes.io/not-ready:NoSchedule",
                                                      "node.kubernetes.io/not-ready:NoExecute"));
 }
 
 TEST_F(NodeLifecycleTest, NoExecuteTaintsAreRateLimited) {
   for (const char* n : {"node-1", "node-2", "node-3"}) cluster_.AddNode(n, clock_.Now());
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   clock_.Advance(absl::Seconds(51));
-  lifecycle_.Monitor();
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   int no_execute = 0;
   for (const char* n : {"node-1", "node-2", "node-3"}) {
     for (const auto& t : cluster_.Taints(n)) no_execute += t.ends_with("NoExecute");
   }
   EXPECT_EQ(no_execute, 1);  // 0.1 per second: one now
   clock_.Advance(absl::Seconds(10));
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   no_execute = 0;
   for (const char* n : {"node-1", "node-2", "node-3"}) {
     for (const auto& t : cluster_.Taints(n)) no_execute += t.ends_with("NoExecute");
@@ -199,10 +201,10 @@ TEST_F(NodeLifecycleTest, TaintEvictionHonoursTolerationSeconds) {
   cluster_.AddPod("untolerating", "node-1", std::nullopt);
   cluster_.AddPod("five-minutes", "node-1", 300);
   cluster_.AddPod("forever", "node-1", -1);
-  lifecycle_.Monitor();
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
   clock_.Advance(absl::Seconds(51));
-  lifecycle_.Monitor();
-  lifecycle_.Monitor();  // tainted NoExecute now
+  ASSERT_TRUE(lifecycle_.Monitor().ok());
+  ASSERT_TRUE(lifecycle_.Monitor().ok());  // tainted NoExecute now
   absl::Duration next = eviction_.Pass();
   EXPECT_THAT(cluster_.deleted, ElementsAre("untolerating"));
   EXPECT_EQ(next, absl::Seconds(300));
@@ -242,7 +244,7 @@ TEST_F(NodeLifecycleTest, OutOfServiceReleasesTerminatingPodsAndTheirVolumes) {
   pv.mutable_metadata()->set_name("pv-1");
   (*pv.mutable_metadata()->mutable_annotations())[kAttachedNodeAnnotation] = "node-2";
   cluster_.volumes.Upsert(std::make_shared<const core::v1::PersistentVolume>(pv));
-  cluster_.DeletePod("default", "web-1", "");  // terminating, never confirmed
+  ASSERT_TRUE(cluster_.DeletePod("default", "web-1", "").ok());  // terminating, never confirmed
   // Out of service, but the node still says Ready: nothing yet.
   core::v1::Node node = *cluster_.nodes.Get("node-2");
   auto* taint = node.mutable_spec()->add_taints();
@@ -256,6 +258,42 @@ TEST_F(NodeLifecycleTest, OutOfServiceReleasesTerminatingPodsAndTheirVolumes) {
   EXPECT_THAT(cluster_.force_deleted, ElementsAre("web-1"));  // web-2 is not terminating
   EXPECT_EQ(cluster_.volumes.Get("pv-1")->metadata().annotations().count(kAttachedNodeAnnotation),
             0u);
+}
+
+class FakeOracle final : public DeathOracle {
+ public:
+  bool KnownDead(const std::string& node) override { return dead.contains(node); }
+  std::set<std::string> dead;
+};
+
+TEST_F(NodeLifecycleTest, TheFenceNeedsProofOfDeathAndLiftsOnReturn) {
+  FakeOracle oracle;
+  NodeLifecycleController fenced(informer::Lister(cluster_.nodes),
+                                 informer::Lister(cluster_.leases), cluster_.pods, cluster_, clock_,
+                                 {.grace_period = absl::Seconds(50),
+                                  .eviction_rate = 100,
+                                  .fence_after = absl::Seconds(30),
+                                  .oracle = &oracle});
+  cluster_.AddNode("node-1", clock_.Now());
+  ASSERT_TRUE(fenced.Monitor().ok());
+  clock_.Advance(absl::Seconds(81));
+  ASSERT_TRUE(fenced.Monitor().ok());
+  ASSERT_TRUE(fenced.Monitor().ok());
+  auto has_fence = [&] {
+    for (const auto& t : cluster_.Taints("node-1")) {
+      if (t == std::string(kOutOfService) + ":NoExecute") return true;
+    }
+    return false;
+  };
+  EXPECT_FALSE(has_fence());  // silent long enough, but not proven dead
+  oracle.dead.insert("node-1");
+  ASSERT_TRUE(fenced.Monitor().ok());
+  EXPECT_TRUE(has_fence());
+  // The node comes back (a new agent): the fence goes with the other taints.
+  cluster_.Renew("node-1", clock_.Now());
+  cluster_.SetReady("node-1", "True");
+  ASSERT_TRUE(fenced.Monitor().ok());
+  EXPECT_FALSE(has_fence());
 }
 
 }  // namespace
