@@ -142,5 +142,73 @@ spec:
   EXPECT_TRUE(absl::StrContains(nodes.out, "SchedulingDisabled")) << nodes.out;
 }
 
+// The opt-in fence (reference §5 row 5): a node that loses power (its agent
+// and every container SIGKILLed) is proven dead, fenced out-of-service, and
+// its StatefulSet pod moves to another node with its (shared-class) data.
+class FenceTest : public NodeFailureTest {
+ protected:
+  FenceTest() { extra_up_args_ = {"--node-monitor-grace-period", "3s", "--fence-after", "2s"}; }
+};
+
+TEST_F(FenceTest, APoweredOffNodeIsFencedAndItsPodMovesWithItsData) {
+  Apply(R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: nginx}}
+  serviceName: nginx
+  replicas: 3
+  template:
+    metadata: {labels: {app: nginx}}
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: nginx
+        image: ordo-podapp
+        args: ["--port", "80", "--data-dir", "/data"]
+        readinessProbe:
+          httpGet: {path: /readyz, port: 80}
+          periodSeconds: 1
+        volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      storageClassName: shared
+      resources: {requests: {storage: 1Gi}}
+)");
+  ASSERT_TRUE(WaitAllReady());
+  ASSERT_EQ(Ordoctl({"exec", "web-1", "--", "sh", "-c", "hostname > /data/index.html"}).exit_code,
+            0);
+  auto web1 = *GetPod("web-1");
+  std::string node = web1.spec().node_name();
+  // Power off: the agent, then every container process group of the node.
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0) << node;
+  ASSERT_EQ(kill(agent, SIGKILL), 0);
+  auto all = pods_->List({});
+  ASSERT_TRUE(all.ok());
+  for (const auto& pod : all->items()) {
+    if (pod.spec().node_name() != node) continue;
+    pid_t pid = ContainerPid(pod);
+    if (pid > 1) kill(-pid, SIGKILL);
+  }
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto moved = GetPod("web-1");
+        return moved.has_value() && moved->metadata().uid() != web1.metadata().uid() &&
+               moved->spec().node_name() != node && Ready(*moved);
+      },
+      absl::Seconds(60)));
+  auto fenced = nodes_->Get("", node);
+  bool out_of_service = false;
+  for (const auto& t : fenced->spec().taints()) {
+    out_of_service = out_of_service || t.key() == "node.kubernetes.io/out-of-service";
+  }
+  EXPECT_TRUE(out_of_service);
+  CommandResult data = Ordoctl({"exec", "web-1", "--", "cat", "/data/index.html"});
+  EXPECT_EQ(data.out, "web-1\n") << data.err;
+}
+
 }  // namespace
 }  // namespace ordo::itest
