@@ -94,7 +94,8 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
       {informer::Lister(informers.StatefulSets().indexer()),
        informer::Lister(informers.Pods().indexer()),
        informer::Lister(informers.PersistentVolumeClaims().indexer()),
-       informer::Lister(informers.ControllerRevisions().indexer())},
+       informer::Lister(informers.ControllerRevisions().indexer()),
+       informer::Lister(informers.Nodes().indexer())},
       writer, sts_events, clock);
   informers.StatefulSets().AddEventHandler(statefulsets.SetHandler());
   informers.Pods().AddEventHandler(statefulsets.PodHandler());

@@ -27,10 +27,11 @@ class FakeObjectWriter final : public statefulset::ObjectWriter {
   informer::Indexer<core::v1::Pod> pods;
   informer::Indexer<core::v1::PersistentVolumeClaim> claims;
   informer::Indexer<apps::v1::ControllerRevision> revisions;
+  informer::Indexer<core::v1::Node> nodes;
 
   statefulset::StatefulSetListers Listers() {
     return {informer::Lister(sets), informer::Lister(pods), informer::Lister(claims),
-            informer::Lister(revisions)};
+            informer::Lister(revisions), informer::Lister(nodes)};
   }
 
   // The writes made since the last call, in order.

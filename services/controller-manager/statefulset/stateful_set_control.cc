@@ -8,6 +8,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
@@ -571,6 +572,21 @@ class StatefulSetControl::Step {
         absl::StrCat(status.available_replicas(), " of ", want, " replicas are available"));
     bool complete = status.current_revision() == status.update_revision() &&
                     status.replicas() == want && available;
+    std::string stuck = StuckPods();
+    bool had_stuck = false;
+    for (const auto& c : status.conditions())
+      had_stuck = had_stuck || c.type() == "PodStuckOnUnreachableNode";
+    if (!stuck.empty()) {
+      SetCondition(status, "PodStuckOnUnreachableNode", true, "NodeNotReady",
+                   absl::StrCat(stuck,
+                                ": not replaced while the node may still run it (at most one pod "
+                                "per identity). Once the node is known to be down, release it "
+                                "with `ordoctl delete pod NAME --force --grace-period=0`, by "
+                                "deleting the Node, or by tainting the node "
+                                "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"));
+    } else if (had_stuck) {
+      SetCondition(status, "PodStuckOnUnreachableNode", false, "NoPodOnUnreachableNode", "");
+    }
     if (!waiting.empty()) {
       SetCondition(status, "Progressing", false, "ClaimBeingDeleted", waiting);
     } else if (complete) {
@@ -583,6 +599,28 @@ class StatefulSetControl::Step {
           absl::StrCat(status.updated_replicas(), " of ", want, " replicas updated to revision ",
                        status.update_revision(), ", ", status.available_replicas(), " available"));
     }
+  }
+
+  // "web-1 on node-2 (Ready=Unknown), ..." for pods on nodes that are not Ready.
+  std::string StuckPods() const {
+    if (!c_.nodes_.has_value()) return "";
+    std::vector<std::string> stuck;
+    for (const auto* pods : {&replicas_, &condemned_}) {
+      for (const auto& pod : *pods) {
+        const std::string& node_name = pod->spec().node_name();
+        if (!IsCreated(*pod) || node_name.empty()) continue;
+        auto node = c_.nodes_->Get("", node_name);
+        if (node == nullptr) continue;
+        std::string ready = "Unknown";
+        for (const auto& c : node->status().conditions()) {
+          if (c.type() == "Ready") ready = c.status();
+        }
+        if (ready == "True") continue;
+        stuck.push_back(
+            absl::StrCat(pod->metadata().name(), " on ", node_name, " (Ready=", ready, ")"));
+      }
+    }
+    return absl::StrJoin(stuck, ", ");
   }
 
   void SetCondition(StatefulSetStatus& status, const std::string& type, bool value,

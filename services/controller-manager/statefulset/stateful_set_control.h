@@ -24,12 +24,15 @@
 // pods against maxUnavailable; a rollout completes (currentRevision advances,
 // under OnDelete too) only when every replica is updated, Ready and
 // Available; the status carries terminatingReplicas and the conditions
-// Available and Progressing (which names a claim a pod waits on).
+// Available and Progressing (which names a claim a pod waits on), and
+// PodStuckOnUnreachableNode naming pods held by a node that is not Ready and
+// the three ways to release them (reference §5 row 5).
 // Thread-safety: Sync may run for different sets at once; one set's Sync is
 // never run twice at once (the work queue sees to that).
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <vector>
 
 #include "absl/container/flat_hash_set.h"
@@ -50,8 +53,9 @@ inline constexpr int kMaxBurstBatch = 500;
 class StatefulSetControl {
  public:
   StatefulSetControl(ObjectWriter& writer, controller::EventRecorder& events, Clock& clock,
-                     informer::Lister<core::v1::PersistentVolumeClaim> claims)
-      : writer_(writer), events_(events), clock_(clock), claims_(claims) {}
+                     informer::Lister<core::v1::PersistentVolumeClaim> claims,
+                     std::optional<informer::Lister<core::v1::Node>> nodes = std::nullopt)
+      : writer_(writer), events_(events), clock_(clock), claims_(claims), nodes_(nodes) {}
 
   // `pods` are the pods the set owns; `revisions` the revisions it owns.
   // Returns how soon the set must be looked at again without any event
@@ -83,6 +87,8 @@ class StatefulSetControl {
   controller::EventRecorder& events_;
   Clock& clock_;
   informer::Lister<core::v1::PersistentVolumeClaim> claims_;
+  // Listers' reads are not const; reading is all the control does with them.
+  mutable std::optional<informer::Lister<core::v1::Node>> nodes_;
 };
 
 // Runs fn(0..count-1) in batches of 1, 2, 4, ... (at most kMaxBurstBatch),

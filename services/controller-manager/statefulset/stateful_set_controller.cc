@@ -15,7 +15,7 @@ StatefulSetController::StatefulSetController(StatefulSetListers listers, ObjectW
     : Controller(clock),
       listers_(listers),
       writer_(writer),
-      control_(writer, events, clock, listers.claims) {}
+      control_(writer, events, clock, listers.claims, listers.nodes) {}
 
 informer::EventHandler<StatefulSet> StatefulSetController::SetHandler() {
   auto enqueue = [this](const informer::ObjectPtr<StatefulSet>& set) {

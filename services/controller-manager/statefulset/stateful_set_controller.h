@@ -8,6 +8,7 @@
 // Thread-safety: handlers on the informers' threads, Sync on workers.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -24,6 +25,8 @@ struct StatefulSetListers {
   informer::Lister<core::v1::Pod> pods;
   informer::Lister<core::v1::PersistentVolumeClaim> claims;
   informer::Lister<apps::v1::ControllerRevision> revisions;
+  // For the PodStuckOnUnreachableNode condition; without it the condition is never set.
+  std::optional<informer::Lister<core::v1::Node>> nodes;
 };
 
 class StatefulSetController final : public controller::Controller {

@@ -6,6 +6,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/match.h"
 #include "common/clock/fake_clock.h"
 #include "services/controller-manager/fake_event_recorder.h"
 #include "services/controller-manager/statefulset/fake_object_writer.h"
@@ -611,6 +612,35 @@ std::vector<std::string> ClaimOwners(testing::FakeObjectWriter& cluster, const s
     out.push_back(ref.kind() + "/" + ref.name() + (ref.controller() ? "" : " (not controller)"));
   }
   return out;
+}
+
+TEST_F(StatefulSetControllerTest, APodOnANodeThatIsNotReadySaysHowToReleaseIt) {
+  Put(WebSet(2));
+  Converge();
+  core::v1::Pod pod = cluster_.GetPod("web-1");
+  pod.mutable_spec()->set_node_name("node-2");
+  cluster_.PutPod(pod);
+  core::v1::Node node;
+  node.mutable_metadata()->set_name("node-2");
+  auto* ready = node.mutable_status()->add_conditions();
+  ready->set_type("Ready");
+  ready->set_status("Unknown");
+  cluster_.nodes.Upsert(std::make_shared<const core::v1::Node>(node));
+  Sync();
+  std::string message;
+  for (const auto& c : Conditions()) {
+    if (c.type() == "PodStuckOnUnreachableNode" && c.status() == "True") message = c.message();
+  }
+  EXPECT_TRUE(absl::StrContains(message, "web-1 on node-2 (Ready=Unknown)")) << message;
+  EXPECT_TRUE(absl::StrContains(message, "--force --grace-period=0")) << message;
+  ready->set_status("True");
+  cluster_.nodes.Upsert(std::make_shared<const core::v1::Node>(node));
+  Sync();
+  for (const auto& c : Conditions()) {
+    if (c.type() == "PodStuckOnUnreachableNode") {
+      EXPECT_EQ(c.status(), "False");
+    }
+  }
 }
 
 TEST_F(StatefulSetControllerTest, RetainRetainLeavesClaimsUnowned) {
