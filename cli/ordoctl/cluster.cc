@@ -209,7 +209,18 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
            Poll([&] { return fs::exists(run + "/dns.port") || !Alive(*dns); }, absl::Seconds(10)) &&
            Alive(*dns);
   };
-  bool pods_use_dns = start_dns(true);
+  // 127.X.0.10:53 may still be held for a moment by the DNS of the cluster
+  // that had X before (it is exiting): try a few times before giving up on it.
+  bool pods_use_dns = false;
+  for (int attempt = 0; attempt < 10 && !pods_use_dns; ++attempt) {
+    pods_use_dns = start_dns(true);
+    if (!pods_use_dns && geteuid() != 0) break;  // not root: port 53 is out of reach anyway
+    if (!pods_use_dns) absl::SleepFor(absl::Milliseconds(500));  // the old server's exit
+  }
+  if (!pods_use_dns) {
+    err << "warning: ordo-dns cannot serve pods at " << pod_dns
+        << ":53; pods use the host's resolvers\n";
+  }
   if (!pods_use_dns && !start_dns(false)) {
     err << "error: ordo-dns did not start; see " << dir << "/logs/dns.log\n";
     return 1;
