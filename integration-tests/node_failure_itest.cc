@@ -142,6 +142,57 @@ spec:
   EXPECT_TRUE(absl::StrContains(nodes.out, "SchedulingDisabled")) << nodes.out;
 }
 
+// The manual ways out of reference §3.4 on a frozen node: a force delete
+// (with kubectl's warning) and deleting the Node both let the set recreate
+// web-1 elsewhere.
+TEST_F(NodeFailureTest, ForceDeleteReleasesAPodOfAFrozenNode) {
+  Apply(kWeb);
+  ASSERT_TRUE(WaitAllReady());
+  auto web1 = *GetPod("web-1");
+  std::string node = web1.spec().node_name();
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0);
+  ASSERT_EQ(kill(agent, SIGSTOP), 0);
+  absl::Cleanup resume = [agent] { kill(agent, SIGCONT); };
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  ASSERT_EQ(Ordoctl({"cordon", node}).exit_code, 0);  // so the replacement goes elsewhere
+  CommandResult force = Ordoctl({"delete", "pod", "web-1", "--force", "--grace-period=0"});
+  EXPECT_EQ(force.exit_code, 0) << force.err;
+  EXPECT_TRUE(absl::StrContains(force.err,
+                                "Warning: Immediate deletion does not wait for "
+                                "confirmation that the running resource has been "
+                                "terminated."))
+      << force.err;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("web-1");
+        return pod.has_value() && pod->metadata().uid() != web1.metadata().uid() &&
+               pod->spec().node_name() != node && Ready(*pod);
+      },
+      absl::Seconds(30)));
+}
+
+TEST_F(NodeFailureTest, DeletingTheNodeObjectReleasesItsPodsAfterTheQuarantine) {
+  Apply(kWeb);
+  ASSERT_TRUE(WaitAllReady());
+  auto web1 = *GetPod("web-1");
+  std::string node = web1.spec().node_name();
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0);
+  ASSERT_EQ(kill(agent, SIGSTOP), 0);
+  absl::Cleanup resume = [agent] { kill(agent, SIGCONT); };
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  ASSERT_EQ(Ordoctl({"delete", "node", node, "--wait=false"}).exit_code, 0);
+  // Pod GC's quarantine (40 s by default) and then the set recreates web-1.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("web-1");
+        return pod.has_value() && pod->metadata().uid() != web1.metadata().uid() &&
+               pod->spec().node_name() != node && Ready(*pod);
+      },
+      absl::Seconds(75)));
+}
+
 // The opt-in fence (reference §5 row 5): a node that loses power (its agent
 // and every container SIGKILLed) is proven dead, fenced out-of-service, and
 // its StatefulSet pod moves to another node with its (shared-class) data.
