@@ -11,20 +11,13 @@
 # A benchmark, not a test: `make bench-dns`. Needs dnsperf (apt install dnsperf).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-BIN=${BIN:-build/bin}
 SERVICES=${DNS_SERVICES:-1000}
 SECONDS_RUN=${DNS_SECONDS:-10}
 command -v dnsperf >/dev/null || { echo "dnsperf is not installed (apt install dnsperf)"; exit 1; }
-work=$(mktemp -d /tmp/ordo-dns-bench.XXXXXX)
-pids=()
-cleanup() { for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"; }
-trap cleanup EXIT
+source bench/lib.sh
+bench_init dns
 
-"$BIN/ordo-api-server" --data-dir "$work/store" --listen 127.0.0.1:0 --port-file "$work/port" \
-  --log-level warn >"$work/api.log" 2>&1 &
-pids+=($!)
-for _ in $(seq 100); do [ -s "$work/port" ] && break; sleep 0.1; done
-server="127.0.0.1:$(cat "$work/port")"
+start_api_server
 
 {
   echo "apiVersion: v1"; echo "kind: List"; echo "items:"
