@@ -72,18 +72,6 @@ class DnsTest : public ClusterFixture {
 
   std::string IpOf(const std::string& pod) { return GetPod(pod)->status().pod_ip(); }
 
-  bool WaitAllReady() {
-    return WaitFor(
-        [&] {
-          for (const char* p : {"web-0", "web-1", "web-2"}) {
-            auto pod = GetPod(p);
-            if (!pod.has_value() || !Ready(*pod)) return false;
-          }
-          return true;
-        },
-        absl::Seconds(60));
-  }
-
   std::string dns_, port_;
 };
 

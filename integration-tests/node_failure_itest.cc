@@ -41,18 +41,6 @@ class NodeFailureTest : public ClusterFixture {
  protected:
   NodeFailureTest() { extra_up_args_ = {"--node-monitor-grace-period", "4s"}; }
 
-  bool WaitAllReady() {
-    return WaitFor(
-        [&] {
-          for (const char* p : {"web-0", "web-1", "web-2"}) {
-            auto pod = GetPod(p);
-            if (!pod.has_value() || !Ready(*pod)) return false;
-          }
-          return true;
-        },
-        absl::Seconds(60));
-  }
-
   std::string NodeReady(const std::string& node) {
     auto n = nodes_->Get("", node);
     if (!n.ok()) return "";

@@ -71,6 +71,20 @@ class ClusterFixture : public ::testing::Test {
     return false;
   }
 
+  // Every one of `names` exists and is Ready (a StatefulSet's web-0..web-2 by default).
+  bool WaitAllReady(const std::vector<std::string>& names = {"web-0", "web-1", "web-2"},
+                    absl::Duration d = absl::Seconds(60)) {
+    return WaitFor(
+        [&] {
+          for (const auto& name : names) {
+            auto pod = GetPod(name);
+            if (!pod.has_value() || !Ready(*pod)) return false;
+          }
+          return true;
+        },
+        d);
+  }
+
   bool WaitReady(const std::string& name, bool ready = true, absl::Duration d = absl::Seconds(20)) {
     return WaitFor(
         [&] {
