@@ -1,5 +1,8 @@
 // ordoctl's verbs. Each takes the parsed Args and a Context, prints what
 // kubectl would print, and returns the process exit code (0, or 1 on error).
+// One file per verb family: apply.cc (apply, create, patch, scale), get.cc,
+// delete.cc, describe.cc (describe, wait), help.cc; commands.cc holds what
+// they share (reading manifests, waiting on an object, printing errors).
 // Not synchronised: one command at a time.
 #pragma once
 
@@ -9,6 +12,7 @@
 
 #include "cli/ordoctl/args.h"
 #include "common/api/generic_client.h"
+#include "common/manifest/manifest.h"
 
 namespace ordo::ctl {
 
@@ -40,6 +44,17 @@ std::string VerbHelp(const std::string& verb);
 absl::Status WaitForObject(Context& ctx, const api::ResourceInfo& info, const std::string& ns,
                            const std::string& name, absl::Time deadline,
                            const std::function<bool(const google::protobuf::Message*)>& done);
+
+// Reads -f: a file, every manifest file of a directory, or "-" for stdin.
+absl::StatusOr<std::vector<manifest::Object>> ReadManifests(const std::string& path,
+                                                            std::istream& in);
+// An object's namespace as a verb uses it: none for cluster-scoped kinds,
+// else its own or the context's.
+std::string NamespaceFor(const api::ResourceInfo& info, const meta::v1::ObjectMeta& meta,
+                         const Context& ctx);
+// The kind and name of "KIND NAME" or "KIND/NAME" from positional word
+// `first` on (the words as given when they are neither).
+std::vector<std::string> KindAndName(const Args& args, size_t first);
 
 // kubectl's rendering of a failed call: `Error from server (NotFound): ...`.
 int PrintError(const absl::Status& status, Context& ctx);

@@ -55,11 +55,7 @@ std::pair<std::string, bool> StatusOf(const StatefulSet& set) {
 
 // "sts/web" or "sts web" -> the set's name; empty (with an error printed) if neither.
 std::string SetName(const Args& args, Context& ctx) {
-  std::vector<std::string> words(args.positional.begin() + 2, args.positional.end());
-  if (words.size() == 1 && words[0].find('/') != std::string::npos) {
-    std::vector<std::string> parts = absl::StrSplit(words[0], absl::MaxSplits('/', 1));
-    words = parts;
-  }
+  std::vector<std::string> words = KindAndName(args, 2);
   const api::ResourceInfo* info = words.size() == 2 ? api::FindResource(words[0]) : nullptr;
   if (info == nullptr || info->kind != "StatefulSet") {
     ctx.err << "error: rollout takes a statefulset: ordoctl rollout " << args.positional[1]

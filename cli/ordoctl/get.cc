@@ -1,0 +1,177 @@
+// ordoctl get: tables, -o yaml|json|name|wide|jsonpath=, -w.
+#include <sstream>
+
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
+#include "cli/ordoctl/commands.h"
+#include "cli/ordoctl/jsonpath.h"
+#include "cli/ordoctl/printer.h"
+#include "common/api/object_meta.h"
+#include "common/manifest/manifest.h"
+#include "yaml-cpp/yaml.h"
+
+namespace ordo::ctl {
+
+using api::MetaOf;
+using api::MutableMetaOf;
+using google::protobuf::Message;
+
+int Get(const Args& args, Context& ctx) {
+  if (args.positional.size() < 2) {
+    ctx.err << "error: you must specify the type of resource to get. Use \"ordoctl "
+               "api-resources\" for a complete list of supported resources.\n";
+    return 1;
+  }
+  // `get pv,pvc,sc`: each kind in turn, a blank line between tables, as kubectl.
+  if (args.positional[1].find(',') != std::string::npos) {
+    if (args.positional.size() > 2) {
+      ctx.err << "error: names cannot be given with several kinds\n";
+      return 1;
+    }
+    int code = 0;
+    bool first = true;
+    for (absl::string_view kind : absl::StrSplit(args.positional[1], ',', absl::SkipEmpty())) {
+      Args one = args;
+      one.positional[1] = std::string(kind);
+      if (!first) ctx.out << "\n";
+      first = false;
+      code = std::max(code, Get(one, ctx));
+    }
+    return code;
+  }
+  const api::ResourceInfo* info = api::FindResource(args.positional[1]);
+  if (info == nullptr) {
+    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1] << "\"\n";
+    return 1;
+  }
+  std::string ns = info->namespaced && !ctx.all_namespaces ? ctx.ns : "";
+  std::vector<api::MessagePtr> objects;
+  int64_t seen_version = 0;  // -w follows changes after this
+  if (args.positional.size() > 2) {
+    for (size_t i = 2; i < args.positional.size(); ++i) {
+      auto got = ctx.client.Get(*info, ns, args.positional[i]);
+      if (!got.ok()) return PrintError(got.status(), ctx);
+      objects.push_back(*std::move(got));
+    }
+  } else {
+    meta::v1::ListOptions options;
+    options.set_namespace_(ns);
+    options.set_label_selector(args.Get("selector"));
+    options.set_field_selector(args.Get("field-selector"));
+    auto listed = ctx.client.List(*info, options);
+    if (!listed.ok()) return PrintError(listed.status(), ctx);
+    const auto* items = (*listed)->GetDescriptor()->FindFieldByName("items");
+    auto* r = (*listed)->GetReflection();
+    const auto& list_meta = static_cast<const meta::v1::ListMeta&>(
+        r->GetMessage(**listed, (*listed)->GetDescriptor()->FindFieldByName("metadata")));
+    (void)absl::SimpleAtoi(list_meta.resource_version(), &seen_version);
+    for (int i = 0; i < r->FieldSize(**listed, items); ++i) {
+      api::MessagePtr item(r->GetRepeatedMessage(**listed, items, i).New());
+      item->CopyFrom(r->GetRepeatedMessage(**listed, items, i));
+      objects.push_back(std::move(item));
+    }
+  }
+  std::string output = args.Get("output");
+  for (auto& obj : objects) {
+    // Objects from a list carry no apiVersion/kind of their own.
+    auto* r = obj->GetReflection();
+    r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("api_version"),
+                 info->ApiVersion());
+    r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("kind"), info->kind);
+  }
+  if (output == "yaml" || output == "json") {
+    bool single = objects.size() == 1 && args.positional.size() == 3;
+    if (single) {
+      ctx.out << (output == "yaml" ? manifest::EncodeYaml(*objects[0])
+                                   : manifest::EncodeJson(*objects[0]));
+      return 0;
+    }
+    if (output == "yaml") {
+      ctx.out << "apiVersion: v1\nitems:\n";
+      for (const auto& obj : objects) {
+        std::string yaml = manifest::EncodeYaml(*obj);
+        std::vector<std::string> lines = absl::StrSplit(yaml, '\n', absl::SkipEmpty());
+        for (size_t i = 0; i < lines.size(); ++i)
+          ctx.out << (i == 0 ? "- " : "  ") << lines[i] << "\n";
+      }
+      ctx.out << "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+    } else {
+      std::vector<std::string> items;
+      for (const auto& obj : objects) items.push_back(manifest::EncodeJson(*obj));
+      ctx.out << "{\n \"apiVersion\": \"v1\",\n \"kind\": \"List\",\n \"items\": [\n"
+              << absl::StrJoin(items, ",\n") << "]\n}\n";
+    }
+    return 0;
+  }
+  if (absl::StartsWith(output, "jsonpath=")) {
+    // kubectl's shape: one object as itself, several as a List.
+    auto node_of = [](const Message& obj) { return YAML::Load(manifest::EncodeJson(obj)); };
+    YAML::Node root;
+    if (objects.size() == 1 && args.positional.size() == 3) {
+      root = node_of(*objects[0]);
+    } else {
+      root["apiVersion"] = "v1";
+      root["kind"] = "List";
+      root["items"] = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& obj : objects) root["items"].push_back(node_of(*obj));
+    }
+    auto printed = JsonPath(output.substr(strlen("jsonpath=")), root);
+    if (!printed.ok()) {
+      ctx.err << "error: " << printed.status().message() << "\n";
+      return 1;
+    }
+    ctx.out << *printed;
+    return 0;
+  }
+  if (output == "name") {
+    for (const auto& obj : objects) ctx.out << TypedName(*info, MetaOf(*obj).name()) << "\n";
+    return 0;
+  }
+  if (!output.empty() && output != "wide") {
+    ctx.err << "error: unable to match a printer suitable for the output format \"" << output
+            << "\", allowed formats are: json,jsonpath,name,wide,yaml\n";
+    return 1;
+  }
+  if (objects.empty()) {
+    if (info->namespaced && !ctx.all_namespaces) {
+      ctx.err << "No resources found in " << ns << " namespace.\n";
+    } else {
+      ctx.err << "No resources found\n";
+    }
+    return 0;
+  }
+  std::vector<const Message*> rows;
+  for (const auto& obj : objects) rows.push_back(obj.get());
+  TableOptions table{.wide = output == "wide",
+                     .with_namespace = ctx.all_namespaces && info->namespaced,
+                     .now = absl::Now()};
+  PrintTable(ctx.out, *info, rows, table);
+  if (args.Get("watch") != "true") return 0;
+  // -w: then every change, a row each, until interrupted.
+  meta::v1::ListOptions options;
+  options.set_namespace_(ns);
+  options.set_label_selector(args.Get("selector"));
+  if (args.positional.size() == 3) {
+    options.set_field_selector(absl::StrCat("metadata.name=", args.positional[2]));
+  }
+  for (const auto& obj : objects) {
+    int64_t v = 0;
+    (void)absl::SimpleAtoi(MetaOf(*obj).resource_version(), &v);
+    seen_version = std::max(seen_version, v);
+  }
+  options.set_resource_version(absl::StrCat(seen_version));
+  absl::Status ended = ctx.client.Watch(
+      *info, options, absl::InfiniteFuture(), [&](const std::string&, api::MessagePtr obj) {
+        std::ostringstream row;
+        table.now = absl::Now();
+        PrintTable(row, *info, {obj.get()}, table);
+        std::string text = row.str();
+        ctx.out << text.substr(text.find('\n') + 1) << std::flush;  // no header
+        return true;
+      });
+  return ended.ok() ? 0 : PrintError(ended, ctx);
+}
+
+}  // namespace ordo::ctl

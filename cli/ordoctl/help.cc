@@ -1,0 +1,71 @@
+// The help text of each verb (`ordoctl VERB --help`).
+#include "cli/ordoctl/commands.h"
+
+namespace ordo::ctl {
+
+std::string VerbHelp(const std::string& verb) {
+  if (verb == "wait") {
+    return "Wait until an object is deleted or has a condition.\n\nUsage: ordoctl wait "
+           "KIND/NAME --for=delete|condition=TYPE [--timeout 30s]\n";
+  }
+  if (verb == "describe") {
+    return "Show an object in detail: its identity, spec, status and the Events about it.\n\n"
+           "Usage: ordoctl describe KIND NAME\n";
+  }
+  if (verb == "apply") {
+    return "Apply a configuration to objects, from a file, a directory of .yaml/.yml/.json files, "
+           "or stdin (-f -).\nCreates what is missing, updates what changed, and reports "
+           "\"unchanged\" (writing nothing) otherwise.\n\nUsage: ordoctl apply -f FILE|DIR|-\n";
+  }
+  if (verb == "create") {
+    return "Create objects from a file, a directory or stdin; an existing object is an error.\n\n"
+           "Usage: ordoctl create -f FILE|DIR|-\n";
+  }
+  if (verb == "get") {
+    return "Display one or many objects.\n\nUsage: ordoctl get KIND [NAME...] [-o "
+           "yaml|json|wide|name] [-l SELECTOR] [--field-selector SELECTOR] [-n NS | -A]\n\n"
+           "KIND is a kind, its plural or short name: pods (po), statefulsets (sts), services "
+           "(svc), persistentvolumeclaims (pvc), ... (see ordoctl api-resources).\n";
+  }
+  if (verb == "delete") {
+    return "Delete objects by kind and name, by label, or those of a file.\n\nUsage: ordoctl "
+           "delete KIND NAME... | KIND -l SELECTOR | -f FILE [--grace-period N] [--force] "
+           "[--cascade=background|orphan|foreground]\n";
+  }
+  if (verb == "logs") {
+    return "Print a container's logs.\n\nUsage: ordoctl logs POD [-c CONTAINER] [-f|--follow] "
+           "[-p|--previous] [--tail N]\n";
+  }
+  if (verb == "exec") {
+    return "Run a command in a container (its hostname, mounts and environment).\n\nUsage: "
+           "ordoctl exec POD [-c CONTAINER] [-i] -- COMMAND [ARGS...]\n";
+  }
+  if (verb == "patch") {
+    return "Update fields of an object with a patch.\n\nUsage: ordoctl patch KIND NAME -p "
+           "PATCH [--type strategic|merge|json]\n\nstrategic (the default) merges lists of "
+           "named items (containers, env, volumes) by name; merge replaces lists; json is a list "
+           "of RFC 6902 operations.\n";
+  }
+  if (verb == "rollout") {
+    return "Manage the rollout of a StatefulSet.\n\nUsage:\n"
+           "  ordoctl rollout status sts/NAME [--timeout 0] [--watch=false]\n"
+           "  ordoctl rollout history sts/NAME [--revision N]\n"
+           "  ordoctl rollout undo sts/NAME [--to-revision N]\n"
+           "  ordoctl rollout restart sts/NAME\n";
+  }
+  if (verb == "cluster") {
+    return "Run a local cluster of processes.\n\nUsage:\n  ordoctl cluster up [--nodes 3] "
+           "[--data-dir .ordo] [--api-port 0]\n  ordoctl cluster down [--data-dir .ordo]\n"
+           "  ordoctl cluster status [--data-dir .ordo]\n";
+  }
+  if (verb == "scale") {
+    return "Set the number of replicas of a StatefulSet.\n\nUsage: ordoctl scale sts NAME "
+           "--replicas N\n";
+  }
+  if (verb == "api-resources")
+    return "Print the kinds ordo serves.\n\nUsage: ordoctl api-resources\n";
+  if (verb == "version") return "Print the client and server versions.\n\nUsage: ordoctl version\n";
+  return "";
+}
+
+}  // namespace ordo::ctl
