@@ -47,36 +47,6 @@ TEST(RevisionsTest, SameTemplateSameHashAndCollisionCountChangesIt) {
   EXPECT_FALSE(EqualRevision(a, d));
 }
 
-TEST(RevisionsTest, DataIsAReplacePatchThatRoundTrips) {
-  auto set = WebSet("nginx:1");
-  auto rev = NewRevision(set, 1, 0);
-  const auto& tmpl = rev.data().fields().at("spec").struct_value().fields().at("template");
-  EXPECT_EQ(tmpl.struct_value().fields().at("$patch").string_value(), "replace");
-  auto back = TemplateOf(rev);
-  ASSERT_TRUE(back.ok()) << back.status();
-  EXPECT_EQ(back->SerializeAsString(), set.spec().template_().SerializeAsString());
-}
-
-TEST(RevisionsTest, BadDataIsAnErrorNotACrash) {
-  apps::v1::ControllerRevision rev;
-  rev.mutable_metadata()->set_name("web-x");
-  EXPECT_FALSE(TemplateOf(rev).ok());
-  (*(*rev.mutable_data()->mutable_fields())["spec"]
-        .mutable_struct_value()
-        ->mutable_fields())["template"]
-      .mutable_struct_value()
-      ->mutable_fields()
-      ->insert({"spec", google::protobuf::Value()});
-  (*(*rev.mutable_data()->mutable_fields())["spec"]
-        .mutable_struct_value()
-        ->mutable_fields())["template"]
-      .mutable_struct_value()
-      ->mutable_fields()
-      ->at("spec")
-      .set_string_value("x");
-  EXPECT_FALSE(TemplateOf(rev).ok());
-}
-
 TEST(RevisionsTest, SortsByRevisionThenTimeThenName) {
   auto mk = [](int64_t n, int64_t t, const std::string& name) {
     auto r = std::make_shared<apps::v1::ControllerRevision>();
