@@ -17,6 +17,7 @@
 #include "absl/synchronization/mutex.h"
 #include "bench/latency.h"
 #include "common/api/clients.h"
+#include "common/api/well_known.h"
 #include "common/clock/clock.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "api-server address");
@@ -46,13 +47,6 @@ apps::v1::StatefulSet NewSet(const std::string& name, const std::string& policy)
   (*c->mutable_resources()->mutable_requests())["cpu"] = "10m";
   (*c->mutable_resources()->mutable_requests())["memory"] = "10Mi";
   return set;
-}
-
-bool IsReady(const core::v1::Pod& pod) {
-  for (const auto& c : pod.status().conditions()) {
-    if (c.type() == "Ready") return c.status() == "True";
-  }
-  return false;
 }
 
 }  // namespace
@@ -94,7 +88,7 @@ int main(int argc, char** argv) {
       absl::Time now = absl::Now();
       absl::MutexLock lock(&mu);
       created.emplace(ordinal, now);
-      if (IsReady(pod)) ready.emplace(ordinal, now);
+      if (api::IsPodReady(pod)) ready.emplace(ordinal, now);
       if (static_cast<int>(ready.size()) >= replicas) break;
     }
   });

@@ -17,6 +17,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/strip.h"
 #include "common/api/clients.h"
+#include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/process.h"
@@ -64,12 +65,7 @@ class ClusterFixture : public ::testing::Test {
     return *pod;
   }
 
-  static bool Ready(const core::v1::Pod& pod) {
-    for (const auto& c : pod.status().conditions()) {
-      if (c.type() == "Ready") return c.status() == "True";
-    }
-    return false;
-  }
+  static bool Ready(const core::v1::Pod& pod) { return api::IsPodReady(pod); }
 
   // Every one of `names` exists and is Ready (a StatefulSet's web-0..web-2 by default).
   bool WaitAllReady(const std::vector<std::string>& names = {"web-0", "web-1", "web-2"},

@@ -59,16 +59,6 @@ void CopyField(const Message& from, Message& to, absl::string_view field) {
   }
 }
 
-std::string DeterministicBytes(const Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
-
 bool FieldEquals(const Message& a, const Message& b, absl::string_view field) {
   const FieldDescriptor* f = Field(a, field);
   if (f == nullptr) return true;

@@ -10,6 +10,7 @@
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/time.h"
+#include "common/api/deterministic.h"
 #include "common/api/resource_info.h"
 #include "google/protobuf/message.h"
 #include "google/protobuf/timestamp.pb.h"
@@ -33,8 +34,8 @@ void CopyField(const Message& from, Message& to, absl::string_view field);
 // Whether `field` is byte-for-byte equal (deterministic serialization).
 bool FieldEquals(const Message& a, const Message& b, absl::string_view field);
 
-// Deterministic serialization of a whole message.
-std::string DeterministicBytes(const Message& m);
+// Deterministic serialization of a whole message (common/api/deterministic.h).
+using api::DeterministicBytes;
 
 // The string form of a scalar field at `json_path`, for field selectors.
 // INVALID_ARGUMENT if the path does not name a scalar field of the kind.

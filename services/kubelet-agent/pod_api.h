@@ -8,6 +8,7 @@
 
 #include "absl/status/statusor.h"
 #include "common/api/clients.h"
+#include "common/api/well_known.h"
 #include "ordo/core/v1/core.pb.h"
 
 namespace ordo::kubelet {
@@ -30,10 +31,10 @@ class PodApi {
   virtual absl::Status ReleaseClaim(const std::string& ns, const std::string& claim) = 0;
 };
 
-// The annotation naming the node a ReadWriteOnce shared volume is attached
-// to (ordo's stand-in for a VolumeAttachment): set by the attaching kubelet,
-// cleared by it when its last pod using the volume is gone.
-inline constexpr char kAttachedNodeAnnotation[] = "ordo.io/attached-node";
+// api::kAttachedNodeAnnotation names the node a shared ReadWriteOnce volume
+// is attached to: set by the attaching kubelet, cleared by it when its last
+// pod using the volume is gone.
+using api::kAttachedNodeAnnotation;
 
 class GrpcPodApi final : public PodApi {
  public:

@@ -11,6 +11,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/api/deterministic.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -638,13 +639,7 @@ void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
   }
   status.set_qos_class(old.qos_class().empty() ? "BestEffort" : old.qos_class());
 
-  std::string serialized;
-  google::protobuf::io::StringOutputStream stream(&serialized);
-  {
-    google::protobuf::io::CodedOutputStream coded(&stream);
-    coded.SetSerializationDeterministic(true);
-    status.SerializeToCodedStream(&coded);
-  }
+  std::string serialized = api::DeterministicBytes(status);
   // Written already, and nobody else has written since (the cache may simply
   // not show our write yet): nothing to do. A status someone else changed
   // (the node lifecycle controller marking the pod NotReady while this node

@@ -3,6 +3,7 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
 #include "common/informer/grpc_lister_watcher.h"
 #include "services/scheduler/predicates.h"
@@ -27,8 +28,8 @@ using ClassListerWatcher =
     informer::GrpcListerWatcher<storage::v1::StorageClasses, storage::v1::StorageClass,
                                 storage::v1::StorageClassList, storage::v1::StorageClassWatchEvent>;
 
-constexpr char kSelectedNodeAnnotation[] = "volume.kubernetes.io/selected-node";
-constexpr char kDefaultClassAnnotation[] = "storageclass.kubernetes.io/is-default-class";
+using api::kDefaultClassAnnotation;
+using api::kSelectedNodeAnnotation;
 
 bool Terminal(const core::v1::Pod& pod) {
   return pod.status().phase() == "Succeeded" || pod.status().phase() == "Failed";

@@ -7,18 +7,12 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
 
 namespace ordo::disruption {
 namespace {
-
-bool PodReady(const core::v1::Pod& pod) {
-  for (const auto& c : pod.status().conditions()) {
-    if (c.type() == "Ready") return c.status() == "True";
-  }
-  return false;
-}
 
 // An int-or-string against `total`: a number, or a percentage rounded up.
 int Scaled(const google::protobuf::Value& v, int total) {
@@ -78,7 +72,7 @@ PodDisruptionBudgetStatus ComputeStatus(
       recently_disrupted = true;
       (*status.mutable_disrupted_pods())[it->first] = it->second;
     }
-    if (PodReady(*pod) && !pod->metadata().has_deletion_timestamp() && !recently_disrupted) {
+    if (api::IsPodReady(*pod) && !pod->metadata().has_deletion_timestamp() && !recently_disrupted) {
       ++healthy;
     }
   }

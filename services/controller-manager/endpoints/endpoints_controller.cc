@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/well_known.h"
 
 namespace ordo::endpoints {
 namespace {
@@ -16,13 +17,6 @@ using core::v1::EndpointPort;
 using core::v1::EndpointSubset;
 using core::v1::Pod;
 using core::v1::Service;
-
-bool PodReady(const Pod& pod) {
-  for (const auto& c : pod.status().conditions()) {
-    if (c.type() == "Ready") return c.status() == "True";
-  }
-  return false;
-}
 
 bool Selects(const Service& svc, const Pod& pod) {
   if (svc.spec().selector().empty()) return false;
@@ -101,7 +95,7 @@ std::vector<EndpointSubset> DesiredSubsets(const Service& svc,
     ref->set_namespace_(pod->metadata().namespace_());
     ref->set_name(pod->metadata().name());
     ref->set_uid(pod->metadata().uid());
-    bool ready = publish_all || (PodReady(*pod) && !terminating);
+    bool ready = publish_all || (api::IsPodReady(*pod) && !terminating);
     *(ready ? subset.add_addresses() : subset.add_not_ready_addresses()) = std::move(address);
   }
   std::vector<EndpointSubset> out;

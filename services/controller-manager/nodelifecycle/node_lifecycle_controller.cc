@@ -15,13 +15,6 @@
 namespace ordo::nodelifecycle {
 namespace {
 
-std::string ReadyStatus(const core::v1::Node& node) {
-  for (const auto& c : node.status().conditions()) {
-    if (c.type() == "Ready") return c.status();
-  }
-  return "Unknown";
-}
-
 bool HasTaint(const core::v1::Node& node, const std::string& key, const std::string& effect) {
   for (const auto& t : node.spec().taints()) {
     if (t.key() == key && t.effect() == effect) return true;
@@ -88,7 +81,7 @@ absl::Status NodeLifecycleController::MonitorNode(const core::v1::Node& node) {
   auto [it, inserted] = seen_.try_emplace(name, Seen{renew, now});
   if (it->second.renew_time != renew) it->second = {renew, now};
   bool expired = now - it->second.observed > options_.grace_period;
-  std::string ready = ReadyStatus(node);
+  std::string ready = api::NodeReadyStatus(node);
   if (expired && ready != "Unknown") {
     ORDO_RETURN_IF_ERROR(MarkUnknown(node));
     ORDO_RETURN_IF_ERROR(MarkPodsNotReady(name));
@@ -158,7 +151,7 @@ absl::Status NodeLifecycleController::SetTaints(const core::v1::Node& node, cons
   bool fenced = false;
   for (int i = taints->size() - 1; i >= 0; --i) {
     const auto& t = taints->Get(i);
-    bool ours_fence = t.key() == kOutOfService && t.value() == kFenceValue;
+    bool ours_fence = t.key() == kOutOfServiceTaint && t.value() == kFenceValue;
     fenced = fenced || ours_fence;
     if (((t.key() == kUnreachableTaint || t.key() == kNotReadyTaint) && t.key() != key) ||
         (ours_fence && key.empty())) {
@@ -168,13 +161,13 @@ absl::Status NodeLifecycleController::SetTaints(const core::v1::Node& node, cons
   }
   if (fence && !fenced) {
     auto* t = taints->Add();
-    t->set_key(kOutOfService);
+    t->set_key(kOutOfServiceTaint);
     t->set_value(kFenceValue);
     t->set_effect("NoExecute");
     SetTimestamp(t->mutable_time_added(), clock_.Now());
     changed = true;
     spdlog::warn("node {}: agent known dead: fenced ({}={}:NoExecute)", node.metadata().name(),
-                 kOutOfService, kFenceValue);
+                 kOutOfServiceTaint, kFenceValue);
   }
   if (!key.empty()) {
     if (!HasTaint(updated, key, "NoSchedule")) {

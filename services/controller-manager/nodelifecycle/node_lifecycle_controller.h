@@ -21,13 +21,15 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/api/clients.h"
+#include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
 
 namespace ordo::nodelifecycle {
 
-inline constexpr char kUnreachableTaint[] = "node.kubernetes.io/unreachable";
-inline constexpr char kNotReadyTaint[] = "node.kubernetes.io/not-ready";
+using api::kNotReadyTaint;
+using api::kOutOfServiceTaint;
+using api::kUnreachableTaint;
 
 class NodeWriter {
  public:
@@ -89,7 +91,6 @@ struct NodeLifecycleOptions {
   DeathOracle* oracle = nullptr;
 };
 
-inline constexpr char kOutOfService[] = "node.kubernetes.io/out-of-service";
 inline constexpr char kFenceValue[] = "ordo-fence";
 
 class NodeLifecycleController {

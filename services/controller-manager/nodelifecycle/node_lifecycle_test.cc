@@ -281,7 +281,7 @@ TEST_F(NodeLifecycleTest, TheFenceNeedsProofOfDeathAndLiftsOnReturn) {
   ASSERT_TRUE(fenced.Monitor().ok());
   auto has_fence = [&] {
     for (const auto& t : cluster_.Taints("node-1")) {
-      if (t == std::string(kOutOfService) + ":NoExecute") return true;
+      if (t == std::string(kOutOfServiceTaint) + ":NoExecute") return true;
     }
     return false;
   };

@@ -22,10 +22,7 @@ bool OutOfService(const core::v1::Node& node) {
   bool tainted = false;
   for (const auto& t : node.spec().taints()) tainted = tainted || t.key() == kOutOfServiceTaint;
   if (!tainted) return false;
-  for (const auto& c : node.status().conditions()) {
-    if (c.type() == "Ready") return c.status() != "True";
-  }
-  return true;
+  return api::NodeReadyStatus(node) != "True";
 }
 
 }  // namespace

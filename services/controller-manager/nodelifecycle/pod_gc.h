@@ -15,13 +15,14 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "common/api/clients.h"
+#include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
 
 namespace ordo::nodelifecycle {
 
-inline constexpr char kOutOfServiceTaint[] = "node.kubernetes.io/out-of-service";
-inline constexpr char kAttachedNodeAnnotation[] = "ordo.io/attached-node";
+using api::kAttachedNodeAnnotation;
+using api::kOutOfServiceTaint;
 
 class PodGcWriter {
  public:

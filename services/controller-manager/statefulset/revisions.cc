@@ -3,21 +3,14 @@
 #include <algorithm>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/deterministic.h"
 #include "common/revisions/pod_template_patch.h"
 #include "services/controller-manager/statefulset/pod_identity.h"
 
 namespace ordo::statefulset {
 namespace {
 
-std::string DeterministicBytes(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::io::StringOutputStream stream(&out);
-  google::protobuf::io::CodedOutputStream coded(&stream);
-  coded.SetSerializationDeterministic(true);
-  m.SerializeToCodedStream(&coded);
-  coded.Trim();
-  return out;
-}
+using api::DeterministicBytes;
 
 // FNV-1, 32 bit (Go's hash/fnv New32), as Kubernetes' revision hash uses.
 uint32_t Fnv1(const std::string& bytes, uint32_t hash = 2166136261u) {

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
 #include "common/status/status_macros.h"
@@ -611,10 +612,7 @@ class StatefulSetControl::Step {
         if (!IsCreated(*pod) || node_name.empty()) continue;
         auto node = c_.nodes_->Get("", node_name);
         if (node == nullptr) continue;
-        std::string ready = "Unknown";
-        for (const auto& c : node->status().conditions()) {
-          if (c.type() == "Ready") ready = c.status();
-        }
+        std::string ready = api::NodeReadyStatus(*node);
         if (ready == "True") continue;
         stuck.push_back(
             absl::StrCat(pod->metadata().name(), " on ", node_name, " (Ready=", ready, ")"));

@@ -20,6 +20,7 @@
 // Thread-safety: as Controller.
 #pragma once
 
+#include "common/api/well_known.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
 #include "ordo/storage/v1/storage.pb.h"
@@ -30,8 +31,8 @@
 
 namespace ordo::storage {
 
-inline constexpr char kSelectedNodeAnnotation[] = "volume.kubernetes.io/selected-node";
-inline constexpr char kDefaultClassAnnotation[] = "storageclass.kubernetes.io/is-default-class";
+using api::kDefaultClassAnnotation;
+using api::kSelectedNodeAnnotation;
 inline constexpr char kClaimProtectionFinalizer[] = "kubernetes.io/pvc-protection";
 inline constexpr char kVolumeProtectionFinalizer[] = "kubernetes.io/pv-protection";
 

@@ -1,0 +1,40 @@
+// Kubernetes' (and ordo's) well-known names that several components agree
+// on — taints, annotations — and the two status questions every controller
+// asks: is this pod Ready, what is this node's Ready condition. Stateless.
+#pragma once
+
+#include <string>
+
+#include "ordo/core/v1/core.pb.h"
+
+namespace ordo::api {
+
+// Taints of the node lifecycle (reference §3.1, §3.4).
+inline constexpr char kUnreachableTaint[] = "node.kubernetes.io/unreachable";
+inline constexpr char kNotReadyTaint[] = "node.kubernetes.io/not-ready";
+inline constexpr char kOutOfServiceTaint[] = "node.kubernetes.io/out-of-service";
+
+// Storage annotations: the node the scheduler chose for a WaitForFirstConsumer
+// claim, the default StorageClass, and the node a shared ReadWriteOnce volume
+// is attached to (ordo's stand-in for a VolumeAttachment).
+inline constexpr char kSelectedNodeAnnotation[] = "volume.kubernetes.io/selected-node";
+inline constexpr char kDefaultClassAnnotation[] = "storageclass.kubernetes.io/is-default-class";
+inline constexpr char kAttachedNodeAnnotation[] = "ordo.io/attached-node";
+
+// The pod's Ready condition is True.
+inline bool IsPodReady(const core::v1::Pod& pod) {
+  for (const auto& c : pod.status().conditions()) {
+    if (c.type() == "Ready") return c.status() == "True";
+  }
+  return false;
+}
+
+// The node's Ready condition: "True", "False", or "Unknown" (also when absent).
+inline std::string NodeReadyStatus(const core::v1::Node& node) {
+  for (const auto& c : node.status().conditions()) {
+    if (c.type() == "Ready") return c.status();
+  }
+  return "Unknown";
+}
+
+}  // namespace ordo::api
