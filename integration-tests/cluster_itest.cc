@@ -131,22 +131,16 @@ TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
   pid_t pid = ContainerPid(*pod);
   ASSERT_GT(pid, 0);
   std::string node = pod->spec().node_name();
-  std::string pid_file = dir_.Join("run/" + node + ".pid");
-  pid_t agent = 0;
-  ASSERT_TRUE(absl::SimpleAtoi(ReadLine(pid_file), &agent));
-  std::ifstream cmdline(absl::StrCat("/proc/", agent, "/cmdline"));
-  std::string raw((std::istreambuf_iterator<char>(cmdline)), std::istreambuf_iterator<char>());
-  std::vector<std::string> argv = absl::StrSplit(raw, '\0', absl::SkipEmpty());
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0);
+  std::vector<std::string> argv = CommandLine(agent);
   ASSERT_EQ(kill(agent, SIGTERM), 0);
   ASSERT_TRUE(WaitFor([&] { return kill(agent, 0) != 0; }, absl::Seconds(10)));
-  auto restarted = Process::Start(argv[0], std::vector<std::string>(argv.begin() + 1, argv.end()),
-                                  dir_.Join("logs/" + node + "-restarted.log"));
-  ASSERT_TRUE(restarted.ok());
-  std::ofstream(pid_file) << restarted->pid() << "\n";
+  std::string log_path = StartAgent(node, argv);
   // The new agent adopts the container: same pid, still Ready, no restart.
   EXPECT_TRUE(WaitFor(
       [&] {
-        std::ifstream log(dir_.Join("logs/" + node + "-restarted.log"));
+        std::ifstream log(log_path);
         std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
         return absl::StrContains(text, "serving on port");
       },
@@ -161,7 +155,6 @@ TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
   EXPECT_EQ(ContainerPid(*after), pid);
   EXPECT_EQ(after->status().container_statuses(0).restart_count(), 0);
   EXPECT_EQ(kill(pid, 0), 0);
-  kept_.push_back(*std::move(restarted));  // `cluster down` stops it and its pods
 }
 
 TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {

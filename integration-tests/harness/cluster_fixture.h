@@ -1,13 +1,17 @@
 // ClusterFixture runs each test against a fresh real cluster of processes
 // (`ordoctl cluster up --nodes 3` in a temporary directory; `cluster down`
-// after), with typed clients, `ordoctl` and pod helpers. For gtest fixtures
-// of integration tests; not thread-safe (one test thread).
+// after), with typed clients, `ordoctl`, pod and agent helpers. For the whole
+// of each test an IdentityChecker watches the cluster's processes; the test
+// fails if two pods of one identity ever ran at once. For gtest fixtures of
+// integration tests; not thread-safe (one test thread).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <fstream>
+#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -15,11 +19,14 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/api/clients.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/testing/temp_dir.h"
+#include "integration-tests/harness/identity_checker.h"
 #include "integration-tests/harness/process.h"
 #include "integration-tests/harness/wait.h"
 
@@ -35,6 +42,7 @@ inline std::string ReadLine(const std::string& path) {
 class ClusterFixture : public ::testing::Test {
  protected:
   void SetUp() override {
+    identity_checker_ = std::make_unique<IdentityChecker>(dir_.path());
     std::vector<std::string> up_args = {"cluster",    "up",        "--nodes",         "3",
                                         "--data-dir", dir_.path(), "--crash-backoff", "1s"};
     up_args.insert(up_args.end(), extra_up_args_.begin(), extra_up_args_.end());
@@ -48,6 +56,9 @@ class ClusterFixture : public ::testing::Test {
   void TearDown() override {
     CommandResult down = Ordoctl({"cluster", "down", "--data-dir", dir_.path()});
     EXPECT_EQ(down.exit_code, 0) << down.err;
+    identity_checker_->Stop();
+    EXPECT_GT(identity_checker_->scans(), 0);
+    for (const auto& line : identity_checker_->Violations()) ADD_FAILURE() << line;
   }
 
   CommandResult Ordoctl(std::vector<std::string> args, const std::string& input = "") {
@@ -98,6 +109,54 @@ class ClusterFixture : public ::testing::Test {
     return absl::SimpleAtoi(id, &pid) ? pid : 0;
   }
 
+  // The pid `cluster up` (or StartAgent) recorded for a node's agent, or 0.
+  pid_t AgentPid(const std::string& node) {
+    pid_t pid = 0;
+    return absl::SimpleAtoi(ReadLine(dir_.Join("run/" + node + ".pid")), &pid) ? pid : 0;
+  }
+
+  // A running process's command line, to start it again the same way.
+  static std::vector<std::string> CommandLine(pid_t pid) {
+    std::ifstream in(absl::StrCat("/proc/", pid, "/cmdline"));
+    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    return absl::StrSplit(raw, '\0', absl::SkipEmpty());
+  }
+
+  // Starts a node's agent with `argv` (its CommandLine before it stopped), as
+  // `cluster up` did; `cluster down` stops it. Returns the path of its log.
+  std::string StartAgent(const std::string& node, const std::vector<std::string>& argv) {
+    std::string log = dir_.Join(absl::StrCat("logs/", node, "-", kept_.size() + 2, ".log"));
+    EXPECT_FALSE(argv.empty());
+    if (argv.empty()) return log;
+    auto started =
+        Process::Start(argv[0], std::vector<std::string>(argv.begin() + 1, argv.end()), log);
+    EXPECT_TRUE(started.ok()) << started.status();
+    if (!started.ok()) return log;
+    std::ofstream(dir_.Join("run/" + node + ".pid")) << started->pid() << "\n";
+    kept_.push_back(*std::move(started));
+    return log;
+  }
+
+  // A node loses power: its agent and every container of its pods are
+  // SIGKILLed. Returns the agent's command line, to power it on again.
+  std::vector<std::string> PowerOff(const std::string& node) {
+    pid_t agent = AgentPid(node);
+    std::vector<std::string> argv = agent > 0 ? CommandLine(agent) : std::vector<std::string>{};
+    EXPECT_GT(agent, 0) << node;
+    if (agent > 0) {
+      EXPECT_EQ(kill(agent, SIGKILL), 0);
+    }
+    auto all = pods_->List({});
+    EXPECT_TRUE(all.ok()) << all.status();
+    if (!all.ok()) return argv;
+    for (const auto& pod : all->items()) {
+      if (pod.spec().node_name() != node) continue;
+      pid_t pid = ContainerPid(pod);
+      if (pid > 1) kill(-pid, SIGKILL);  // the container's process group
+    }
+    return argv;
+  }
+
   // More `cluster up` flags, set by a subclass's constructor.
   std::vector<std::string> extra_up_args_;
   testing::TempDir dir_;
@@ -108,6 +167,7 @@ class ClusterFixture : public ::testing::Test {
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<api::PodClient> pods_;
   std::unique_ptr<api::NodeClient> nodes_;
+  std::unique_ptr<IdentityChecker> identity_checker_;
 };
 
 }  // namespace ordo::itest
