@@ -51,6 +51,8 @@ constexpr FlagSpec kFlags[] = {
     {"rm", "", true},
     {"delete-emptydir-data", "", true},
     {"type", "", false},
+    {"overwrite", "", true},
+    {"force-detach-timeout", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {

@@ -243,7 +243,8 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
        {bin + "/ordo-controller-manager", "--server", server, "--storage-root",
         fs::absolute(fs::path(dir) / "storage").lexically_normal().string(),
         "--node-monitor-grace-period", args.Get("node-monitor-grace-period", "50s"),
-        "--fence-after", args.Get("fence-after", "0s"), "--fence-pid-dir",
+        "--fence-after", args.Get("fence-after", "0s"), "--force-detach-timeout",
+        args.Get("force-detach-timeout", "6m"), "--fence-pid-dir",
         fs::absolute(run).lexically_normal().string()}},
   };
   for (int i = 1; i <= nodes; ++i) {

@@ -9,6 +9,7 @@
 #include "cli/ordoctl/pod_io.h"
 #include "cli/ordoctl/rollout.h"
 #include "cli/ordoctl/run.h"
+#include "cli/ordoctl/taint.h"
 #include "common/clock/clock.h"
 
 namespace {
@@ -33,6 +34,8 @@ Verbs:
                              status [--timeout D] [--watch=false]; history [--revision N];
                              undo [--to-revision N]
   cordon|uncordon NODE       Mark a node unschedulable, or schedulable again
+  taint nodes NODE KEY[=VALUE]:EFFECT[-]...
+                             Add (or with a trailing - remove) node taints: [--overwrite]
   drain NODE                 Cordon, then evict its pods honouring disruption budgets:
                              [--ignore-daemonsets] [--delete-emptydir-data] [--force] [--timeout D]
   logs POD [-c C] [-f] [--previous] [--tail N]
@@ -102,6 +105,7 @@ int main(int argc, char** argv) {
   if (verb == "cordon") return ordo::ctl::Cordon(*args, ctx, true);
   if (verb == "uncordon") return ordo::ctl::Cordon(*args, ctx, false);
   if (verb == "drain") return ordo::ctl::Drain(*args, ctx);
+  if (verb == "taint") return ordo::ctl::Taint(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
