@@ -45,6 +45,8 @@ ABSL_FLAG(std::string, fence_pid_dir, "",
           "Where agents' <node>.pid files are: a pid that is gone proves an agent dead");
 ABSL_FLAG(absl::Duration, pod_gc_quarantine, absl::Seconds(40),
           "How long a pod bound to a vanished node waits before it is force-deleted");
+ABSL_FLAG(absl::Duration, force_detach_timeout, absl::Minutes(6),
+          "How long a volume no pod uses stays attached to a node that is not Ready (0: ever)");
 ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
@@ -147,10 +149,11 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading
                                               informers.Pods().indexer(), evictor, clock);
 
   nodelifecycle::ApiPodGcWriter gc_writer(channel, clock);
-  nodelifecycle::PodGC pod_gc(informer::Lister(informers.Nodes().indexer()),
-                              informers.Pods().indexer(),
-                              informer::Lister(informers.PersistentVolumes().indexer()), gc_writer,
-                              clock, absl::GetFlag(FLAGS_pod_gc_quarantine));
+  nodelifecycle::PodGC pod_gc(
+      informer::Lister(informers.Nodes().indexer()), informers.Pods().indexer(),
+      informer::Lister(informers.PersistentVolumes().indexer()), gc_writer, clock,
+      {.quarantine = absl::GetFlag(FLAGS_pod_gc_quarantine),
+       .force_detach_after = absl::GetFlag(FLAGS_force_detach_timeout)});
 
   disruption::ApiPdbWriter pdb_writer(channel, clock);
   disruption::DisruptionController disruptions(

@@ -220,7 +220,7 @@ TEST_F(NodeLifecycleTest, TaintEvictionHonoursTolerationSeconds) {
 
 TEST_F(NodeLifecycleTest, PodGcForceDeletesPodsOfAVanishedNodeAfterTheQuarantine) {
   PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
-           cluster_, clock_, absl::Seconds(40));
+           cluster_, clock_, {.quarantine = absl::Seconds(40)});
   cluster_.AddNode("node-1", clock_.Now());
   cluster_.AddPod("web-1", "node-1", 300);
   ASSERT_TRUE(gc.Pass().ok());
@@ -258,6 +258,73 @@ TEST_F(NodeLifecycleTest, OutOfServiceReleasesTerminatingPodsAndTheirVolumes) {
   EXPECT_THAT(cluster_.force_deleted, ElementsAre("web-1"));  // web-2 is not terminating
   EXPECT_EQ(cluster_.volumes.Get("pv-1")->metadata().annotations().count(kAttachedNodeAnnotation),
             0u);
+}
+
+// A shared volume for claim default/data-web-1, attached to `node`.
+core::v1::PersistentVolume AttachedVolume(const std::string& node) {
+  core::v1::PersistentVolume pv;
+  pv.mutable_metadata()->set_name("pv-web-1");
+  (*pv.mutable_metadata()->mutable_annotations())[kAttachedNodeAnnotation] = node;
+  pv.mutable_spec()->mutable_claim_ref()->set_namespace_("default");
+  pv.mutable_spec()->mutable_claim_ref()->set_name("data-web-1");
+  return pv;
+}
+
+TEST_F(NodeLifecycleTest, AVolumeNoPodUsesLeavesAnUnreadyNodeAfterTheForceDetachTimeout) {
+  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
+           cluster_, clock_, {.force_detach_after = absl::Minutes(6)});
+  cluster_.AddNode("node-2", clock_.Now());
+  cluster_.AddPod("web-1", "node-2", 300);
+  core::v1::Pod web1 = *cluster_.pods.Get("default/web-1");
+  auto* claim = web1.mutable_spec()->add_volumes();
+  claim->set_name("data");
+  claim->mutable_persistent_volume_claim()->set_claim_name("data-web-1");
+  cluster_.pods.Upsert(std::make_shared<const core::v1::Pod>(web1));
+  cluster_.UpdateVolume(AttachedVolume("node-2")).IgnoreError();
+  auto attached = [&] {
+    return cluster_.volumes.Get("pv-web-1")
+               ->metadata()
+               .annotations()
+               .count(kAttachedNodeAnnotation) == 1;
+  };
+  // The node goes silent; its pod still holds the volume, however long.
+  cluster_.SetReady("node-2", "Unknown");
+  ASSERT_TRUE(gc.Pass().ok());
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_TRUE(attached());
+  // Force-deleted: six minutes from the first pass that saw it unused.
+  cluster_.pods.Remove("default/web-1");
+  ASSERT_TRUE(gc.Pass().ok());
+  clock_.Advance(absl::Minutes(6) - absl::Seconds(1));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_TRUE(attached());
+  clock_.Advance(absl::Seconds(1));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_FALSE(attached());
+}
+
+TEST_F(NodeLifecycleTest, AReadyNodesAgentDetachesItsOwnVolumes) {
+  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
+           cluster_, clock_, {.force_detach_after = absl::Seconds(1)});
+  cluster_.AddNode("node-2", clock_.Now());
+  cluster_.UpdateVolume(AttachedVolume("node-2")).IgnoreError();
+  ASSERT_TRUE(gc.Pass().ok());
+  clock_.Advance(absl::Minutes(10));
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_EQ(
+      cluster_.volumes.Get("pv-web-1")->metadata().annotations().count(kAttachedNodeAnnotation),
+      1u);
+}
+
+TEST_F(NodeLifecycleTest, AVolumeOfADeletedNodeIsDetachedOnceItsPodsAreGone) {
+  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
+           cluster_, clock_, {.force_detach_after = absl::ZeroDuration()});
+  cluster_.UpdateVolume(AttachedVolume("node-gone")).IgnoreError();
+  ASSERT_TRUE(gc.Pass().ok());
+  EXPECT_EQ(
+      cluster_.volumes.Get("pv-web-1")->metadata().annotations().count(kAttachedNodeAnnotation),
+      0u);
 }
 
 class FakeOracle final : public DeathOracle {

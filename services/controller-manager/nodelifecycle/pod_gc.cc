@@ -1,6 +1,7 @@
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
 
 #include "absl/container/flat_hash_set.h"
+#include "absl/strings/str_cat.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::nodelifecycle {
@@ -46,7 +47,7 @@ absl::Status PodGC::Pass() {
     if (!nodes.contains(node)) {
       auto [it, fresh] = orphaned_since_.try_emplace(meta.uid(), now);
       still_orphaned.insert(meta.uid());
-      if (now - it->second < quarantine_) continue;
+      if (now - it->second < options_.quarantine) continue;
       spdlog::warn("pod gc: {}/{} is bound to node {}, which is gone: force-deleting",
                    meta.namespace_(), meta.name(), node);
       remember(writer_.ForceDeletePod(meta.namespace_(), meta.name(), meta.uid()));
@@ -63,17 +64,67 @@ absl::Status PodGC::Pass() {
       ++it;
     }
   }
-  // Volumes attached to an out-of-service node are let go at once.
+  absl::Status released = ReleaseVolumes(now);
+  return first.ok() ? released : first;
+}
+
+absl::Status PodGC::ReleaseVolumes(absl::Time now) {
+  absl::flat_hash_map<std::string, bool> ready;  // node name -> Ready
+  absl::flat_hash_set<std::string> out_of_service;
+  for (const auto& node : nodes_.List("", {})) {
+    ready[node->metadata().name()] = api::NodeReadyStatus(*node) == "True";
+    if (OutOfService(*node)) out_of_service.insert(node->metadata().name());
+  }
+  // "node/namespace/claim" for every claim a pod that may still run uses.
+  absl::flat_hash_set<std::string> in_use;
+  for (const auto& pod : pods_.List()) {
+    const std::string& phase = pod->status().phase();
+    if (pod->spec().node_name().empty() || phase == "Succeeded" || phase == "Failed") continue;
+    for (const auto& v : pod->spec().volumes()) {
+      if (!v.has_persistent_volume_claim()) continue;
+      in_use.insert(absl::StrCat(pod->spec().node_name(), "/", pod->metadata().namespace_(), "/",
+                                 v.persistent_volume_claim().claim_name()));
+    }
+  }
+  absl::Status first;
+  absl::flat_hash_set<std::string> still_unused;
   for (const auto& volume : volumes_.List("", {})) {
+    const std::string& name = volume->metadata().name();
     auto it = volume->metadata().annotations().find(kAttachedNodeAnnotation);
-    if (it == volume->metadata().annotations().end() || !out_of_service.contains(it->second)) {
-      continue;
+    if (it == volume->metadata().annotations().end()) continue;
+    const std::string& node = it->second;
+    std::string why;
+    if (out_of_service.contains(node)) {
+      why = "out-of-service node";
+    } else {
+      const auto& claim = volume->spec().claim_ref();
+      if (in_use.contains(absl::StrCat(node, "/", claim.namespace_(), "/", claim.name()))) continue;
+      auto node_ready = ready.find(node);
+      if (node_ready != ready.end() && node_ready->second) continue;  // its agent lets go itself
+      still_unused.insert(name);
+      auto [since, fresh] = unused_since_.try_emplace(name, now);
+      if (node_ready == ready.end()) {
+        why = "deleted node";
+      } else if (options_.force_detach_after > absl::ZeroDuration() &&
+                 now - since->second >= options_.force_detach_after) {
+        why = absl::StrCat("node not Ready for ", absl::FormatDuration(options_.force_detach_after),
+                           " since its last use");
+      } else {
+        continue;
+      }
     }
     core::v1::PersistentVolume detached = *volume;
     detached.mutable_metadata()->mutable_annotations()->erase(kAttachedNodeAnnotation);
-    spdlog::warn("pod gc: detaching volume {} from out-of-service node {}",
-                 volume->metadata().name(), it->second);
-    remember(writer_.UpdateVolume(detached));
+    spdlog::warn("pod gc: detaching volume {} from {} {}", name, why, node);
+    absl::Status s = writer_.UpdateVolume(detached);
+    if (!s.ok() && first.ok()) first = s;
+  }
+  for (auto it = unused_since_.begin(); it != unused_since_.end();) {
+    if (!still_unused.contains(it->first)) {
+      unused_since_.erase(it++);
+    } else {
+      ++it;
+    }
   }
   return first;
 }

@@ -7,7 +7,12 @@
 //     the admin (or the fence) has said the node is down, so waiting for it
 //     is pointless; shared volumes attached to it are let go at once
 //     (the ordo.io/attached-node annotation cleared) so the replacement can
-//     attach elsewhere.
+//     attach elsewhere;
+//   - and, as Kubernetes' attach/detach controller, a shared volume no pod
+//     of its node uses any more (a force delete, or pods GC'd off a deleted
+//     Node) is detached from a deleted node at once, and from a node that is
+//     not Ready after `force_detach_after` (6 min; 0 never): the node cannot
+//     unmount it, and the replacement pod waits for it (Multi-Attach error).
 // Pass() is one sweep. Thread-safety: Pass from one thread at a time.
 #pragma once
 
@@ -48,17 +53,24 @@ class ApiPodGcWriter final : public PodGcWriter {
   api::PersistentVolumeClient volumes_;
 };
 
+struct PodGcOptions {
+  // How long a pod bound to a vanished node waits before it is force-deleted.
+  absl::Duration quarantine = absl::Seconds(40);
+  // How long a volume no pod uses stays attached to a node that is not Ready.
+  absl::Duration force_detach_after = absl::Minutes(6);
+};
+
 class PodGC {
  public:
   PodGC(informer::Lister<core::v1::Node> nodes, informer::Indexer<core::v1::Pod>& pods,
         informer::Lister<core::v1::PersistentVolume> volumes, PodGcWriter& writer, Clock& clock,
-        absl::Duration quarantine = absl::Seconds(40))
+        PodGcOptions options = {})
       : nodes_(nodes),
         pods_(pods),
         volumes_(volumes),
         writer_(writer),
         clock_(clock),
-        quarantine_(quarantine) {}
+        options_(options) {}
 
   absl::Status Pass();
   void Run(std::stop_token stop, absl::Duration period);
@@ -69,8 +81,12 @@ class PodGC {
   informer::Lister<core::v1::PersistentVolume> volumes_;
   PodGcWriter& writer_;
   Clock& clock_;
-  const absl::Duration quarantine_;
+  // Detaches volumes attached to a node that will not let them go.
+  absl::Status ReleaseVolumes(absl::Time now);
+
+  const PodGcOptions options_;
   absl::flat_hash_map<std::string, absl::Time> orphaned_since_;  // pod uid
+  absl::flat_hash_map<std::string, absl::Time> unused_since_;    // attached volume name
 };
 
 }  // namespace ordo::nodelifecycle
