@@ -42,9 +42,11 @@ class ApiServerTest : public ::testing::Test {
     return static_cast<const core::v1::Pod&>(**updated);
   }
 
-  void Budget(int allowed, int healthy, int desired) {
+  void Budget(int allowed, int healthy, int desired,
+              const std::string& unhealthy_policy = "IfHealthyBudget") {
     policy::v1::PodDisruptionBudget pdb;
     pdb.mutable_metadata()->set_name("web");
+    pdb.mutable_spec()->set_unhealthy_pod_eviction_policy(unhealthy_policy);
     (*pdb.mutable_spec()->mutable_selector()->mutable_match_labels())["app"] = "web";
     pdb.mutable_spec()->mutable_min_available()->set_number_value(desired);
     auto created = api_.registry("PodDisruptionBudget").Create(pdb);
@@ -154,6 +156,24 @@ TEST_F(ApiServerTest, UnreadyPodMayGoWhenTheBudgetIsMetAnyway) {
   RunningPod("web-0", true);
   RunningPod("web-1", false);
   Budget(/*allowed=*/0, /*healthy=*/1, /*desired=*/1);
+  ASSERT_OK(api_.Evict(EvictionOf("web-1")));
+  EXPECT_THAT(api_.Evict(EvictionOf("web-0")), StatusIs(absl::StatusCode::kResourceExhausted));
+}
+
+TEST_F(ApiServerTest, UnreadyPodStaysWhileTheBudgetIsShortUnlessAlwaysAllow) {
+  RunningPod("web-0", true);
+  RunningPod("web-1", false);
+  Budget(/*allowed=*/0, /*healthy=*/1, /*desired=*/2);
+  EXPECT_THAT(api_.Evict(EvictionOf("web-1")),
+              StatusIs(absl::StatusCode::kResourceExhausted,
+                       HasSubstr("needs 2 healthy pods and has 1 currently")));
+  EXPECT_OK(api_.registry("Pod").Get("default", "web-1"));
+}
+
+TEST_F(ApiServerTest, AlwaysAllowLetsAnUnreadyPodGoWhileTheBudgetIsShort) {
+  RunningPod("web-0", true);
+  RunningPod("web-1", false);
+  Budget(/*allowed=*/0, /*healthy=*/1, /*desired=*/2, "AlwaysAllow");
   ASSERT_OK(api_.Evict(EvictionOf("web-1")));
   EXPECT_THAT(api_.Evict(EvictionOf("web-0")), StatusIs(absl::StatusCode::kResourceExhausted));
 }
