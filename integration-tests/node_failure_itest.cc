@@ -1,9 +1,15 @@
 // Node failure and voluntary disruption on a real 3-node cluster of
-// processes (reference §3): a frozen agent (SIGSTOP) stands for a node that
-// stopped answering. Its node goes Unknown and is tainted, its StatefulSet
-// pod turns NotReady and is not replaced (one web-N, ever), and all of it
-// heals when the agent resumes. A drain under a PodDisruptionBudget evicts
-// one pod at a time, never leaving fewer Ready pods than the budget asks.
+// processes (reference §3). A frozen agent (SIGSTOP) or a killed one
+// (SIGKILL, its containers left running) stands for a node that stopped
+// answering; a power-off (the agent and every container SIGKILLed) for a
+// node that is dead. The node goes Unknown and is tainted, its StatefulSet
+// pod turns NotReady and is not replaced, and all of it heals when the agent
+// returns; the ways out (force delete, deleting the Node, the out-of-service
+// taint by hand or by the opt-in fence) move the pod with its data, and a
+// node powered on again never runs the old pod. The fixture's
+// IdentityChecker fails any test in which two web-Ns ran at once. A drain
+// under a PodDisruptionBudget evicts one pod at a time, never leaving fewer
+// Ready pods than the budget asks.
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -11,7 +17,6 @@
 #include <thread>
 
 #include "absl/cleanup/cleanup.h"
-#include "absl/strings/numbers.h"
 #include "integration-tests/harness/cluster_fixture.h"
 
 namespace ordo::itest {
@@ -37,9 +42,42 @@ spec:
           periodSeconds: 1
 )";
 
+// kWeb with a shared-class volume per pod at /data: it can follow its pod to
+// another node (one node at a time: ReadWriteOnce).
+constexpr char kWebWithData[] = R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  selector: {matchLabels: {app: nginx}}
+  serviceName: nginx
+  replicas: 3
+  template:
+    metadata: {labels: {app: nginx}}
+    spec:
+      terminationGracePeriodSeconds: 2
+      containers:
+      - name: nginx
+        image: ordo-podapp
+        args: ["--port", "80", "--data-dir", "/data"]
+        readinessProbe:
+          httpGet: {path: /readyz, port: 80}
+          periodSeconds: 1
+        volumeMounts: [{name: data, mountPath: /data}]
+  volumeClaimTemplates:
+  - metadata: {name: data}
+    spec:
+      accessModes: [ReadWriteOnce]
+      storageClassName: shared
+      resources: {requests: {storage: 1Gi}}
+)";
+
 class NodeFailureTest : public ClusterFixture {
  protected:
-  NodeFailureTest() { extra_up_args_ = {"--node-monitor-grace-period", "4s"}; }
+  // Kubernetes' timings scaled down: a node is Unknown after 4 s of silence,
+  // and a volume no pod uses leaves a node that is not Ready after 3 s.
+  NodeFailureTest() {
+    extra_up_args_ = {"--node-monitor-grace-period", "4s", "--force-detach-timeout", "3s"};
+  }
 
   std::string NodeReady(const std::string& node) {
     auto n = nodes_->Get("", node);
@@ -50,16 +88,63 @@ class NodeFailureTest : public ClusterFixture {
     return "";
   }
 
-  pid_t AgentPid(const std::string& node) {
-    pid_t pid = 0;
-    return absl::SimpleAtoi(ReadLine(dir_.Join("run/" + node + ".pid")), &pid) ? pid : 0;
+  bool Tainted(const std::string& node, const std::string& key) {
+    auto n = nodes_->Get("", node);
+    if (!n.ok()) return false;
+    for (const auto& t : n->spec().taints()) {
+      if (t.key() == key) return true;
+    }
+    return false;
+  }
+
+  // Writes web-1's hostname into its volume; returns web-1 as it is now.
+  core::v1::Pod WriteWeb1Data() {
+    CommandResult wrote =
+        Ordoctl({"exec", "web-1", "--", "sh", "-c", "hostname > /data/index.html"});
+    EXPECT_EQ(wrote.exit_code, 0) << wrote.err;
+    return *GetPod("web-1");
+  }
+
+  void ExpectWeb1Data() {
+    CommandResult data = Ordoctl({"exec", "web-1", "--", "cat", "/data/index.html"});
+    EXPECT_EQ(data.out, "web-1\n") << data.err;
+  }
+
+  // web-1 stays the pod `web1` for all of `window`: nothing replaces it.
+  bool Web1StaysFor(const core::v1::Pod& web1, absl::Duration window) {
+    return !WaitFor(
+        [&] {
+          auto pod = GetPod("web-1");
+          return !pod.has_value() || pod->metadata().uid() != web1.metadata().uid();
+        },
+        window);
+  }
+
+  // web-1 is a new pod (not `old`), Ready on another node.
+  bool Web1MovedFrom(const core::v1::Pod& old) {
+    auto pod = GetPod("web-1");
+    return pod.has_value() && pod->metadata().uid() != old.metadata().uid() &&
+           pod->spec().node_name() != old.spec().node_name() && Ready(*pod);
+  }
+
+  // For `window`, no container of web-1 but the current pod's runs anywhere:
+  // a node back from the dead does not start the pod it was told to forget.
+  bool OnlyTheNewWeb1RunsFor(absl::Duration window) {
+    std::string uid = GetPod("web-1")->metadata().uid();
+    return !WaitFor(
+        [&] {
+          RunningPods running = ScanRunningPods(dir_.path());
+          auto it = running.find("default/web-1");
+          return it != running.end() && it->second != std::set<std::string>{uid};
+        },
+        window);
   }
 };
 
 TEST_F(NodeFailureTest, AFrozenNodeGoesUnknownAndItsPodIsNotReplaced) {
-  Apply(kWeb);
+  Apply(kWebWithData);
   ASSERT_TRUE(WaitAllReady());
-  auto web1 = *GetPod("web-1");
+  auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
   pid_t agent = AgentPid(node);
   ASSERT_GT(agent, 0);
@@ -69,29 +154,48 @@ TEST_F(NodeFailureTest, AFrozenNodeGoesUnknownAndItsPodIsNotReplaced) {
   ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
   EXPECT_TRUE(WaitFor([&] { return !Ready(*GetPod("web-1")); }, absl::Seconds(10)));
   // The taints follow one monitor period (5 s) later.
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        auto tainted = nodes_->Get("", node);
-        for (const auto& t : tainted->spec().taints()) {
-          if (t.key() == "node.kubernetes.io/unreachable" && t.effect() == "NoExecute") return true;
-        }
-        return false;
-      },
-      absl::Seconds(10)));
-  // At most one web-1: the same pod stays, nothing replaces it.
-  absl::Time until = absl::Now() + absl::Seconds(5);
-  EXPECT_FALSE(WaitFor(
-      [&] {
-        auto pod = GetPod("web-1");
-        return !pod.has_value() || pod->metadata().uid() != web1.metadata().uid() ||
-               absl::Now() > until + absl::Seconds(1);
-      },
-      absl::Seconds(5)));
+  EXPECT_TRUE(
+      WaitFor([&] { return Tainted(node, "node.kubernetes.io/unreachable"); }, absl::Seconds(10)));
+  EXPECT_TRUE(Web1StaysFor(web1, absl::Seconds(5)));
   ASSERT_EQ(kill(agent, SIGCONT), 0);
   EXPECT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(15)));
   EXPECT_TRUE(WaitFor([&] { return Ready(*GetPod("web-1")); }, absl::Seconds(15)))
       << GetPod("web-1")->status().DebugString();
   EXPECT_EQ(GetPod("web-1")->metadata().uid(), web1.metadata().uid());
+  EXPECT_TRUE(
+      WaitFor([&] { return !Tainted(node, "node.kubernetes.io/unreachable"); }, absl::Seconds(10)));
+  ExpectWeb1Data();
+}
+
+// The agent dies but its node does not: the containers it started keep
+// running, so the pod is neither replaced nor restarted; the agent started
+// again adopts the same process and the node heals.
+TEST_F(NodeFailureTest, AKilledAgentsPodKeepsRunningUnreplacedAndIsAdopted) {
+  Apply(kWebWithData);
+  ASSERT_TRUE(WaitAllReady());
+  auto web1 = WriteWeb1Data();
+  std::string node = web1.spec().node_name();
+  pid_t container = ContainerPid(web1);
+  ASSERT_GT(container, 1);
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0);
+  std::vector<std::string> argv = CommandLine(agent);
+  ASSERT_EQ(kill(agent, SIGKILL), 0);
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  EXPECT_TRUE(WaitFor([&] { return !Ready(*GetPod("web-1")); }, absl::Seconds(10)));
+  EXPECT_TRUE(
+      WaitFor([&] { return Tainted(node, "node.kubernetes.io/unreachable"); }, absl::Seconds(10)));
+  EXPECT_TRUE(Web1StaysFor(web1, absl::Seconds(5)));
+  EXPECT_EQ(kill(container, 0), 0) << "the container died with its agent";
+  StartAgent(node, argv);
+  EXPECT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(15)));
+  EXPECT_TRUE(WaitFor([&] { return Ready(*GetPod("web-1")); }, absl::Seconds(15)))
+      << GetPod("web-1")->status().DebugString();
+  auto after = *GetPod("web-1");
+  EXPECT_EQ(after.metadata().uid(), web1.metadata().uid());
+  EXPECT_EQ(ContainerPid(after), container);
+  EXPECT_EQ(after.status().container_statuses(0).restart_count(), 0);
+  ExpectWeb1Data();
 }
 
 TEST_F(NodeFailureTest, DrainUnderABudgetKeepsEnoughPodsReady) {
@@ -130,19 +234,17 @@ spec:
   EXPECT_TRUE(absl::StrContains(nodes.out, "SchedulingDisabled")) << nodes.out;
 }
 
-// The manual ways out of reference §3.4 on a frozen node: a force delete
-// (with kubectl's warning) and deleting the Node both let the set recreate
-// web-1 elsewhere.
-TEST_F(NodeFailureTest, ForceDeleteReleasesAPodOfAFrozenNode) {
-  Apply(kWeb);
+// The manual ways out of reference §3.4 for a dead node: a force delete (with
+// kubectl's warning), deleting the Node, and the out-of-service taint each let
+// the set recreate web-1 elsewhere, with its data.
+TEST_F(NodeFailureTest, ForceDeleteMovesAPodOfADeadNodeAndThePowerOnDoesNotRunIt) {
+  Apply(kWebWithData);
   ASSERT_TRUE(WaitAllReady());
-  auto web1 = *GetPod("web-1");
+  auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
-  pid_t agent = AgentPid(node);
-  ASSERT_GT(agent, 0);
-  ASSERT_EQ(kill(agent, SIGSTOP), 0);
-  absl::Cleanup resume = [agent] { kill(agent, SIGCONT); };
+  std::vector<std::string> agent = PowerOff(node);
   ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  EXPECT_TRUE(Web1StaysFor(web1, absl::Seconds(2)));  // a dead node's pod waits for a human
   ASSERT_EQ(Ordoctl({"cordon", node}).exit_code, 0);  // so the replacement goes elsewhere
   CommandResult force = Ordoctl({"delete", "pod", "web-1", "--force", "--grace-period=0"});
   EXPECT_EQ(force.exit_code, 0) << force.err;
@@ -151,34 +253,53 @@ TEST_F(NodeFailureTest, ForceDeleteReleasesAPodOfAFrozenNode) {
                                 "confirmation that the running resource has been "
                                 "terminated."))
       << force.err;
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        auto pod = GetPod("web-1");
-        return pod.has_value() && pod->metadata().uid() != web1.metadata().uid() &&
-               pod->spec().node_name() != node && Ready(*pod);
-      },
-      absl::Seconds(30)));
+  EXPECT_TRUE(WaitFor([&] { return Web1MovedFrom(web1); }, absl::Seconds(30)));
+  ExpectWeb1Data();
+  // (Its volume left the dead node after the force-detach timeout.) Power
+  // on: the agent's checkpoint still holds the old web-1; it must not run it.
+  StartAgent(node, agent);
+  EXPECT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(15)));
+  EXPECT_TRUE(OnlyTheNewWeb1RunsFor(absl::Seconds(3)));
+  EXPECT_TRUE(Ready(*GetPod("web-1")));
 }
 
 TEST_F(NodeFailureTest, DeletingTheNodeObjectReleasesItsPodsAfterTheQuarantine) {
-  Apply(kWeb);
+  Apply(kWebWithData);
   ASSERT_TRUE(WaitAllReady());
-  auto web1 = *GetPod("web-1");
+  auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
-  pid_t agent = AgentPid(node);
-  ASSERT_GT(agent, 0);
-  ASSERT_EQ(kill(agent, SIGSTOP), 0);
-  absl::Cleanup resume = [agent] { kill(agent, SIGCONT); };
+  PowerOff(node);
   ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
   ASSERT_EQ(Ordoctl({"delete", "node", node, "--wait=false"}).exit_code, 0);
   // Pod GC's quarantine (40 s by default) and then the set recreates web-1.
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        auto pod = GetPod("web-1");
-        return pod.has_value() && pod->metadata().uid() != web1.metadata().uid() &&
-               pod->spec().node_name() != node && Ready(*pod);
-      },
-      absl::Seconds(75)));
+  EXPECT_TRUE(WaitFor([&] { return Web1MovedFrom(web1); }, absl::Seconds(75)));
+  ExpectWeb1Data();
+}
+
+// Non-graceful node shutdown (reference §3.4): the admin declares the node
+// dead with the out-of-service taint; its pods are force-deleted, its volumes
+// detached, and web-1 comes back elsewhere. The admin lifts the taint once
+// the node is back.
+TEST_F(NodeFailureTest, TheOutOfServiceTaintMovesAPodOfADeadNode) {
+  Apply(kWebWithData);
+  ASSERT_TRUE(WaitAllReady());
+  auto web1 = WriteWeb1Data();
+  std::string node = web1.spec().node_name();
+  std::vector<std::string> agent = PowerOff(node);
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  CommandResult taint =
+      Ordoctl({"taint", "nodes", node, "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute"});
+  ASSERT_EQ(taint.exit_code, 0) << taint.err;
+  EXPECT_EQ(taint.out, "node/" + node + " tainted\n");
+  EXPECT_TRUE(WaitFor([&] { return Web1MovedFrom(web1); }, absl::Seconds(40)));
+  ExpectWeb1Data();
+  StartAgent(node, agent);
+  EXPECT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(15)));
+  EXPECT_TRUE(OnlyTheNewWeb1RunsFor(absl::Seconds(3)));
+  CommandResult lift = Ordoctl({"taint", "nodes", node, "node.kubernetes.io/out-of-service-"});
+  ASSERT_EQ(lift.exit_code, 0) << lift.err;
+  EXPECT_EQ(lift.out, "node/" + node + " untainted\n");
+  EXPECT_FALSE(Tainted(node, "node.kubernetes.io/out-of-service"));
 }
 
 // The opt-in fence (reference §5 row 5): a node that loses power (its agent
@@ -190,63 +311,14 @@ class FenceTest : public NodeFailureTest {
 };
 
 TEST_F(FenceTest, APoweredOffNodeIsFencedAndItsPodMovesWithItsData) {
-  Apply(R"(apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: nginx}}
-  serviceName: nginx
-  replicas: 3
-  template:
-    metadata: {labels: {app: nginx}}
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-      - name: nginx
-        image: ordo-podapp
-        args: ["--port", "80", "--data-dir", "/data"]
-        readinessProbe:
-          httpGet: {path: /readyz, port: 80}
-          periodSeconds: 1
-        volumeMounts: [{name: data, mountPath: /data}]
-  volumeClaimTemplates:
-  - metadata: {name: data}
-    spec:
-      accessModes: [ReadWriteOnce]
-      storageClassName: shared
-      resources: {requests: {storage: 1Gi}}
-)");
+  Apply(kWebWithData);
   ASSERT_TRUE(WaitAllReady());
-  ASSERT_EQ(Ordoctl({"exec", "web-1", "--", "sh", "-c", "hostname > /data/index.html"}).exit_code,
-            0);
-  auto web1 = *GetPod("web-1");
+  auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
-  // Power off: the agent, then every container process group of the node.
-  pid_t agent = AgentPid(node);
-  ASSERT_GT(agent, 0) << node;
-  ASSERT_EQ(kill(agent, SIGKILL), 0);
-  auto all = pods_->List({});
-  ASSERT_TRUE(all.ok());
-  for (const auto& pod : all->items()) {
-    if (pod.spec().node_name() != node) continue;
-    pid_t pid = ContainerPid(pod);
-    if (pid > 1) kill(-pid, SIGKILL);
-  }
-  ASSERT_TRUE(WaitFor(
-      [&] {
-        auto moved = GetPod("web-1");
-        return moved.has_value() && moved->metadata().uid() != web1.metadata().uid() &&
-               moved->spec().node_name() != node && Ready(*moved);
-      },
-      absl::Seconds(60)));
-  auto fenced = nodes_->Get("", node);
-  bool out_of_service = false;
-  for (const auto& t : fenced->spec().taints()) {
-    out_of_service = out_of_service || t.key() == "node.kubernetes.io/out-of-service";
-  }
-  EXPECT_TRUE(out_of_service);
-  CommandResult data = Ordoctl({"exec", "web-1", "--", "cat", "/data/index.html"});
-  EXPECT_EQ(data.out, "web-1\n") << data.err;
+  PowerOff(node);
+  ASSERT_TRUE(WaitFor([&] { return Web1MovedFrom(web1); }, absl::Seconds(60)));
+  EXPECT_TRUE(Tainted(node, "node.kubernetes.io/out-of-service"));
+  ExpectWeb1Data();
 }
 
 }  // namespace
