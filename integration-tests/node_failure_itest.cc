@@ -81,11 +81,7 @@ class NodeFailureTest : public ClusterFixture {
 
   std::string NodeReady(const std::string& node) {
     auto n = nodes_->Get("", node);
-    if (!n.ok()) return "";
-    for (const auto& c : n->status().conditions()) {
-      if (c.type() == "Ready") return c.status();
-    }
-    return "";
+    return n.ok() ? api::NodeReadyStatus(*n) : "";
   }
 
   bool Tainted(const std::string& node, const std::string& key) {
