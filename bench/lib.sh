@@ -7,10 +7,12 @@
 #   start_hollow_nodes N    N hollow nodes, waits until they are Ready
 BIN=${BIN:-build/bin}
 pids=()
+cleanup_hooks=()  # commands run on exit, before the processes are killed
 
 bench_init() {
   work=$(mktemp -d "/tmp/ordo-$1-bench.XXXXXX")
-  trap 'for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
+  trap 'for h in "${cleanup_hooks[@]}"; do eval "$h" || true; done
+        for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done; wait 2>/dev/null; rm -rf "$work"' EXIT
 }
 
 start() {

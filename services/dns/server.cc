@@ -9,6 +9,7 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "services/dns/packet_cache.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::dns {
@@ -226,6 +227,7 @@ void DnsServer::ServeUdp(int fd, std::stop_token stop) {
   constexpr size_t kBufferSize = 4096;  // larger UDP queries are not worth answering
   std::vector<char> buffers(kBatch * kBufferSize);
   std::vector<std::string> replies(kBatch);
+  PacketCache answered;
   mmsghdr in[kBatch], out[kBatch];
   iovec in_iov[kBatch], out_iov[kBatch];
   sockaddr_storage from[kBatch];
@@ -244,11 +246,15 @@ void DnsServer::ServeUdp(int fd, std::stop_token stop) {
       int got = recvmmsg(fd, in, kBatch, MSG_DONTWAIT, nullptr);
       if (got <= 0) break;
       std::shared_ptr<const ZoneSnapshot> snapshot = zone();  // one per batch
+      answered.UseZone(snapshot);
       int replies_out = 0;
       for (int i = 0; i < got; ++i) {
         std::string_view packet(buffers.data() + i * kBufferSize, in[i].msg_len);
         bool forward = false;
-        replies[i] = Handle(packet, false, &forward, *snapshot);
+        if (!answered.Lookup(packet, &replies[i])) {
+          replies[i] = Handle(packet, false, &forward, *snapshot);
+          if (!forward && !replies[i].empty()) answered.Store(packet, replies[i]);
+        }
         if (forward) {
           absl::MutexLock lock(&forward_mu_);
           if (forward_queue_.size() < 10000) {
