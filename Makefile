@@ -8,7 +8,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset bench-dns fuzz-dns format format-check bench clean
+.PHONY: deps configure build test unit integration up down bench-scheduler bench-statefulset bench-dns bench-dns-reference fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -60,6 +60,9 @@ bench-statefulset: build
 
 bench-dns: build
 	bench/dns.sh
+
+bench-dns-reference:
+	bench/dns_reference.sh
 
 # The DNS wire code under libFuzzer (clang), for FUZZ_SECONDS (default 60).
 fuzz-dns:

@@ -5,6 +5,12 @@
 #   start CMD...            run in the background, killed on exit
 #   start_api_server        sets $server (HOST:PORT)
 #   start_hollow_nodes N    N hollow nodes, waits until they are Ready
+#   untrack_udp_port P      exempt UDP port P from connection tracking
+#   write_dns_queries F N   the DNS benchmarks' query mix over N services into F
+#   run_batched_load P NAME CPU_FN
+#                           ordo-dns-load against port P as fast as answered,
+#                           then at half that rate and at 75,000/s (needs
+#                           $work/queries.txt)
 BIN=${BIN:-build/bin}
 pids=()
 cleanup_hooks=()  # commands run on exit, before the processes are killed
@@ -31,4 +37,55 @@ start_hollow_nodes() {
   start "$BIN/ordo-kubelet-agent" --server "$server" --hollow --hollow-nodes "$1" \
     --node-name hollow --cpu 32 --memory 256Gi --log-level warn >"$work/hollow.log" 2>&1
   "$BIN/ordo-scheduler-bench" --server "$server" --wait_nodes "$1" --pods 0 | grep nodes
+}
+
+# Connection tracking: Docker's NAT rules make this kernel track every UDP
+# packet, a per-packet cost to both ends that a DNS server at these rates is
+# deployed without. Exempts the port (as root, with nft) until exit;
+# DNS_CONNTRACK=1 keeps tracking, for comparison.
+untrack_udp_port() {
+  local tracking=on
+  if [ "${DNS_CONNTRACK:-0}" != 1 ] && [ "$(id -u)" = 0 ] && command -v nft >/dev/null; then
+    nft -f - <<EOF && tracking=off
+table ip ordo_bench_$1 {
+  chain pre { type filter hook prerouting priority raw; udp dport $1 notrack; udp sport $1 notrack; }
+  chain out { type filter hook output priority raw; udp dport $1 notrack; udp sport $1 notrack; }
+}
+EOF
+    cleanup_hooks+=("nft delete table ip ordo_bench_$1 2>/dev/null")
+  fi
+  echo "connection tracking of UDP port $1: $tracking"
+}
+
+# 20,000 queries in a fixed shuffled order, after dns.md §5.3: 40% ClusterIP
+# service A, 15% headless service A, 10% pod A, 5% SRV, 15% search-expanded
+# NXDOMAIN, 15% AAAA NODATA.
+write_dns_queries() {
+  awk -v n="$2" 'BEGIN { srand(7); for (i = 0; i < 20000; i++) { r = rand() * 100;
+    if (r < 40) printf "svc-%d.default.svc.cluster.local A\n", int(rand() * n);
+    else if (r < 55) print "nginx.default.svc.cluster.local A";
+    else if (r < 65) printf "web-%d.nginx.default.svc.cluster.local A\n", int(rand() * 100);
+    else if (r < 70) print "_web._tcp.nginx.default.svc.cluster.local SRV";
+    else if (r < 85) printf "svc-%d.default.svc.cluster.local.default.svc.cluster.local A\n", int(rand() * n);
+    else printf "svc-%d.default.svc.cluster.local AAAA\n", int(rand() * n); } }' >"$1"
+}
+
+run_batched_load() {
+  local port=$1 name=$2 cpu_fn=$3 before after qps
+  echo "== throughput, batched client: ordo-dns-load --outstanding 500, ${SECONDS_RUN}s, $name on CPU 0, the client on CPU 1"
+  before=$($cpu_fn)
+  /usr/bin/time -f "client CPU: %U user + %S system s" taskset -c 1 "$BIN/ordo-dns-load" \
+    --port "$port" --queries "$work/queries.txt" --seconds "$SECONDS_RUN" --outstanding 500 \
+    >"$work/batched.txt"
+  after=$($cpu_fn)
+  cat "$work/batched.txt"
+  qps=$(awk '/Queries per second/ { print int($4) }' "$work/batched.txt")
+  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$SECONDS_RUN" -v q="$qps" \
+    'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q * s, t / hz / (q * s) * 100000 }'
+  local rate
+  for rate in $((qps / 2)) 75000; do
+    echo "== latency at $rate/s, batched client (half that rate; half the 150,000 target)"
+    taskset -c 1 "$BIN/ordo-dns-load" --port "$port" --queries "$work/queries.txt" \
+      --seconds "$SECONDS_RUN" --outstanding 500 --rate "$rate"
+  done
 }

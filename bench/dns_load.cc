@@ -1,0 +1,192 @@
+// ordo-dns-load: a DNS load generator that sends and receives in batches
+// (sendmmsg/recvmmsg, up to 64 packets a system call) on one UDP socket,
+// for when dnsperf (one system call per packet) cannot keep a server busy
+// from one core. It reads dnsperf's query file format ("NAME TYPE" per line),
+// keeps --outstanding queries in flight (optionally no more than --rate per
+// second), counts a query lost after 1 s, and prints dnsperf-like totals and
+// latency percentiles. Queries carry RD and no EDNS, as dnsperf's do.
+// A benchmark tool, not part of ordo; single-threaded.
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <deque>
+#include <fstream>
+#include <string>
+#include <vector>
+
+#include "absl/flags/flag.h"
+#include "absl/flags/parse.h"
+#include "absl/strings/str_split.h"
+#include "absl/time/clock.h"
+#include "absl/time/time.h"
+#include "bench/latency.h"
+
+ABSL_FLAG(std::string, server, "127.0.0.1", "The server's IPv4 address");
+ABSL_FLAG(int, port, 53, "The server's port");
+ABSL_FLAG(std::string, queries, "", "The query file: NAME TYPE per line");
+ABSL_FLAG(double, seconds, 10, "How long to send");
+ABSL_FLAG(int, outstanding, 200, "Queries in flight at most");
+ABSL_FLAG(double, rate, 0, "Queries per second at most (0: as fast as answered)");
+
+namespace {
+
+constexpr int kBatch = 64;
+
+uint16_t TypeCode(const std::string& type) {
+  if (type == "A") return 1;
+  if (type == "NS") return 2;
+  if (type == "CNAME") return 5;
+  if (type == "SOA") return 6;
+  if (type == "PTR") return 12;
+  if (type == "TXT") return 16;
+  if (type == "AAAA") return 28;
+  if (type == "SRV") return 33;
+  return 0;
+}
+
+// A query packet with id 0: header (RD), one question.
+std::string Encode(const std::string& name, uint16_t type) {
+  std::string q = {0, 0, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
+  for (absl::string_view label : absl::StrSplit(name, '.', absl::SkipEmpty())) {
+    q.push_back(static_cast<char>(label.size()));
+    q.append(label.data(), label.size());
+  }
+  q.push_back(0);
+  for (uint16_t v : {type, uint16_t{1}}) {
+    q.push_back(static_cast<char>(v >> 8));
+    q.push_back(static_cast<char>(v & 0xFF));
+  }
+  return q;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  absl::ParseCommandLine(argc, argv);
+  std::vector<std::string> packets;
+  std::ifstream in(absl::GetFlag(FLAGS_queries));
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
+    if (words.size() == 2 && TypeCode(words[1]) != 0) {
+      packets.push_back(Encode(words[0], TypeCode(words[1])));
+    }
+  }
+  if (packets.empty()) {
+    std::fprintf(stderr, "no queries in %s\n", absl::GetFlag(FLAGS_queries).c_str());
+    return 1;
+  }
+  int fd = socket(AF_INET, SOCK_DGRAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(absl::GetFlag(FLAGS_port)));
+  inet_pton(AF_INET, absl::GetFlag(FLAGS_server).c_str(), &to.sin_addr);
+  int buffer = 8 << 20;
+  setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
+  if (connect(fd, reinterpret_cast<sockaddr*>(&to), sizeof to) != 0) {
+    std::perror("connect");
+    return 1;
+  }
+
+  const int outstanding = std::min(absl::GetFlag(FLAGS_outstanding), 60000);
+  const double rate = absl::GetFlag(FLAGS_rate);
+  // Each id's send time; ids are handed out in order, so the oldest query in
+  // flight is at the front of `in_flight`.
+  std::vector<absl::Time> sent_at(65536, absl::InfinitePast());
+  std::deque<uint16_t> in_flight;  // sent in this order; answered ones leave lazily
+  int64_t pending = 0;             // sent, neither answered nor lost
+  uint16_t next_id = 0;
+  size_t next_query = 0;
+  int64_t sent = 0, completed = 0, lost = 0;
+  ordo::bench::Recorder latencies;
+
+  std::vector<std::string> out(kBatch);
+  mmsghdr send_msgs[kBatch], recv_msgs[kBatch];
+  iovec send_iov[kBatch], recv_iov[kBatch];
+  std::vector<char> recv_buffers(kBatch * 4096);
+  const absl::Time start = absl::Now();
+  const absl::Time end = start + absl::Seconds(absl::GetFlag(FLAGS_seconds));
+  for (absl::Time now = start; now < end || pending > 0; now = absl::Now()) {
+    // Send what the window (and the rate) allows, in batches.
+    int64_t allowed = outstanding - pending;
+    if (rate > 0) {
+      allowed = std::min<int64_t>(allowed, absl::ToDoubleSeconds(now - start) * rate - sent);
+    }
+    if (now >= end) allowed = 0;
+    while (allowed > 0) {
+      int n = static_cast<int>(std::min<int64_t>(allowed, kBatch));
+      for (int i = 0; i < n; ++i) {
+        out[i] = packets[next_query++ % packets.size()];
+        uint16_t id = next_id++;
+        out[i][0] = static_cast<char>(id >> 8);
+        out[i][1] = static_cast<char>(id & 0xFF);
+        sent_at[id] = now;
+        in_flight.push_back(id);
+        send_iov[i] = {out[i].data(), out[i].size()};
+        send_msgs[i].msg_hdr = {};
+        send_msgs[i].msg_hdr.msg_iov = &send_iov[i];
+        send_msgs[i].msg_hdr.msg_iovlen = 1;
+      }
+      for (int done = 0; done < n;) {
+        int k = sendmmsg(fd, send_msgs + done, n - done, 0);
+        if (k <= 0) break;
+        done += k;
+      }
+      sent += n;
+      pending += n;
+      allowed -= n;
+    }
+    // Receive whatever has arrived (waiting at most 1 ms for the first).
+    pollfd p{fd, POLLIN, 0};
+    if (poll(&p, 1, 1) > 0) {
+      for (;;) {
+        for (int i = 0; i < kBatch; ++i) {
+          recv_iov[i] = {recv_buffers.data() + i * 4096, 4096};
+          recv_msgs[i].msg_hdr = {};
+          recv_msgs[i].msg_hdr.msg_iov = &recv_iov[i];
+          recv_msgs[i].msg_hdr.msg_iovlen = 1;
+        }
+        int got = recvmmsg(fd, recv_msgs, kBatch, MSG_DONTWAIT, nullptr);
+        if (got <= 0) break;
+        absl::Time received = absl::Now();
+        for (int i = 0; i < got; ++i) {
+          if (recv_msgs[i].msg_len < 12) continue;
+          const auto* b = reinterpret_cast<const unsigned char*>(recv_iov[i].iov_base);
+          uint16_t id = static_cast<uint16_t>(b[0] << 8 | b[1]);
+          if (sent_at[id] == absl::InfinitePast()) continue;  // late, already counted lost
+          latencies.Add(received - sent_at[id]);
+          sent_at[id] = absl::InfinitePast();
+          ++completed;
+          --pending;
+        }
+        if (got < kBatch) break;
+      }
+    }
+    // Answered ids leave the front; a query 1 s old is lost.
+    absl::Time now_after = absl::Now();
+    while (!in_flight.empty()) {
+      uint16_t id = in_flight.front();
+      if (sent_at[id] != absl::InfinitePast()) {
+        if (now_after - sent_at[id] < absl::Seconds(1)) break;
+        sent_at[id] = absl::InfinitePast();
+        ++lost;
+        --pending;
+      }
+      in_flight.pop_front();
+    }
+  }
+  double seconds = absl::ToDoubleSeconds(end - start);
+  std::printf("  Queries sent:         %lld\n", static_cast<long long>(sent));
+  std::printf("  Queries completed:    %lld (%.2f%%)\n", static_cast<long long>(completed),
+              sent ? 100.0 * completed / sent : 0.0);
+  std::printf("  Queries lost:         %lld\n", static_cast<long long>(lost));
+  std::printf("  Queries per second:   %.0f\n", completed / seconds);
+  std::printf("  Latency: p50 %.3f ms, p99 %.3f ms, max %.3f ms over %zu answers\n",
+              latencies.QuantileMs(0.5), latencies.QuantileMs(0.99), latencies.QuantileMs(1.0),
+              latencies.count());
+  close(fd);
+  return 0;
+}
