@@ -79,6 +79,12 @@ class NodeFailureTest : public ClusterFixture {
     extra_up_args_ = {"--node-monitor-grace-period", "4s", "--force-detach-timeout", "3s"};
   }
 
+  // The identity checker saw the set's three containers: it was looking.
+  void TearDown() override {
+    ClusterFixture::TearDown();
+    EXPECT_GE(identity_checker_->most_pods_seen(), 3);
+  }
+
   std::string NodeReady(const std::string& node) {
     auto n = nodes_->Get("", node);
     return n.ok() ? api::NodeReadyStatus(*n) : "";
@@ -104,6 +110,19 @@ class NodeFailureTest : public ClusterFixture {
   void ExpectWeb1Data() {
     CommandResult data = Ordoctl({"exec", "web-1", "--", "cat", "/data/index.html"});
     EXPECT_EQ(data.out, "web-1\n") << data.err;
+  }
+
+  // The node web-1's volume is attached to ("" when none).
+  std::string Web1VolumeAttachedTo() {
+    api::PersistentVolumeClient volumes(channel_, SystemClock());
+    auto all = volumes.List({});
+    if (!all.ok()) return "";
+    for (const auto& pv : all->items()) {
+      if (pv.spec().claim_ref().name() != "data-web-1") continue;
+      auto it = pv.metadata().annotations().find(api::kAttachedNodeAnnotation);
+      return it == pv.metadata().annotations().end() ? "" : it->second;
+    }
+    return "";
   }
 
   // web-1 stays the pod `web1` for all of `window`: nothing replaces it.
@@ -153,6 +172,7 @@ TEST_F(NodeFailureTest, AFrozenNodeGoesUnknownAndItsPodIsNotReplaced) {
   EXPECT_TRUE(
       WaitFor([&] { return Tainted(node, "node.kubernetes.io/unreachable"); }, absl::Seconds(10)));
   EXPECT_TRUE(Web1StaysFor(web1, absl::Seconds(5)));
+  EXPECT_EQ(Web1VolumeAttachedTo(), node);  // a second writer could not attach it either
   ASSERT_EQ(kill(agent, SIGCONT), 0);
   EXPECT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(15)));
   EXPECT_TRUE(WaitFor([&] { return Ready(*GetPod("web-1")); }, absl::Seconds(15)))
@@ -160,6 +180,33 @@ TEST_F(NodeFailureTest, AFrozenNodeGoesUnknownAndItsPodIsNotReplaced) {
   EXPECT_EQ(GetPod("web-1")->metadata().uid(), web1.metadata().uid());
   EXPECT_TRUE(
       WaitFor([&] { return !Tainted(node, "node.kubernetes.io/unreachable"); }, absl::Seconds(10)));
+  ExpectWeb1Data();
+}
+
+// A pod deleted while its node is silent stays Terminating (no one can
+// confirm it stopped) and is not replaced; the node back finishes the
+// deletion, and only then does the set create web-1 again, with its data.
+TEST_F(NodeFailureTest, AReturningNodeFinishesADeletionItMissed) {
+  Apply(kWebWithData);
+  ASSERT_TRUE(WaitAllReady());
+  auto web1 = WriteWeb1Data();
+  std::string node = web1.spec().node_name();
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0);
+  ASSERT_EQ(kill(agent, SIGSTOP), 0);
+  absl::Cleanup resume = [agent] { kill(agent, SIGCONT); };
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  CommandResult del = Ordoctl({"delete", "pod", "web-1", "--wait=false"});
+  ASSERT_EQ(del.exit_code, 0) << del.err;
+  EXPECT_TRUE(Web1StaysFor(web1, absl::Seconds(5)));
+  EXPECT_TRUE(GetPod("web-1")->metadata().has_deletion_timestamp());
+  ASSERT_EQ(kill(agent, SIGCONT), 0);
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("web-1");
+        return pod.has_value() && pod->metadata().uid() != web1.metadata().uid() && Ready(*pod);
+      },
+      absl::Seconds(30)));
   ExpectWeb1Data();
 }
 
@@ -257,6 +304,32 @@ TEST_F(NodeFailureTest, ForceDeleteMovesAPodOfADeadNodeAndThePowerOnDoesNotRunIt
   EXPECT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(15)));
   EXPECT_TRUE(OnlyTheNewWeb1RunsFor(absl::Seconds(3)));
   EXPECT_TRUE(Ready(*GetPod("web-1")));
+}
+
+// Why the ways out are for dead nodes only (reference §3.4): force-deleting
+// the pod of a node that is merely unreachable runs two web-1s at once. The
+// identity checker sees it; the agent, back, kills the pod it no longer owns.
+TEST_F(NodeFailureTest, ForceDeletingThePodOfALiveNodeRunsTwoAndTheCheckerSeesIt) {
+  Apply(kWeb);
+  ASSERT_TRUE(WaitAllReady());
+  auto web1 = *GetPod("web-1");
+  std::string node = web1.spec().node_name();
+  pid_t agent = AgentPid(node);
+  ASSERT_GT(agent, 0);
+  ASSERT_EQ(kill(agent, SIGSTOP), 0);  // its containers keep running
+  absl::Cleanup resume = [agent] { kill(agent, SIGCONT); };
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(15)));
+  ASSERT_EQ(Ordoctl({"cordon", node}).exit_code, 0);
+  ASSERT_EQ(Ordoctl({"delete", "pod", "web-1", "--force", "--grace-period=0"}).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return Web1MovedFrom(web1); }, absl::Seconds(30)));
+  EXPECT_TRUE(WaitFor([&] { return !identity_checker_->Violations().empty(); }, absl::Seconds(5)));
+  ASSERT_EQ(kill(agent, SIGCONT), 0);
+  std::string uid = GetPod("web-1")->metadata().uid();
+  EXPECT_TRUE(WaitFor(
+      [&] { return ScanRunningPods(dir_.path())["default/web-1"] == std::set<std::string>{uid}; },
+      absl::Seconds(15)));
+  // The double was this test's point; the rest of it must be clean.
+  identity_checker_ = std::make_unique<IdentityChecker>(dir_.path());
 }
 
 TEST_F(NodeFailureTest, DeletingTheNodeObjectReleasesItsPodsAfterTheQuarantine) {
