@@ -95,7 +95,7 @@ absl::Status PodGC::ReleaseVolumes(absl::Time now) {
     const std::string& node = it->second;
     std::string why;
     if (out_of_service.contains(node)) {
-      why = "out-of-service node";
+      why = "out of service";
     } else {
       const auto& claim = volume->spec().claim_ref();
       if (in_use.contains(absl::StrCat(node, "/", claim.namespace_(), "/", claim.name()))) continue;
@@ -104,18 +104,18 @@ absl::Status PodGC::ReleaseVolumes(absl::Time now) {
       still_unused.insert(name);
       auto [since, fresh] = unused_since_.try_emplace(name, now);
       if (node_ready == ready.end()) {
-        why = "deleted node";
+        why = "deleted";
       } else if (options_.force_detach_after > absl::ZeroDuration() &&
                  now - since->second >= options_.force_detach_after) {
-        why = absl::StrCat("node not Ready for ", absl::FormatDuration(options_.force_detach_after),
-                           " since its last use");
+        why = absl::StrCat("not Ready, unused for ",
+                           absl::FormatDuration(options_.force_detach_after));
       } else {
         continue;
       }
     }
     core::v1::PersistentVolume detached = *volume;
     detached.mutable_metadata()->mutable_annotations()->erase(kAttachedNodeAnnotation);
-    spdlog::warn("pod gc: detaching volume {} from {} {}", name, why, node);
+    spdlog::warn("pod gc: detaching volume {} from node {} ({})", name, node, why);
     absl::Status s = writer_.UpdateVolume(detached);
     if (!s.ok() && first.ok()) first = s;
   }
