@@ -16,6 +16,7 @@ namespace {
 
 struct Target {
   std::string pod;
+  std::string uid;  // the pod the agent must answer for, not another of its name
   std::shared_ptr<grpc::Channel> agent;
 };
 
@@ -39,8 +40,9 @@ absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
   if (port == 0)
     return absl::UnavailableError(
         absl::StrCat("node ", pod->spec().node_name(), " has no agent endpoint"));
-  return Target{pod_name, grpc::CreateChannel(absl::StrCat(address, ":", port),
-                                              grpc::InsecureChannelCredentials())};
+  return Target{
+      pod_name, pod->metadata().uid(),
+      grpc::CreateChannel(absl::StrCat(address, ":", port), grpc::InsecureChannelCredentials())};
 }
 
 int Fail(const absl::Status& s, Context& ctx) {
@@ -63,6 +65,7 @@ int Logs(const Args& args, Context& ctx) {
   agent::v1::LogsRequest req;
   req.set_namespace_(ctx.ns);
   req.set_pod(name);
+  req.set_pod_uid(target->uid);
   req.set_container(args.Get("container"));
   req.set_follow(args.Get("follow") == "true");
   req.set_previous(args.Get("previous") == "true");
@@ -102,6 +105,7 @@ int Exec(const Args& args, Context& ctx) {
   agent::v1::ExecRequest first;
   first.set_namespace_(ctx.ns);
   first.set_pod(name);
+  first.set_pod_uid(target->uid);
   first.set_container(args.Get("container"));
   for (size_t i = 2; i < args.positional.size(); ++i) first.add_command(args.positional[i]);
   bool with_stdin = args.Get("stdin") == "true";

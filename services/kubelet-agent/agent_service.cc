@@ -25,7 +25,8 @@ std::string TailLines(const std::string& text, int64_t lines) {
 
 grpc::Status AgentService::Logs(grpc::ServerContext* ctx, const agent::v1::LogsRequest* request,
                                 grpc::ServerWriter<agent::v1::LogChunk>* writer) {
-  auto loc = pods_.FindContainer(request->namespace_(), request->pod(), request->container());
+  auto loc = pods_.FindContainer(request->namespace_(), request->pod(), request->container(),
+                                 request->pod_uid());
   if (!loc.ok()) return status::ToGrpcStatus(loc.status());
   std::string path = loc->log_path;
   if (request->previous()) {
@@ -63,7 +64,8 @@ grpc::Status AgentService::Logs(grpc::ServerContext* ctx, const agent::v1::LogsR
       continue;
     }
     // The container ended or restarted into a new log: this one is complete.
-    auto now = pods_.FindContainer(request->namespace_(), request->pod(), request->container());
+    auto now = pods_.FindContainer(request->namespace_(), request->pod(), request->container(),
+                                   request->pod_uid());
     if (!now.ok() || now->log_path != path || now->handle.pid == 0) break;
     clock_.SleepFor(absl::Milliseconds(100));  // poll interval for new output
   }
@@ -75,7 +77,8 @@ grpc::Status AgentService::Exec(
     grpc::ServerReaderWriter<agent::v1::ExecResponse, agent::v1::ExecRequest>* stream) {
   agent::v1::ExecRequest first;
   if (!stream->Read(&first)) return grpc::Status(grpc::StatusCode::CANCELLED, "no request");
-  auto loc = pods_.FindContainer(first.namespace_(), first.pod(), first.container());
+  auto loc =
+      pods_.FindContainer(first.namespace_(), first.pod(), first.container(), first.pod_uid());
   if (!loc.ok()) return status::ToGrpcStatus(loc.status());
   if (loc->handle.pid == 0) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,

@@ -699,11 +699,15 @@ int PodManager::ShutdownAll(absl::Duration grace) {
 
 absl::StatusOr<ContainerLocation> PodManager::FindContainer(const std::string& ns,
                                                             const std::string& pod,
-                                                            const std::string& container) {
+                                                            const std::string& container,
+                                                            const std::string& uid) {
   absl::MutexLock lock(&mu_);
-  for (const auto& [uid, s] : pods_) {
-    if (s->ns != ns || s->name != pod || s->terminating) continue;
-    if (s->containers.empty()) break;
+  const PodState* found = nullptr;
+  const ContainerState* found_container = nullptr;
+  for (const auto& [state_uid, s] : pods_) {
+    if (s->ns != ns || s->name != pod) continue;
+    if (uid.empty() ? s->terminating : state_uid != uid) continue;
+    if (s->containers.empty()) continue;  // nothing started yet
     const ContainerState* c = nullptr;
     for (const auto& cs : s->containers) {
       if (container.empty() || cs.name == container) {
@@ -715,13 +719,21 @@ absl::StatusOr<ContainerLocation> PodManager::FindContainer(const std::string& n
       return absl::NotFoundError(
           absl::StrCat("container ", container, " is not valid for pod ", pod));
     }
-    std::string dir = absl::StrCat(PodDir(uid), "/containers/", c->name, "/");
-    int run = c->restart_count;
-    ContainerLocation loc{c->handle, absl::StrCat(dir, run, ".log"), ""};
-    if (run > 0) loc.previous_log_path = absl::StrCat(dir, run - 1, ".log");
-    return loc;
+    // Two states of one name (a pod recreated before the old one is gone):
+    // the one with a running container is the one to talk to.
+    if (found == nullptr || (found_container->handle.pid == 0 && c->handle.pid != 0)) {
+      found = s.get();
+      found_container = c;
+    }
   }
-  return absl::NotFoundError(absl::StrCat("pods \"", pod, "\" not found on this node"));
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat("pods \"", pod, "\" not found on this node"));
+  }
+  std::string dir = absl::StrCat(PodDir(found->uid), "/containers/", found_container->name, "/");
+  int run = found_container->restart_count;
+  ContainerLocation loc{found_container->handle, absl::StrCat(dir, run, ".log"), ""};
+  if (run > 0) loc.previous_log_path = absl::StrCat(dir, run - 1, ".log");
+  return loc;
 }
 
 }  // namespace ordo::kubelet

@@ -70,9 +70,12 @@ class PodManager {
   int ShutdownAll(absl::Duration grace);
 
   // For logs and exec. NOT_FOUND names what is missing; an empty `container`
-  // means the pod's only (or first) container.
+  // means the pod's only (or first) container. With a `uid`, only that pod
+  // (terminating or not); without, the pod of that name that is not
+  // terminating, the one with a running container first.
   absl::StatusOr<ContainerLocation> FindContainer(const std::string& ns, const std::string& pod,
-                                                  const std::string& container);
+                                                  const std::string& container,
+                                                  const std::string& uid = "");
   // Wakes whoever waits in WaitForChange (a probe flipped, a pod changed).
   void Poke();
   // Waits until Poke() or `deadline`.

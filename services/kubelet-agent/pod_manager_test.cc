@@ -192,6 +192,29 @@ TEST_F(PodManagerTest, ARestartedManagerAdoptsRunningContainers) {
   EXPECT_EQ(location->handle.pid, pid);
 }
 
+TEST_F(PodManagerTest, ANameRecreatedWhileTheOldPodStopsFindsEachByUid) {
+  PodPtr old_pod = MakePod("web-0");
+  manager_->Sync({old_pod}, true);
+  int old_pid = LastPid();
+  runtime_.IgnoreTerm(old_pid);  // the old pod takes its grace period to stop
+  auto new_pod = std::make_shared<core::v1::Pod>(*old_pod);
+  new_pod->mutable_metadata()->set_uid("uid-web-0-again");
+  manager_->Sync({new_pod}, true);
+  ASSERT_TRUE(runtime_.Running(old_pid));
+  auto by_name = manager_->FindContainer("default", "web-0", "");
+  ASSERT_OK(by_name.status());
+  EXPECT_NE(by_name->handle.pid, old_pid);
+  EXPECT_NE(by_name->handle.pid, 0);
+  auto by_new_uid = manager_->FindContainer("default", "web-0", "", "uid-web-0-again");
+  ASSERT_OK(by_new_uid.status());
+  EXPECT_EQ(by_new_uid->handle.pid, by_name->handle.pid);
+  auto by_old_uid = manager_->FindContainer("default", "web-0", "", "uid-web-0");
+  ASSERT_OK(by_old_uid.status());
+  EXPECT_EQ(by_old_uid->handle.pid, old_pid);
+  EXPECT_EQ(manager_->FindContainer("default", "web-0", "", "uid-other").status().code(),
+            absl::StatusCode::kNotFound);
+}
+
 TEST_F(PodManagerTest, ShutdownStopsEveryContainerAndStartsNothingAfter) {
   PodPtr pod = MakePod("web-0");
   manager_->Sync({pod}, true);
