@@ -383,5 +383,38 @@ TEST(ServerForwardTest, EveryUpstreamDownIsServfail) {
   EXPECT_EQ(d.rcode, kServFail);
 }
 
+// Stopping the server shuts its TCP connections down and joins their threads
+// (no thread outlives it), without waiting for their 10 s idle timeout.
+TEST(ServerRunTest, StopsPromptlyWithATcpConnectionOpen) {
+  ServerOptions options;
+  options.listen = {"127.0.0.1:0"};
+  DnsServer server(options);
+  ASSERT_TRUE(server.Bind().ok());
+  std::jthread run([&server](std::stop_token stop) { server.Run(stop); });
+  int conn = socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in to{};
+  to.sin_family = AF_INET;
+  to.sin_port = htons(static_cast<uint16_t>(server.port(0)));
+  to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(connect(conn, reinterpret_cast<sockaddr*>(&to), sizeof to), 0);
+  std::string query = MakeQuery("web-0.nginx.default.svc.cluster.local", kA);
+  std::string framed = {static_cast<char>(query.size() >> 8), static_cast<char>(query.size())};
+  framed += query;
+  ASSERT_EQ(write(conn, framed.data(), framed.size()), static_cast<ssize_t>(framed.size()));
+  char length[2];
+  ASSERT_EQ(read(conn, length, 2), 2);  // answered (SERVFAIL: no zone yet): being served
+  std::string reply(static_cast<uint8_t>(length[0]) << 8 | static_cast<uint8_t>(length[1]), '\0');
+  ASSERT_EQ(read(conn, reply.data(), reply.size()), static_cast<ssize_t>(reply.size()));
+  absl::Time stopping = absl::Now();
+  run.request_stop();
+  run.join();
+  EXPECT_LT(absl::Now() - stopping, absl::Seconds(2));
+  timeval wait{2, 0};  // well inside the server's 10 s idle timeout
+  setsockopt(conn, SOL_SOCKET, SO_RCVTIMEO, &wait, sizeof wait);
+  char byte;
+  EXPECT_EQ(read(conn, &byte, 1), 0);  // the server's side is closed already
+  close(conn);
+}
+
 }  // namespace
 }  // namespace ordo::dns

@@ -6,6 +6,7 @@
 #include <unistd.h>
 
 #include <cstring>
+#include <list>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -16,7 +17,7 @@ namespace ordo::dns {
 namespace {
 
 constexpr size_t kMaxCacheEntries = 10000;
-constexpr int kMaxConnections = 256;
+constexpr size_t kMaxConnections = 256;  // per listener
 
 absl::StatusOr<sockaddr_storage> ParseAddress(const std::string& text, int default_port) {
   std::string host = text;
@@ -331,23 +332,47 @@ void DnsServer::ServeConnection(int fd) {
     framed += reply;
     if (!WriteFull(fd, framed)) break;
   }
-  close(fd);
-  --connections_;
 }
 
 void DnsServer::ServeTcp(int fd, std::stop_token stop) {
+  // The acceptor owns its connections' sockets and threads: a socket is
+  // closed only after its thread is joined, so shutting one down never hits
+  // a reused descriptor, and nothing outlives the server.
+  struct Connection {
+    int fd;
+    std::shared_ptr<std::atomic<bool>> done;
+    std::thread thread;
+  };
+  std::list<Connection> connections;
+  auto reap = [&connections](bool all) {
+    for (auto it = connections.begin(); it != connections.end();) {
+      if (!all && !it->done->load()) {
+        ++it;
+        continue;
+      }
+      if (all) shutdown(it->fd, SHUT_RDWR);  // wakes a read that is waiting
+      it->thread.join();
+      close(it->fd);
+      it = connections.erase(it);
+    }
+  };
   while (!stop.stop_requested()) {
+    reap(false);
     pollfd p{fd, POLLIN, 0};
     if (poll(&p, 1, 200) <= 0) continue;
     int conn = accept4(fd, nullptr, nullptr, SOCK_CLOEXEC);
     if (conn < 0) continue;
-    if (connections_.load() >= kMaxConnections) {
+    if (connections.size() >= kMaxConnections) {
       close(conn);
       continue;
     }
-    ++connections_;
-    std::thread([this, conn] { ServeConnection(conn); }).detach();
+    auto done = std::make_shared<std::atomic<bool>>(false);
+    connections.push_back({conn, done, std::thread([this, conn, done] {
+                             ServeConnection(conn);
+                             done->store(true);
+                           })});
   }
+  reap(true);
 }
 
 void DnsServer::Run(std::stop_token stop) {

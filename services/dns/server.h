@@ -8,7 +8,8 @@
 // for classes other than IN and for zone transfers; UDP answers fit 512 bytes
 // or the EDNS size (then TC), TCP answers are whole.
 // Threads: one per UDP socket, one acceptor per TCP socket and one per TCP
-// connection, a small pool for forwarding. Thread-safety: SetZone and Handle
+// connection (joined by its acceptor; when Run stops, open connections are
+// shut down and joined first), a small pool for forwarding. Thread-safety: SetZone and Handle
 // from any thread.
 #pragma once
 
@@ -74,6 +75,8 @@ class DnsServer {
 
   void ServeUdp(int fd, std::stop_token stop);
   void ServeTcp(int fd, std::stop_token stop);
+  // Answers one TCP connection until the peer closes it, it idles 10 s or it
+  // is shut down; the acceptor closes the socket.
   void ServeConnection(int fd);
   void ForwardLoop();
   std::optional<std::string> CacheLookup(const std::string& key, uint16_t id);
@@ -97,8 +100,6 @@ class DnsServer {
     absl::Time expires;
   };
   absl::flat_hash_map<std::string, Cached> cache_ ABSL_GUARDED_BY(cache_mu_);
-
-  std::atomic<int> connections_{0};
 };
 
 }  // namespace ordo::dns
