@@ -55,8 +55,18 @@ std::string VerbHelp(const std::string& verb) {
   }
   if (verb == "cluster") {
     return "Run a local cluster of processes.\n\nUsage:\n  ordoctl cluster up [--nodes 3] "
-           "[--data-dir .ordo] [--api-port 0]\n  ordoctl cluster down [--data-dir .ordo]\n"
+           "[--data-dir .ordo] [--api-port 0] [--dns-port 0] [--crash-backoff 10s]\n"
+           "      [--node-monitor-grace-period 50s] [--fence-after 0s] "
+           "[--force-detach-timeout 6m]\n"
+           "  ordoctl cluster down [--data-dir .ordo]\n"
            "  ordoctl cluster status [--data-dir .ordo]\n";
+  }
+  if (verb == "taint") {
+    return "Add or remove node taints.\n\nUsage: ordoctl taint nodes NODE "
+           "KEY[=VALUE]:EFFECT[-]... [--overwrite]\n\nEFFECT is NoSchedule, PreferNoSchedule or "
+           "NoExecute; a trailing - removes the taint (every effect of KEY when EFFECT is left "
+           "out).\nA dead node: ordoctl taint nodes NODE "
+           "node.kubernetes.io/out-of-service=nodeshutdown:NoExecute\n";
   }
   if (verb == "scale") {
     return "Set the number of replicas of a StatefulSet.\n\nUsage: ordoctl scale sts NAME "
