@@ -51,22 +51,12 @@ untrack_udp_port "$port"
 
 write_dns_queries "$work/queries.txt" "$SERVICES"
 
-cpu() { awk '{ print $14 + $15 }' "/proc/$dns_pid/stat"; }
-hz=$(getconf CLK_TCK)
-echo "== throughput: dnsperf -c ${DNS_CLIENTS:-10} -q ${DNS_OUTSTANDING:-100}, ${SECONDS_RUN}s, ordo-dns on CPU 0, dnsperf on CPU 1"
-before=$(cpu)
+cpu() { process_ticks "$dns_pid"; }
 if [ -n "${DNS_PROFILE:-}" ]; then  # a perf profile of the server during the run
   perf record -e cpu-clock -F 1999 -g -o "$DNS_PROFILE" -p "$dns_pid" -- sleep "$SECONDS_RUN" \
     >/dev/null 2>&1 &
 fi
-/usr/bin/time -f "dnsperf CPU: %U user + %S system s" taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c "${DNS_CLIENTS:-10}" -T 1 \
-  -q "${DNS_OUTSTANDING:-100}" -t 1 >"$work/max.txt"
-after=$(cpu)
-grep -E "Queries (sent|completed|lost)|Queries per second|Average Latency|Response codes" "$work/max.txt"
-qps=$(awk '/Queries per second/ { print int($4) }' "$work/max.txt")
-completed=$(awk '/Queries completed/ { print $3 }' "$work/max.txt")
-awk -v t=$((after - before)) -v hz="$hz" -v q="$completed" \
-  'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q, t / hz / q * 100000 }'
+run_dnsperf_load "$port" ordo-dns cpu
 half=$((qps / 2))
 echo "== latency at half that rate: -Q $half (dnsperf -v: one line per answer, its latency last)"
 taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 \

@@ -4,7 +4,8 @@
 // from one core. It reads dnsperf's query file format ("NAME TYPE" per line),
 // keeps --outstanding queries in flight (optionally no more than --rate per
 // second), counts a query lost after 1 s, and prints dnsperf-like totals and
-// latency percentiles. Queries carry RD and no EDNS, as dnsperf's do.
+// latency percentiles. Queries carry RD and no EDNS, as dnsperf's do (built
+// by the DNS tests' MakeQuery).
 // A benchmark tool, not part of ordo; single-threaded.
 #include <arpa/inet.h>
 #include <netinet/in.h>
@@ -24,6 +25,7 @@
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
 #include "bench/latency.h"
+#include "services/dns/test_decoder.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1", "The server's IPv4 address");
 ABSL_FLAG(int, port, 53, "The server's port");
@@ -37,30 +39,12 @@ namespace {
 constexpr int kBatch = 64;
 
 uint16_t TypeCode(const std::string& type) {
-  if (type == "A") return 1;
-  if (type == "NS") return 2;
-  if (type == "CNAME") return 5;
-  if (type == "SOA") return 6;
-  if (type == "PTR") return 12;
-  if (type == "TXT") return 16;
-  if (type == "AAAA") return 28;
-  if (type == "SRV") return 33;
+  using namespace ordo::dns;  // NOLINT: the record type constants
+  for (auto [name, code] : {std::pair{"A", kA}, {"NS", kNS}, {"CNAME", kCNAME}, {"SOA", kSOA},
+                            {"PTR", kPTR}, {"TXT", kTXT}, {"AAAA", kAAAA}, {"SRV", kSRV}}) {
+    if (type == name) return code;
+  }
   return 0;
-}
-
-// A query packet with id 0: header (RD), one question.
-std::string Encode(const std::string& name, uint16_t type) {
-  std::string q = {0, 0, 0x01, 0x00, 0, 1, 0, 0, 0, 0, 0, 0};
-  for (absl::string_view label : absl::StrSplit(name, '.', absl::SkipEmpty())) {
-    q.push_back(static_cast<char>(label.size()));
-    q.append(label.data(), label.size());
-  }
-  q.push_back(0);
-  for (uint16_t v : {type, uint16_t{1}}) {
-    q.push_back(static_cast<char>(v >> 8));
-    q.push_back(static_cast<char>(v & 0xFF));
-  }
-  return q;
 }
 
 }  // namespace
@@ -72,7 +56,7 @@ int main(int argc, char** argv) {
   for (std::string line; std::getline(in, line);) {
     std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipEmpty());
     if (words.size() == 2 && TypeCode(words[1]) != 0) {
-      packets.push_back(Encode(words[0], TypeCode(words[1])));
+      packets.push_back(ordo::dns::testing::MakeQuery(words[0], TypeCode(words[1])));
     }
   }
   if (packets.empty()) {

@@ -58,21 +58,7 @@ for _ in $(seq 100); do
 done
 
 write_dns_queries "$work/queries.txt" "$SERVICES"
-# NSD's processes (main, xfrd, the server): user + system ticks, read after
-# the command name, which holds spaces ("nsd: server 1").
-cpu() {
-  for p in $(pgrep -f "nsd -d -c $work/nsd.conf"); do sed 's/.*) //' "/proc/$p/stat"; done |
-    awk '{ s += $12 + $13 } END { print s }'
-}
-hz=$(getconf CLK_TCK)
-echo "== NSD $(/usr/sbin/nsd -v 2>&1 | head -1 | awk '{ print $3 }'): dnsperf -q 100, ${SECONDS_RUN}s, NSD on CPU 0, dnsperf on CPU 1"
-before=$(cpu)
-/usr/bin/time -f "dnsperf CPU: %U user + %S system s" taskset -c 1 dnsperf -s 127.0.0.1 -p "$port" \
-  -d "$work/queries.txt" -l "$SECONDS_RUN" -c 10 -T 1 -q 100 -t 1 >"$work/max.txt"
-after=$(cpu)
-grep -E "Queries (sent|completed|lost)|Queries per second|Response codes" "$work/max.txt"
-completed=$(awk '/Queries completed/ { print $3 }' "$work/max.txt")
-awk -v t=$((after - before)) -v hz="$hz" -v q="$completed" \
-  'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q, t / hz / q * 100000 }'
+cpu() { process_ticks $(pgrep -f "nsd -d -c $work/nsd.conf"); }  # main, xfrd, the server
+run_dnsperf_load "$port" "NSD $(/usr/sbin/nsd -v 2>&1 | head -1 | awk '{ print $3 }')" cpu
 
 run_batched_load "$port" "NSD" cpu

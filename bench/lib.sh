@@ -7,6 +7,11 @@
 #   start_hollow_nodes N    N hollow nodes, waits until they are Ready
 #   untrack_udp_port P      exempt UDP port P from connection tracking
 #   write_dns_queries F N   the DNS benchmarks' query mix over N services into F
+#   process_ticks PID...    user + system clock ticks of the processes
+#   report_server_cpu T Q   T ticks over Q queries, per 100,000 queries
+#   run_dnsperf_load P NAME CPU_FN
+#                           dnsperf against port P as fast as answered (-c
+#                           $DNS_CLIENTS, -q $DNS_OUTSTANDING); sets $qps
 #   run_batched_load P NAME CPU_FN
 #                           ordo-dns-load against port P as fast as answered,
 #                           then at half that rate and at 75,000/s (needs
@@ -70,6 +75,31 @@ write_dns_queries() {
     else printf "svc-%d.default.svc.cluster.local AAAA\n", int(rand() * n); } }' >"$1"
 }
 
+process_ticks() {
+  # Fields 14 and 15 of stat, counted after the command name, which may hold
+  # spaces ("nsd: server 1").
+  local p
+  for p in "$@"; do sed 's/.*) //' "/proc/$p/stat"; done | awk '{ s += $12 + $13 } END { print s + 0 }'
+}
+
+report_server_cpu() {
+  awk -v t="$1" -v hz="$(getconf CLK_TCK)" -v q="$2" \
+    'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q, t / hz / q * 100000 }'
+}
+
+run_dnsperf_load() {
+  local port=$1 name=$2 cpu_fn=$3 before after clients=${DNS_CLIENTS:-10} window=${DNS_OUTSTANDING:-100}
+  echo "== throughput: dnsperf -c $clients -q $window, ${SECONDS_RUN}s, $name on CPU 0, dnsperf on CPU 1"
+  before=$($cpu_fn)
+  /usr/bin/time -f "dnsperf CPU: %U user + %S system s" taskset -c 1 dnsperf -s 127.0.0.1 \
+    -p "$port" -d "$work/queries.txt" -l "$SECONDS_RUN" -c "$clients" -T 1 -q "$window" -t 1 \
+    >"$work/max.txt"
+  after=$($cpu_fn)
+  grep -E "Queries (sent|completed|lost)|Queries per second|Average Latency|Response codes" "$work/max.txt"
+  qps=$(awk '/Queries per second/ { print int($4) }' "$work/max.txt")
+  report_server_cpu $((after - before)) "$(awk '/Queries completed/ { print $3 }' "$work/max.txt")"
+}
+
 run_batched_load() {
   local port=$1 name=$2 cpu_fn=$3 before after qps
   echo "== throughput, batched client: ordo-dns-load --outstanding 500, ${SECONDS_RUN}s, $name on CPU 0, the client on CPU 1"
@@ -80,11 +110,12 @@ run_batched_load() {
   after=$($cpu_fn)
   cat "$work/batched.txt"
   qps=$(awk '/Queries per second/ { print int($4) }' "$work/batched.txt")
-  awk -v t=$((after - before)) -v hz="$(getconf CLK_TCK)" -v s="$SECONDS_RUN" -v q="$qps" \
-    'BEGIN { printf "server CPU: %.2f s for %d queries = %.3f CPU-s per 100,000 queries\n", t / hz, q * s, t / hz / (q * s) * 100000 }'
-  local rate
+  report_server_cpu $((after - before)) "$(awk '/Queries completed/ { print $3 }' "$work/batched.txt")"
+  local rate why
   for rate in $((qps / 2)) 75000; do
-    echo "== latency at $rate/s, batched client (half that rate; half the 150,000 target)"
+    why="half that rate"
+    [ "$rate" = 75000 ] && why="half the 150,000 target"
+    echo "== latency at $rate/s, batched client ($why)"
     taskset -c 1 "$BIN/ordo-dns-load" --port "$port" --queries "$work/queries.txt" \
       --seconds "$SECONDS_RUN" --outstanding 500 --rate "$rate"
   done
