@@ -40,8 +40,14 @@ constexpr int kBatch = 64;
 
 uint16_t TypeCode(const std::string& type) {
   using namespace ordo::dns;  // NOLINT: the record type constants
-  for (auto [name, code] : {std::pair{"A", kA}, {"NS", kNS}, {"CNAME", kCNAME}, {"SOA", kSOA},
-                            {"PTR", kPTR}, {"TXT", kTXT}, {"AAAA", kAAAA}, {"SRV", kSRV}}) {
+  for (auto [name, code] : {std::pair{"A", kA},
+                            {"NS", kNS},
+                            {"CNAME", kCNAME},
+                            {"SOA", kSOA},
+                            {"PTR", kPTR},
+                            {"TXT", kTXT},
+                            {"AAAA", kAAAA},
+                            {"SRV", kSRV}}) {
     if (type == name) return code;
   }
   return 0;

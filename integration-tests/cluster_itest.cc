@@ -138,13 +138,9 @@ TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {
   ASSERT_TRUE(WaitFor([&] { return kill(agent, 0) != 0; }, absl::Seconds(10)));
   std::string log_path = StartAgent(node, argv);
   // The new agent adopts the container: same pid, still Ready, no restart.
-  EXPECT_TRUE(WaitFor(
-      [&] {
-        std::ifstream log(log_path);
-        std::string text((std::istreambuf_iterator<char>(log)), std::istreambuf_iterator<char>());
-        return absl::StrContains(text, "serving on port");
-      },
-      absl::Seconds(10)));
+  EXPECT_TRUE(
+      WaitFor([&] { return absl::StrContains(testing::ReadFile(log_path), "serving on port"); },
+              absl::Seconds(10)));
   // exec works once the new agent has published its new port on the Node.
   ASSERT_TRUE(WaitFor(
       [&] {

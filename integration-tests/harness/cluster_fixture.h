@@ -11,7 +11,6 @@
 #include <signal.h>
 
 #include <fstream>
-#include <iterator>
 #include <memory>
 #include <optional>
 #include <string>
@@ -117,9 +116,8 @@ class ClusterFixture : public ::testing::Test {
 
   // A running process's command line, to start it again the same way.
   static std::vector<std::string> CommandLine(pid_t pid) {
-    std::ifstream in(absl::StrCat("/proc/", pid, "/cmdline"));
-    std::string raw((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-    return absl::StrSplit(raw, '\0', absl::SkipEmpty());
+    return absl::StrSplit(testing::ReadFile(absl::StrCat("/proc/", pid, "/cmdline")), '\0',
+                          absl::SkipEmpty());
   }
 
   // Starts a node's agent with `argv` (its CommandLine before it stopped), as

@@ -5,8 +5,6 @@
 
 #include <algorithm>
 #include <filesystem>
-#include <fstream>
-#include <iterator>
 #include <memory>
 #include <utility>
 
@@ -14,14 +12,10 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
+#include "common/testing/temp_dir.h"
 
 namespace ordo::itest {
 namespace {
-
-std::string ReadWhole(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  return std::string(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-}
 
 // The pod uid in a container log path under `cluster_dir`, or "".
 std::string PodUidOfLog(const std::string& log, const std::string& cluster_dir) {
@@ -37,7 +31,7 @@ std::string PodUidOfLog(const std::string& log, const std::string& cluster_dir) 
 // Whether /proc/<pid>/stat says the process can run: not stopped, traced,
 // zombie or dead. The state follows the command name's closing parenthesis.
 bool Runs(const std::string& proc) {
-  std::string stat = ReadWhole(proc + "/stat");
+  std::string stat = testing::ReadFile(proc + "/stat");
   size_t paren = stat.rfind(')');
   if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
   char state = stat[paren + 2];
@@ -46,7 +40,7 @@ bool Runs(const std::string& proc) {
 
 std::string PodIdentity(const std::string& proc) {
   std::string ns, name;
-  std::string environ = ReadWhole(proc + "/environ");
+  std::string environ = testing::ReadFile(proc + "/environ");
   for (absl::string_view var : absl::StrSplit(environ, '\0')) {
     if (absl::ConsumePrefix(&var, "POD_NAMESPACE=")) ns = std::string(var);
     if (absl::ConsumePrefix(&var, "POD_NAME=")) name = std::string(var);
