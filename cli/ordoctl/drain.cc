@@ -11,27 +11,31 @@
 #include "ordo/core/v1/services.grpc.pb.h"
 
 namespace ordo::ctl {
-namespace {
-
-absl::StatusOr<core::v1::Node> GetNode(Context& ctx, const std::string& name) {
-  auto got = ctx.client.Get(api::ResourceFor("Node"), "", name);
-  if (!got.ok()) return got.status();
-  core::v1::Node node;
-  node.CopyFrom(**got);
-  return node;
+absl::StatusOr<bool> EditNode(Context& ctx, const std::string& name,
+                              const std::function<absl::StatusOr<bool>(core::v1::Node&)>& edit) {
+  const api::ResourceInfo& nodes = api::ResourceFor("Node");
+  for (int attempt = 0;; ++attempt) {
+    auto got = ctx.client.Get(nodes, "", name);
+    if (!got.ok()) return got.status();
+    core::v1::Node node;
+    node.CopyFrom(**got);
+    auto changed = edit(node);
+    if (!changed.ok() || !*changed) return changed;
+    absl::Status s = ctx.client.Update(nodes, node).status();
+    if (s.ok()) return true;
+    if (!absl::IsAborted(s) || attempt >= 3) return s;  // else written meanwhile: read again
+  }
 }
+
+namespace {
 
 // Sets spec.unschedulable; false when it already had that value.
 absl::StatusOr<bool> SetUnschedulable(Context& ctx, const std::string& name, bool value) {
-  for (int attempt = 0;; ++attempt) {
-    auto node = GetNode(ctx, name);
-    if (!node.ok()) return node.status();
-    if (node->spec().unschedulable() == value) return false;
-    node->mutable_spec()->set_unschedulable(value);
-    absl::Status s = ctx.client.Update(api::ResourceFor("Node"), *node).status();
-    if (s.ok()) return true;
-    if (!absl::IsAborted(s) || attempt >= 3) return s;
-  }
+  return EditNode(ctx, name, [value](core::v1::Node& node) -> absl::StatusOr<bool> {
+    if (node.spec().unschedulable() == value) return false;
+    node.mutable_spec()->set_unschedulable(value);
+    return true;
+  });
 }
 
 }  // namespace

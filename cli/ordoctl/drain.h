@@ -7,10 +7,22 @@
 // unless --delete-emptydir-data; finished pods are skipped.
 #pragma once
 
+#include <functional>
+#include <string>
+
+#include "absl/status/statusor.h"
 #include "cli/ordoctl/args.h"
 #include "cli/ordoctl/commands.h"
+#include "ordo/core/v1/core.pb.h"
 
 namespace ordo::ctl {
+
+// Reads Node `name`, lets `edit` change it, and writes it back under the
+// version read; read again (up to 3 times) when another writer came first.
+// Returns whether `edit` changed anything (nothing is written when not), or
+// its error, or the server's.
+absl::StatusOr<bool> EditNode(Context& ctx, const std::string& name,
+                              const std::function<absl::StatusOr<bool>(core::v1::Node&)>& edit);
 
 int Cordon(const Args& args, Context& ctx, bool unschedulable);
 int Drain(const Args& args, Context& ctx);

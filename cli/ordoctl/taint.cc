@@ -4,7 +4,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/api/resource_info.h"
+#include "cli/ordoctl/drain.h"
 #include "common/clock/timestamp.h"
 #include "common/naming/naming.h"
 
@@ -123,26 +123,20 @@ int Taint(const Args& args, Context& ctx) {
     removes_only = removes_only && change->remove;
     changes.push_back(*std::move(change));
   }
-  const api::ResourceInfo& nodes = api::ResourceFor("Node");
-  for (int attempt = 0;; ++attempt) {
-    auto got = ctx.client.Get(nodes, "", name);
-    if (!got.ok()) return PrintError(got.status(), ctx);
-    core::v1::Node node;
-    node.CopyFrom(**got);
-    auto changed = ApplyTaintChanges(node, changes, args.Get("overwrite") == "true", absl::Now());
-    if (!changed.ok()) {
-      ctx.err << "error: " << changed.status().message() << "\n";
-      return 1;
-    }
-    if (*changed) {
-      absl::Status s = ctx.client.Update(nodes, node).status();
-      if (absl::IsAborted(s) && attempt < 3) continue;  // changed under us: read it again
-      if (!s.ok()) return PrintError(s, ctx);
-    }
-    ctx.out << "node/" << name << (*changed ? "" : " not")
-            << (removes_only ? " untainted" : " tainted") << "\n";
-    return 0;
+  absl::Status refused;  // the changes' own error, as opposed to the server's
+  auto changed = EditNode(ctx, name, [&](core::v1::Node& node) {
+    auto applied = ApplyTaintChanges(node, changes, args.Get("overwrite") == "true", absl::Now());
+    refused = applied.status();
+    return applied;
+  });
+  if (!refused.ok()) {
+    ctx.err << "error: " << refused.message() << "\n";
+    return 1;
   }
+  if (!changed.ok()) return PrintError(changed.status(), ctx);
+  ctx.out << "node/" << name << (*changed ? "" : " not")
+          << (removes_only ? " untainted" : " tainted") << "\n";
+  return 0;
 }
 
 }  // namespace ordo::ctl
