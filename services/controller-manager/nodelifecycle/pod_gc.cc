@@ -34,50 +34,42 @@ absl::Status PodGC::Pass() {
   auto remember = [&](const absl::Status& s) {
     if (!s.ok() && first.ok()) first = s;
   };
-  absl::flat_hash_set<std::string> nodes, out_of_service;
+  NodeStates nodes;
   for (const auto& node : nodes_.List("", {})) {
-    nodes.insert(node->metadata().name());
-    if (OutOfService(*node)) out_of_service.insert(node->metadata().name());
+    nodes[node->metadata().name()] = {.ready = api::NodeReadyStatus(*node) == "True",
+                                      .out_of_service = OutOfService(*node)};
   }
+  auto pods = pods_.List();
   absl::flat_hash_set<std::string> still_orphaned;
-  for (const auto& pod : pods_.List()) {
+  for (const auto& pod : pods) {
     const std::string& node = pod->spec().node_name();
     if (node.empty()) continue;
     const auto& meta = pod->metadata();
-    if (!nodes.contains(node)) {
+    auto state = nodes.find(node);
+    if (state == nodes.end()) {
       auto [it, fresh] = orphaned_since_.try_emplace(meta.uid(), now);
       still_orphaned.insert(meta.uid());
       if (now - it->second < options_.quarantine) continue;
       spdlog::warn("pod gc: {}/{} is bound to node {}, which is gone: force-deleting",
                    meta.namespace_(), meta.name(), node);
       remember(writer_.ForceDeletePod(meta.namespace_(), meta.name(), meta.uid()));
-    } else if (out_of_service.contains(node) && meta.has_deletion_timestamp()) {
+    } else if (state->second.out_of_service && meta.has_deletion_timestamp()) {
       spdlog::warn("pod gc: {}/{} is terminating on out-of-service node {}: force-deleting",
                    meta.namespace_(), meta.name(), node);
       remember(writer_.ForceDeletePod(meta.namespace_(), meta.name(), meta.uid()));
     }
   }
-  for (auto it = orphaned_since_.begin(); it != orphaned_since_.end();) {
-    if (!still_orphaned.contains(it->first)) {
-      orphaned_since_.erase(it++);
-    } else {
-      ++it;
-    }
-  }
-  absl::Status released = ReleaseVolumes(now);
+  absl::erase_if(orphaned_since_,
+                 [&](const auto& entry) { return !still_orphaned.contains(entry.first); });
+  absl::Status released = ReleaseVolumes(now, nodes, pods);
   return first.ok() ? released : first;
 }
 
-absl::Status PodGC::ReleaseVolumes(absl::Time now) {
-  absl::flat_hash_map<std::string, bool> ready;  // node name -> Ready
-  absl::flat_hash_set<std::string> out_of_service;
-  for (const auto& node : nodes_.List("", {})) {
-    ready[node->metadata().name()] = api::NodeReadyStatus(*node) == "True";
-    if (OutOfService(*node)) out_of_service.insert(node->metadata().name());
-  }
+absl::Status PodGC::ReleaseVolumes(absl::Time now, const NodeStates& nodes,
+                                   const std::vector<std::shared_ptr<const core::v1::Pod>>& pods) {
   // "node/namespace/claim" for every claim a pod that may still run uses.
   absl::flat_hash_set<std::string> in_use;
-  for (const auto& pod : pods_.List()) {
+  for (const auto& pod : pods) {
     const std::string& phase = pod->status().phase();
     if (pod->spec().node_name().empty() || phase == "Succeeded" || phase == "Failed") continue;
     for (const auto& v : pod->spec().volumes()) {
@@ -94,16 +86,16 @@ absl::Status PodGC::ReleaseVolumes(absl::Time now) {
     if (it == volume->metadata().annotations().end()) continue;
     const std::string& node = it->second;
     std::string why;
-    if (out_of_service.contains(node)) {
+    auto state = nodes.find(node);
+    if (state != nodes.end() && state->second.out_of_service) {
       why = "out of service";
     } else {
       const auto& claim = volume->spec().claim_ref();
       if (in_use.contains(absl::StrCat(node, "/", claim.namespace_(), "/", claim.name()))) continue;
-      auto node_ready = ready.find(node);
-      if (node_ready != ready.end() && node_ready->second) continue;  // its agent lets go itself
+      if (state != nodes.end() && state->second.ready) continue;  // its agent lets go itself
       still_unused.insert(name);
       auto [since, fresh] = unused_since_.try_emplace(name, now);
-      if (node_ready == ready.end()) {
+      if (state == nodes.end()) {
         why = "deleted";
       } else if (options_.force_detach_after > absl::ZeroDuration() &&
                  now - since->second >= options_.force_detach_after) {
@@ -119,13 +111,8 @@ absl::Status PodGC::ReleaseVolumes(absl::Time now) {
     absl::Status s = writer_.UpdateVolume(detached);
     if (!s.ok() && first.ok()) first = s;
   }
-  for (auto it = unused_since_.begin(); it != unused_since_.end();) {
-    if (!still_unused.contains(it->first)) {
-      unused_since_.erase(it++);
-    } else {
-      ++it;
-    }
-  }
+  absl::erase_if(unused_since_,
+                 [&](const auto& entry) { return !still_unused.contains(entry.first); });
   return first;
 }
 

@@ -81,8 +81,15 @@ class PodGC {
   informer::Lister<core::v1::PersistentVolume> volumes_;
   PodGcWriter& writer_;
   Clock& clock_;
+  struct NodeState {
+    bool ready = false;
+    bool out_of_service = false;  // tainted and not Ready
+  };
+  using NodeStates = absl::flat_hash_map<std::string, NodeState>;  // by node name
+
   // Detaches volumes attached to a node that will not let them go.
-  absl::Status ReleaseVolumes(absl::Time now);
+  absl::Status ReleaseVolumes(absl::Time now, const NodeStates& nodes,
+                              const std::vector<std::shared_ptr<const core::v1::Pod>>& pods);
 
   const PodGcOptions options_;
   absl::flat_hash_map<std::string, absl::Time> orphaned_since_;  // pod uid
