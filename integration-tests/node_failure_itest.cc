@@ -17,6 +17,8 @@
 #include <thread>
 
 #include "absl/cleanup/cleanup.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_replace.h"
 #include "integration-tests/harness/cluster_fixture.h"
 
 namespace ordo::itest {
@@ -44,32 +46,19 @@ spec:
 
 // kWeb with a shared-class volume per pod at /data: it can follow its pod to
 // another node (one node at a time: ReadWriteOnce).
-constexpr char kWebWithData[] = R"(apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web}
-spec:
-  selector: {matchLabels: {app: nginx}}
-  serviceName: nginx
-  replicas: 3
-  template:
-    metadata: {labels: {app: nginx}}
-    spec:
-      terminationGracePeriodSeconds: 2
-      containers:
-      - name: nginx
-        image: ordo-podapp
-        args: ["--port", "80", "--data-dir", "/data"]
-        readinessProbe:
-          httpGet: {path: /readyz, port: 80}
-          periodSeconds: 1
-        volumeMounts: [{name: data, mountPath: /data}]
+std::string WebWithData() {
+  return absl::StrCat(
+      absl::StrReplaceAll(kWeb, {{R"(args: ["--port", "80"])",
+                                  R"(args: ["--port", "80", "--data-dir", "/data"])"}}),
+      R"(        volumeMounts: [{name: data, mountPath: /data}]
   volumeClaimTemplates:
   - metadata: {name: data}
     spec:
       accessModes: [ReadWriteOnce]
       storageClassName: shared
       resources: {requests: {storage: 1Gi}}
-)";
+)");
+}
 
 class NodeFailureTest : public ClusterFixture {
  protected:
@@ -157,7 +146,7 @@ class NodeFailureTest : public ClusterFixture {
 };
 
 TEST_F(NodeFailureTest, AFrozenNodeGoesUnknownAndItsPodIsNotReplaced) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
@@ -187,7 +176,7 @@ TEST_F(NodeFailureTest, AFrozenNodeGoesUnknownAndItsPodIsNotReplaced) {
 // confirm it stopped) and is not replaced; the node back finishes the
 // deletion, and only then does the set create web-1 again, with its data.
 TEST_F(NodeFailureTest, AReturningNodeFinishesADeletionItMissed) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
@@ -214,7 +203,7 @@ TEST_F(NodeFailureTest, AReturningNodeFinishesADeletionItMissed) {
 // running, so the pod is neither replaced nor restarted; the agent started
 // again adopts the same process and the node heals.
 TEST_F(NodeFailureTest, AKilledAgentsPodKeepsRunningUnreplacedAndIsAdopted) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
@@ -281,7 +270,7 @@ spec:
 // kubectl's warning), deleting the Node, and the out-of-service taint each let
 // the set recreate web-1 elsewhere, with its data.
 TEST_F(NodeFailureTest, ForceDeleteMovesAPodOfADeadNodeAndThePowerOnDoesNotRunIt) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
@@ -333,7 +322,7 @@ TEST_F(NodeFailureTest, ForceDeletingThePodOfALiveNodeRunsTwoAndTheCheckerSeesIt
 }
 
 TEST_F(NodeFailureTest, DeletingTheNodeObjectReleasesItsPodsAfterTheQuarantine) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
@@ -350,7 +339,7 @@ TEST_F(NodeFailureTest, DeletingTheNodeObjectReleasesItsPodsAfterTheQuarantine) 
 // detached, and web-1 comes back elsewhere. The admin lifts the taint once
 // the node is back.
 TEST_F(NodeFailureTest, TheOutOfServiceTaintMovesAPodOfADeadNode) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
@@ -380,7 +369,7 @@ class FenceTest : public NodeFailureTest {
 };
 
 TEST_F(FenceTest, APoweredOffNodeIsFencedAndItsPodMovesWithItsData) {
-  Apply(kWebWithData);
+  Apply(WebWithData());
   ASSERT_TRUE(WaitAllReady());
   auto web1 = WriteWeb1Data();
   std::string node = web1.spec().node_name();
