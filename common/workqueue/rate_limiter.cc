@@ -28,11 +28,23 @@ int ItemExponentialRateLimiter::NumRequeues(const std::string& item) {
 BucketRateLimiter::BucketRateLimiter(Clock& clock, double qps, int burst)
     : clock_(clock), qps_(qps), burst_(burst), tokens_(burst), last_(clock.Now()) {}
 
-absl::Duration BucketRateLimiter::When(const std::string&) {
-  absl::MutexLock lock(&mu_);
+void BucketRateLimiter::Refill() {
   absl::Time now = clock_.Now();
   tokens_ = std::min<double>(burst_, tokens_ + absl::ToDoubleSeconds(now - last_) * qps_);
   last_ = now;
+}
+
+bool BucketRateLimiter::TryTake() {
+  absl::MutexLock lock(&mu_);
+  Refill();
+  if (tokens_ < 1) return false;
+  tokens_ -= 1;
+  return true;
+}
+
+absl::Duration BucketRateLimiter::When(const std::string&) {
+  absl::MutexLock lock(&mu_);
+  Refill();
   tokens_ -= 1;
   if (tokens_ >= 0) return absl::ZeroDuration();
   return absl::Seconds(-tokens_ / qps_);

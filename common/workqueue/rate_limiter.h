@@ -50,6 +50,9 @@ class BucketRateLimiter final : public RateLimiter {
  public:
   BucketRateLimiter(Clock& clock, double qps, int burst);
   absl::Duration When(const std::string& item) override;
+  // Takes a token if one is there now (false otherwise; nothing is
+  // reserved): for callers that skip what they may not do yet and retry later.
+  bool TryTake();
   void Forget(const std::string&) override {}
   int NumRequeues(const std::string&) override { return 0; }
 
@@ -58,7 +61,9 @@ class BucketRateLimiter final : public RateLimiter {
   const double qps_;
   const int burst_;
   absl::Mutex mu_;
-  // Tokens may go negative: each is a reservation of a future slot.
+  // Refills the bucket up to now.
+  void Refill() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  // Tokens may go negative (When): each is a reservation of a future slot.
   double tokens_ ABSL_GUARDED_BY(mu_);
   absl::Time last_ ABSL_GUARDED_BY(mu_);
 };

@@ -28,6 +28,20 @@ TEST(RateLimiterTest, BucketAllowsTheBurstThenSpacesAtQps) {
   EXPECT_EQ(limiter.When("x"), absl::ZeroDuration());
 }
 
+TEST(RateLimiterTest, TryTakeTakesOnlyTokensThatAreThere) {
+  FakeClock clock;
+  BucketRateLimiter limiter(clock, 0.1, 1);
+  EXPECT_TRUE(limiter.TryTake());
+  EXPECT_FALSE(limiter.TryTake());
+  clock.Advance(absl::Seconds(9));
+  EXPECT_FALSE(limiter.TryTake()) << "a refused take reserves nothing";
+  clock.Advance(absl::Seconds(1));
+  EXPECT_TRUE(limiter.TryTake());
+  clock.Advance(absl::Seconds(100));  // refills to the burst, no further
+  EXPECT_TRUE(limiter.TryTake());
+  EXPECT_FALSE(limiter.TryTake());
+}
+
 TEST(RateLimiterTest, DefaultIsTheLongerOfBoth) {
   FakeClock clock;
   auto limiter = DefaultControllerRateLimiter(clock);

@@ -45,18 +45,6 @@ bool PidFileOracle::KnownDead(const std::string& node) {
   return true;
 }
 
-bool NodeLifecycleController::TakeEvictionToken() {
-  absl::Time now = clock_.Now();
-  if (tokens_at_ != absl::InfinitePast()) {
-    tokens_ =
-        std::min(1.0, tokens_ + absl::ToDoubleSeconds(now - tokens_at_) * options_.eviction_rate);
-  }
-  tokens_at_ = now;
-  if (tokens_ < 1) return false;
-  tokens_ -= 1;
-  return true;
-}
-
 absl::Status NodeLifecycleController::Monitor() {
   absl::Status first;
   for (const auto& node : nodes_.List("", {})) {
@@ -176,7 +164,7 @@ absl::Status NodeLifecycleController::SetTaints(const core::v1::Node& node, cons
       t->set_effect("NoSchedule");
       changed = true;
     }
-    if (!HasTaint(updated, key, "NoExecute") && TakeEvictionToken()) {
+    if (!HasTaint(updated, key, "NoExecute") && eviction_tokens_.TryTake()) {
       auto* t = taints->Add();
       t->set_key(key);
       t->set_effect("NoExecute");

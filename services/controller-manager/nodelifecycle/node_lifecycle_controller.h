@@ -24,6 +24,7 @@
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
+#include "common/workqueue/rate_limiter.h"
 
 namespace ordo::nodelifecycle {
 
@@ -104,7 +105,8 @@ class NodeLifecycleController {
         pods_(pods),
         writer_(writer),
         clock_(clock),
-        options_(options) {}
+        options_(options),
+        eviction_tokens_(clock, options.eviction_rate, 1) {}
 
   // One pass over every node; returns the first error (the pass goes on).
   absl::Status Monitor();
@@ -120,7 +122,6 @@ class NodeLifecycleController {
   absl::Status MarkPodsNotReady(const std::string& node);
   // Makes the node's taints those `want` says, NoExecute subject to the limiter.
   absl::Status SetTaints(const core::v1::Node& node, const std::string& key, bool fence);
-  bool TakeEvictionToken();
 
   informer::Lister<core::v1::Node> nodes_;
   informer::Lister<coordination::v1::Lease> leases_;
@@ -129,8 +130,7 @@ class NodeLifecycleController {
   Clock& clock_;
   const NodeLifecycleOptions options_;
   absl::flat_hash_map<std::string, Seen> seen_;
-  double tokens_ = 1;
-  absl::Time tokens_at_ = absl::InfinitePast();
+  workqueue::BucketRateLimiter eviction_tokens_;  // NoExecute taints, one at a time
 };
 
 }  // namespace ordo::nodelifecycle
