@@ -15,7 +15,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/latency.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "api-server address");
@@ -32,7 +32,7 @@ namespace {
 
 using namespace ordo;  // NOLINT: a benchmark's main
 
-int ReadyNodes(api::NodeClient& nodes) {
+int ReadyNodes(api::ResourceClient<core::v1::Node>& nodes) {
   auto list = nodes.List({});
   if (!list.ok()) return 0;
   int ready = 0;
@@ -50,8 +50,8 @@ int main(int argc, char** argv) {
   const int total = absl::GetFlag(FLAGS_pods);
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
-  api::NodeClient nodes(channel, SystemClock());
-  api::PodClient pods(channel, SystemClock(), {.deadline = absl::Seconds(60)});
+  api::ResourceClient<core::v1::Node> nodes(channel, SystemClock());
+  api::ResourceClient<core::v1::Pod> pods(channel, SystemClock(), {.deadline = absl::Seconds(60)});
   if (int want = absl::GetFlag(FLAGS_wait_nodes); want > 0) {
     absl::Time start = absl::Now();
     int ready = 0;

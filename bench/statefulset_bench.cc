@@ -16,7 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "bench/latency.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
 
@@ -59,8 +59,8 @@ int main(int argc, char** argv) {
   if (name.empty()) name = policy == "Parallel" ? "parallel" : "ordered";
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
-  api::PodClient pods(channel, SystemClock());
-  api::StatefulSetClient sets(channel, SystemClock());
+  api::ResourceClient<core::v1::Pod> pods(channel, SystemClock());
+  api::ResourceClient<apps::v1::StatefulSet> sets(channel, SystemClock());
   auto created_set = sets.Create(NewSet(name, policy));
   if (!created_set.ok()) {
     std::fprintf(stderr, "create set: %s\n", created_set.status().ToString().c_str());

@@ -18,8 +18,7 @@ namespace ordo::itest {
 namespace {
 
 using Pod = core::v1::Pod;
-using PodLW =
-    informer::GrpcListerWatcher<core::v1::Pods, Pod, core::v1::PodList, core::v1::PodWatchEvent>;
+using PodLW = informer::GrpcListerWatcher<Pod>;
 
 Pod MakePod(const std::string& name) {
   Pod pod;

@@ -103,7 +103,7 @@ class NodeFailureTest : public ClusterFixture {
 
   // The node web-1's volume is attached to ("" when none).
   std::string Web1VolumeAttachedTo() {
-    api::PersistentVolumeClient volumes(channel_, SystemClock());
+    api::ResourceClient<core::v1::PersistentVolume> volumes(channel_, SystemClock());
     auto all = volumes.List({});
     if (!all.ok()) return "";
     for (const auto& pv : all->items()) {

@@ -8,7 +8,7 @@
 
 #include <thread>
 
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 #include "common/manifest/manifest.h"
 #include "common/testing/temp_dir.h"
@@ -62,6 +62,9 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   EXPECT_EQ(Ctl({"get", "svc", "-o", "name"}).out, "service/nginx\n");
 
   EXPECT_EQ(Ctl({"scale", "sts", "web", "--replicas", "4"}).out, "statefulset.apps/web scaled\n");
+  auto negative = Ctl({"scale", "sts", "web", "--replicas", "-1"});
+  EXPECT_NE(negative.exit_code, 0);
+  EXPECT_THAT(negative.err, HasSubstr("COUNT must be greater than or equal to 0"));
   EXPECT_THAT(Ctl({"get", "sts", "web", "-o", "json"}).out, HasSubstr("\"replicas\": 4"));
   EXPECT_THAT(Ctl({"get", "--help"}).out, HasSubstr("Usage: ordoctl get KIND"));
   std::string event =
@@ -105,7 +108,7 @@ TEST_F(OrdoctlTest, ApplyKeepsWhatOthersSetAndDropsWhatTheManifestDropped) {
       "spec:\n  selector: {app: s}\n  ports: [{port: 80}]\n";
   ASSERT_EQ(Ctl({"apply", "-f", "-"}, v1).exit_code, 0);
   // Someone else (not apply) adds a label; the next manifest drops `tier`.
-  api::ServiceClient services(server_->NewChannel(), SystemClock());
+  api::ResourceClient<core::v1::Service> services(server_->NewChannel(), SystemClock());
   auto svc = services.Get("default", "s");
   ASSERT_TRUE(svc.ok());
   (*svc->mutable_metadata()->mutable_labels())["team"] = "db";

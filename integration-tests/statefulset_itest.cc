@@ -19,7 +19,7 @@ namespace {
 // "create web-0", "ready web-0", "delete web-2" (deletion began), "gone web-2".
 class PodEventLog {
  public:
-  explicit PodEventLog(api::PodClient& pods) {
+  explicit PodEventLog(api::ResourceClient<core::v1::Pod>& pods) {
     auto list = pods.List({});
     EXPECT_TRUE(list.ok()) << list.status();
     meta::v1::ListOptions options;
@@ -124,7 +124,7 @@ class StatefulSetTest : public ClusterFixture {
  protected:
   void SetUp() override {
     ClusterFixture::SetUp();
-    sets_ = std::make_unique<api::StatefulSetClient>(channel_, SystemClock());
+    sets_ = std::make_unique<api::ResourceClient<apps::v1::StatefulSet>>(channel_, SystemClock());
   }
 
   // Every replica exists, is Ready and at the update revision, and the status says so.
@@ -141,7 +141,7 @@ class StatefulSetTest : public ClusterFixture {
         timeout);
   }
 
-  std::unique_ptr<api::StatefulSetClient> sets_;
+  std::unique_ptr<api::ResourceClient<apps::v1::StatefulSet>> sets_;
 };
 
 TEST_F(StatefulSetTest, CreatesInOrderAndScalesUpAndDownInOrder) {

@@ -64,9 +64,11 @@ class StorageTest : public ClusterFixture {
  protected:
   void SetUp() override {
     ClusterFixture::SetUp();
-    sets_ = std::make_unique<api::StatefulSetClient>(channel_, SystemClock());
-    claims_ = std::make_unique<api::PersistentVolumeClaimClient>(channel_, SystemClock());
-    volumes_ = std::make_unique<api::PersistentVolumeClient>(channel_, SystemClock());
+    sets_ = std::make_unique<api::ResourceClient<apps::v1::StatefulSet>>(channel_, SystemClock());
+    claims_ = std::make_unique<api::ResourceClient<core::v1::PersistentVolumeClaim>>(channel_,
+                                                                                     SystemClock());
+    volumes_ =
+        std::make_unique<api::ResourceClient<core::v1::PersistentVolume>>(channel_, SystemClock());
   }
 
   bool WaitSettled(int replicas) {
@@ -128,9 +130,9 @@ class StorageTest : public ClusterFixture {
 
   bool ClaimExists(const std::string& claim) { return claims_->Get("default", claim).ok(); }
 
-  std::unique_ptr<api::StatefulSetClient> sets_;
-  std::unique_ptr<api::PersistentVolumeClaimClient> claims_;
-  std::unique_ptr<api::PersistentVolumeClient> volumes_;
+  std::unique_ptr<api::ResourceClient<apps::v1::StatefulSet>> sets_;
+  std::unique_ptr<api::ResourceClient<core::v1::PersistentVolumeClaim>> claims_;
+  std::unique_ptr<api::ResourceClient<core::v1::PersistentVolume>> volumes_;
 };
 
 TEST_F(StorageTest, TutorialDataSurvivesPodDeletionOnLocalPath) {

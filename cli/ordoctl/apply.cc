@@ -1,5 +1,6 @@
 // ordoctl apply/create, patch and scale: the verbs that change objects.
 #include <algorithm>
+#include <limits>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -155,20 +156,28 @@ int Scale(const Args& args, Context& ctx) {
     ctx.err << "error: required flag(s) \"replicas\" not set\n";
     return 1;
   }
+  if (replicas < 0 || replicas > std::numeric_limits<int32_t>::max()) {
+    ctx.err << "error: The --replicas=COUNT flag is required, and COUNT must be greater than or "
+               "equal to 0\n";
+    return 1;
+  }
   const api::ResourceInfo* info = words.size() == 2 ? api::FindResource(words[0]) : nullptr;
   if (info == nullptr || info->kind != "StatefulSet") {
     ctx.err << "error: scale takes a statefulset: ordoctl scale sts NAME --replicas N\n";
     return 1;
   }
-  auto live = ctx.client.Get(*info, ctx.ns, words[1]);
-  if (!live.ok()) return PrintError(live.status(), ctx);
-  Message& set = **live;
-  const auto* spec_field = set.GetDescriptor()->FindFieldByName("spec");
-  Message* spec = set.GetReflection()->MutableMessage(&set, spec_field);
-  spec->GetReflection()->SetInt32(spec, spec->GetDescriptor()->FindFieldByName("replicas"),
-                                  static_cast<int32_t>(replicas));
-  auto updated = ctx.client.Update(*info, set);
-  if (!updated.ok()) return PrintError(updated.status(), ctx);
+  // kubectl's way: read the Scale subresource, write it back under the
+  // resourceVersion read, and start over when another writer came between.
+  constexpr int kAttempts = 5;
+  for (int attempt = 1;; ++attempt) {
+    auto scale = ctx.client.GetScale(*info, ctx.ns, words[1]);
+    if (!scale.ok()) return PrintError(scale.status(), ctx);
+    scale->mutable_spec()->set_replicas(static_cast<int32_t>(replicas));
+    auto updated = ctx.client.UpdateScale(*info, *scale);
+    if (absl::IsAborted(updated.status()) && attempt < kAttempts) continue;
+    if (!updated.ok()) return PrintError(updated.status(), ctx);
+    break;
+  }
   ctx.out << TypedName(*info, words[1]) << " scaled\n";
   return 0;
 }

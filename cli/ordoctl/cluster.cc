@@ -15,7 +15,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
 extern char** environ;
@@ -99,7 +99,8 @@ void StopAll(const std::vector<pid_t>& pids, absl::Duration grace) {
 
 int ReadyNodes(const std::string& server) {
   auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
-  api::NodeClient nodes(channel, SystemClock(), {.deadline = absl::Seconds(2), .max_attempts = 1});
+  api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(),
+                                            {.deadline = absl::Seconds(2), .max_attempts = 1});
   auto list = nodes.List({});
   if (!list.ok()) return -1;
   int ready = 0;

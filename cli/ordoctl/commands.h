@@ -1,8 +1,11 @@
 // ordoctl's verbs. Each takes the parsed Args and a Context, prints what
 // kubectl would print, and returns the process exit code (0, or 1 on error).
 // One file per verb family: apply.cc (apply, create, patch, scale), get.cc,
-// delete.cc, describe.cc (describe, wait), help.cc; commands.cc holds what
-// they share (reading manifests, waiting on an object, printing errors).
+// delete.cc, describe.cc (describe, wait), drain.cc (cordon, uncordon,
+// drain), taint.cc, rollout.cc (status, history, undo, restart), run.cc,
+// pod_io.cc (logs, exec), cluster.cc (cluster up/down/status), help.cc;
+// commands.cc holds what they share (reading manifests, waiting on an
+// object, printing errors) and api-resources and version.
 // Not synchronised: one command at a time.
 #pragma once
 

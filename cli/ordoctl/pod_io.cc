@@ -8,7 +8,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
 namespace ordo::ctl {
@@ -22,8 +22,8 @@ struct Target {
 
 absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
   auto channel = grpc::CreateChannel(ctx.server, grpc::InsecureChannelCredentials());
-  api::PodClient pods(channel, SystemClock(), {.max_attempts = 1});
-  api::NodeClient nodes(channel, SystemClock(), {.max_attempts = 1});
+  api::ResourceClient<core::v1::Pod> pods(channel, SystemClock(), {.max_attempts = 1});
+  api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(), {.max_attempts = 1});
   auto pod = pods.Get(ctx.ns, pod_name);
   if (!pod.ok()) return pod.status();
   if (pod->spec().node_name().empty()) {

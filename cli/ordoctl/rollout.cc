@@ -7,6 +7,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cli/ordoctl/printer.h"
+#include "common/api/statefulset.h"
 #include "common/manifest/manifest.h"
 #include "common/revisions/pod_template_patch.h"
 #include "ordo/apps/v1/apps.pb.h"
@@ -23,7 +24,7 @@ constexpr char kChangeCause[] = "kubernetes.io/change-cause";
 std::pair<std::string, bool> StatusOf(const StatefulSet& set) {
   const auto& spec = set.spec();
   const auto& st = set.status();
-  int replicas = spec.has_replicas() ? spec.replicas() : 1;
+  int replicas = api::DesiredReplicas(spec);
   if (st.observed_generation() == 0 || set.metadata().generation() > st.observed_generation()) {
     return {"Waiting for statefulset spec update to be observed...", false};
   }
@@ -32,7 +33,7 @@ std::pair<std::string, bool> StatusOf(const StatefulSet& set) {
             false};
   }
   const auto& strategy = spec.update_strategy();
-  if (strategy.type() != "OnDelete" && strategy.has_rolling_update()) {
+  if (strategy.type() != api::kOnDeleteStrategy && strategy.has_rolling_update()) {
     int partition = strategy.rolling_update().partition();
     if (st.updated_replicas() < replicas - partition) {
       return {absl::StrCat("Waiting for partitioned roll out to finish: ", st.updated_replicas(),

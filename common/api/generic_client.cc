@@ -4,12 +4,9 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/api/kinds.h"
+#include "common/status/status_macros.h"
 #include "google/protobuf/descriptor.h"
-#include "ordo/apps/v1/services.pb.h"
-#include "ordo/coordination/v1/services.pb.h"
-#include "ordo/core/v1/services.pb.h"
-#include "ordo/policy/v1/services.pb.h"
-#include "ordo/storage/v1/services.pb.h"
 
 namespace ordo::api {
 namespace {
@@ -55,6 +52,22 @@ GenericClient::GenericClient(std::shared_ptr<grpc::Channel> channel, Clock& cloc
 std::string GenericClient::ServiceOf(const ResourceInfo& info) {
   const auto* service = FindService(info);
   return service == nullptr ? "" : service->full_name();
+}
+
+absl::StatusOr<apps::v1::Scale> GenericClient::GetScale(const ResourceInfo& info,
+                                                        const std::string& ns,
+                                                        const std::string& name) {
+  meta::v1::GetRequest req;
+  req.set_namespace_(ns);
+  req.set_name(name);
+  ORDO_ASSIGN_OR_RETURN(MessagePtr scale, Call(info, "GetScale", req));
+  return static_cast<const apps::v1::Scale&>(*scale);
+}
+
+absl::StatusOr<apps::v1::Scale> GenericClient::UpdateScale(const ResourceInfo& info,
+                                                           const apps::v1::Scale& scale) {
+  ORDO_ASSIGN_OR_RETURN(MessagePtr updated, Call(info, "UpdateScale", scale));
+  return static_cast<const apps::v1::Scale&>(*updated);
 }
 
 absl::StatusOr<MessagePtr> GenericClient::Call(const ResourceInfo& info, const std::string& method,

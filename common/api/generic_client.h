@@ -34,6 +34,12 @@ class GenericClient {
   absl::StatusOr<MessagePtr> List(const ResourceInfo& info, const meta::v1::ListOptions& options);
   absl::StatusOr<MessagePtr> Update(const ResourceInfo& info, const google::protobuf::Message& obj);
   absl::StatusOr<MessagePtr> Delete(const ResourceInfo& info, const meta::v1::DeleteRequest& req);
+  // The Scale subresource of kinds that serve it (UNIMPLEMENTED for others).
+  // UpdateScale is a compare-and-swap when scale.metadata.resourceVersion is set.
+  absl::StatusOr<apps::v1::Scale> GetScale(const ResourceInfo& info, const std::string& ns,
+                                           const std::string& name);
+  absl::StatusOr<apps::v1::Scale> UpdateScale(const ResourceInfo& info,
+                                              const apps::v1::Scale& scale);
 
   // Follows the kind's Watch from `options`: calls on_event(type, object) for
   // each event until it returns false, the stream ends, or `deadline` passes.

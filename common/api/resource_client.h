@@ -1,4 +1,4 @@
-// ResourceClient is the typed client of one kind's gRPC service: every call
+// ResourceClient<T> is the typed client of kind T's gRPC service: every call
 // has a deadline, and a call that fails with UNAVAILABLE (the server is away
 // or restarting) is retried with exponential back-off on the injected Clock.
 // Errors come back as absl::Status with the server's details (a BadRequest's
@@ -10,6 +10,7 @@
 #include <memory>
 
 #include "absl/status/statusor.h"
+#include "common/api/kinds.h"
 #include "common/clock/clock.h"
 #include "common/status/grpc_status.h"
 #include "ordo/meta/v1/meta.pb.h"
@@ -41,14 +42,12 @@ absl::Status RetryUnavailable(const ClientOptions& options, Clock& clock, Call c
   }
 }
 
-template <typename Svc, typename T>
-concept HasStatusSubresource = requires(typename Svc::Stub& stub, grpc::ClientContext* ctx,
-                                        const T& obj, T* out) {
-  stub.UpdateStatus(ctx, obj, out);
-};
-
-template <typename Svc, typename T, typename TList>
+// The client of kind T (any kind of kinds.h): ResourceClient<core::v1::Pod>.
+template <Kind T>
 class ResourceClient {
+  using Svc = typename KindTraits<T>::Service;
+  using TList = typename KindTraits<T>::List;
+
  public:
   ResourceClient(std::shared_ptr<grpc::Channel> channel, Clock& clock, ClientOptions options = {})
       : stub_(Svc::NewStub(std::move(channel))), clock_(clock), options_(options) {}
@@ -68,7 +67,7 @@ class ResourceClient {
 
   absl::StatusOr<T> Update(const T& obj) { return Call<T>(&Svc::Stub::Update, obj); }
 
-  absl::StatusOr<T> UpdateStatus(const T& obj) requires HasStatusSubresource<Svc, T> {
+  absl::StatusOr<T> UpdateStatus(const T& obj) requires KindTraits<T>::kHasStatus {
     return Call<T>(&Svc::Stub::UpdateStatus, obj);
   }
 

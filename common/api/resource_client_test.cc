@@ -1,10 +1,11 @@
 // The typed client against a scripted in-process gRPC service: deadlines,
 // retries on UNAVAILABLE (and only then), and error details passed through.
+#include "common/api/resource_client.h"
+
 #include <gtest/gtest.h>
 
 #include <atomic>
 
-#include "common/api/clients.h"
 #include "common/clock/fake_clock.h"
 #include "common/status/field_errors.h"
 #include "common/testing/status_matchers.h"
@@ -42,10 +43,11 @@ class ResourceClientTest : public ::testing::Test {
     server_ = builder.BuildAndStart();
   }
   void TearDown() override { server_->Shutdown(); }
-  PodClient Client() {
+  ResourceClient<core::v1::Pod> Client() {
     // Zero back-off on the fake clock: retries happen without waiting.
-    return PodClient(server_->InProcessChannel(grpc::ChannelArguments()), clock_,
-                     ClientOptions{.max_attempts = 3, .initial_backoff = absl::ZeroDuration()});
+    return ResourceClient<core::v1::Pod>(
+        server_->InProcessChannel(grpc::ChannelArguments()), clock_,
+        ClientOptions{.max_attempts = 3, .initial_backoff = absl::ZeroDuration()});
   }
 
   ScriptedPods service_;

@@ -4,11 +4,8 @@
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
-#include "ordo/apps/v1/apps.pb.h"
-#include "ordo/coordination/v1/coordination.pb.h"
-#include "ordo/core/v1/core.pb.h"
-#include "ordo/policy/v1/policy.pb.h"
-#include "ordo/storage/v1/storage.pb.h"
+#include "common/api/kinds.h"
+#include "google/protobuf/descriptor.h"
 
 namespace ordo::api {
 
@@ -35,91 +32,22 @@ std::string ResourceInfo::Prefix(absl::string_view ns) const {
 }
 
 const std::vector<ResourceInfo>& AllResources() {
-  static const auto* table = new std::vector<ResourceInfo>{
-      {"Namespace",
-       "",
-       "v1",
-       "namespaces",
-       false,
-       true,
-       {"ns"},
-       &core::v1::Namespace::default_instance()},
-      {"Pod", "", "v1", "pods", true, true, {"po"}, &core::v1::Pod::default_instance()},
-      {"Node", "", "v1", "nodes", false, true, {"no"}, &core::v1::Node::default_instance()},
-      {"Service",
-       "",
-       "v1",
-       "services",
-       true,
-       true,
-       {"svc"},
-       &core::v1::Service::default_instance()},
-      {"Endpoints",
-       "",
-       "v1",
-       "endpoints",
-       true,
-       false,
-       {"ep"},
-       &core::v1::Endpoints::default_instance()},
-      {"PersistentVolume",
-       "",
-       "v1",
-       "persistentvolumes",
-       false,
-       true,
-       {"pv"},
-       &core::v1::PersistentVolume::default_instance()},
-      {"PersistentVolumeClaim",
-       "",
-       "v1",
-       "persistentvolumeclaims",
-       true,
-       true,
-       {"pvc"},
-       &core::v1::PersistentVolumeClaim::default_instance()},
-      {"Event", "", "v1", "events", true, false, {"ev"}, &core::v1::Event::default_instance()},
-      {"StatefulSet",
-       "apps",
-       "v1",
-       "statefulsets",
-       true,
-       true,
-       {"sts"},
-       &apps::v1::StatefulSet::default_instance()},
-      {"ControllerRevision",
-       "apps",
-       "v1",
-       "controllerrevisions",
-       true,
-       false,
-       {},
-       &apps::v1::ControllerRevision::default_instance()},
-      {"StorageClass",
-       "storage.k8s.io",
-       "v1",
-       "storageclasses",
-       false,
-       false,
-       {"sc"},
-       &storage::v1::StorageClass::default_instance()},
-      {"PodDisruptionBudget",
-       "policy",
-       "v1",
-       "poddisruptionbudgets",
-       true,
-       true,
-       {"pdb"},
-       &policy::v1::PodDisruptionBudget::default_instance()},
-      {"Lease",
-       "coordination.k8s.io",
-       "v1",
-       "leases",
-       true,
-       false,
-       {},
-       &coordination::v1::Lease::default_instance()},
+  // The version is the last segment of the kind's proto package (ordo.apps.v1).
+  auto version_of = [](const google::protobuf::Message& prototype) {
+    const std::string& package = prototype.GetDescriptor()->file()->package();
+    return package.substr(package.rfind('.') + 1);
   };
+#define ORDO_RESOURCE_INFO(pkg, Kind, Svc, group, plural, namespaced, has_status, ...) \
+  {#Kind,                                                                              \
+   group,                                                                              \
+   version_of(pkg::Kind::default_instance()),                                          \
+   plural,                                                                             \
+   namespaced,                                                                         \
+   has_status,                                                                         \
+   {__VA_ARGS__},                                                                      \
+   &pkg::Kind::default_instance()},
+  static const auto* table = new std::vector<ResourceInfo>{ORDO_FOR_EACH_KIND(ORDO_RESOURCE_INFO)};
+#undef ORDO_RESOURCE_INFO
   return *table;
 }
 

@@ -1,17 +1,22 @@
-// GrpcListerWatcher is the ListerWatcher of one kind over its generated gRPC
-// stub (Svc::Stub with List and Watch). Watch streams run on a ClientContext
+// GrpcListerWatcher<T> is the ListerWatcher of kind T (any kind of
+// common/api/kinds.h) over its generated gRPC stub. Watch streams run on a ClientContext
 // that Cancel() cancels. Safe to use from one thread, Cancel from any.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
+#include "common/api/kinds.h"
 #include "common/informer/lister_watcher.h"
 #include "common/status/grpc_status.h"
 
 namespace ordo::informer {
 
-template <typename Svc, typename T, typename TList, typename TEvent>
+template <api::Kind T>
 class GrpcListerWatcher final : public ListerWatcher<T> {
+  using Svc = typename api::KindTraits<T>::Service;
+  using TList = typename api::KindTraits<T>::List;
+  using TEvent = typename api::KindTraits<T>::WatchEvent;
+
  public:
   explicit GrpcListerWatcher(std::shared_ptr<grpc::Channel> channel)
       : stub_(Svc::NewStub(std::move(channel))) {}

@@ -163,24 +163,35 @@ class Indexer {
 };
 
 // Lister<T> reads an informer's cache the way controllers do: by namespace
-// and name, or every object of a namespace matching a selector. The objects
-// are shared and immutable. Safe to use from any thread.
+// and name, every object of a namespace matching a selector, or by an index
+// of the cache. The objects are shared and immutable; a Lister only reads.
+// Safe to use from any thread.
 template <typename T>
 class Lister {
  public:
   explicit Lister(Indexer<T>& indexer) : indexer_(indexer) {}
 
-  ObjectPtr<T> Get(const std::string& ns, const std::string& name) {
+  ObjectPtr<T> Get(const std::string& ns, const std::string& name) const {
     return indexer_.Get(ns.empty() ? name : ns + "/" + name);
   }
 
+  // Every object of the cache.
+  std::vector<ObjectPtr<T>> List() const { return indexer_.List(); }
+
   // `ns` empty: every namespace.
-  std::vector<ObjectPtr<T>> List(const std::string& ns, const labels::LabelSelector& selector) {
+  std::vector<ObjectPtr<T>> List(const std::string& ns,
+                                 const labels::LabelSelector& selector) const {
     std::vector<ObjectPtr<T>> out;
     for (auto& obj : ns.empty() ? indexer_.List() : indexer_.ByIndex(kNamespaceIndex, ns)) {
       if (selector.Matches(obj->metadata().labels())) out.push_back(std::move(obj));
     }
     return out;
+  }
+
+  // The objects whose index `index` (added to the informer's Indexer before
+  // it started) has `value`, in key order.
+  std::vector<ObjectPtr<T>> ByIndex(const std::string& index, const std::string& value) const {
+    return indexer_.ByIndex(index, value);
   }
 
  private:

@@ -8,6 +8,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/time.h"
 #include "common/manifest/manifest.h"
+#include "common/quantity/quantity.h"
 #include "google/protobuf/struct.pb.h"
 #include "google/protobuf/timestamp.pb.h"
 
@@ -43,12 +44,8 @@ std::string Show(const YAML::Node& node) {
   return node.Scalar();
 }
 
-// Maps whose values are Kubernetes quantities, which YAML may spell as numbers.
-bool IsQuantityField(const FieldDescriptor* f) {
-  const std::string& n = f->json_name();
-  return n == "requests" || n == "limits" || n == "capacity" || n == "allocatable" ||
-         n == "sizeLimit";
-}
+// Quantities may be spelled as YAML numbers.
+bool IsQuantityField(const FieldDescriptor* f) { return quantity::IsQuantityField(f->json_name()); }
 
 class Decoder {
  public:

@@ -37,6 +37,9 @@ constexpr Suffix kSuffixes[] = {
 
 absl::StatusOr<long double> Parse(absl::string_view text) {
   absl::string_view number = absl::StripAsciiWhitespace(text);
+  if (!IsWellFormed(number)) {
+    return absl::InvalidArgumentError(absl::StrCat("quantity \"", text, "\" is not valid"));
+  }
   long double factor = 1;
   for (const Suffix& s : kSuffixes) {
     if (absl::EndsWith(number, s.text)) {
@@ -64,7 +67,43 @@ int64_t CeilClamp(long double v) {
   return static_cast<int64_t>(up);
 }
 
+size_t CountDigits(absl::string_view text, size_t from) {
+  size_t i = from;
+  while (i < text.size() && absl::ascii_isdigit(static_cast<unsigned char>(text[i]))) ++i;
+  return i - from;
+}
+
 }  // namespace
+
+// Written out rather than a std::regex: it runs on every quantity the
+// scheduler reads, and the grammar is five lines.
+bool IsWellFormed(absl::string_view text) {
+  size_t i = 0;
+  if (i < text.size() && (text[i] == '+' || text[i] == '-')) ++i;
+  size_t whole = CountDigits(text, i);
+  i += whole;
+  size_t fraction = 0;
+  if (i < text.size() && text[i] == '.') {
+    fraction = CountDigits(text, i + 1);
+    i += 1 + fraction;
+  }
+  if (whole == 0 && fraction == 0) return false;
+  absl::string_view suffix = text.substr(i);
+  if (suffix.empty()) return true;
+  for (const Suffix& s : kSuffixes) {
+    if (suffix == s.text) return true;
+  }
+  if (suffix[0] != 'e' && suffix[0] != 'E') return false;
+  size_t j = 1;  // an exponent
+  if (j < suffix.size() && (suffix[j] == '+' || suffix[j] == '-')) ++j;
+  size_t digits = CountDigits(suffix, j);
+  return digits > 0 && j + digits == suffix.size();
+}
+
+bool IsQuantityField(absl::string_view json_name) {
+  return json_name == "requests" || json_name == "limits" || json_name == "capacity" ||
+         json_name == "allocatable" || json_name == "sizeLimit";
+}
 
 absl::StatusOr<int64_t> ParseMilli(absl::string_view text) {
   auto v = Parse(text);

@@ -31,6 +31,18 @@ TEST(QuantityTest, RefusesNonsenseAndClampsHugeValues) {
   EXPECT_EQ(*ParseValue("100E"), std::numeric_limits<int64_t>::max());
 }
 
+TEST(QuantityTest, TheGrammarIsKubernetes) {
+  for (const char* good : {"1", "+1", "-2", "1.5", ".5", "2.", "500m", "1Ki", "3Ei", "1E", "2n",
+                           "1e3", "5E-2", "7e+1"}) {
+    EXPECT_TRUE(IsWellFormed(good)) << good;
+  }
+  for (const char* bad : {"", ".", "-", "Gi", "1K", "1ki", "1e3Ki", "1Gi ", " 1", "1e", "2e",
+                          "1.2.3", "0x10", "inf", "nan", "1 Gi", "--1"}) {
+    EXPECT_FALSE(IsWellFormed(bad)) << bad;
+  }
+  EXPECT_FALSE(ParseValue("1e3Ki").ok());
+}
+
 TEST(QuantityTest, FormatsCpu) {
   EXPECT_EQ(FormatMilliCpu(2000), "2");
   EXPECT_EQ(FormatMilliCpu(250), "250m");

@@ -21,7 +21,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/testing/temp_dir.h"
@@ -49,8 +49,8 @@ class ClusterFixture : public ::testing::Test {
     ASSERT_EQ(up.exit_code, 0) << up.err;
     server_ = ReadLine(dir_.Join("run/server"));
     channel_ = grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
-    pods_ = std::make_unique<api::PodClient>(channel_, SystemClock());
-    nodes_ = std::make_unique<api::NodeClient>(channel_, SystemClock());
+    pods_ = std::make_unique<api::ResourceClient<core::v1::Pod>>(channel_, SystemClock());
+    nodes_ = std::make_unique<api::ResourceClient<core::v1::Node>>(channel_, SystemClock());
   }
   void TearDown() override {
     CommandResult down = Ordoctl({"cluster", "down", "--data-dir", dir_.path()});
@@ -163,8 +163,8 @@ class ClusterFixture : public ::testing::Test {
   std::vector<Process> kept_;
   std::string server_;
   std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<api::PodClient> pods_;
-  std::unique_ptr<api::NodeClient> nodes_;
+  std::unique_ptr<api::ResourceClient<core::v1::Pod>> pods_;
+  std::unique_ptr<api::ResourceClient<core::v1::Node>> nodes_;
   std::unique_ptr<IdentityChecker> identity_checker_;
 };
 

@@ -1,6 +1,7 @@
 #include "services/api-server/defaults.h"
 
 #include "absl/strings/match.h"
+#include "common/api/statefulset.h"
 
 namespace ordo::apiserver {
 namespace {
@@ -90,13 +91,14 @@ void DefaultPersistentVolumeClaim(core::v1::PersistentVolumeClaim& pvc) {
 
 void DefaultStatefulSet(apps::v1::StatefulSet& set) {
   auto& spec = *set.mutable_spec();
-  if (spec.pod_management_policy().empty()) spec.set_pod_management_policy("OrderedReady");
+  if (spec.pod_management_policy().empty())
+    spec.set_pod_management_policy(api::kOrderedReadyPodManagement);
   auto& strategy = *spec.mutable_update_strategy();
   if (strategy.type().empty()) {
-    strategy.set_type("RollingUpdate");
+    strategy.set_type(api::kRollingUpdateStrategy);
     strategy.mutable_rolling_update();
   }
-  if (strategy.type() == "RollingUpdate" && strategy.has_rolling_update()) {
+  if (strategy.type() == api::kRollingUpdateStrategy && strategy.has_rolling_update()) {
     auto& ru = *strategy.mutable_rolling_update();
     if (!ru.has_partition()) ru.set_partition(0);
     // maxUnavailable is on (reference §5 row 3): default 1.
@@ -105,7 +107,7 @@ void DefaultStatefulSet(apps::v1::StatefulSet& set) {
   auto& policy = *spec.mutable_persistent_volume_claim_retention_policy();
   if (policy.when_deleted().empty()) policy.set_when_deleted("Retain");
   if (policy.when_scaled().empty()) policy.set_when_scaled("Retain");
-  if (!spec.has_replicas()) spec.set_replicas(1);
+  if (!spec.has_replicas()) spec.set_replicas(api::kDefaultReplicas);
   if (!spec.has_revision_history_limit()) spec.set_revision_history_limit(10);
   DefaultPodSpec(*spec.mutable_template_()->mutable_spec());
   for (auto& claim : *spec.mutable_volume_claim_templates()) {

@@ -1,11 +1,7 @@
 #include "services/api-server/typed_services.h"
 
+#include "common/api/kinds.h"
 #include "common/status/grpc_status.h"
-#include "ordo/apps/v1/services.grpc.pb.h"
-#include "ordo/coordination/v1/services.grpc.pb.h"
-#include "ordo/core/v1/services.grpc.pb.h"
-#include "ordo/policy/v1/services.grpc.pb.h"
-#include "ordo/storage/v1/services.grpc.pb.h"
 #include "services/api-server/watch_reactor.h"
 
 namespace ordo::apiserver {
@@ -64,9 +60,12 @@ template <typename Svc>
 using RawReadsService = typename Svc::template WithRawCallbackMethod_List<
     typename Svc::template WithRawCallbackMethod_Watch<typename Svc::CallbackService>>;
 
-// Create, Get, List, Update, Delete and Watch for kind T of service Svc.
-template <typename Svc, typename T>
-class ResourceService : public RawReadsService<Svc> {
+template <typename T>
+using ServiceOf = typename api::KindTraits<T>::Service;
+
+// Create, Get, List, Update, Delete and Watch for kind T.
+template <typename T>
+class ResourceService : public RawReadsService<ServiceOf<T>> {
  public:
   ResourceService(ApiServer& api, absl::string_view kind, server::Executor& unary,
                   server::Executor& watch)
@@ -132,10 +131,10 @@ class ResourceService : public RawReadsService<Svc> {
 };
 
 // Adds UpdateStatus for kinds with a status subresource.
-template <typename Svc, typename T>
-class StatusResourceService : public ResourceService<Svc, T> {
+template <typename T>
+class StatusResourceService : public ResourceService<T> {
  public:
-  using ResourceService<Svc, T>::ResourceService;
+  using ResourceService<T>::ResourceService;
 
   grpc::ServerUnaryReactor* UpdateStatus(grpc::CallbackServerContext* ctx, const T* req,
                                          T* resp) override {
@@ -144,7 +143,7 @@ class StatusResourceService : public ResourceService<Svc, T> {
   }
 };
 
-class NamespaceService : public StatusResourceService<core::v1::Namespaces, core::v1::Namespace> {
+class NamespaceService : public StatusResourceService<core::v1::Namespace> {
  public:
   using StatusResourceService::StatusResourceService;
 
@@ -155,7 +154,7 @@ class NamespaceService : public StatusResourceService<core::v1::Namespaces, core
   }
 };
 
-class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod> {
+class PodService : public StatusResourceService<core::v1::Pod> {
  public:
   using StatusResourceService::StatusResourceService;
 
@@ -170,8 +169,7 @@ class PodService : public StatusResourceService<core::v1::Pods, core::v1::Pod> {
   }
 };
 
-class StatefulSetService
-    : public StatusResourceService<apps::v1::StatefulSets, apps::v1::StatefulSet> {
+class StatefulSetService : public StatusResourceService<apps::v1::StatefulSet> {
  public:
   using StatusResourceService::StatusResourceService;
 
@@ -199,29 +197,42 @@ class StatefulSetService
   }
 };
 
+// The service of kind T: CRUD and watch, UpdateStatus when the kind has a
+// status subresource, and the subresources of the kinds that have more.
+template <typename T>
+struct ServiceFor {
+  using type = std::conditional_t<api::KindTraits<T>::kHasStatus, StatusResourceService<T>,
+                                  ResourceService<T>>;
+};
+template <>
+struct ServiceFor<core::v1::Namespace> {
+  using type = NamespaceService;
+};
+template <>
+struct ServiceFor<core::v1::Pod> {
+  using type = PodService;
+};
+template <>
+struct ServiceFor<apps::v1::StatefulSet> {
+  using type = StatefulSetService;
+};
+
+// The proto's service has UpdateStatus.
+template <typename T>
+concept ProtoHasUpdateStatus = requires {
+  &ServiceOf<T>::Service::UpdateStatus;
+};
+
 class AllServices final : public ApiServices {
  public:
   AllServices(ApiServer& api, server::Executor& unary, server::Executor& watch) {
-    using namespace core::v1;  // NOLINT: the table below names every core kind
-    Add<NamespaceService>(api, "Namespace", unary, watch);
-    Add<PodService>(api, "Pod", unary, watch);
-    Add<StatusResourceService<Nodes, Node>>(api, "Node", unary, watch);
-    Add<StatusResourceService<Services, Service>>(api, "Service", unary, watch);
-    Add<ResourceService<EndpointsService, Endpoints>>(api, "Endpoints", unary, watch);
-    Add<StatusResourceService<PersistentVolumes, PersistentVolume>>(api, "PersistentVolume", unary,
-                                                                    watch);
-    Add<StatusResourceService<PersistentVolumeClaims, PersistentVolumeClaim>>(
-        api, "PersistentVolumeClaim", unary, watch);
-    Add<ResourceService<Events, Event>>(api, "Event", unary, watch);
-    Add<StatefulSetService>(api, "StatefulSet", unary, watch);
-    Add<ResourceService<apps::v1::ControllerRevisions, apps::v1::ControllerRevision>>(
-        api, "ControllerRevision", unary, watch);
-    Add<ResourceService<storage::v1::StorageClasses, storage::v1::StorageClass>>(
-        api, "StorageClass", unary, watch);
-    Add<StatusResourceService<policy::v1::PodDisruptionBudgets, policy::v1::PodDisruptionBudget>>(
-        api, "PodDisruptionBudget", unary, watch);
-    Add<ResourceService<coordination::v1::Leases, coordination::v1::Lease>>(api, "Lease", unary,
-                                                                            watch);
+    api::ForEachKind([&]<typename T>() {
+      static_assert(ProtoHasUpdateStatus<T> == api::KindTraits<T>::kHasStatus,
+                    "kinds.h says the kind has a status subresource exactly when its service "
+                    "has UpdateStatus");
+      services_.push_back(std::make_unique<typename ServiceFor<T>::type>(
+          api, api::KindTraits<T>::kKind, unary, watch));
+    });
   }
 
   std::vector<grpc::Service*> services() override {
@@ -231,12 +242,6 @@ class AllServices final : public ApiServices {
   }
 
  private:
-  template <typename S>
-  void Add(ApiServer& api, absl::string_view kind, server::Executor& unary,
-           server::Executor& watch) {
-    services_.push_back(std::make_unique<S>(api, kind, unary, watch));
-  }
-
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };
 

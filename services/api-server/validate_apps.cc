@@ -6,6 +6,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
+#include "common/api/statefulset.h"
 #include "common/labels/selector.h"
 #include "common/naming/naming.h"
 #include "services/api-server/object_access.h"
@@ -72,19 +73,20 @@ FieldErrors ValidateStatefulSet(const StatefulSet& set) {
       errs.push_back(Invalid(spec.Child("serviceName"), Quote(s.service_name()), p));
     }
   }
-  if (s.pod_management_policy() != "OrderedReady" && s.pod_management_policy() != "Parallel") {
+  if (s.pod_management_policy() != api::kOrderedReadyPodManagement &&
+      s.pod_management_policy() != api::kParallelPodManagement) {
     errs.push_back(Invalid(spec.Child("podManagementPolicy"), Quote(s.pod_management_policy()),
                            "must be 'OrderedReady' or 'Parallel'"));
   }
   const auto& strategy = s.update_strategy();
   FieldPath strategy_path = spec.Child("updateStrategy");
-  if (strategy.type() != "RollingUpdate" && strategy.type() != "OnDelete") {
+  if (strategy.type() != api::kRollingUpdateStrategy && strategy.type() != api::kOnDeleteStrategy) {
     errs.push_back(
         Invalid(strategy_path, Quote(strategy.type()), "must be 'RollingUpdate' or 'OnDelete'"));
   }
   if (strategy.has_rolling_update()) {
     FieldPath ru = strategy_path.Child("rollingUpdate");
-    if (strategy.type() != "RollingUpdate") {
+    if (strategy.type() != api::kRollingUpdateStrategy) {
       errs.push_back(Invalid(ru, "", "only allowed for updateStrategy 'RollingUpdate'"));
     }
     if (strategy.rolling_update().has_partition()) {

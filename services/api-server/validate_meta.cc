@@ -1,6 +1,5 @@
 // Validation of the pieces every kind shares: ObjectMeta, labels, selectors,
 // quantities, int-or-string values.
-#include <regex>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
@@ -9,6 +8,7 @@
 #include "absl/strings/strip.h"
 #include "common/labels/selector.h"
 #include "common/naming/naming.h"
+#include "common/quantity/quantity.h"
 #include "services/api-server/validation.h"
 
 namespace ordo::apiserver {
@@ -179,14 +179,6 @@ FieldErrors ValidateNonNegative(int64_t value, const FieldPath& path) {
   return {Invalid(path, absl::StrCat(value), "must be greater than or equal to 0")};
 }
 
-bool IsQuantity(absl::string_view text) {
-  // A number (sign, digits, optional fraction) and an optional suffix: a binary
-  // SI suffix (Ki..Ei), a decimal SI suffix (m, k, M..E) or an exponent.
-  static const std::regex* re = new std::regex(
-      R"(^[+-]?([0-9]+(\.[0-9]*)?|\.[0-9]+)((Ki|Mi|Gi|Ti|Pi|Ei)|[numkMGTPE]|[eE][+-]?[0-9]+)?$)");
-  return std::regex_match(text.begin(), text.end(), *re);
-}
-
 FieldErrors ValidateResourceList(const google::protobuf::Map<std::string, std::string>& resources,
                                  const FieldPath& path) {
   FieldErrors errs;
@@ -194,7 +186,7 @@ FieldErrors ValidateResourceList(const google::protobuf::Map<std::string, std::s
     for (const auto& p : naming::IsQualifiedName(name)) {
       errs.push_back(Invalid(path.Key(name), Quote(name), p));
     }
-    if (!IsQuantity(value)) {
+    if (!quantity::IsWellFormed(value)) {
       errs.push_back(Invalid(path.Key(name), Quote(value),
                              "quantities must match the regular expression "
                              "'^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'"));

@@ -5,6 +5,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/naming/naming.h"
+#include "common/quantity/quantity.h"
 #include "services/api-server/object_access.h"
 #include "services/api-server/validation.h"
 
@@ -185,7 +186,7 @@ FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
       errs.push_back(Required(p.Child("hostPath").Child("path")));
     }
     if (v.has_empty_dir() && !v.empty_dir().size_limit().empty() &&
-        !IsQuantity(v.empty_dir().size_limit())) {
+        !quantity::IsWellFormed(v.empty_dir().size_limit())) {
       errs.push_back(Invalid(p.Child("emptyDir").Child("sizeLimit"),
                              Quote(v.empty_dir().size_limit()), "must be a quantity"));
     }

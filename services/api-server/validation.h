@@ -32,8 +32,6 @@ FieldErrors ValidateLabels(const google::protobuf::Map<std::string, std::string>
                            const FieldPath& path);
 FieldErrors ValidateLabelSelector(const meta::v1::LabelSelector& selector, const FieldPath& path);
 FieldErrors ValidateNonNegative(int64_t value, const FieldPath& path);
-// Kubernetes quantities: "1Gi", "500m", "2", "1e3".
-bool IsQuantity(absl::string_view text);
 FieldErrors ValidateResourceList(const google::protobuf::Map<std::string, std::string>& resources,
                                  const FieldPath& path);
 // An int-or-string that must be an integer >= 0 or a percentage "N%".

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "common/quantity/quantity.h"
 #include "services/api-server/defaults.h"
 
 namespace ordo::apiserver {
@@ -506,10 +507,10 @@ TEST(CoreDefaultsTest, VolumesClaimsEndpoints) {
 
 TEST(QuantityTest, AcceptsKubernetesQuantities) {
   for (const char* ok : {"1", "1Gi", "500m", "1.5", "2e3", "0.5Ki", "100M", ".5"}) {
-    EXPECT_TRUE(IsQuantity(ok)) << ok;
+    EXPECT_TRUE(quantity::IsWellFormed(ok)) << ok;
   }
   for (const char* bad : {"", "Gi", "1 Gi", "1gi", "lots", "1.2.3"}) {
-    EXPECT_FALSE(IsQuantity(bad)) << bad;
+    EXPECT_FALSE(quantity::IsWellFormed(bad)) << bad;
   }
 }
 

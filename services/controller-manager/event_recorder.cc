@@ -10,7 +10,8 @@ namespace ordo::controller {
 // must not make a controller's memory grow without bound.
 constexpr size_t kMaxPendingEvents = 10000;
 
-ApiEventRecorder::ApiEventRecorder(api::EventClient& events, Clock& clock, std::string component)
+ApiEventRecorder::ApiEventRecorder(api::ResourceClient<core::v1::Event>& events, Clock& clock,
+                                   std::string component)
     : events_(events), clock_(clock), component_(std::move(component)) {
   writer_ = std::jthread([this](std::stop_token stop) { Drain(stop); });
 }

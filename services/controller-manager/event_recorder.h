@@ -12,7 +12,7 @@
 #include <thread>
 
 #include "absl/synchronization/mutex.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 
 namespace ordo::controller {
@@ -44,7 +44,8 @@ core::v1::ObjectReference ReferenceTo(const T& obj, const std::string& api_versi
 class ApiEventRecorder final : public EventRecorder {
  public:
   // `component` is the event's source ("statefulset-controller").
-  ApiEventRecorder(api::EventClient& events, Clock& clock, std::string component);
+  ApiEventRecorder(api::ResourceClient<core::v1::Event>& events, Clock& clock,
+                   std::string component);
   ~ApiEventRecorder() override;
   void Record(const core::v1::ObjectReference& object, const std::string& type,
               const std::string& reason, const std::string& message) override;
@@ -53,7 +54,7 @@ class ApiEventRecorder final : public EventRecorder {
   void Drain(std::stop_token stop);
   bool HasWorkOrStopping() const ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  api::EventClient& events_;
+  api::ResourceClient<core::v1::Event>& events_;
   Clock& clock_;
   const std::string component_;
   absl::Mutex mu_;

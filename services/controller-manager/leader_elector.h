@@ -17,7 +17,7 @@
 #include <stop_token>
 #include <string>
 
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 
 namespace ordo::controller {
@@ -33,7 +33,8 @@ struct LeaderElectionConfig {
 
 class LeaderElector {
  public:
-  LeaderElector(LeaderElectionConfig config, api::LeaseClient& leases, Clock& clock)
+  LeaderElector(LeaderElectionConfig config, api::ResourceClient<coordination::v1::Lease>& leases,
+                Clock& clock)
       : config_(std::move(config)), leases_(leases), clock_(clock) {}
 
   // One attempt to take or keep the lease; returns whether this replica leads.
@@ -45,7 +46,7 @@ class LeaderElector {
 
  private:
   const LeaderElectionConfig config_;
-  api::LeaseClient& leases_;
+  api::ResourceClient<coordination::v1::Lease>& leases_;
   Clock& clock_;
   std::atomic<bool> leader_{false};
 };

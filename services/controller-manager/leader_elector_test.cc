@@ -5,7 +5,7 @@
 
 #include <gtest/gtest.h>
 
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/fake_clock.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
@@ -18,7 +18,7 @@ TEST(LeaderElectionTest, OneLeaderAndATakeOverOnlyAfterTheLeaseExpires) {
   auto server = ApiServerProcess::Start(dir.path());
   ASSERT_TRUE(server.ok()) << server.status();
   FakeClock clock;
-  api::LeaseClient leases((*server)->NewChannel(), clock);
+  api::ResourceClient<coordination::v1::Lease> leases((*server)->NewChannel(), clock);
   controller::LeaderElectionConfig a_config{.identity = "a"};
   controller::LeaderElectionConfig b_config{.identity = "b"};
   controller::LeaderElector a(a_config, leases, clock);

@@ -10,13 +10,10 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/server/server_main.h"
-#include "services/controller-manager/controller.h"
+#include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/disruption/disruption_controller.h"
 #include "services/controller-manager/endpoints/endpoints_controller.h"
-#include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/gc/garbage_collector.h"
-#include "services/controller-manager/gc/graph_builder.h"
-#include "services/controller-manager/informer_factory.h"
 #include "services/controller-manager/leader_elector.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
@@ -30,6 +27,16 @@ ABSL_FLAG(std::string, identity, "", "This replica's name in the lease (default:
 ABSL_FLAG(absl::Duration, lease_duration, absl::Seconds(15), "How long a lease holds unrenewed");
 ABSL_FLAG(absl::Duration, renew_deadline, absl::Seconds(10), "The leader gives up after this");
 ABSL_FLAG(absl::Duration, retry_period, absl::Seconds(2), "How often to renew or retry");
+ABSL_FLAG(
+    std::string, controllers, "*",
+    "Controllers to run: '*' (all on by default), 'name' (on), '-name' (off), comma-separated; "
+    "names: statefulset, garbagecollector, persistentvolume-binder, endpoint, nodelifecycle, "
+    "taint-eviction-controller, podgc, disruption");
+ABSL_FLAG(int, concurrent_statefulset_syncs, 5, "StatefulSets synced at once");
+ABSL_FLAG(int, concurrent_gc_syncs, 20, "Objects the garbage collector syncs at once");
+ABSL_FLAG(int, concurrent_persistentvolume_syncs, 5, "Claims and volumes synced at once");
+ABSL_FLAG(int, concurrent_endpoint_syncs, 5, "Services whose Endpoints are synced at once");
+ABSL_FLAG(int, concurrent_disruption_syncs, 2, "PodDisruptionBudgets synced at once");
 ABSL_FLAG(int, statefulset_workers, 5, "StatefulSets synced at once");
 ABSL_FLAG(std::string, storage_root, "/var/lib/ordo/storage",
           "Where the local-path and shared classes keep volumes' directories");
@@ -47,155 +54,67 @@ ABSL_FLAG(absl::Duration, pod_gc_quarantine, absl::Seconds(40),
           "How long a pod bound to a vanished node waits before it is force-deleted");
 ABSL_FLAG(absl::Duration, force_detach_timeout, absl::Minutes(6),
           "How long a volume no pod uses stays attached to a node that is not Ready (0: ever)");
-ABSL_FLAG(int, gc_workers, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
 
-// ordo's two storage classes (issue 6), created when missing, as an addon
-// manager would: local-path (the default; a directory on the node the pod is
-// scheduled to) and shared (a directory every node reaches).
-void EnsureStorageClasses(const std::shared_ptr<grpc::Channel>& channel, ordo::Clock& clock) {
-  ordo::api::StorageClassClient classes(channel, clock);
-  auto make = [](const std::string& name, const std::string& provisioner, const std::string& mode,
-                 bool is_default) {
-    ordo::storage::v1::StorageClass sc;
-    sc.set_api_version("storage.k8s.io/v1");
-    sc.set_kind("StorageClass");
-    sc.mutable_metadata()->set_name(name);
-    if (is_default) {
-      (*sc.mutable_metadata()->mutable_annotations())[ordo::storage::kDefaultClassAnnotation] =
-          "true";
-    }
-    sc.set_provisioner(provisioner);
-    sc.set_reclaim_policy("Delete");
-    sc.set_volume_binding_mode(mode);
-    return sc;
-  };
-  for (const auto& sc :
-       {make("local-path", ordo::storage::kLocalPathProvisioner, "WaitForFirstConsumer", true),
-        make("shared", ordo::storage::kSharedProvisioner, "Immediate", false)}) {
-    auto created = classes.Create(sc);
-    if (!created.ok() && !absl::IsAlreadyExists(created.status())) {
-      spdlog::warn("storageclass {}: {}", sc.metadata().name(),
-                   std::string(created.status().message()));
-    }
-  }
+using namespace ordo;  // NOLINT(build/namespaces): the binary's wiring
+
+// Every controller this binary can run, in start order.
+std::vector<controller::ControllerDescriptor> AllControllers() {
+  return {statefulset::StatefulSetControllerDescriptor(),
+          gc::GarbageCollectorDescriptor(),
+          storage::VolumeControllerDescriptor(),
+          endpoints::EndpointsControllerDescriptor(),
+          nodelifecycle::NodeLifecycleControllerDescriptor(),
+          nodelifecycle::TaintEvictionControllerDescriptor(),
+          nodelifecycle::PodGcControllerDescriptor(),
+          disruption::DisruptionControllerDescriptor()};
 }
 
-// One term of leadership: informers, controllers and workers until `leading` stops.
-void Lead(const std::shared_ptr<grpc::Channel>& channel, std::stop_token leading) {
-  using namespace ordo;  // NOLINT(build/namespaces): a short function of wiring
+controller::ControllerOptions OptionsFromFlags() {
+  return {
+      .concurrent_statefulset_syncs = absl::GetFlag(FLAGS_concurrent_statefulset_syncs),
+      .concurrent_gc_syncs = absl::GetFlag(FLAGS_concurrent_gc_syncs),
+      .concurrent_persistentvolume_syncs = absl::GetFlag(FLAGS_concurrent_persistentvolume_syncs),
+      .concurrent_endpoint_syncs = absl::GetFlag(FLAGS_concurrent_endpoint_syncs),
+      .concurrent_disruption_syncs = absl::GetFlag(FLAGS_concurrent_disruption_syncs),
+      .storage_root = absl::GetFlag(FLAGS_storage_root),
+      .default_storage_classes = absl::GetFlag(FLAGS_default_storage_classes),
+      .node_monitor_grace_period = absl::GetFlag(FLAGS_node_monitor_grace_period),
+      .node_monitor_period = absl::GetFlag(FLAGS_node_monitor_period),
+      .node_eviction_rate = absl::GetFlag(FLAGS_node_eviction_rate),
+      .fence_after = absl::GetFlag(FLAGS_fence_after),
+      .fence_pid_dir = absl::GetFlag(FLAGS_fence_pid_dir),
+      .pod_gc_quarantine = absl::GetFlag(FLAGS_pod_gc_quarantine),
+      .force_detach_timeout = absl::GetFlag(FLAGS_force_detach_timeout)};
+}
+
+// One term of leadership: the enabled controllers over one informer factory,
+// run until `leading` stops.
+void Lead(const std::shared_ptr<grpc::Channel>& channel,
+          const std::vector<controller::ControllerDescriptor>& enabled,
+          const controller::ControllerOptions& options, std::stop_token leading) {
   Clock& clock = SystemClock();
-  controller::InformerFactory informers(channel, clock);
-  api::EventClient event_client(channel, clock);
-
-  statefulset::ApiObjectWriter writer(channel, clock);
-  controller::ApiEventRecorder sts_events(event_client, clock, "statefulset-controller");
-  statefulset::StatefulSetController statefulsets(
-      {informer::Lister(informers.StatefulSets().indexer()),
-       informer::Lister(informers.Pods().indexer()),
-       informer::Lister(informers.PersistentVolumeClaims().indexer()),
-       informer::Lister(informers.ControllerRevisions().indexer()),
-       informer::Lister(informers.Nodes().indexer())},
-      writer, sts_events, clock);
-  informers.StatefulSets().AddEventHandler(statefulsets.SetHandler());
-  informers.Pods().AddEventHandler(statefulsets.PodHandler());
-  informers.ControllerRevisions().AddEventHandler(statefulsets.RevisionHandler());
-
-  storage::ApiStorageWriter storage_writer(channel, clock);
-  storage::DirectoryProvisioner provisioner(absl::GetFlag(FLAGS_storage_root));
-  controller::ApiEventRecorder volume_events(event_client, clock, "persistentvolume-controller");
-  storage::VolumeController volumes({informer::Lister(informers.PersistentVolumeClaims().indexer()),
-                                     informer::Lister(informers.PersistentVolumes().indexer()),
-                                     informer::Lister(informers.StorageClasses().indexer()),
-                                     informer::Lister(informers.Pods().indexer())},
-                                    storage_writer, provisioner, volume_events, clock);
-  informers.PersistentVolumeClaims().AddEventHandler(volumes.ClaimHandler());
-  informers.PersistentVolumes().AddEventHandler(volumes.VolumeHandler());
-  informers.StorageClasses().AddEventHandler(volumes.ClassHandler());
-  informers.Pods().AddEventHandler(volumes.PodHandler());
-  if (absl::GetFlag(FLAGS_default_storage_classes)) EnsureStorageClasses(channel, clock);
-
-  endpoints::ApiEndpointsWriter endpoints_writer(channel, clock);
-  endpoints::EndpointsController endpoints_controller(
-      {informer::Lister(informers.Services().indexer()),
-       informer::Lister(informers.Pods().indexer()),
-       informer::Lister(informers.Endpoints().indexer())},
-      endpoints_writer, clock);
-  informers.Services().AddEventHandler(endpoints_controller.ServiceHandler());
-  informers.Pods().AddEventHandler(endpoints_controller.PodHandler());
-
-  // Pods by node, for the node lifecycle and taint eviction (before Start).
-  informers.Pods().indexer().AddIndex(informer::kNodeNameIndex,
-                                      informer::NodeNameIndexFunc<core::v1::Pod>);
-  nodelifecycle::ApiNodeWriter node_writer(channel, clock);
-  std::unique_ptr<nodelifecycle::PidFileOracle> oracle;
-  if (!absl::GetFlag(FLAGS_fence_pid_dir).empty()) {
-    oracle = std::make_unique<nodelifecycle::PidFileOracle>(absl::GetFlag(FLAGS_fence_pid_dir),
-                                                            informers.Pods().indexer());
-  }
-  nodelifecycle::NodeLifecycleController lifecycle(
-      informer::Lister(informers.Nodes().indexer()),
-      informer::Lister(informers.NodeLeases().indexer()), informers.Pods().indexer(), node_writer,
-      clock,
-      {.grace_period = absl::GetFlag(FLAGS_node_monitor_grace_period),
-       .monitor_period = absl::GetFlag(FLAGS_node_monitor_period),
-       .eviction_rate = absl::GetFlag(FLAGS_node_eviction_rate),
-       .fence_after = absl::GetFlag(FLAGS_fence_after),
-       .oracle = oracle.get()});
-  nodelifecycle::ApiPodEvictor evictor(channel, clock);
-  nodelifecycle::TaintEviction taint_eviction(informer::Lister(informers.Nodes().indexer()),
-                                              informers.Pods().indexer(), evictor, clock);
-
-  nodelifecycle::ApiPodGcWriter gc_writer(channel, clock);
-  nodelifecycle::PodGC pod_gc(
-      informer::Lister(informers.Nodes().indexer()), informers.Pods().indexer(),
-      informer::Lister(informers.PersistentVolumes().indexer()), gc_writer, clock,
-      {.quarantine = absl::GetFlag(FLAGS_pod_gc_quarantine),
-       .force_detach_after = absl::GetFlag(FLAGS_force_detach_timeout)});
-
-  disruption::ApiPdbWriter pdb_writer(channel, clock);
-  disruption::DisruptionController disruptions(
-      informer::Lister(informers.PodDisruptionBudgets().indexer()),
-      informer::Lister(informers.Pods().indexer()),
-      informer::Lister(informers.StatefulSets().indexer()), pdb_writer, clock);
-  informers.PodDisruptionBudgets().AddEventHandler(disruptions.PdbHandler());
-  informers.Pods().AddEventHandler(disruptions.PodHandler());
-  informers.StatefulSets().AddEventHandler(disruptions.SetHandler());
-
-  api::GenericClient generic(channel, clock);
-  gc::ObjectGraph graph;
-  gc::ApiGcClient gc_client(generic);
-  gc::GarbageCollector collector(graph, gc_client, clock);
-  gc::GraphBuilder graph_builder(generic, graph, collector, clock);
-
-  // The informers' handlers call into the controllers: stop them first.
-  absl::Cleanup stop_informers = [&] {
-    informers.Stop();
-    graph_builder.Stop();
-  };
-  informers.Start();
-  graph_builder.Start();
-  if (!informers.WaitForCacheSync(leading)) return;
-  spdlog::info("caches synced; controllers running");
-  std::vector<std::jthread> workers;
-  workers.emplace_back([&] {
-    controller::RunWorkers(statefulsets, absl::GetFlag(FLAGS_statefulset_workers), leading);
-  });
-  workers.emplace_back([&] { controller::RunWorkers(volumes, 5, leading); });
-  workers.emplace_back([&] { controller::RunWorkers(endpoints_controller, 5, leading); });
-  workers.emplace_back([&] { lifecycle.Run(leading); });
-  workers.emplace_back([&] { pod_gc.Run(leading, absl::Seconds(2)); });
-  workers.emplace_back([&] { controller::RunWorkers(disruptions, 2, leading); });
-  workers.emplace_back([&] { taint_eviction.Run(leading, absl::Seconds(1)); });
-  workers.emplace_back([&] {
-    // Only once every kind is listed, so a startup does not ask after every owner.
-    while (!graph_builder.HasSynced()) {
-      if (!SleepUntil(clock, leading, clock.Now() + absl::Milliseconds(20))) return;
+  informer::SharedInformerFactory informers(channel, clock);
+  api::ResourceClient<core::v1::Event> events(channel, clock);
+  controller::ControllerContext ctx{channel, clock, informers, events, options};
+  std::vector<std::unique_ptr<controller::RunningController>> running;
+  for (const auto& descriptor : enabled) {
+    auto built = descriptor.init(ctx);
+    if (!built.ok()) {
+      spdlog::error("controller {}: {}", descriptor.name, std::string(built.status().message()));
+      continue;
     }
-    controller::RunWorkers(collector, absl::GetFlag(FLAGS_gc_workers), leading);
-  });
+    running.push_back(*std::move(built));
+  }
+  // The informers' handlers call into the controllers: stop them first.
+  absl::Cleanup stop_informers = [&] { informers.Stop(); };
+  informers.Start();
+  if (!informers.WaitForCacheSync(leading)) return;
+  spdlog::info("caches synced; {} controllers running", running.size());
+  std::vector<std::jthread> workers;
+  for (auto& c : running) workers.emplace_back([&c, leading] { c->Run(leading); });
   workers.clear();  // joins once leadership ends
 }
 
@@ -206,9 +125,16 @@ int main(int argc, char** argv) {
   ordo::server::ParseFlags(argc, argv,
                            "ordo-controller-manager --server HOST:PORT: ordo's controllers");
   ordo::server::InitLogging("controller-manager", absl::GetFlag(FLAGS_log_level));
+  auto enabled =
+      ordo::controller::EnabledControllers(absl::GetFlag(FLAGS_controllers), AllControllers());
+  if (!enabled.ok()) {
+    spdlog::error("{}", std::string(enabled.status().message()));
+    return 2;
+  }
+  ordo::controller::ControllerOptions options = OptionsFromFlags();
   auto channel =
       grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
-  ordo::api::LeaseClient leases(channel, ordo::SystemClock());
+  ordo::api::ResourceClient<ordo::coordination::v1::Lease> leases(channel, ordo::SystemClock());
   ordo::controller::LeaderElectionConfig config;
   config.identity = absl::GetFlag(FLAGS_identity);
   if (config.identity.empty()) {
@@ -221,7 +147,7 @@ int main(int argc, char** argv) {
   config.retry_period = absl::GetFlag(FLAGS_retry_period);
   ordo::controller::LeaderElector elector(config, leases, ordo::SystemClock());
   std::jthread runner([&](std::stop_token stop) {
-    elector.Run(stop, [&](std::stop_token leading) { Lead(channel, leading); });
+    elector.Run(stop, [&](std::stop_token leading) { Lead(channel, *enabled, options, leading); });
   });
   ordo::server::WaitForShutdownSignal();
   return 0;

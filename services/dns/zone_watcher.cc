@@ -1,31 +1,15 @@
 #include "services/dns/zone_watcher.h"
 
-#include <thread>
-
-#include "common/informer/grpc_lister_watcher.h"
-#include "ordo/core/v1/services.grpc.pb.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::dns {
 
 ZoneWatcher::ZoneWatcher(std::shared_ptr<grpc::Channel> channel, Clock& clock, DnsServer& server)
     : server_(server),
-      namespaces_(
-          std::make_unique<
-              informer::GrpcListerWatcher<core::v1::Namespaces, core::v1::Namespace,
-                                          core::v1::NamespaceList, core::v1::NamespaceWatchEvent>>(
-              channel),
-          clock),
-      services_(std::make_unique<informer::GrpcListerWatcher<core::v1::Services, core::v1::Service,
-                                                             core::v1::ServiceList,
-                                                             core::v1::ServiceWatchEvent>>(channel),
-                clock),
-      endpoints_(
-          std::make_unique<
-              informer::GrpcListerWatcher<core::v1::EndpointsService, core::v1::Endpoints,
-                                          core::v1::EndpointsList, core::v1::EndpointsWatchEvent>>(
-              channel),
-          clock) {
+      informers_(std::move(channel), clock),
+      namespaces_(informers_.For<core::v1::Namespace>()),
+      services_(informers_.For<core::v1::Service>()),
+      endpoints_(informers_.For<core::v1::Endpoints>()) {
   namespaces_.AddEventHandler({[this](const auto&) { MarkDirty(); },
                                [this](const auto&, const auto&) { MarkDirty(); },
                                [this](const auto&) { MarkDirty(); }});
@@ -42,14 +26,10 @@ void ZoneWatcher::MarkDirty() {
   dirty_ = true;
 }
 
-bool ZoneWatcher::Synced() const {
-  return namespaces_.HasSynced() && services_.HasSynced() && endpoints_.HasSynced();
-}
+bool ZoneWatcher::Synced() const { return informers_.HasSynced(); }
 
 void ZoneWatcher::Run(std::stop_token stop) {
-  std::jthread a([this](std::stop_token s) { namespaces_.Run(s); });
-  std::jthread b([this](std::stop_token s) { services_.Run(s); });
-  std::jthread c([this](std::stop_token s) { endpoints_.Run(s); });
+  informers_.Start();
   bool announced = false;
   while (!stop.stop_requested()) {
     {
@@ -67,6 +47,7 @@ void ZoneWatcher::Run(std::stop_token stop) {
       announced = true;
     }
   }
+  informers_.Stop();
 }
 
 }  // namespace ordo::dns

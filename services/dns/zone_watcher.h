@@ -12,7 +12,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
-#include "common/informer/shared_informer.h"
+#include "common/informer/shared_informer_factory.h"
 #include "services/dns/server.h"
 
 namespace ordo::dns {
@@ -27,9 +27,10 @@ class ZoneWatcher {
   bool Synced() const;
 
   DnsServer& server_;
-  informer::SharedInformer<core::v1::Namespace> namespaces_;
-  informer::SharedInformer<core::v1::Service> services_;
-  informer::SharedInformer<core::v1::Endpoints> endpoints_;
+  informer::SharedInformerFactory informers_;
+  informer::SharedInformer<core::v1::Namespace>& namespaces_;
+  informer::SharedInformer<core::v1::Service>& services_;
+  informer::SharedInformer<core::v1::Endpoints>& endpoints_;
   absl::Mutex mu_;
   bool dirty_ ABSL_GUARDED_BY(mu_) = true;
   uint32_t serial_ = 0;

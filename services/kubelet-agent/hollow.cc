@@ -5,17 +5,12 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "common/clock/timestamp.h"
-#include "common/informer/grpc_lister_watcher.h"
-#include "common/informer/shared_informer.h"
+#include "common/informer/shared_informer_factory.h"
 #include "common/workqueue/work_queue.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::kubelet {
 namespace {
-
-using PodInformer = informer::SharedInformer<core::v1::Pod>;
-using PodListerWatcher = informer::GrpcListerWatcher<core::v1::Pods, core::v1::Pod,
-                                                     core::v1::PodList, core::v1::PodWatchEvent>;
 
 // Node i's podCIDR: 10.<i/256>.<i%256>.0/24 (hollow addresses are never dialled).
 std::string HollowCidr(int i) { return absl::StrCat("10.", 64 + i / 256, ".", i % 256, ".0/24"); }
@@ -23,9 +18,9 @@ std::string HollowCidr(int i) { return absl::StrCat("10.", 64 + i / 256, ".", i 
 }  // namespace
 
 void HollowFleet::Run(std::stop_token stop) {
-  api::NodeClient nodes(channel_, clock_);
-  api::LeaseClient leases(channel_, clock_);
-  api::PodClient pods(channel_, clock_);
+  api::ResourceClient<core::v1::Node> nodes(channel_, clock_);
+  api::ResourceClient<coordination::v1::Lease> leases(channel_, clock_);
+  api::ResourceClient<core::v1::Pod> pods(channel_, clock_);
   absl::flat_hash_map<std::string, int> index;  // node name -> number
   std::vector<std::unique_ptr<NodeHeartbeat>> beats;
   for (int i = 0; i < options_.nodes; ++i) {
@@ -58,7 +53,8 @@ void HollowFleet::Run(std::stop_token stop) {
     });
   }
 
-  PodInformer informer(std::make_unique<PodListerWatcher>(channel_), clock_);
+  informer::SharedInformerFactory informers(channel_, clock_);
+  auto& informer = informers.For<core::v1::Pod>();
   workqueue::WorkQueue queue(clock_);
   auto enqueue = [&](const informer::ObjectPtr<core::v1::Pod>& pod) {
     if (index.contains(pod->spec().node_name())) queue.Add(informer::KeyOf(pod->metadata()));
@@ -66,7 +62,7 @@ void HollowFleet::Run(std::stop_token stop) {
   informer.AddEventHandler({.on_add = enqueue,
                             .on_update = [&](const auto&, const auto& pod) { enqueue(pod); },
                             .on_delete = nullptr});
-  std::jthread reflector([&](std::stop_token s) { informer.Run(s); });
+  informers.Start();
   for (int w = 0; w < options_.workers; ++w) {
     threads.emplace_back([&](std::stop_token) {
       std::string key;
@@ -126,7 +122,7 @@ void HollowFleet::Run(std::stop_token stop) {
   spdlog::info("hollow fleet of {} nodes running", options_.nodes);
   SleepUntil(clock_, stop, absl::InfiniteFuture());
   queue.ShutDown();
-  reflector.request_stop();
+  informers.Stop();
   threads.clear();  // joins workers and heartbeats before the queue goes
 }
 

@@ -10,8 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_split.h"
 #include "common/clock/clock.h"
-#include "common/informer/grpc_lister_watcher.h"
-#include "common/informer/shared_informer.h"
+#include "common/informer/shared_informer_factory.h"
 #include "common/server/server_main.h"
 #include "services/kubelet-agent/agent_service.h"
 #include "services/kubelet-agent/checkpoint.h"
@@ -149,8 +148,8 @@ int main(int argc, char** argv) {
 
   kubelet::NodeOptions node = NodeOptionsFromFlags();
   node.agent_port = started->port;
-  api::NodeClient nodes(channel, SystemClock());
-  api::LeaseClient leases(channel, SystemClock());
+  api::ResourceClient<core::v1::Node> nodes(channel, SystemClock());
+  api::ResourceClient<coordination::v1::Lease> leases(channel, SystemClock());
   kubelet::NodeHeartbeat heartbeat(node, nodes, leases, SystemClock());
   std::jthread beats([&](std::stop_token stop) {
     bool registered = false;
@@ -165,13 +164,11 @@ int main(int argc, char** argv) {
 
   meta::v1::ListOptions only_mine;
   only_mine.set_field_selector("spec.nodeName=" + node_name);
-  informer::SharedInformer<core::v1::Pod> informer(
-      std::make_unique<informer::GrpcListerWatcher<core::v1::Pods, core::v1::Pod, core::v1::PodList,
-                                                   core::v1::PodWatchEvent>>(channel),
-      SystemClock(), only_mine);
+  informer::SharedInformerFactory informers(channel, SystemClock());
+  auto& informer = informers.For<core::v1::Pod>(only_mine);
   auto poke = [&](const auto&...) { pods.Poke(); };
   informer.AddEventHandler({.on_add = poke, .on_update = poke, .on_delete = poke});
-  std::jthread reflector([&](std::stop_token stop) { informer.Run(stop); });
+  informers.Start();
   std::jthread syncer([&](std::stop_token stop) {
     while (!stop.stop_requested()) {
       {
@@ -193,8 +190,7 @@ int main(int argc, char** argv) {
   spdlog::info("shutting down; pods keep running and are adopted on restart");
   syncer.request_stop();
   syncer.join();
-  reflector.request_stop();
-  reflector.join();
+  informers.Stop();
   beats.request_stop();
   beats.join();
   started->server->Shutdown(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));

@@ -11,7 +11,7 @@
 #include <string>
 
 #include "absl/status/status.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 
 namespace ordo::kubelet {
@@ -32,7 +32,8 @@ struct NodeOptions {
 
 class NodeHeartbeat {
  public:
-  NodeHeartbeat(NodeOptions options, api::NodeClient& nodes, api::LeaseClient& leases, Clock& clock)
+  NodeHeartbeat(NodeOptions options, api::ResourceClient<core::v1::Node>& nodes,
+                api::ResourceClient<coordination::v1::Lease>& leases, Clock& clock)
       : options_(std::move(options)), nodes_(nodes), leases_(leases), clock_(clock) {}
 
   absl::Status Register();
@@ -43,8 +44,8 @@ class NodeHeartbeat {
   absl::Status RenewLease();
 
   const NodeOptions options_;
-  api::NodeClient& nodes_;
-  api::LeaseClient& leases_;
+  api::ResourceClient<core::v1::Node>& nodes_;
+  api::ResourceClient<coordination::v1::Lease>& leases_;
   Clock& clock_;
   absl::Time last_status_ = absl::InfinitePast();
   absl::Time last_beat_ = absl::InfinitePast();  // the last successful lease renewal

@@ -7,7 +7,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "ordo/core/v1/core.pb.h"
 
@@ -53,9 +53,9 @@ class GrpcPodApi final : public PodApi {
  private:
   // Attaches `pv` to this node if it is a volume only one node may use.
   absl::Status Attach(const core::v1::PersistentVolume& pv);
-  api::PodClient pods_;
-  api::PersistentVolumeClaimClient claims_;
-  api::PersistentVolumeClient volumes_;
+  api::ResourceClient<core::v1::Pod> pods_;
+  api::ResourceClient<core::v1::PersistentVolumeClaim> claims_;
+  api::ResourceClient<core::v1::PersistentVolume> volumes_;
   const std::string node_;
 };
 

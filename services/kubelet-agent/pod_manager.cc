@@ -15,63 +15,13 @@
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/kubelet-agent/pod_status.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::kubelet {
 namespace fs = std::filesystem;
 
-struct PodManager::ContainerState {
-  std::string name;
-  ContainerHandle handle;  // pid 0: not running
-  int restart_count = 0;
-  absl::Time started_at = absl::InfinitePast();  // InfinitePast: never started
-  std::optional<ContainerExit> last_exit;
-  std::string last_reason;
-  absl::Time next_start = absl::InfinitePast();
-  absl::Duration backoff = absl::ZeroDuration();
-  std::string waiting_reason = "ContainerCreating";
-  // When the process was first seen gone with no exit record yet (its waiter
-  // writes the record a moment after reaping it).
-  absl::Time gone_since = absl::InfiniteFuture();
-  std::string waiting_message;
-
-  bool ever_started() const { return started_at != absl::InfinitePast(); }
-};
-
-struct PodManager::PodState {
-  std::string uid, ns, name;
-  std::string ip;
-  bool prepared = false;
-  std::string pending_message;  // why the pod cannot start yet
-  std::vector<ContainerState> containers;
-  PodPtr pod;  // the latest object seen
-  bool terminating = false;
-  absl::Time kill_at;
-  absl::Time start_time;
-  std::string last_reported;  // the status last written, serialized
-  std::string reported_over;  // the resourceVersion of the pod that write replaced
-
-  ContainerState& Container(const std::string& name) {
-    for (auto& c : containers) {
-      if (c.name == name) return c;
-    }
-    containers.push_back(ContainerState{.name = name});
-    return containers.back();
-  }
-};
-
 namespace {
-
-absl::Time FromNanos(int64_t nanos) {
-  return nanos == 0 ? absl::InfinitePast() : absl::FromUnixNanos(nanos);
-}
-int64_t ToNanos(absl::Time t) { return t == absl::InfinitePast() ? 0 : absl::ToUnixNanos(t); }
-
-bool ShouldRestart(const std::string& policy, int exit_code) {
-  if (policy == "Never") return false;
-  if (policy == "OnFailure") return exit_code != 0;
-  return true;  // Always (the default)
-}
 
 std::string WriteFile(const std::string& path, const std::string& content) {
   std::ofstream out(path, std::ios::trunc);
@@ -158,28 +108,11 @@ absl::Status PodManager::Restore() {
   ORDO_ASSIGN_OR_RETURN(std::vector<agent::v1::PodRecord> records, checkpoint_.LoadAll());
   absl::MutexLock lock(&mu_);
   for (const auto& r : records) {
-    auto state = std::make_unique<PodState>();
-    state->uid = r.uid();
-    state->ns = r.namespace_();
-    state->name = r.name();
-    state->ip = r.pod_ip();
-    state->prepared = !r.pod_ip().empty();
-    state->start_time = clock_.Now();
+    std::unique_ptr<PodState> state = StateFromRecord(r, clock_.Now());
     if (!state->ip.empty()) {
       absl::Status s = network_.Restore(r.uid(), r.pod_ip());
       if (!s.ok())
         spdlog::warn("pod {}/{}: {}", r.namespace_(), r.name(), std::string(s.message()));
-    }
-    for (const auto& cr : r.containers()) {
-      ContainerState& c = state->Container(cr.name());
-      c.handle = {cr.pid(), cr.start_ticks()};
-      c.restart_count = cr.restart_count();
-      c.started_at = FromNanos(cr.started_at_unix_nanos());
-      if (cr.last_finished_at_unix_nanos() != 0) {
-        c.last_exit = ContainerExit{cr.last_exit_code(), 0,
-                                    absl::FromUnixNanos(cr.last_finished_at_unix_nanos())};
-        c.last_reason = cr.last_reason();
-      }
     }
     spdlog::info("adopted pod {}/{} (uid {}) from the checkpoint", state->ns, state->name,
                  state->uid);
@@ -189,24 +122,7 @@ absl::Status PodManager::Restore() {
 }
 
 void PodManager::Save(const PodState& state) {
-  agent::v1::PodRecord r;
-  r.set_uid(state.uid);
-  r.set_namespace_(state.ns);
-  r.set_name(state.name);
-  r.set_pod_ip(state.ip);
-  for (const auto& c : state.containers) {
-    auto* cr = r.add_containers();
-    cr->set_name(c.name);
-    cr->set_pid(c.handle.pid);
-    cr->set_start_ticks(c.handle.start_ticks);
-    cr->set_restart_count(c.restart_count);
-    cr->set_started_at_unix_nanos(ToNanos(c.started_at));
-    if (c.last_exit.has_value()) {
-      cr->set_last_exit_code(c.last_exit->exit_code);
-      cr->set_last_finished_at_unix_nanos(absl::ToUnixNanos(c.last_exit->finished_at));
-      cr->set_last_reason(c.last_reason);
-    }
-  }
+  agent::v1::PodRecord r = RecordOf(state);
   absl::Status s = checkpoint_.Save(r);
   if (!s.ok()) spdlog::error("pod {}/{}: {}", state.ns, state.name, std::string(s.message()));
 }
@@ -556,89 +472,10 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
 }
 
 void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
-  absl::Time now = clock_.Now();
-  core::v1::PodStatus status;
   const core::v1::PodStatus& old = pod.status();
-  int finished = 0, failed = 0, ready = 0, started = 0;
-  int total = pod.spec().containers_size();
-  for (const auto& spec : pod.spec().containers()) {
-    ContainerState& c = state.Container(spec.name());
-    ProbeResults probes = prober_->Get(state.uid, c.name);
-    auto* cs = status.add_container_statuses();
-    cs->set_name(c.name);
-    cs->set_image(spec.image());
-    cs->set_restart_count(c.restart_count);
-    bool running = c.handle.pid != 0;
-    if (running) {
-      cs->set_container_id(absl::StrCat("ordo://", c.handle.pid));
-      SetTimestamp(cs->mutable_state()->mutable_running()->mutable_started_at(), c.started_at);
-      cs->set_started(probes.started);
-      cs->set_ready(probes.started && probes.ready);
-      ++started;
-    } else if (c.ever_started() && c.last_exit.has_value() &&
-               !ShouldRestart(pod.spec().restart_policy(), c.last_exit->exit_code)) {
-      auto* t = cs->mutable_state()->mutable_terminated();
-      t->set_exit_code(c.last_exit->exit_code);
-      t->set_signal(c.last_exit->signal);
-      t->set_reason(c.last_reason);
-      SetTimestamp(t->mutable_started_at(), c.started_at);
-      SetTimestamp(t->mutable_finished_at(), c.last_exit->finished_at);
-      cs->set_started(false);
-      ++finished;
-      if (c.last_exit->exit_code != 0) ++failed;
-    } else {
-      auto* w = cs->mutable_state()->mutable_waiting();
-      w->set_reason(state.pending_message.empty() ? c.waiting_reason : "ContainerCreating");
-      w->set_message(state.pending_message.empty() ? c.waiting_message : state.pending_message);
-      cs->set_started(false);
-    }
-    if (cs->ready()) ++ready;
-    if (c.last_exit.has_value() &&
-        (running || c.restart_count > 0 || !cs->state().has_terminated())) {
-      auto* t = cs->mutable_last_state()->mutable_terminated();
-      t->set_exit_code(c.last_exit->exit_code);
-      t->set_reason(c.last_reason);
-      SetTimestamp(t->mutable_finished_at(), c.last_exit->finished_at);
-    }
-  }
-  bool any_started = false;
-  for (const auto& c : state.containers) any_started |= c.ever_started();
-  if (total > 0 && finished == total) {
-    status.set_phase(failed > 0 ? "Failed" : "Succeeded");
-  } else if (any_started) {
-    status.set_phase("Running");
-  } else {
-    status.set_phase("Pending");
-  }
-  bool containers_ready = total > 0 && ready == total;
-  auto condition = [&](const std::string& type, bool value, const std::string& reason) {
-    auto* c = status.add_conditions();
-    c->set_type(type);
-    c->set_status(value ? "True" : "False");
-    if (!value) c->set_reason(reason);
-    for (const auto& o : old.conditions()) {
-      if (o.type() == type && o.status() == c->status() && o.has_last_transition_time()) {
-        *c->mutable_last_transition_time() = o.last_transition_time();
-      }
-    }
-    if (!c->has_last_transition_time()) SetTimestamp(c->mutable_last_transition_time(), now);
-  };
-  condition("Initialized", true, "");
-  condition("Ready", containers_ready, "ContainersNotReady");
-  condition("ContainersReady", containers_ready, "ContainersNotReady");
-  condition("PodScheduled", true, "");
-  if (!state.ip.empty()) {
-    status.set_pod_ip(state.ip);
-    status.add_pod_ips()->set_ip(state.ip);
-  }
-  status.set_host_ip(config_.node_ip);
-  if (old.has_start_time()) {
-    *status.mutable_start_time() = old.start_time();
-  } else {
-    SetTimestamp(status.mutable_start_time(), state.start_time);
-  }
-  status.set_qos_class(old.qos_class().empty() ? "BestEffort" : old.qos_class());
-
+  core::v1::PodStatus status = BuildPodStatus(
+      state, pod, [&](const std::string& container) { return prober_->Get(state.uid, container); },
+      config_.node_ip, clock_.Now());
   std::string serialized = api::DeterministicBytes(status);
   // Written already, and nobody else has written since (the cache may simply
   // not show our write yet): nothing to do. A status someone else changed

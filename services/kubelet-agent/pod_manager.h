@@ -24,6 +24,7 @@
 #include "services/kubelet-agent/container_runtime.h"
 #include "services/kubelet-agent/pod_api.h"
 #include "services/kubelet-agent/pod_network.h"
+#include "services/kubelet-agent/pod_state.h"
 #include "services/kubelet-agent/prober.h"
 
 namespace ordo::kubelet {
@@ -42,8 +43,6 @@ struct AgentConfig {
   absl::Duration initial_backoff = absl::Seconds(10);
   absl::Duration max_backoff = absl::Seconds(300);
 };
-
-using PodPtr = std::shared_ptr<const core::v1::Pod>;
 
 // Where one container's logs and process are, for the logs and exec calls.
 struct ContainerLocation {
@@ -82,9 +81,6 @@ class PodManager {
   void WaitForChange(absl::Time deadline);
 
  private:
-  struct ContainerState;
-  struct PodState;
-
   void SyncPod(PodState& state, const PodPtr& pod);
   absl::Status PreparePod(PodState& state, const core::v1::Pod& pod);
   void SyncContainer(PodState& state, const core::v1::Pod& pod, const core::v1::Container& spec,

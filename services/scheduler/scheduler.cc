@@ -5,28 +5,11 @@
 #include "absl/strings/str_cat.h"
 #include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
-#include "common/informer/grpc_lister_watcher.h"
 #include "services/scheduler/predicates.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::scheduler {
 namespace {
-
-using PodListerWatcher = informer::GrpcListerWatcher<core::v1::Pods, core::v1::Pod,
-                                                     core::v1::PodList, core::v1::PodWatchEvent>;
-using NodeListerWatcher = informer::GrpcListerWatcher<core::v1::Nodes, core::v1::Node,
-                                                      core::v1::NodeList, core::v1::NodeWatchEvent>;
-using ClaimListerWatcher =
-    informer::GrpcListerWatcher<core::v1::PersistentVolumeClaims, core::v1::PersistentVolumeClaim,
-                                core::v1::PersistentVolumeClaimList,
-                                core::v1::PersistentVolumeClaimWatchEvent>;
-using VolumeListerWatcher =
-    informer::GrpcListerWatcher<core::v1::PersistentVolumes, core::v1::PersistentVolume,
-                                core::v1::PersistentVolumeList,
-                                core::v1::PersistentVolumeWatchEvent>;
-using ClassListerWatcher =
-    informer::GrpcListerWatcher<storage::v1::StorageClasses, storage::v1::StorageClass,
-                                storage::v1::StorageClassList, storage::v1::StorageClassWatchEvent>;
 
 using api::kDefaultClassAnnotation;
 using api::kSelectedNodeAnnotation;
@@ -49,11 +32,12 @@ Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, Sched
       options_(std::move(options)),
       pods_(channel, clock),
       claims_(channel, clock),
-      pod_informer_(std::make_unique<PodListerWatcher>(channel), clock),
-      node_informer_(std::make_unique<NodeListerWatcher>(channel), clock),
-      claim_informer_(std::make_unique<ClaimListerWatcher>(channel), clock),
-      volume_informer_(std::make_unique<VolumeListerWatcher>(channel), clock),
-      class_informer_(std::make_unique<ClassListerWatcher>(channel), clock),
+      informers_(channel, clock),
+      node_informer_(informers_.For<core::v1::Node>()),
+      claim_informer_(informers_.For<core::v1::PersistentVolumeClaim>()),
+      volume_informer_(informers_.For<core::v1::PersistentVolume>()),
+      class_informer_(informers_.For<storage::v1::StorageClass>()),
+      pod_informer_(informers_.For<core::v1::Pod>()),
       queue_(clock) {
   pod_informer_.AddEventHandler({.on_add = [this](const auto& p) { OnPod(p); },
                                  .on_update = [this](const auto&, const auto& p) { OnPod(p); },
@@ -364,11 +348,7 @@ void Scheduler::BindLoop() {
 }
 
 void Scheduler::Run(std::stop_token stop) {
-  std::jthread nodes([this](std::stop_token s) { node_informer_.Run(s); });
-  std::jthread claims([this](std::stop_token s) { claim_informer_.Run(s); });
-  std::jthread volumes([this](std::stop_token s) { volume_informer_.Run(s); });
-  std::jthread classes([this](std::stop_token s) { class_informer_.Run(s); });
-  std::jthread pods([this](std::stop_token s) { pod_informer_.Run(s); });
+  informers_.Start();
   std::vector<std::thread> binders;
   for (int i = 0; i < options_.binders; ++i) binders.emplace_back([this] { BindLoop(); });
   std::thread scheduling([this] {
@@ -385,10 +365,7 @@ void Scheduler::Run(std::stop_token stop) {
     stopping_ = true;
   }
   for (auto& b : binders) b.join();
-  nodes.request_stop();
-  pods.request_stop();
-  claims.request_stop();
-  volumes.request_stop();
+  informers_.Stop();
 }
 
 }  // namespace ordo::scheduler

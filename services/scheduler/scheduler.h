@@ -27,9 +27,9 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
-#include "common/informer/shared_informer.h"
+#include "common/informer/shared_informer_factory.h"
 #include "common/workqueue/work_queue.h"
 #include "services/scheduler/node_info.h"
 #include "services/scheduler/predicates.h"
@@ -85,13 +85,15 @@ class Scheduler {
   std::shared_ptr<grpc::Channel> channel_;
   Clock& clock_;
   const SchedulerOptions options_;
-  api::PodClient pods_;
-  api::PersistentVolumeClaimClient claims_;
-  informer::SharedInformer<core::v1::Pod> pod_informer_;
-  informer::SharedInformer<core::v1::Node> node_informer_;
-  informer::SharedInformer<core::v1::PersistentVolumeClaim> claim_informer_;
-  informer::SharedInformer<core::v1::PersistentVolume> volume_informer_;
-  informer::SharedInformer<storage::v1::StorageClass> class_informer_;
+  api::ResourceClient<core::v1::Pod> pods_;
+  api::ResourceClient<core::v1::PersistentVolumeClaim> claims_;
+  informer::SharedInformerFactory informers_;
+  // Pods come last, so their informer starts after the others.
+  informer::SharedInformer<core::v1::Node>& node_informer_;
+  informer::SharedInformer<core::v1::PersistentVolumeClaim>& claim_informer_;
+  informer::SharedInformer<core::v1::PersistentVolume>& volume_informer_;
+  informer::SharedInformer<storage::v1::StorageClass>& class_informer_;
+  informer::SharedInformer<core::v1::Pod>& pod_informer_;
   workqueue::WorkQueue queue_;
   std::atomic<int64_t> bound_{0};
 

@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/api/statefulset.h"
 #include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
@@ -44,8 +45,8 @@ PodDisruptionBudgetStatus ComputeStatus(
     }
     if (!counted.insert(owner->uid()).second) continue;
     auto set = sets.Get(pod->metadata().namespace_(), owner->name());
-    from_controllers +=
-        set == nullptr ? 1 : (set->spec().has_replicas() ? set->spec().replicas() : 1);
+    // A pod whose set is gone counts for itself.
+    from_controllers += set == nullptr ? 1 : api::DesiredReplicas(set->spec());
   }
   int expected = 0, desired = 0;
   if (spec.has_min_available() && spec.min_available().has_number_value()) {

@@ -12,10 +12,11 @@
 // Written only when it changed. Thread-safety: as Controller.
 #pragma once
 
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/controller_descriptor.h"
 
 namespace ordo::disruption {
 
@@ -36,7 +37,7 @@ class ApiPdbWriter final : public PdbWriter {
   }
 
  private:
-  api::PodDisruptionBudgetClient client_;
+  api::ResourceClient<policy::v1::PodDisruptionBudget> client_;
 };
 
 // The status `pdb` should have (pure; conditions keep their transition time
@@ -69,5 +70,8 @@ class DisruptionController final : public controller::Controller {
   PdbWriter& writer_;
   Clock& clock_;
 };
+
+// The controller-manager's entry for this controller (registration.cc).
+controller::ControllerDescriptor DisruptionControllerDescriptor();
 
 }  // namespace ordo::disruption

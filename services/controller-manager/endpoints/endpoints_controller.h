@@ -14,10 +14,11 @@
 // Endpoints with it. Thread-safety: as Controller.
 #pragma once
 
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/controller_descriptor.h"
 
 namespace ordo::endpoints {
 
@@ -38,7 +39,7 @@ class ApiEndpointsWriter final : public EndpointsWriter {
   absl::Status Delete(const std::string& ns, const std::string& name) override;
 
  private:
-  api::EndpointsClient client_;
+  api::ResourceClient<core::v1::Endpoints> client_;
 };
 
 struct EndpointsListers {
@@ -70,5 +71,8 @@ class EndpointsController final : public controller::Controller {
   EndpointsListers listers_;
   EndpointsWriter& writer_;
 };
+
+// The controller-manager's entry for this controller (registration.cc).
+controller::ControllerDescriptor EndpointsControllerDescriptor();
 
 }  // namespace ordo::endpoints

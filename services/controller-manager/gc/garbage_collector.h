@@ -15,6 +15,7 @@
 #pragma once
 
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/gc/gc_client.h"
 #include "services/controller-manager/gc/object_graph.h"
 
@@ -39,5 +40,8 @@ class GarbageCollector final : public controller::Controller {
   ObjectGraph& graph_;
   GcClient& client_;
 };
+
+// The controller-manager's entry for the garbage collector (registration.cc).
+controller::ControllerDescriptor GarbageCollectorDescriptor();
 
 }  // namespace ordo::gc

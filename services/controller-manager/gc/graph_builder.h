@@ -1,17 +1,14 @@
 // GraphBuilder keeps the garbage collector's ObjectGraph in step with the
-// api-server: one thread per kind lists the kind, then watches it from the
-// list's revision (reopening a closed watch where it left off, relisting when
-// the revision is gone), and tells the collector which uids to look at.
-// Events are not watched: they are many and own nothing.
-// Thread-safety: Start/Stop from one thread; HasSynced from any.
+// api-server through the process's shared informers: it adds a handler to the
+// informer of every kind but Events (they are many and own nothing), so the
+// graph costs no list or watch of its own. Each change upserts or removes the
+// object's node and tells the collector which uids to look at.
+// The graph is complete once the factory has synced.
+// Thread-safety: construct before the factory's Start (handlers are added
+// then); the handlers run on the informers' threads.
 #pragma once
 
-#include <atomic>
-#include <stop_token>
-#include <thread>
-#include <vector>
-
-#include "common/api/generic_client.h"
+#include "common/informer/shared_informer_factory.h"
 #include "services/controller-manager/gc/garbage_collector.h"
 #include "services/controller-manager/gc/object_graph.h"
 
@@ -19,29 +16,12 @@ namespace ordo::gc {
 
 class GraphBuilder {
  public:
-  GraphBuilder(api::GenericClient& client, ObjectGraph& graph, GarbageCollector& collector,
-               Clock& clock)
-      : client_(client), graph_(graph), collector_(collector), clock_(clock) {}
-  ~GraphBuilder() { Stop(); }
-
-  void Start();
-  void Stop();
-  // Every kind has been listed once.
-  bool HasSynced() const { return synced_.load() == kinds_; }
+  GraphBuilder(informer::SharedInformerFactory& informers, ObjectGraph& graph,
+               GarbageCollector& collector);
 
  private:
-  void Follow(const api::ResourceInfo& info, std::stop_token stop);
-  // Lists `info` into the graph; returns the list's revision.
-  absl::StatusOr<std::string> Relist(const api::ResourceInfo& info);
-
-  api::GenericClient& client_;
   ObjectGraph& graph_;
   GarbageCollector& collector_;
-  Clock& clock_;
-  int kinds_ = 0;
-  std::atomic<int> synced_{0};
-  std::stop_source stop_;
-  std::vector<std::jthread> threads_;
 };
 
 }  // namespace ordo::gc

@@ -86,21 +86,6 @@ std::vector<std::string> ObjectGraph::Remove(const std::string& uid) {
   return RemoveLocked(uid);
 }
 
-std::vector<std::string> ObjectGraph::RemoveAllExcept(
-    const api::ResourceInfo& info, const absl::flat_hash_set<std::string>& keep) {
-  absl::MutexLock lock(&mu_);
-  std::vector<std::string> gone;
-  for (const auto& [uid, node] : nodes_) {
-    if (node.info == &info && !keep.contains(uid)) gone.push_back(uid);
-  }
-  std::vector<std::string> dirty;
-  for (const auto& uid : gone) {
-    auto more = RemoveLocked(uid);
-    dirty.insert(dirty.end(), more.begin(), more.end());
-  }
-  return dirty;
-}
-
 std::optional<ObjectNode> ObjectGraph::Get(const std::string& uid) {
   absl::MutexLock lock(&mu_);
   auto it = nodes_.find(uid);

@@ -44,10 +44,6 @@ class ObjectGraph {
   std::vector<std::string> Upsert(ObjectNode node);
   // Removes a node; returns the uids to look at (its dependents and owners).
   std::vector<std::string> Remove(const std::string& uid);
-  // Every node of `info` whose uid is not in `keep` is removed (after a
-  // relist); returns the uids to look at.
-  std::vector<std::string> RemoveAllExcept(const api::ResourceInfo& info,
-                                           const absl::flat_hash_set<std::string>& keep);
 
   std::optional<ObjectNode> Get(const std::string& uid);
   std::vector<ObjectNode> Dependents(const std::string& owner_uid);

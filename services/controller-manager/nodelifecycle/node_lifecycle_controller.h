@@ -20,11 +20,12 @@
 #include <stop_token>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
 #include "common/workqueue/rate_limiter.h"
+#include "services/controller-manager/controller_descriptor.h"
 
 namespace ordo::nodelifecycle {
 
@@ -53,8 +54,8 @@ class ApiNodeWriter final : public NodeWriter {
   }
 
  private:
-  api::NodeClient nodes_;
-  api::PodClient pods_;
+  api::ResourceClient<core::v1::Node> nodes_;
+  api::ResourceClient<core::v1::Pod> pods_;
 };
 
 // Whether a node is known to be dead (not merely silent): the opt-in fence
@@ -71,13 +72,13 @@ class DeathOracle {
 
 class PidFileOracle final : public DeathOracle {
  public:
-  PidFileOracle(std::string run_dir, informer::Indexer<core::v1::Pod>& pods)
+  PidFileOracle(std::string run_dir, informer::Lister<core::v1::Pod> pods)
       : run_dir_(std::move(run_dir)), pods_(pods) {}
   bool KnownDead(const std::string& node) override;
 
  private:
   const std::string run_dir_;
-  informer::Indexer<core::v1::Pod>& pods_;
+  informer::Lister<core::v1::Pod> pods_;
 };
 
 struct NodeLifecycleOptions {
@@ -98,7 +99,7 @@ class NodeLifecycleController {
  public:
   NodeLifecycleController(informer::Lister<core::v1::Node> nodes,
                           informer::Lister<coordination::v1::Lease> leases,
-                          informer::Indexer<core::v1::Pod>& pods, NodeWriter& writer, Clock& clock,
+                          informer::Lister<core::v1::Pod> pods, NodeWriter& writer, Clock& clock,
                           NodeLifecycleOptions options)
       : nodes_(nodes),
         leases_(leases),
@@ -125,12 +126,15 @@ class NodeLifecycleController {
 
   informer::Lister<core::v1::Node> nodes_;
   informer::Lister<coordination::v1::Lease> leases_;
-  informer::Indexer<core::v1::Pod>& pods_;
+  informer::Lister<core::v1::Pod> pods_;
   NodeWriter& writer_;
   Clock& clock_;
   const NodeLifecycleOptions options_;
   absl::flat_hash_map<std::string, Seen> seen_;
   workqueue::BucketRateLimiter eviction_tokens_;  // NoExecute taints, one at a time
 };
+
+// The controller-manager's entry for this controller (registration.cc).
+controller::ControllerDescriptor NodeLifecycleControllerDescriptor();
 
 }  // namespace ordo::nodelifecycle

@@ -120,11 +120,12 @@ class NodeLifecycleTest : public ::testing::Test {
  protected:
   NodeLifecycleTest()
       : lifecycle_(informer::Lister(cluster_.nodes), informer::Lister(cluster_.leases),
-                   cluster_.pods, cluster_, clock_,
+                   informer::Lister(cluster_.pods), cluster_, clock_,
                    {.grace_period = absl::Seconds(50),
                     .monitor_period = absl::Seconds(5),
                     .eviction_rate = 0.1}),
-        eviction_(informer::Lister(cluster_.nodes), cluster_.pods, cluster_, clock_) {}
+        eviction_(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods), cluster_,
+                  clock_) {}
 
   FakeClock clock_;
   FakeCluster cluster_;
@@ -219,8 +220,8 @@ TEST_F(NodeLifecycleTest, TaintEvictionHonoursTolerationSeconds) {
 }
 
 TEST_F(NodeLifecycleTest, PodGcForceDeletesPodsOfAVanishedNodeAfterTheQuarantine) {
-  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
-           cluster_, clock_, {.quarantine = absl::Seconds(40)});
+  PodGC gc(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods),
+           informer::Lister(cluster_.volumes), cluster_, clock_, {.quarantine = absl::Seconds(40)});
   cluster_.AddNode("node-1", clock_.Now());
   cluster_.AddPod("web-1", "node-1", 300);
   ASSERT_TRUE(gc.Pass().ok());
@@ -235,8 +236,8 @@ TEST_F(NodeLifecycleTest, PodGcForceDeletesPodsOfAVanishedNodeAfterTheQuarantine
 }
 
 TEST_F(NodeLifecycleTest, OutOfServiceReleasesTerminatingPodsAndTheirVolumes) {
-  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
-           cluster_, clock_);
+  PodGC gc(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods),
+           informer::Lister(cluster_.volumes), cluster_, clock_);
   cluster_.AddNode("node-2", clock_.Now());
   cluster_.AddPod("web-1", "node-2", 300);
   cluster_.AddPod("web-2", "node-2", 300);
@@ -271,8 +272,9 @@ core::v1::PersistentVolume AttachedVolume(const std::string& node) {
 }
 
 TEST_F(NodeLifecycleTest, AVolumeNoPodUsesLeavesAnUnreadyNodeAfterTheForceDetachTimeout) {
-  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
-           cluster_, clock_, {.force_detach_after = absl::Minutes(6)});
+  PodGC gc(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods),
+           informer::Lister(cluster_.volumes), cluster_, clock_,
+           {.force_detach_after = absl::Minutes(6)});
   cluster_.AddNode("node-2", clock_.Now());
   cluster_.AddPod("web-1", "node-2", 300);
   core::v1::Pod web1 = *cluster_.pods.Get("default/web-1");
@@ -305,8 +307,9 @@ TEST_F(NodeLifecycleTest, AVolumeNoPodUsesLeavesAnUnreadyNodeAfterTheForceDetach
 }
 
 TEST_F(NodeLifecycleTest, AReadyNodesAgentDetachesItsOwnVolumes) {
-  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
-           cluster_, clock_, {.force_detach_after = absl::Seconds(1)});
+  PodGC gc(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods),
+           informer::Lister(cluster_.volumes), cluster_, clock_,
+           {.force_detach_after = absl::Seconds(1)});
   cluster_.AddNode("node-2", clock_.Now());
   cluster_.UpdateVolume(AttachedVolume("node-2")).IgnoreError();
   ASSERT_TRUE(gc.Pass().ok());
@@ -318,8 +321,9 @@ TEST_F(NodeLifecycleTest, AReadyNodesAgentDetachesItsOwnVolumes) {
 }
 
 TEST_F(NodeLifecycleTest, AVolumeOfADeletedNodeIsDetachedOnceItsPodsAreGone) {
-  PodGC gc(informer::Lister(cluster_.nodes), cluster_.pods, informer::Lister(cluster_.volumes),
-           cluster_, clock_, {.force_detach_after = absl::ZeroDuration()});
+  PodGC gc(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods),
+           informer::Lister(cluster_.volumes), cluster_, clock_,
+           {.force_detach_after = absl::ZeroDuration()});
   cluster_.UpdateVolume(AttachedVolume("node-gone")).IgnoreError();
   ASSERT_TRUE(gc.Pass().ok());
   EXPECT_EQ(
@@ -336,7 +340,8 @@ class FakeOracle final : public DeathOracle {
 TEST_F(NodeLifecycleTest, TheFenceNeedsProofOfDeathAndLiftsOnReturn) {
   FakeOracle oracle;
   NodeLifecycleController fenced(informer::Lister(cluster_.nodes),
-                                 informer::Lister(cluster_.leases), cluster_.pods, cluster_, clock_,
+                                 informer::Lister(cluster_.leases), informer::Lister(cluster_.pods),
+                                 cluster_, clock_,
                                  {.grace_period = absl::Seconds(50),
                                   .eviction_rate = 100,
                                   .fence_after = absl::Seconds(30),

@@ -19,10 +19,11 @@
 #include <stop_token>
 
 #include "absl/container/flat_hash_map.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
+#include "services/controller-manager/controller_descriptor.h"
 
 namespace ordo::nodelifecycle {
 
@@ -49,8 +50,8 @@ class ApiPodGcWriter final : public PodGcWriter {
   }
 
  private:
-  api::PodClient pods_;
-  api::PersistentVolumeClient volumes_;
+  api::ResourceClient<core::v1::Pod> pods_;
+  api::ResourceClient<core::v1::PersistentVolume> volumes_;
 };
 
 struct PodGcOptions {
@@ -62,7 +63,7 @@ struct PodGcOptions {
 
 class PodGC {
  public:
-  PodGC(informer::Lister<core::v1::Node> nodes, informer::Indexer<core::v1::Pod>& pods,
+  PodGC(informer::Lister<core::v1::Node> nodes, informer::Lister<core::v1::Pod> pods,
         informer::Lister<core::v1::PersistentVolume> volumes, PodGcWriter& writer, Clock& clock,
         PodGcOptions options = {})
       : nodes_(nodes),
@@ -77,7 +78,7 @@ class PodGC {
 
  private:
   informer::Lister<core::v1::Node> nodes_;
-  informer::Indexer<core::v1::Pod>& pods_;
+  informer::Lister<core::v1::Pod> pods_;
   informer::Lister<core::v1::PersistentVolume> volumes_;
   PodGcWriter& writer_;
   Clock& clock_;
@@ -95,5 +96,8 @@ class PodGC {
   absl::flat_hash_map<std::string, absl::Time> orphaned_since_;  // pod uid
   absl::flat_hash_map<std::string, absl::Time> unused_since_;    // attached volume name
 };
+
+// The controller-manager's entry for this controller (registration.cc).
+controller::ControllerDescriptor PodGcControllerDescriptor();
 
 }  // namespace ordo::nodelifecycle

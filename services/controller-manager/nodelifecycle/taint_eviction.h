@@ -11,9 +11,10 @@
 #include <stop_token>
 
 #include "absl/time/time.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
+#include "services/controller-manager/controller_descriptor.h"
 
 namespace ordo::nodelifecycle {
 
@@ -36,12 +37,12 @@ class ApiPodEvictor final : public PodEvictor {
                          const std::string& uid) override;
 
  private:
-  api::PodClient pods_;
+  api::ResourceClient<core::v1::Pod> pods_;
 };
 
 class TaintEviction {
  public:
-  TaintEviction(informer::Lister<core::v1::Node> nodes, informer::Indexer<core::v1::Pod>& pods,
+  TaintEviction(informer::Lister<core::v1::Node> nodes, informer::Lister<core::v1::Pod> pods,
                 PodEvictor& evictor, Clock& clock)
       : nodes_(nodes), pods_(pods), evictor_(evictor), clock_(clock) {}
 
@@ -53,9 +54,12 @@ class TaintEviction {
 
  private:
   informer::Lister<core::v1::Node> nodes_;
-  informer::Indexer<core::v1::Pod>& pods_;
+  informer::Lister<core::v1::Pod> pods_;
   PodEvictor& evictor_;
   Clock& clock_;
 };
+
+// The controller-manager's entry for this controller (registration.cc).
+controller::ControllerDescriptor TaintEvictionControllerDescriptor();
 
 }  // namespace ordo::nodelifecycle

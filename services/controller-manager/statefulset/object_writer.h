@@ -10,7 +10,7 @@
 #include <string>
 
 #include "absl/status/statusor.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 
 namespace ordo::statefulset {
 
@@ -96,10 +96,10 @@ class ApiObjectWriter final : public ObjectWriter {
   absl::Status UpdateStatefulSetStatus(const apps::v1::StatefulSet& set) override;
 
  private:
-  api::PodClient pods_;
-  api::PersistentVolumeClaimClient claims_;
-  api::ControllerRevisionClient revisions_;
-  api::StatefulSetClient sets_;
+  api::ResourceClient<core::v1::Pod> pods_;
+  api::ResourceClient<core::v1::PersistentVolumeClaim> claims_;
+  api::ResourceClient<apps::v1::ControllerRevision> revisions_;
+  api::ResourceClient<apps::v1::StatefulSet> sets_;
 };
 
 }  // namespace ordo::statefulset

@@ -3,6 +3,7 @@
 #include <charconv>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/statefulset.h"
 #include "common/clock/timestamp.h"
 
 namespace ordo::statefulset {
@@ -31,9 +32,7 @@ std::string ClaimName(const StatefulSet& set, const PersistentVolumeClaim& tmpl,
 
 int StartOrdinal(const StatefulSet& set) { return set.spec().ordinals().start(); }
 
-int Replicas(const StatefulSet& set) {
-  return set.spec().has_replicas() ? set.spec().replicas() : 1;
-}
+int Replicas(const StatefulSet& set) { return api::DesiredReplicas(set.spec()); }
 
 bool IsMemberOf(const StatefulSet& set, const Pod& pod) {
   auto parsed = ParsePodName(pod.metadata().name());

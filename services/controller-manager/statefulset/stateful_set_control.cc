@@ -3,63 +3,28 @@
 #include <google/protobuf/util/message_differencer.h>
 
 #include <algorithm>
-#include <atomic>
 #include <cmath>
-#include <thread>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/synchronization/mutex.h"
+#include "common/api/statefulset.h"
 #include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
-#include "common/labels/selector.h"
 #include "common/status/status_macros.h"
 #include "services/controller-manager/statefulset/pod_identity.h"
 #include "services/controller-manager/statefulset/revisions.h"
+#include "services/controller-manager/statefulset/slow_start_batch.h"
 
 namespace ordo::statefulset {
 
-using apps::v1::ControllerRevision;
 using apps::v1::StatefulSet;
 using apps::v1::StatefulSetStatus;
-using controller::kEventNormal;
-using controller::kEventWarning;
-
-absl::Status SlowStartBatch(int count, const std::function<absl::Status(int)>& fn) {
-  // Threads per batch: the calls are api-server round trips, so a few
-  // threads keep the pipe full without a thread per pod.
-  constexpr int kThreads = 16;
-  int done = 0;
-  for (int batch = 1; done < count; batch = std::min(batch * 2, kMaxBurstBatch)) {
-    int size = std::min(batch, count - done);
-    std::atomic<int> next{done};
-    absl::Mutex mu;
-    absl::Status first_error;
-    auto work = [&] {
-      for (int i = next++; i < done + size; i = next++) {
-        absl::Status s = fn(i);
-        if (!s.ok()) {
-          absl::MutexLock lock(&mu);
-          if (first_error.ok()) first_error = s;
-        }
-      }
-    };
-    if (size == 1) {
-      work();
-    } else {
-      std::vector<std::jthread> threads;
-      for (int t = 0; t < std::min(size, kThreads); ++t) threads.emplace_back(work);
-    }
-    if (!first_error.ok()) return first_error;
-    done += size;
-  }
-  return absl::OkStatus();
-}
 
 namespace {
 
 bool IsRollingUpdate(const StatefulSet& set) {
-  return set.spec().update_strategy().type() != "OnDelete";
+  return set.spec().update_strategy().type() != api::kOnDeleteStrategy;
 }
 
 int Partition(const StatefulSet& set) {
@@ -84,30 +49,8 @@ int MaxUnavailable(const StatefulSet& set) {
   return std::max(1, value);
 }
 
-bool IsParallel(const StatefulSet& set) { return set.spec().pod_management_policy() == "Parallel"; }
-
-// Which owners the claims of a pod should carry under the set's retention
-// policy (reference §2.12): the set for whenDeleted=Delete, the condemned pod
-// for whenScaled=Delete (instead of the set).
-struct WantedOwners {
-  bool set = false;
-  bool pod = false;
-};
-WantedOwners ClaimOwnersFor(const StatefulSet& set, bool condemned) {
-  const auto& policy = set.spec().persistent_volume_claim_retention_policy();
-  if (condemned && policy.when_scaled() == "Delete") return {false, true};
-  return {policy.when_deleted() == "Delete", false};
-}
-
-meta::v1::OwnerReference PodRef(const core::v1::Pod& pod) {
-  meta::v1::OwnerReference ref;
-  ref.set_api_version("v1");
-  ref.set_kind("Pod");
-  ref.set_name(pod.metadata().name());
-  ref.set_uid(pod.metadata().uid());
-  ref.set_controller(true);
-  ref.set_block_owner_deletion(true);
-  return ref;
+bool IsParallel(const StatefulSet& set) {
+  return set.spec().pod_management_policy() == api::kParallelPodManagement;
 }
 
 std::shared_ptr<core::v1::Pod> MarkTerminating(const core::v1::Pod& pod, absl::Time now) {
@@ -124,8 +67,9 @@ std::shared_ptr<core::v1::Pod> MarkTerminating(const core::v1::Pod& pod, absl::T
 // condemned, walked through phases A, C and D, and the resulting status.
 class StatefulSetControl::Step {
  public:
-  Step(StatefulSetControl& control, const StatefulSet& set, const Revisions& revisions,
-       core::v1::PodTemplateSpec current_template, core::v1::PodTemplateSpec update_template)
+  Step(StatefulSetControl& control, const StatefulSet& set,
+       const RevisionHistory::Revisions& revisions, core::v1::PodTemplateSpec current_template,
+       core::v1::PodTemplateSpec update_template)
       : c_(control),
         set_(set),
         rev_(revisions),
@@ -287,181 +231,42 @@ class StatefulSetControl::Step {
         NewStatefulSetPod(set_, update_template_, rev_.update->metadata().name(), ordinal));
   }
 
-  std::string Describe(const std::string& verb, const core::v1::Pod& pod) const {
-    return absl::StrCat(verb, " Pod ", pod.metadata().name(), " in StatefulSet ",
-                        set_.metadata().name());
-  }
-
-  core::v1::ObjectReference SetRef() const {
-    return controller::ReferenceTo(set_, "apps/v1", "StatefulSet");
-  }
-
   absl::Status DeletePod(PodPtr& slot) {
-    const auto& pod = *slot;
-    absl::Status s = c_.writer_.DeletePod(pod.metadata().namespace_(), pod.metadata().name(),
-                                          pod.metadata().uid());
-    if (absl::IsNotFound(s)) s = absl::OkStatus();
-    if (!s.ok()) {
-      c_.events_.Record(SetRef(), kEventWarning, "FailedDelete",
-                        absl::StrCat(Describe("delete", pod), " failed error: ", s.message()));
-      return s;
-    }
-    c_.events_.Record(SetRef(), kEventNormal, "SuccessfulDelete",
-                      absl::StrCat(Describe("delete", pod), " successful"));
-    slot = MarkTerminating(pod, now_);
+    ORDO_RETURN_IF_ERROR(c_.pods_.DeletePod(set_, *slot));
+    slot = MarkTerminating(*slot, now_);
     return absl::OkStatus();
   }
 
-  // Creates the claims the pod needs that do not exist yet. A claim still
-  // being deleted is never reused: the pod waits (reference §2.6, §5 row 11).
+  // A claim still being deleted is never reused: the pod waits, and the
+  // Progressing condition says on what (reference §2.6, §5 row 11).
   absl::Status CreateMissingClaims(const core::v1::Pod& pod) {
-    int ordinal = ParsePodName(pod.metadata().name())->ordinal;
-    for (const auto& claim : ClaimsFor(set_, ordinal)) {
-      auto existing = c_.claims_.Get(claim.metadata().namespace_(), claim.metadata().name());
-      if (existing != nullptr) {
-        if (existing->metadata().has_deletion_timestamp()) {
-          std::string why = absl::StrCat("pvc ", claim.metadata().name(), " is being deleted");
-          {
-            absl::MutexLock lock(&mu_);
-            waiting_on_claim_ = absl::StrCat("pod ", pod.metadata().name(), " waits: ", why);
-          }
-          return absl::FailedPreconditionError(why);
-        }
-        continue;
-      }
-      auto created = c_.writer_.CreateClaim(claim);
-      std::string what =
-          absl::StrCat("Claim ", claim.metadata().name(), " Pod ", pod.metadata().name(),
-                       " in StatefulSet ", set_.metadata().name());
-      if (absl::IsAlreadyExists(created.status())) continue;  // not in the cache yet
-      if (!created.ok()) {
-        c_.events_.Record(SetRef(), kEventWarning, "FailedCreate",
-                          absl::StrCat("create ", what, " failure: ", created.status().message()));
-        return created.status();
-      }
-      c_.events_.Record(SetRef(), kEventNormal, "SuccessfulCreate",
-                        absl::StrCat("create ", what, " success"));
+    absl::Status s = c_.pods_.CreateMissingClaims(set_, pod);
+    if (absl::IsFailedPrecondition(s)) {
+      absl::MutexLock lock(&mu_);
+      waiting_on_claim_ = absl::StrCat("pod ", pod.metadata().name(), " waits: ", s.message());
     }
-    return absl::OkStatus();
+    return s;
   }
 
   absl::Status CreatePod(PodPtr& slot) {
     ORDO_RETURN_IF_ERROR(CreateMissingClaims(*slot));
-    auto created = c_.writer_.CreatePod(*slot);
-    if (absl::IsAlreadyExists(created.status())) return created.status();  // no event
-    if (!created.ok()) {
-      c_.events_.Record(
-          SetRef(), kEventWarning, "FailedCreate",
-          absl::StrCat(Describe("create", *slot), " failed error: ", created.status().message()));
-      return created.status();
-    }
-    c_.events_.Record(SetRef(), kEventNormal, "SuccessfulCreate",
-                      absl::StrCat(Describe("create", *slot), " successful"));
-    slot = std::make_shared<core::v1::Pod>(std::move(*created));
+    ORDO_ASSIGN_OR_RETURN(core::v1::Pod created, c_.pods_.CreatePod(set_, *slot));
+    slot = std::make_shared<core::v1::Pod>(std::move(created));
     return absl::OkStatus();
   }
 
-  // Makes the claims of `pod` carry the owners the retention policy asks for.
-  // A claim with a stale reference (this set's or pod's name, another uid) or
-  // another controller is left alone (reference §2.12's safety rules).
   absl::Status FixClaimOwners(const core::v1::Pod& pod, bool condemned) {
-    if (pod.metadata().uid().empty()) return absl::OkStatus();
-    WantedOwners wanted = ClaimOwnersFor(set_, condemned);
-    int ordinal = ParsePodName(pod.metadata().name())->ordinal;
-    for (const auto& tmpl : set_.spec().volume_claim_templates()) {
-      auto claim = c_.claims_.Get(set_.metadata().namespace_(), ClaimName(set_, tmpl, ordinal));
-      if (claim == nullptr || claim->metadata().has_deletion_timestamp()) continue;
-      bool leave_alone = false;
-      std::vector<meta::v1::OwnerReference> kept;
-      for (const auto& ref : claim->metadata().owner_references()) {
-        bool our_set = ref.kind() == "StatefulSet" && ref.name() == set_.metadata().name();
-        bool our_pod = ref.kind() == "Pod" && ref.name() == pod.metadata().name();
-        if ((our_set && ref.uid() != set_.metadata().uid()) ||
-            (our_pod && ref.uid() != pod.metadata().uid())) {
-          leave_alone = true;  // stale: another incarnation's
-        } else if (!our_set && !our_pod && ref.controller()) {
-          leave_alone = true;  // another controller's claim
-        } else if (!our_set && !our_pod) {
-          kept.push_back(ref);
-        }
-      }
-      if (leave_alone) continue;
-      if (wanted.set) kept.push_back(ControllerRefOf(set_));
-      if (wanted.pod) kept.push_back(PodRef(pod));
-      const auto& now = claim->metadata().owner_references();
-      bool same = static_cast<int>(kept.size()) == now.size();
-      for (int i = 0; same && i < now.size(); ++i) {
-        same = kept[i].SerializeAsString() == now[i].SerializeAsString();
-      }
-      if (same) continue;
-      core::v1::PersistentVolumeClaim owned = *claim;
-      owned.mutable_metadata()->mutable_owner_references()->Assign(kept.begin(), kept.end());
-      ORDO_RETURN_IF_ERROR(c_.writer_.UpdateClaim(owned).status());
-    }
-    return absl::OkStatus();
+    return c_.pods_.UpdateClaimOwners(set_, pod, condemned);
   }
 
-  // whenScaled=Delete, and a condemned pod vanished before its claims were
-  // handed to it (force-deleted while the controller was away): nothing would
-  // ever collect those claims, so they go here (reference §5 row 12; Kubernetes
-  // leaves them behind). Only claims of out-of-range ordinals with no pod,
-  // labelled by the set's selector, owned by no pod and no other controller.
   absl::Status DeleteAbandonedClaims() {
-    if (set_.spec().persistent_volume_claim_retention_policy().when_scaled() != "Delete") {
-      return absl::OkStatus();
-    }
     absl::flat_hash_set<int> with_pod;
     for (const auto* pods : {&replicas_, &condemned_}) {
       for (const auto& pod : *pods) {
         if (IsCreated(*pod)) with_pod.insert(ParsePodName(pod->metadata().name())->ordinal);
       }
     }
-    int start = StartOrdinal(set_);
-    int end = start + Replicas(set_);
-    auto selector = labels::LabelSelector::FromProto(set_.spec().selector());
-    if (!selector.ok()) return absl::OkStatus();
-    for (const auto& tmpl : set_.spec().volume_claim_templates()) {
-      std::string prefix = absl::StrCat(tmpl.metadata().name(), "-", set_.metadata().name());
-      for (const auto& claim : c_.claims_.List(set_.metadata().namespace_(), *selector)) {
-        auto parsed = ParsePodName(claim->metadata().name());
-        if (!parsed.has_value() || parsed->parent != prefix) continue;
-        if ((parsed->ordinal >= start && parsed->ordinal < end) ||
-            with_pod.contains(parsed->ordinal) || claim->metadata().has_deletion_timestamp()) {
-          continue;
-        }
-        bool someone_else = false;
-        for (const auto& ref : claim->metadata().owner_references()) {
-          if (ref.kind() == "Pod" || (ref.controller() && ref.uid() != set_.metadata().uid())) {
-            someone_else = true;  // a pod's (the collector's work) or another controller's
-          }
-        }
-        if (someone_else) continue;
-        ORDO_RETURN_IF_ERROR(c_.writer_.DeleteClaim(
-            claim->metadata().namespace_(), claim->metadata().name(), claim->metadata().uid()));
-        c_.events_.Record(SetRef(), kEventNormal, "SuccessfulDelete",
-                          absl::StrCat("delete Claim ", claim->metadata().name(),
-                                       " in StatefulSet ", set_.metadata().name(), " successful"));
-      }
-    }
-    return absl::OkStatus();
-  }
-
-  // whenScaled=Delete: a claim of this ordinal still owned by a pod of the
-  // name (an earlier, condemned incarnation) is about to be collected; a new
-  // pod must wait for it rather than adopt its data (PodClaimIsStale).
-  bool ClaimIsStale(const core::v1::Pod& placeholder) const {
-    if (set_.spec().persistent_volume_claim_retention_policy().when_scaled() != "Delete") {
-      return false;
-    }
-    int ordinal = ParsePodName(placeholder.metadata().name())->ordinal;
-    for (const auto& tmpl : set_.spec().volume_claim_templates()) {
-      auto claim = c_.claims_.Get(set_.metadata().namespace_(), ClaimName(set_, tmpl, ordinal));
-      if (claim == nullptr) continue;
-      for (const auto& ref : claim->metadata().owner_references()) {
-        if (ref.kind() == "Pod" && ref.name() == placeholder.metadata().name()) return true;
-      }
-    }
-    return false;
+    return c_.pods_.DeleteAbandonedClaims(set_, with_pod);
   }
 
   // An unavailable pod of an old revision whose index is due the update
@@ -482,7 +287,7 @@ class StatefulSetControl::Step {
       return absl::OkStatus();
     }
     if (!IsCreated(*slot)) {
-      if (ClaimIsStale(*slot)) {
+      if (c_.pods_.ClaimIsStale(set_, *slot)) {
         stop = true;
         return absl::OkStatus();
       }
@@ -508,16 +313,8 @@ class StatefulSetControl::Step {
     RestoreIdentity(set_, fixed);
     RestoreStorage(set_, fixed);
     ORDO_RETURN_IF_ERROR(CreateMissingClaims(fixed));
-    auto updated = c_.writer_.UpdatePod(fixed);
-    if (!updated.ok()) {
-      c_.events_.Record(
-          SetRef(), kEventWarning, "FailedUpdate",
-          absl::StrCat(Describe("update", fixed), " failed error: ", updated.status().message()));
-      return updated.status();
-    }
-    c_.events_.Record(SetRef(), kEventNormal, "SuccessfulUpdate",
-                      absl::StrCat(Describe("update", fixed), " successful"));
-    slot = std::make_shared<core::v1::Pod>(std::move(*updated));
+    ORDO_ASSIGN_OR_RETURN(core::v1::Pod updated, c_.pods_.UpdatePod(set_, fixed));
+    slot = std::make_shared<core::v1::Pod>(std::move(updated));
     return absl::OkStatus();
   }
 
@@ -642,7 +439,7 @@ class StatefulSetControl::Step {
 
   StatefulSetControl& c_;
   const StatefulSet& set_;
-  const Revisions& rev_;
+  const RevisionHistory::Revisions& rev_;
   const core::v1::PodTemplateSpec current_template_;
   const core::v1::PodTemplateSpec update_template_;
   const absl::Time now_;
@@ -655,83 +452,10 @@ class StatefulSetControl::Step {
   std::string waiting_on_claim_ ABSL_GUARDED_BY(mu_);
 };
 
-absl::StatusOr<RevisionPtr> StatefulSetControl::CreateUniqueRevision(const StatefulSet& set,
-                                                                     int64_t number,
-                                                                     int32_t& collision_count) {
-  for (;;) {
-    ControllerRevision candidate = NewRevision(set, number, collision_count);
-    auto created = writer_.CreateRevision(candidate);
-    if (created.ok()) return std::make_shared<const ControllerRevision>(std::move(*created));
-    if (!absl::IsAlreadyExists(created.status())) return created.status();
-    auto existing =
-        writer_.GetRevision(candidate.metadata().namespace_(), candidate.metadata().name());
-    if (!existing.ok()) return existing.status();
-    if (EqualRevision(*existing, candidate)) {
-      return std::make_shared<const ControllerRevision>(std::move(*existing));
-    }
-    ++collision_count;  // a different revision holds the name: rehash
-  }
-}
-
-absl::StatusOr<StatefulSetControl::Revisions> StatefulSetControl::ResolveRevisions(
-    const StatefulSet& set, std::vector<RevisionPtr>& revisions) {
-  SortRevisions(revisions);
-  Revisions out;
-  out.collision_count = set.status().collision_count();
-  int64_t next = revisions.empty() ? 1 : revisions.back()->revision() + 1;
-  ControllerRevision candidate = NewRevision(set, next, out.collision_count);
-  RevisionPtr equal;
-  for (const auto& r : revisions) {
-    if (EqualRevision(*r, candidate)) equal = r;
-  }
-  if (equal != nullptr && equal == revisions.back()) {
-    out.update = equal;
-  } else if (equal != nullptr) {
-    // A rollback: the older equal revision becomes the newest.
-    ControllerRevision renumbered = *equal;
-    renumbered.set_revision(next);
-    auto updated = writer_.UpdateRevision(renumbered);
-    if (!updated.ok()) return updated.status();
-    out.update = std::make_shared<const ControllerRevision>(std::move(*updated));
-    std::replace(revisions.begin(), revisions.end(), equal, out.update);
-  } else {
-    auto created = CreateUniqueRevision(set, next, out.collision_count);
-    if (!created.ok()) return created.status();
-    out.update = *created;
-    revisions.push_back(out.update);
-  }
-  for (const auto& r : revisions) {
-    if (r->metadata().name() == set.status().current_revision()) out.current = r;
-  }
-  if (out.current == nullptr) out.current = out.update;
-  return out;
-}
-
-absl::Status StatefulSetControl::TruncateHistory(const StatefulSet& set,
-                                                 const std::vector<RevisionPtr>& revisions,
-                                                 absl::flat_hash_set<std::string> in_use,
-                                                 const std::vector<PodPtr>& pods) {
-  if (!set.spec().has_revision_history_limit()) return absl::OkStatus();
-  int limit = set.spec().revision_history_limit();
-  if (limit < 0) return absl::OkStatus();
-  for (const auto& pod : pods) in_use.insert(RevisionOf(*pod));
-  std::vector<RevisionPtr> history;
-  for (const auto& r : revisions) {
-    if (!in_use.contains(r->metadata().name())) history.push_back(r);
-  }
-  // `revisions` is sorted oldest first: delete from the front.
-  for (size_t i = 0; i + limit < history.size(); ++i) {
-    absl::Status s =
-        writer_.DeleteRevision(history[i]->metadata().namespace_(), history[i]->metadata().name());
-    if (!s.ok()) return s;
-  }
-  return absl::OkStatus();
-}
-
 absl::StatusOr<absl::Duration> StatefulSetControl::Sync(const StatefulSet& set,
                                                         const std::vector<PodPtr>& pods,
                                                         std::vector<RevisionPtr> revisions) {
-  auto resolved = ResolveRevisions(set, revisions);
+  auto resolved = history_.Resolve(set, revisions);
   if (!resolved.ok()) return resolved.status();
   auto current_template = TemplateOf(*resolved->current);
   if (!current_template.ok()) return current_template.status();
@@ -750,7 +474,7 @@ absl::StatusOr<absl::Duration> StatefulSetControl::Sync(const StatefulSet& set,
   std::vector<PodPtr> all = step.replicas();
   all.insert(all.end(), step.condemned().begin(), step.condemned().end());
   absl::Status truncated =
-      TruncateHistory(set, revisions, {status.current_revision(), status.update_revision()}, all);
+      history_.Truncate(set, revisions, {status.current_revision(), status.update_revision()}, all);
   if (!truncated.ok()) return truncated;
   return step.NextAvailability();
 }

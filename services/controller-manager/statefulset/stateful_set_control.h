@@ -41,21 +41,21 @@
 #include "common/informer/indexer.h"
 #include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/statefulset/object_writer.h"
+#include "services/controller-manager/statefulset/revision_history.h"
+#include "services/controller-manager/statefulset/stateful_pod_control.h"
 
 namespace ordo::statefulset {
-
-using PodPtr = std::shared_ptr<const core::v1::Pod>;
-using RevisionPtr = std::shared_ptr<const apps::v1::ControllerRevision>;
-
-// Burst (Parallel) batches never exceed this many calls.
-inline constexpr int kMaxBurstBatch = 500;
 
 class StatefulSetControl {
  public:
   StatefulSetControl(ObjectWriter& writer, controller::EventRecorder& events, Clock& clock,
                      informer::Lister<core::v1::PersistentVolumeClaim> claims,
                      std::optional<informer::Lister<core::v1::Node>> nodes = std::nullopt)
-      : writer_(writer), events_(events), clock_(clock), claims_(claims), nodes_(nodes) {}
+      : writer_(writer),
+        clock_(clock),
+        pods_(writer, events, claims),
+        history_(writer),
+        nodes_(nodes) {}
 
   // `pods` are the pods the set owns; `revisions` the revisions it owns.
   // Returns how soon the set must be looked at again without any event
@@ -65,35 +65,13 @@ class StatefulSetControl {
                                       std::vector<RevisionPtr> revisions);
 
  private:
-  struct Revisions {
-    RevisionPtr current;
-    RevisionPtr update;
-    int32_t collision_count = 0;
-  };
   class Step;
 
-  absl::StatusOr<Revisions> ResolveRevisions(const apps::v1::StatefulSet& set,
-                                             std::vector<RevisionPtr>& revisions);
-  absl::StatusOr<RevisionPtr> CreateUniqueRevision(const apps::v1::StatefulSet& set, int64_t number,
-                                                   int32_t& collision_count);
-  // Deletes the oldest revisions no one uses beyond revisionHistoryLimit;
-  // `in_use` holds the current and update revisions' names.
-  absl::Status TruncateHistory(const apps::v1::StatefulSet& set,
-                               const std::vector<RevisionPtr>& revisions,
-                               absl::flat_hash_set<std::string> in_use,
-                               const std::vector<PodPtr>& pods);
-
-  ObjectWriter& writer_;
-  controller::EventRecorder& events_;
+  ObjectWriter& writer_;  // the set's status
   Clock& clock_;
-  informer::Lister<core::v1::PersistentVolumeClaim> claims_;
-  // Listers' reads are not const; reading is all the control does with them.
-  mutable std::optional<informer::Lister<core::v1::Node>> nodes_;
+  StatefulPodControl pods_;
+  RevisionHistory history_;
+  const std::optional<informer::Lister<core::v1::Node>> nodes_;
 };
-
-// Runs fn(0..count-1) in batches of 1, 2, 4, ... (at most kMaxBurstBatch),
-// each batch's calls at once; stops before the next batch once one call has
-// failed, and returns the first failure. Kubernetes' slowStartBatch.
-absl::Status SlowStartBatch(int count, const std::function<absl::Status(int)>& fn);
 
 }  // namespace ordo::statefulset

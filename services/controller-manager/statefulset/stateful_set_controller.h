@@ -16,6 +16,7 @@
 #include "common/informer/shared_informer.h"
 #include "common/labels/selector.h"
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/statefulset/stateful_set_control.h"
 
 namespace ordo::statefulset {
@@ -60,5 +61,8 @@ class StatefulSetController final : public controller::Controller {
   ObjectWriter& writer_;
   StatefulSetControl control_;
 };
+
+// The controller-manager's entry for this controller (registration.cc).
+controller::ControllerDescriptor StatefulSetControllerDescriptor();
 
 }  // namespace ordo::statefulset

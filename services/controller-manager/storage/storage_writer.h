@@ -8,7 +8,7 @@
 #pragma once
 
 #include "absl/status/statusor.h"
-#include "common/api/clients.h"
+#include "common/api/resource_client.h"
 
 namespace ordo::storage {
 
@@ -55,8 +55,8 @@ class ApiStorageWriter final : public StorageWriter {
   }
 
  private:
-  api::PersistentVolumeClaimClient claims_;
-  api::PersistentVolumeClient volumes_;
+  api::ResourceClient<core::v1::PersistentVolumeClaim> claims_;
+  api::ResourceClient<core::v1::PersistentVolume> volumes_;
 };
 
 }  // namespace ordo::storage

@@ -25,6 +25,7 @@
 #include "common/informer/shared_informer.h"
 #include "ordo/storage/v1/storage.pb.h"
 #include "services/controller-manager/controller.h"
+#include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/storage/storage_writer.h"
 #include "services/controller-manager/storage/volume_provisioner.h"
@@ -86,5 +87,9 @@ class VolumeController final : public controller::Controller {
   VolumeProvisioner& provisioner_;
   controller::EventRecorder& events_;
 };
+
+// The controller-manager's entry for this controller (registration.cc); it
+// also creates the default StorageClasses when the options ask for them.
+controller::ControllerDescriptor VolumeControllerDescriptor();
 
 }  // namespace ordo::storage
