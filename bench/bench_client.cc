@@ -7,6 +7,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/notification.h"
+#include "common/server/channel.h"
 #include "common/status/grpc_status.h"
 #include "etcd/kv.grpc.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
@@ -17,9 +18,8 @@ namespace {
 constexpr char kNamespace[] = "bench";
 
 std::shared_ptr<grpc::Channel> Channel(const std::string& address, int index) {
-  grpc::ChannelArguments args;
+  grpc::ChannelArguments args = ordo::server::ChannelArgs();
   args.SetInt("ordo.bench.channel", index);  // distinct args: a connection of its own
-  args.SetMaxReceiveMessageSize(512 << 20);
   return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
 }
 

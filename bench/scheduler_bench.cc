@@ -17,6 +17,7 @@
 #include "bench/latency.h"
 #include "common/api/resource_client.h"
 #include "common/clock/clock.h"
+#include "common/server/channel.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "api-server address");
 ABSL_FLAG(int, pods, 10000, "pods to create and wait for");
@@ -48,8 +49,7 @@ int ReadyNodes(api::ResourceClient<core::v1::Node>& nodes) {
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
   const int total = absl::GetFlag(FLAGS_pods);
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
   api::ResourceClient<core::v1::Node> nodes(channel, SystemClock());
   api::ResourceClient<core::v1::Pod> pods(channel, SystemClock(), {.deadline = absl::Seconds(60)});
   if (int want = absl::GetFlag(FLAGS_wait_nodes); want > 0) {

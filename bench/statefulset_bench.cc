@@ -17,12 +17,15 @@
 #include "absl/synchronization/mutex.h"
 #include "bench/latency.h"
 #include "common/api/resource_client.h"
+#include "common/api/statefulset.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
+#include "common/server/channel.h"
 
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "api-server address");
 ABSL_FLAG(int, replicas, 100, "replicas to scale to");
-ABSL_FLAG(std::string, policy, "OrderedReady", "podManagementPolicy: OrderedReady or Parallel");
+ABSL_FLAG(std::string, policy, ordo::api::kOrderedReadyPodManagement,
+          "podManagementPolicy: OrderedReady or Parallel");
 ABSL_FLAG(std::string, name, "", "the set's name (default: from the policy)");
 ABSL_FLAG(absl::Duration, timeout, absl::Minutes(5), "give up after this long");
 
@@ -56,9 +59,8 @@ int main(int argc, char** argv) {
   const int replicas = absl::GetFlag(FLAGS_replicas);
   const std::string policy = absl::GetFlag(FLAGS_policy);
   std::string name = absl::GetFlag(FLAGS_name);
-  if (name.empty()) name = policy == "Parallel" ? "parallel" : "ordered";
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  if (name.empty()) name = policy == ordo::api::kParallelPodManagement ? "parallel" : "ordered";
+  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
   api::ResourceClient<core::v1::Pod> pods(channel, SystemClock());
   api::ResourceClient<apps::v1::StatefulSet> sets(channel, SystemClock());
   auto created_set = sets.Create(NewSet(name, policy));
@@ -124,7 +126,7 @@ int main(int argc, char** argv) {
   std::printf("%s: %d replicas Ready%s in %.2f s from the scale (%zu created)\n", policy.c_str(),
               static_cast<int>(ready.size()), done ? "" : " (TIMED OUT)",
               absl::ToDoubleSeconds(last - start), created.size());
-  if (policy != "Parallel") {
+  if (policy != ordo::api::kParallelPodManagement) {
     bench::Recorder step;
     for (int i = 0; i + 1 < replicas; ++i) {
       auto r = ready.find(i);

@@ -60,6 +60,13 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   auto table = Ctl({"get", "statefulsets"});
   EXPECT_THAT(table.out, HasSubstr("NAME   READY   AGE\nweb    0/3"));
   EXPECT_EQ(Ctl({"get", "svc", "-o", "name"}).out, "service/nginx\n");
+  // Pages of one namespace each read the whole list; 0 is one unpaged List.
+  const std::string namespaces =
+      "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/"
+      "kube-system\n";
+  EXPECT_EQ(Ctl({"get", "ns", "--chunk-size", "1", "-o", "name"}).out, namespaces);
+  EXPECT_EQ(Ctl({"get", "ns", "--chunk-size", "0", "-o", "name"}).out, namespaces);
+  EXPECT_THAT(Ctl({"get", "ns", "--chunk-size", "-1"}).err, HasSubstr("--chunk-size"));
 
   EXPECT_EQ(Ctl({"scale", "sts", "web", "--replicas", "4"}).out, "statefulset.apps/web scaled\n");
   auto negative = Ctl({"scale", "sts", "web", "--replicas", "-1"});

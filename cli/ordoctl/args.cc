@@ -53,6 +53,7 @@ constexpr FlagSpec kFlags[] = {
     {"type", "", false},
     {"overwrite", "", true},
     {"force-detach-timeout", "", false},
+    {"chunk-size", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {

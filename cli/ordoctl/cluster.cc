@@ -16,6 +16,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/resource_client.h"
+#include "common/server/channel.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
 extern char** environ;
@@ -98,7 +99,7 @@ void StopAll(const std::vector<pid_t>& pids, absl::Duration grace) {
 }
 
 int ReadyNodes(const std::string& server) {
-  auto channel = grpc::CreateChannel(server, grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(server);
   api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(),
                                             {.deadline = absl::Seconds(2), .max_attempts = 1});
   auto list = nodes.List({});
@@ -289,8 +290,7 @@ int Down(const std::string& dir, std::ostream& out, std::ostream& err) {
   for (const auto& name : names) {
     if (!absl::StartsWith(name, "node-") || !Alive(PidOf(run, name))) continue;
     std::string port = ReadFile(absl::StrCat(run, "/", name, ".port"));
-    auto stub = agent::v1::KubeletAgent::NewStub(
-        grpc::CreateChannel("127.0.0.1:" + port, grpc::InsecureChannelCredentials()));
+    auto stub = agent::v1::KubeletAgent::NewStub(ordo::server::NewChannel("127.0.0.1:" + port));
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(40)));
     agent::v1::ShutdownResponse resp;

@@ -7,6 +7,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/time/clock.h"
 #include "common/api/object_meta.h"
+#include "common/server/channel.h"
 #include "common/status/grpc_status.h"
 #include "ordo/core/v1/services.grpc.pb.h"
 
@@ -107,7 +108,7 @@ int Drain(const Args& args, Context& ctx) {
     ctx.err << absl::StrJoin(why, ", ") << "\n";
     return 1;
   }
-  auto channel = grpc::CreateChannel(ctx.server, grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(ctx.server);
   auto stub = core::v1::Pods::NewStub(channel);
   for (const auto& pod : to_evict) {
     ctx.out << "evicting pod " << pod.metadata().namespace_() << "/" << pod.metadata().name()

@@ -47,6 +47,14 @@ int Get(const Args& args, Context& ctx) {
     return 1;
   }
   std::string ns = info->namespaced && !ctx.all_namespaces ? ctx.ns : "";
+  // kubectl's --chunk-size: objects per List page (0: one unpaged List).
+  int64_t chunk_size = api::kDefaultPageSize;
+  if (args.Has("chunk-size") &&
+      (!absl::SimpleAtoi(args.Get("chunk-size"), &chunk_size) || chunk_size < 0)) {
+    ctx.err << "error: invalid argument \"" << args.Get("chunk-size")
+            << "\" for \"--chunk-size\" flag: must be a number >= 0\n";
+    return 1;
+  }
   std::vector<api::MessagePtr> objects;
   int64_t seen_version = 0;  // -w follows changes after this
   if (args.positional.size() > 2) {
@@ -60,7 +68,7 @@ int Get(const Args& args, Context& ctx) {
     options.set_namespace_(ns);
     options.set_label_selector(args.Get("selector"));
     options.set_field_selector(args.Get("field-selector"));
-    auto listed = ctx.client.List(*info, options);
+    auto listed = ctx.client.List(*info, options, chunk_size);
     if (!listed.ok()) return PrintError(listed.status(), ctx);
     const auto* items = (*listed)->GetDescriptor()->FindFieldByName("items");
     auto* r = (*listed)->GetReflection();

@@ -23,7 +23,8 @@ std::string VerbHelp(const std::string& verb) {
   }
   if (verb == "get") {
     return "Display one or many objects.\n\nUsage: ordoctl get KIND [NAME...] [-o "
-           "yaml|json|wide|name] [-l SELECTOR] [--field-selector SELECTOR] [-n NS | -A]\n\n"
+           "yaml|json|wide|name] [-l SELECTOR] [--field-selector SELECTOR] [-n NS | -A]\n"
+           "  [--chunk-size N]  (objects per List page, default 500; 0: one unpaged List)\n\n"
            "KIND is a kind, its plural or short name: pods (po), statefulsets (sts), services "
            "(svc), persistentvolumeclaims (pvc), ... (see ordoctl api-resources).\n";
   }

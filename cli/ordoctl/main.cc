@@ -11,6 +11,7 @@
 #include "cli/ordoctl/run.h"
 #include "cli/ordoctl/taint.h"
 #include "common/clock/clock.h"
+#include "common/server/channel.h"
 
 namespace {
 
@@ -74,10 +75,7 @@ int main(int argc, char** argv) {
   if (args->positional[0] == "cluster") return ordo::ctl::Cluster(*args, std::cout, std::cerr);
   const char* env = std::getenv("ORDO_SERVER");
   std::string server = args->Get("server", env != nullptr && *env ? env : "127.0.0.1:6443");
-  grpc::ChannelArguments channel_args;
-  channel_args.SetMaxReceiveMessageSize(512 << 20);
-  auto channel =
-      grpc::CreateCustomChannel(server, grpc::InsecureChannelCredentials(), channel_args);
+  auto channel = ordo::server::NewChannel(server);
   // One attempt: a person at a terminal wants to hear at once that the server is away.
   ordo::api::GenericClient client(channel, ordo::SystemClock(),
                                   ordo::api::ClientOptions{.max_attempts = 1});

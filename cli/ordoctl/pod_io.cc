@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "common/api/resource_client.h"
+#include "common/server/channel.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
 namespace ordo::ctl {
@@ -21,7 +22,7 @@ struct Target {
 };
 
 absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
-  auto channel = grpc::CreateChannel(ctx.server, grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(ctx.server);
   api::ResourceClient<core::v1::Pod> pods(channel, SystemClock(), {.max_attempts = 1});
   api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(), {.max_attempts = 1});
   auto pod = pods.Get(ctx.ns, pod_name);
@@ -40,9 +41,8 @@ absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
   if (port == 0)
     return absl::UnavailableError(
         absl::StrCat("node ", pod->spec().node_name(), " has no agent endpoint"));
-  return Target{
-      pod_name, pod->metadata().uid(),
-      grpc::CreateChannel(absl::StrCat(address, ":", port), grpc::InsecureChannelCredentials())};
+  return Target{pod_name, pod->metadata().uid(),
+                ordo::server::NewChannel(absl::StrCat(address, ":", port))};
 }
 
 int Fail(const absl::Status& s, Context& ctx) {

@@ -174,8 +174,28 @@ absl::StatusOr<MessagePtr> GenericClient::Get(const ResourceInfo& info, const st
 }
 
 absl::StatusOr<MessagePtr> GenericClient::List(const ResourceInfo& info,
-                                               const meta::v1::ListOptions& options) {
-  return Call(info, "List", options);
+                                               const meta::v1::ListOptions& options,
+                                               int64_t page_size) {
+  meta::v1::ListOptions page_options = options;
+  page_options.set_limit(page_size);
+  ORDO_ASSIGN_OR_RETURN(MessagePtr list, Call(info, "List", page_options));
+  const auto* metadata_field = list->GetDescriptor()->FindFieldByName("metadata");
+  auto continue_of = [metadata_field](const google::protobuf::Message& m) {
+    return static_cast<const meta::v1::ListMeta&>(m.GetReflection()->GetMessage(m, metadata_field))
+        .continue_();
+  };
+  std::string next = continue_of(*list);
+  while (!next.empty()) {
+    page_options.set_continue_(next);
+    ORDO_ASSIGN_OR_RETURN(MessagePtr page, Call(info, "List", page_options));
+    next = continue_of(*page);
+    list->MergeFrom(*page);  // appends the items
+  }
+  // One list: the first page's revision, nothing to continue.
+  static_cast<meta::v1::ListMeta*>(
+      list->GetReflection()->MutableMessage(list.get(), metadata_field))
+      ->clear_continue_();
+  return list;
 }
 
 absl::StatusOr<MessagePtr> GenericClient::Update(const ResourceInfo& info,

@@ -23,6 +23,9 @@ namespace ordo::api {
 
 using MessagePtr = std::unique_ptr<google::protobuf::Message>;
 
+// Objects per List page when the caller does not say (kubectl's --chunk-size).
+inline constexpr int64_t kDefaultPageSize = 500;
+
 class GenericClient {
  public:
   GenericClient(std::shared_ptr<grpc::Channel> channel, Clock& clock, ClientOptions options = {});
@@ -30,8 +33,11 @@ class GenericClient {
   absl::StatusOr<MessagePtr> Create(const ResourceInfo& info, const google::protobuf::Message& obj);
   absl::StatusOr<MessagePtr> Get(const ResourceInfo& info, const std::string& ns,
                                  const std::string& name);
-  // Returns the kind's List message (<Kind>List).
-  absl::StatusOr<MessagePtr> List(const ResourceInfo& info, const meta::v1::ListOptions& options);
+  // Returns the kind's List message (<Kind>List) with every object, read in
+  // pages of `page_size` at the first page's revision (0: one unpaged call,
+  // which the server may refuse for a large list).
+  absl::StatusOr<MessagePtr> List(const ResourceInfo& info, const meta::v1::ListOptions& options,
+                                  int64_t page_size = kDefaultPageSize);
   absl::StatusOr<MessagePtr> Update(const ResourceInfo& info, const google::protobuf::Message& obj);
   absl::StatusOr<MessagePtr> Delete(const ResourceInfo& info, const meta::v1::DeleteRequest& req);
   // The Scale subresource of kinds that serve it (UNIMPLEMENTED for others).

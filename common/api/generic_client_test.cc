@@ -2,6 +2,7 @@
 
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/clock/fake_clock.h"
 #include "common/testing/status_matchers.h"
 #include "ordo/core/v1/services.grpc.pb.h"
@@ -40,6 +41,46 @@ TEST(GenericClientTest, CallsByNameWithRuntimeTypes) {
   EXPECT_EQ(static_cast<const core::v1::Pod&>(**got).metadata().name(), "web-0");
   EXPECT_THAT(client.List(ResourceFor("Pod"), {}),
               ordo::testing::StatusIs(absl::StatusCode::kUnimplemented));
+  server->Shutdown();
+}
+
+// Seven pods in pages of `limit`; the token is the index of the next pod.
+class PagedPods final : public core::v1::Pods::Service {
+ public:
+  std::vector<int64_t> limits;  // what each call asked for
+
+  grpc::Status List(grpc::ServerContext*, const meta::v1::ListOptions* req,
+                    core::v1::PodList* out) override {
+    limits.push_back(req->limit());
+    int from = req->continue_().empty() ? 0 : std::stoi(req->continue_());
+    int to = req->limit() == 0 ? 7 : std::min<int>(7, from + static_cast<int>(req->limit()));
+    for (int i = from; i < to; ++i)
+      out->add_items()->mutable_metadata()->set_name(absl::StrCat("p", i));
+    out->mutable_metadata()->set_resource_version("42");
+    if (to < 7) out->mutable_metadata()->set_continue_(absl::StrCat(to));
+    return grpc::Status::OK;
+  }
+};
+
+TEST(GenericClientTest, ListReadsEveryPageIntoOneList) {
+  PagedPods service;
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  FakeClock clock;
+  GenericClient client(server->InProcessChannel(grpc::ChannelArguments()), clock);
+  auto listed = client.List(ResourceFor("Pod"), {}, /*page_size=*/3);
+  ASSERT_OK(listed);
+  const auto& pods = static_cast<const core::v1::PodList&>(**listed);
+  ASSERT_EQ(pods.items_size(), 7);
+  EXPECT_EQ(pods.items(6).metadata().name(), "p6");
+  EXPECT_EQ(pods.metadata().resource_version(), "42");
+  EXPECT_TRUE(pods.metadata().continue_().empty());
+  EXPECT_EQ(service.limits, (std::vector<int64_t>{3, 3, 3}));
+  // Page size 0: one unpaged call.
+  ASSERT_OK(client.List(ResourceFor("Pod"), {}, 0));
+  EXPECT_EQ(service.limits.back(), 0);
+  EXPECT_EQ(service.limits.size(), 4u);
   server->Shutdown();
 }
 

@@ -11,6 +11,9 @@
 
 namespace ordo::informer {
 
+// Objects per List page (client-go's reflector uses 500).
+inline constexpr int64_t kListPageSize = 500;
+
 template <api::Kind T>
 class GrpcListerWatcher final : public ListerWatcher<T> {
   using Svc = typename api::KindTraits<T>::Service;
@@ -21,20 +24,29 @@ class GrpcListerWatcher final : public ListerWatcher<T> {
   explicit GrpcListerWatcher(std::shared_ptr<grpc::Channel> channel)
       : stub_(Svc::NewStub(std::move(channel))) {}
 
+  // Lists in pages of kListPageSize, as client-go's reflector does, so no
+  // answer grows with the cluster; every page is read at the first page's
+  // revision. An expired continue token is OUT_OF_RANGE: the reflector lists
+  // again from the start.
   absl::StatusOr<ListResult<T>> List(const meta::v1::ListOptions& options) override {
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
-    TList list;
-    grpc::Status s = stub_->List(&ctx, options, &list);
-    if (!s.ok()) return status::FromGrpcStatus(s);
     ListResult<T> out;
-    out.resource_version = list.metadata().resource_version();
-    for (auto& item : *list.mutable_items()) {
-      auto obj = std::make_shared<T>();
-      obj->Swap(&item);
-      out.items.push_back(std::move(obj));
+    meta::v1::ListOptions page_options = options;
+    page_options.set_limit(kListPageSize);
+    for (;;) {
+      grpc::ClientContext ctx;
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+      TList list;
+      grpc::Status s = stub_->List(&ctx, page_options, &list);
+      if (!s.ok()) return status::FromGrpcStatus(s);
+      if (out.resource_version.empty()) out.resource_version = list.metadata().resource_version();
+      for (auto& item : *list.mutable_items()) {
+        auto obj = std::make_shared<T>();
+        obj->Swap(&item);
+        out.items.push_back(std::move(obj));
+      }
+      if (list.metadata().continue_().empty()) return out;
+      page_options.set_continue_(list.metadata().continue_());
     }
-    return out;
   }
 
   absl::StatusOr<std::unique_ptr<WatchStream<T>>> Watch(

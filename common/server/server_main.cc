@@ -15,6 +15,7 @@
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "common/server/channel.h"
 
 namespace ordo::server {
 
@@ -60,8 +61,12 @@ absl::StatusOr<StartedServer> StartGrpcServer(const std::string& listen,
   grpc::ServerBuilder builder;
   StartedServer started;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &started.port);
-  builder.SetMaxReceiveMessageSize(64 << 20);
-  builder.SetMaxSendMessageSize(256 << 20);
+  builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
+  builder.SetMaxSendMessageSize(kMaxMessageBytes);
+  // Clients ping every 30 s while a call is open (channel.h): allow it, also
+  // on a quiet watch.
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20'000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
   for (grpc::Service* s : services) builder.RegisterService(s);
   started.server = builder.BuildAndStart();
   if (started.server == nullptr || started.port == 0) {

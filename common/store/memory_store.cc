@@ -1,5 +1,8 @@
 #include "common/store/memory_store.h"
 
+#include <algorithm>
+
+#include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -101,6 +104,55 @@ ListResult MemoryStore::List(absl::string_view prefix) {
     result.kvs.push_back(*it);
   }
   result.revision = revision_;
+  return result;
+}
+
+absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::string_view start,
+                                               size_t limit, int64_t revision) {
+  absl::string_view from = std::max(prefix, start);
+  ListResult result;
+  absl::ReaderMutexLock lock(&mu_);
+  if (revision == 0) revision = revision_;
+  int64_t oldest = window_.empty() ? revision_ : window_.front()->revision() - 1;
+  if (revision < oldest || revision > revision_) {
+    return absl::OutOfRangeError(absl::StrCat("revision ", revision,
+                                              " is no longer in the store's history (it holds ",
+                                              oldest, " to ", revision_, ")"));
+  }
+  result.revision = revision;
+  // The keys changed after `revision`, each with its value then (null: it
+  // did not exist). The window's revisions are consecutive, and the first
+  // event after `revision` holds the value the key had at it.
+  absl::btree_map<absl::string_view, KeyValuePtr> then;
+  if (revision < revision_) {
+    size_t first = static_cast<size_t>(revision + 1 - window_.front()->revision());
+    for (size_t i = first; i < window_.size(); ++i) {
+      const Event& e = *window_[i];
+      absl::string_view key = e.kv->key;
+      if (key >= from && absl::StartsWith(key, prefix)) then.try_emplace(key, e.prev);
+    }
+  }
+  // Merge the live keys with those, in key order.
+  auto live = data_.lower_bound(from);
+  auto changed = then.begin();
+  auto live_in_range = [&] {
+    return live != data_.end() && absl::StartsWith((*live)->key, prefix);
+  };
+  while (live_in_range() || changed != then.end()) {
+    KeyValuePtr value;
+    if (changed == then.end() || (live_in_range() && (*live)->key < changed->first)) {
+      value = *live++;
+    } else {
+      if (live_in_range() && (*live)->key == changed->first) ++live;
+      value = (changed++)->second;  // the value at `revision`, whatever is live now
+    }
+    if (value == nullptr) continue;
+    if (limit > 0 && result.kvs.size() == limit) {
+      result.more = true;
+      break;
+    }
+    result.kvs.push_back(std::move(value));
+  }
   return result;
 }
 

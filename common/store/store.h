@@ -69,6 +69,7 @@ struct TxnResult {
 struct ListResult {
   std::vector<KeyValuePtr> kvs;  // in key order
   int64_t revision = 0;          // the store revision the list was read at
+  bool more = false;             // ListAt: keys remain after these
 };
 
 // A stream of events after a revision, for keys under a prefix. Obtain one from
@@ -107,6 +108,14 @@ class Store {
   virtual absl::StatusOr<KeyValuePtr> Get(absl::string_view key) = 0;
   // Every key under `prefix`, at one consistent revision.
   virtual ListResult List(absl::string_view prefix) = 0;
+  // One page of a list, as etcd's range with a limit at a revision: up to
+  // `limit` keys (0: no limit) under `prefix`, from `start` on (inclusive;
+  // empty: the first), as they were at `revision` (0: now). So every page of
+  // one list can be read at the revision of the first. OUT_OF_RANGE when
+  // `revision` is older than the event window (that state cannot be rebuilt
+  // any more) or newer than the store.
+  virtual absl::StatusOr<ListResult> ListAt(absl::string_view prefix, absl::string_view start,
+                                            size_t limit, int64_t revision) = 0;
   // Applies every op or none. Failures: ALREADY_EXISTS (create of an existing
   // key), NOT_FOUND (conditional write of a missing key, or delete of one),
   // ABORTED (mod_revision mismatch), INTERNAL/UNAVAILABLE (the disk failed).

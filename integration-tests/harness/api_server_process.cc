@@ -5,13 +5,14 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/server/channel.h"
 #include "integration-tests/harness/wait.h"
 
 namespace ordo::itest {
 
 absl::StatusOr<std::unique_ptr<ApiServerProcess>> ApiServerProcess::Start(
-    const std::string& data_dir) {
-  std::unique_ptr<ApiServerProcess> server(new ApiServerProcess(data_dir));
+    const std::string& data_dir, std::vector<std::string> flags) {
+  std::unique_ptr<ApiServerProcess> server(new ApiServerProcess(data_dir, std::move(flags)));
   if (absl::Status s = server->Launch(); !s.ok()) return s;
   return server;
 }
@@ -25,10 +26,10 @@ absl::Status ApiServerProcess::Launch() {
   std::filesystem::create_directories(data_dir_);
   std::string port_file = data_dir_ + "/port";
   std::filesystem::remove(port_file);
-  auto process = Process::Start(
-      BinDir() + "/ordo-api-server",
-      {"--data-dir", data_dir_ + "/store", "--listen", "127.0.0.1:0", "--port-file", port_file},
-      data_dir_ + "/api-server.log");
+  std::vector<std::string> args = {"--data-dir",  data_dir_ + "/store", "--listen",
+                                   "127.0.0.1:0", "--port-file",        port_file};
+  args.insert(args.end(), flags_.begin(), flags_.end());
+  auto process = Process::Start(BinDir() + "/ordo-api-server", args, data_dir_ + "/api-server.log");
   if (!process.ok()) return process.status();
   process_ = *std::move(process);
   int port = 0;
@@ -47,12 +48,8 @@ absl::Status ApiServerProcess::Launch() {
 }
 
 std::shared_ptr<grpc::Channel> ApiServerProcess::NewChannel() const {
-  grpc::ChannelArguments args;
   // Separate channels get separate connections, so load spreads like real clients.
-  static std::atomic<int> next_id{0};
-  args.SetInt("ordo.channel_id", next_id++);
-  args.SetMaxReceiveMessageSize(256 << 20);
-  return grpc::CreateCustomChannel(address_, grpc::InsecureChannelCredentials(), args);
+  return ordo::server::NewChannel(address_, {.own_connection = true});
 }
 
 }  // namespace ordo::itest

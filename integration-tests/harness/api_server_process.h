@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "integration-tests/harness/process.h"
@@ -16,8 +17,10 @@ namespace ordo::itest {
 
 class ApiServerProcess {
  public:
-  // Starts the server with its store in `data_dir` (created if missing).
-  static absl::StatusOr<std::unique_ptr<ApiServerProcess>> Start(const std::string& data_dir);
+  // Starts the server with its store in `data_dir` (created if missing) and
+  // `flags` added to its command line.
+  static absl::StatusOr<std::unique_ptr<ApiServerProcess>> Start(
+      const std::string& data_dir, std::vector<std::string> flags = {});
 
   const std::string& address() const { return address_; }
   std::shared_ptr<grpc::Channel> NewChannel() const;
@@ -28,10 +31,12 @@ class ApiServerProcess {
   absl::Status Restart();
 
  private:
-  explicit ApiServerProcess(std::string data_dir) : data_dir_(std::move(data_dir)) {}
+  ApiServerProcess(std::string data_dir, std::vector<std::string> flags)
+      : data_dir_(std::move(data_dir)), flags_(std::move(flags)) {}
   absl::Status Launch();
 
   std::string data_dir_;
+  std::vector<std::string> flags_;
   std::string address_;
   Process process_;
 };

@@ -24,6 +24,7 @@
 #include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
+#include "common/server/channel.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/identity_checker.h"
 #include "integration-tests/harness/process.h"
@@ -48,7 +49,7 @@ class ClusterFixture : public ::testing::Test {
     CommandResult up = Ordoctl(up_args);
     ASSERT_EQ(up.exit_code, 0) << up.err;
     server_ = ReadLine(dir_.Join("run/server"));
-    channel_ = grpc::CreateChannel(server_, grpc::InsecureChannelCredentials());
+    channel_ = ordo::server::NewChannel(server_);
     pods_ = std::make_unique<api::ResourceClient<core::v1::Pod>>(channel_, SystemClock());
     nodes_ = std::make_unique<api::ResourceClient<core::v1::Node>>(channel_, SystemClock());
   }

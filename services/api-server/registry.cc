@@ -6,7 +6,9 @@
 #include "absl/strings/str_format.h"
 #include "absl/synchronization/notification.h"
 #include "common/clock/timestamp.h"
+#include "common/server/channel.h"
 #include "common/status/status_macros.h"
+#include "services/api-server/continue_token.h"
 #include "services/api-server/object_access.h"
 #include "services/api-server/wire.h"
 
@@ -155,19 +157,65 @@ std::shared_ptr<const std::string> Registry::EncodedWatchEvent(const store::Even
 
 absl::StatusOr<std::string> Registry::ListBytes(const meta::v1::ListOptions& options) {
   ORDO_ASSIGN_OR_RETURN(Filter filter, ParseFilter(options));
-  store::ListResult listed = store_.List(info().Prefix(filter.ns));
+  if (options.limit() < 0) {
+    return absl::InvalidArgumentError(absl::StrCat("limit: Invalid value: ", options.limit(),
+                                                   ": must be greater than or equal to 0"));
+  }
+  const std::string prefix = info().Prefix(filter.ns);
+  std::string start;
+  int64_t revision = 0;  // 0: now; then the first page's, for every page
+  if (!options.continue_().empty()) {
+    if (!options.resource_version().empty() && options.resource_version() != "0") {
+      return absl::InvalidArgumentError(
+          "specifying resource version is not allowed when using continue");
+    }
+    ORDO_ASSIGN_OR_RETURN(ContinueToken token, DecodeContinue(options.continue_()));
+    start = prefix + token.start;
+    revision = token.revision;
+  }
+  const size_t limit = options.limit();
   bool must_parse = !filter.label_selector.Empty() || !filter.field_selector.Empty();
+  // Read store pages at one revision until `limit` objects pass the filter.
+  std::vector<store::KeyValuePtr> items;
+  std::string next;  // where the next page starts; empty: nothing remains
+  for (;;) {
+    auto page = store_.ListAt(prefix, start, limit == 0 ? 0 : limit - items.size(), revision);
+    if (absl::IsOutOfRange(page.status()) && !options.continue_().empty()) {
+      return absl::OutOfRangeError(
+          "the provided continue parameter is too old to display a consistent list result; "
+          "start a new list without it");
+    }
+    if (!page.ok()) return page.status();
+    revision = page->revision;
+    for (const auto& kv : page->kvs) {
+      if (must_parse) {
+        ORDO_ASSIGN_OR_RETURN(MessagePtr obj, Decode(*kv));
+        if (!filter.Matches(*obj)) continue;
+      }
+      items.push_back(kv);
+    }
+    if (!page->more) break;
+    start = page->kvs.back()->key + '\0';
+    if (items.size() >= limit) {
+      next = start;
+      break;
+    }
+  }
   size_t size = 64;
-  for (const auto& kv : listed.kvs) size += kv->value.size() + 32;
+  for (const auto& kv : items) size += kv->value.size() + 32;
   std::string out;
   out.reserve(size);
-  wire::AppendListHead(out, info().ApiVersion(), info().kind + "List", listed.revision);
-  for (const auto& kv : listed.kvs) {
-    if (must_parse) {
-      ORDO_ASSIGN_OR_RETURN(MessagePtr obj, Decode(*kv));
-      if (!filter.Matches(*obj)) continue;
-    }
-    wire::AppendListItem(out, kv->value, kv->mod_revision);
+  wire::AppendListHead(out, info().ApiVersion(), info().kind + "List", revision);
+  for (const auto& kv : items) wire::AppendListItem(out, kv->value, kv->mod_revision);
+  if (!next.empty()) {
+    wire::AppendListContinue(
+        out, EncodeContinue({.revision = revision, .start = next.substr(prefix.size())}));
+  }
+  if (out.size() > static_cast<size_t>(server::kMaxMessageBytes)) {
+    return absl::ResourceExhaustedError(
+        absl::StrCat("the list of ", items.size(), " ", info().resource, " is ", out.size(),
+                     " bytes, over the ", server::kMaxMessageBytes,
+                     " a message may hold: list in pages (ListOptions.limit and continue)"));
   }
   return out;
 }

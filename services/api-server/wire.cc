@@ -5,9 +5,10 @@
 namespace ordo::apiserver::wire {
 namespace {
 
-constexpr int kMetadataField = 3;         // every kind, and every list
-constexpr int kResourceVersionField = 5;  // in ObjectMeta
-constexpr int kListMetaVersionField = 1;  // in ListMeta
+constexpr int kMetadataField = 3;          // every kind, and every list
+constexpr int kResourceVersionField = 5;   // in ObjectMeta
+constexpr int kListMetaVersionField = 1;   // in ListMeta
+constexpr int kListMetaContinueField = 2;  // in ListMeta
 constexpr int kListItemsField = 4;
 
 size_t VarintSize(uint64_t v) {
@@ -80,6 +81,12 @@ void AppendListHead(std::string& out, absl::string_view api_version, absl::strin
   AppendBytesField(out, 2, kind);
   std::string list_meta;
   AppendBytesField(list_meta, kListMetaVersionField, absl::StrCat(revision));
+  AppendBytesField(out, kMetadataField, list_meta);
+}
+
+void AppendListContinue(std::string& out, absl::string_view token) {
+  std::string list_meta;
+  AppendBytesField(list_meta, kListMetaContinueField, token);
   AppendBytesField(out, kMetadataField, list_meta);
 }
 

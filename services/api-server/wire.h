@@ -31,5 +31,9 @@ void AppendListItem(std::string& out, absl::string_view value, int64_t revision)
 // list's resourceVersion.
 void AppendListHead(std::string& out, absl::string_view api_version, absl::string_view kind,
                     int64_t revision);
+// The list's continue token, after its items: a second metadata field, which
+// a parser merges into the first (protobuf's rule for repeated singular
+// message fields).
+void AppendListContinue(std::string& out, absl::string_view token);
 
 }  // namespace ordo::apiserver::wire

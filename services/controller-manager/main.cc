@@ -9,6 +9,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/disruption/disruption_controller.h"
@@ -132,8 +133,7 @@ int main(int argc, char** argv) {
     return 2;
   }
   ordo::controller::ControllerOptions options = OptionsFromFlags();
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
   ordo::api::ResourceClient<ordo::coordination::v1::Lease> leases(channel, ordo::SystemClock());
   ordo::controller::LeaderElectionConfig config;
   config.identity = absl::GetFlag(FLAGS_identity);

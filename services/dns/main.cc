@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/clock/clock.h"
+#include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/dns/server.h"
 #include "services/dns/zone_watcher.h"
@@ -75,8 +76,7 @@ int main(int argc, char** argv) {
   }
   spdlog::info("serving {} on port {} ({} upstream(s))", options.zone.zone, server.port(0),
                options.upstreams.size());
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
   ordo::dns::ZoneWatcher watcher(channel, ordo::SystemClock(), server);
   std::jthread zone([&](std::stop_token stop) { watcher.Run(stop); });
   std::jthread serve([&](std::stop_token stop) { server.Run(stop); });

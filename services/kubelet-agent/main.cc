@@ -11,6 +11,7 @@
 #include "absl/strings/str_split.h"
 #include "common/clock/clock.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/kubelet-agent/agent_service.h"
 #include "services/kubelet-agent/checkpoint.h"
@@ -93,8 +94,7 @@ int main(int argc, char** argv) {
   server::ParseFlags(argc, argv,
                      "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
   server::InitLogging("kubelet-agent", absl::GetFlag(FLAGS_log_level));
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
   if (absl::GetFlag(FLAGS_hollow)) return RunHollow(channel);
 
   const std::string node_name = absl::GetFlag(FLAGS_node_name);

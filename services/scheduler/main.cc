@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/scheduler/scheduler.h"
 #include "spdlog/spdlog.h"
@@ -15,8 +16,7 @@ int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-scheduler --server HOST:PORT: places pods on nodes");
   ordo::server::InitLogging("scheduler", absl::GetFlag(FLAGS_log_level));
-  auto channel =
-      grpc::CreateChannel(absl::GetFlag(FLAGS_server), grpc::InsecureChannelCredentials());
+  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
   ordo::scheduler::Scheduler scheduler(
       channel, ordo::SystemClock(),
       {.name = absl::GetFlag(FLAGS_scheduler_name), .binders = absl::GetFlag(FLAGS_binders)});

@@ -1,0 +1,34 @@
+// The one way ordo's components and tools dial a gRPC server, and the limits
+// both ends agree on. Every channel gets:
+//   - a receive limit of kMaxMessageBytes, the same as the servers' send
+//     limit, so an answer too big is refused by the server with a clear
+//     RESOURCE_EXHAUSTED (a List tells the caller to page) instead of failing
+//     in the client with gRPC's default 4 MB limit;
+//   - keepalive pings every 30 s while calls are open, so a watch on a dead
+//     connection ends within 40 s (servers accept pings that often);
+// Retries are the callers' (api::ClientOptions: UNAVAILABLE with back-off).
+// Safe to call from any thread.
+#pragma once
+
+#include <grpcpp/grpcpp.h>
+
+#include <memory>
+#include <string>
+
+namespace ordo::server {
+
+// The largest message either end sends or accepts.
+inline constexpr int kMaxMessageBytes = 64 << 20;
+
+struct ChannelOptions {
+  // A connection of its own rather than one shared with other channels to
+  // the same address (load spread like separate clients).
+  bool own_connection = false;
+};
+
+std::shared_ptr<grpc::Channel> NewChannel(const std::string& address, ChannelOptions options = {});
+
+// The channel arguments NewChannel uses (for the rare caller that adds more).
+grpc::ChannelArguments ChannelArgs(ChannelOptions options = {});
+
+}  // namespace ordo::server
