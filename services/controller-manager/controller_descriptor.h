@@ -69,7 +69,7 @@ class RunningController {
 struct ControllerDescriptor {
   std::string name;  // as --controllers names it: "statefulset"
   bool enabled_by_default = true;
-  std::function<absl::StatusOr<std::unique_ptr<RunningController>>(ControllerContext&)> init;
+  std::function<std::unique_ptr<RunningController>(ControllerContext&)> init;
 };
 
 // The descriptor of a controller whose RunningController R is built by
@@ -78,7 +78,7 @@ template <typename R>
 ControllerDescriptor Describe(std::string name, bool enabled_by_default = true) {
   return {.name = std::move(name),
           .enabled_by_default = enabled_by_default,
-          .init = [](ControllerContext& ctx) -> absl::StatusOr<std::unique_ptr<RunningController>> {
+          .init = [](ControllerContext& ctx) -> std::unique_ptr<RunningController> {
             return std::make_unique<R>(ctx);
           }};
 }

@@ -101,14 +101,7 @@ void Lead(const std::shared_ptr<grpc::Channel>& channel,
   api::ResourceClient<core::v1::Event> events(channel, clock);
   controller::ControllerContext ctx{channel, clock, informers, events, options};
   std::vector<std::unique_ptr<controller::RunningController>> running;
-  for (const auto& descriptor : enabled) {
-    auto built = descriptor.init(ctx);
-    if (!built.ok()) {
-      spdlog::error("controller {}: {}", descriptor.name, std::string(built.status().message()));
-      continue;
-    }
-    running.push_back(*std::move(built));
-  }
+  for (const auto& descriptor : enabled) running.push_back(descriptor.init(ctx));
   // The informers' handlers call into the controllers: stop them first.
   absl::Cleanup stop_informers = [&] { informers.Stop(); };
   informers.Start();
