@@ -135,7 +135,7 @@ absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::s
   // Merge the live keys with those, in key order.
   auto live = data_.lower_bound(from);
   auto changed = then.begin();
-  auto live_in_range = [&] {
+  auto live_in_range = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return live != data_.end() && absl::StartsWith((*live)->key, prefix);
   };
   while (live_in_range() || changed != then.end()) {
@@ -206,7 +206,7 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
   {
     absl::ReaderMutexLock lock(&mu_);
     next_revision = revision_ + 1;
-    auto current = [&](const std::string& key) -> KeyValuePtr {
+    auto current = [&](const std::string& key) ABSL_SHARED_LOCKS_REQUIRED(mu_) -> KeyValuePtr {
       if (auto it = overlay.find(key); it != overlay.end()) return it->second;
       auto it = data_.find(key);
       return it == data_.end() ? nullptr : *it;
@@ -215,7 +215,7 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
       // Check every op first, against the state as this transaction sees it.
       absl::Status failed;
       absl::flat_hash_map<std::string, KeyValuePtr> txn_view;
-      auto view = [&](const std::string& key) -> KeyValuePtr {
+      auto view = [&](const std::string& key) ABSL_SHARED_LOCKS_REQUIRED(mu_) -> KeyValuePtr {
         if (auto it = txn_view.find(key); it != txn_view.end()) return it->second;
         return current(key);
       };
