@@ -38,7 +38,6 @@ ABSL_FLAG(int, concurrent_gc_syncs, 20, "Objects the garbage collector syncs at 
 ABSL_FLAG(int, concurrent_persistentvolume_syncs, 5, "Claims and volumes synced at once");
 ABSL_FLAG(int, concurrent_endpoint_syncs, 5, "Services whose Endpoints are synced at once");
 ABSL_FLAG(int, concurrent_disruption_syncs, 2, "PodDisruptionBudgets synced at once");
-ABSL_FLAG(int, statefulset_workers, 5, "StatefulSets synced at once");
 ABSL_FLAG(std::string, storage_root, "/var/lib/ordo/storage",
           "Where the local-path and shared classes keep volumes' directories");
 ABSL_FLAG(bool, default_storage_classes, true, "Create the local-path and shared classes");

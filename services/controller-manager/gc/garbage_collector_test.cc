@@ -18,7 +18,7 @@ using ::testing::UnorderedElementsAre;
 
 class GarbageCollectorTest : public ::testing::Test {
  protected:
-  GarbageCollectorTest() : client_(graph_), collector_(graph_, client_, clock_) {
+  GarbageCollectorTest() : client_(graph_, clock_), collector_(graph_, client_, clock_) {
     client_.set_collector(&collector_);
   }
 

@@ -8,6 +8,7 @@
 
 #include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
+#include "common/testing/fake_object_store.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
@@ -18,53 +19,45 @@ namespace {
 using ::testing::ElementsAre;
 using ::testing::IsEmpty;
 
-// The api-server for both: writes land in the caches at once.
+// The api-server for all three, over one FakeObjectStore: writes land in
+// the caches at once, stale resourceVersions conflict.
 class FakeCluster final : public NodeWriter, public PodEvictor, public PodGcWriter {
  public:
-  FakeCluster() {
+  explicit FakeCluster(Clock& clock)
+      : store(clock),
+        nodes(store.Cache<core::v1::Node>()),
+        leases(store.Cache<coordination::v1::Lease>()),
+        pods(store.Cache<core::v1::Pod>()),
+        volumes(store.Cache<core::v1::PersistentVolume>()) {
     pods.AddIndex(informer::kNodeNameIndex, informer::NodeNameIndexFunc<core::v1::Pod>);
   }
-  informer::Indexer<core::v1::Node> nodes;
-  informer::Indexer<coordination::v1::Lease> leases;
-  informer::Indexer<core::v1::Pod> pods;
+  testing::FakeObjectStore store;
+  informer::Indexer<core::v1::Node>& nodes;
+  informer::Indexer<coordination::v1::Lease>& leases;
+  informer::Indexer<core::v1::Pod>& pods;
+  informer::Indexer<core::v1::PersistentVolume>& volumes;
   std::vector<std::string> deleted;
   std::vector<std::string> force_deleted;
-  informer::Indexer<core::v1::PersistentVolume> volumes;
 
   absl::Status ForceDeletePod(const std::string& ns, const std::string& name,
-                              const std::string&) override {
+                              const std::string& uid) override {
     force_deleted.push_back(name);
-    pods.Remove(ns + "/" + name);
-    return absl::OkStatus();
+    return store.Delete<core::v1::Pod>(ns, name, {.uid = uid, .grace_period_seconds = 0});
   }
   absl::Status UpdateVolume(const core::v1::PersistentVolume& v) override {
-    volumes.Upsert(std::make_shared<const core::v1::PersistentVolume>(v));
-    return absl::OkStatus();
+    return store.Update(v).status();
   }
-
-  absl::Status UpdateNode(const core::v1::Node& n) override {
-    core::v1::Node stored = *nodes.Get(n.metadata().name());
-    *stored.mutable_spec() = n.spec();
-    nodes.Upsert(std::make_shared<const core::v1::Node>(stored));
-    return absl::OkStatus();
-  }
+  absl::Status UpdateNode(const core::v1::Node& n) override { return store.Update(n).status(); }
   absl::Status UpdateNodeStatus(const core::v1::Node& n) override {
-    core::v1::Node stored = *nodes.Get(n.metadata().name());
-    *stored.mutable_status() = n.status();
-    nodes.Upsert(std::make_shared<const core::v1::Node>(stored));
-    return absl::OkStatus();
+    return store.UpdateStatus(n).status();
   }
   absl::Status UpdatePodStatus(const core::v1::Pod& p) override {
-    pods.Upsert(std::make_shared<const core::v1::Pod>(p));
-    return absl::OkStatus();
+    return store.UpdateStatus(p).status();
   }
   absl::Status DeletePod(const std::string& ns, const std::string& name,
-                         const std::string&) override {
+                         const std::string& uid) override {
     deleted.push_back(name);
-    core::v1::Pod p = *pods.Get(ns + "/" + name);
-    p.mutable_metadata()->mutable_deletion_timestamp()->set_seconds(1);
-    pods.Upsert(std::make_shared<const core::v1::Pod>(p));
-    return absl::OkStatus();
+    return store.Delete<core::v1::Pod>(ns, name, {.uid = uid});
   }
 
   void AddNode(const std::string& name, absl::Time renewed) {
@@ -73,7 +66,7 @@ class FakeCluster final : public NodeWriter, public PodEvictor, public PodGcWrit
     auto* c = n.mutable_status()->add_conditions();
     c->set_type("Ready");
     c->set_status("True");
-    nodes.Upsert(std::make_shared<const core::v1::Node>(n));
+    store.Put(n);
     Renew(name, renewed);
   }
   void Renew(const std::string& name, absl::Time at) {
@@ -81,12 +74,12 @@ class FakeCluster final : public NodeWriter, public PodEvictor, public PodGcWrit
     l.mutable_metadata()->set_name(name);
     l.mutable_metadata()->set_namespace_("kube-node-lease");
     SetMicroTimestamp(l.mutable_spec()->mutable_renew_time(), at);
-    leases.Upsert(std::make_shared<const coordination::v1::Lease>(l));
+    store.Put(l);
   }
   void SetReady(const std::string& name, const std::string& status) {
     core::v1::Node n = *nodes.Get(name);
     n.mutable_status()->mutable_conditions(0)->set_status(status);
-    nodes.Upsert(std::make_shared<const core::v1::Node>(n));
+    store.Put(n);
   }
   void AddPod(const std::string& name, const std::string& node, std::optional<int64_t> tolerate) {
     core::v1::Pod p;
@@ -103,7 +96,7 @@ class FakeCluster final : public NodeWriter, public PodEvictor, public PodGcWrit
     auto* c = p.mutable_status()->add_conditions();
     c->set_type("Ready");
     c->set_status("True");
-    pods.Upsert(std::make_shared<const core::v1::Pod>(p));
+    store.Put(p);
   }
   std::string Ready(const std::string& node) {
     return nodes.Get(node)->status().conditions(0).status();
@@ -128,7 +121,7 @@ class NodeLifecycleTest : public ::testing::Test {
                   clock_) {}
 
   FakeClock clock_;
-  FakeCluster cluster_;
+  FakeCluster cluster_{clock_};
   NodeLifecycleController lifecycle_;
   TaintEviction eviction_;
 };
@@ -244,14 +237,14 @@ TEST_F(NodeLifecycleTest, OutOfServiceReleasesTerminatingPodsAndTheirVolumes) {
   core::v1::PersistentVolume pv;
   pv.mutable_metadata()->set_name("pv-1");
   (*pv.mutable_metadata()->mutable_annotations())[kAttachedNodeAnnotation] = "node-2";
-  cluster_.volumes.Upsert(std::make_shared<const core::v1::PersistentVolume>(pv));
+  cluster_.store.Put(pv);
   ASSERT_TRUE(cluster_.DeletePod("default", "web-1", "").ok());  // terminating, never confirmed
   // Out of service, but the node still says Ready: nothing yet.
   core::v1::Node node = *cluster_.nodes.Get("node-2");
   auto* taint = node.mutable_spec()->add_taints();
   taint->set_key(kOutOfServiceTaint);
   taint->set_effect("NoExecute");
-  cluster_.nodes.Upsert(std::make_shared<const core::v1::Node>(node));
+  cluster_.store.Put(node);
   ASSERT_TRUE(gc.Pass().ok());
   EXPECT_THAT(cluster_.force_deleted, IsEmpty());
   cluster_.SetReady("node-2", "Unknown");
@@ -281,8 +274,8 @@ TEST_F(NodeLifecycleTest, AVolumeNoPodUsesLeavesAnUnreadyNodeAfterTheForceDetach
   auto* claim = web1.mutable_spec()->add_volumes();
   claim->set_name("data");
   claim->mutable_persistent_volume_claim()->set_claim_name("data-web-1");
-  cluster_.pods.Upsert(std::make_shared<const core::v1::Pod>(web1));
-  cluster_.UpdateVolume(AttachedVolume("node-2")).IgnoreError();
+  cluster_.store.Put(web1);
+  cluster_.store.Put(AttachedVolume("node-2"));
   auto attached = [&] {
     return cluster_.volumes.Get("pv-web-1")
                ->metadata()
@@ -311,7 +304,7 @@ TEST_F(NodeLifecycleTest, AReadyNodesAgentDetachesItsOwnVolumes) {
            informer::Lister(cluster_.volumes), cluster_, clock_,
            {.force_detach_after = absl::Seconds(1)});
   cluster_.AddNode("node-2", clock_.Now());
-  cluster_.UpdateVolume(AttachedVolume("node-2")).IgnoreError();
+  cluster_.store.Put(AttachedVolume("node-2"));
   ASSERT_TRUE(gc.Pass().ok());
   clock_.Advance(absl::Minutes(10));
   ASSERT_TRUE(gc.Pass().ok());
@@ -324,7 +317,7 @@ TEST_F(NodeLifecycleTest, AVolumeOfADeletedNodeIsDetachedOnceItsPodsAreGone) {
   PodGC gc(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods),
            informer::Lister(cluster_.volumes), cluster_, clock_,
            {.force_detach_after = absl::ZeroDuration()});
-  cluster_.UpdateVolume(AttachedVolume("node-gone")).IgnoreError();
+  cluster_.store.Put(AttachedVolume("node-gone"));
   ASSERT_TRUE(gc.Pass().ok());
   EXPECT_EQ(
       cluster_.volumes.Get("pv-web-1")->metadata().annotations().count(kAttachedNodeAnnotation),

@@ -1,40 +1,47 @@
-// FakeObjectWriter is the StatefulSet controller's api-server in tests: writes
-// land at once in informer caches (Indexers) the controller's listers read,
-// with uids, resourceVersions, creation times, conflicts and AlreadyExists as
-// the api-server gives them. A delete only marks a pod Terminating (a kubelet
-// would confirm it); tests end it with FinishTerminating. Every write is
-// logged ("create pod web-0", "delete pod web-2", "create pvc www-web-0", ...)
-// so a test can assert the exact order. Helpers play the kubelet's part.
-// Thread-safe.
+// FakeStatefulSetCluster is the StatefulSet controller's world in tests: one
+// testing::FakeObjectStore (the api-server, whose caches the listers read)
+// behind the three fake writers, plus the parts tests play: the user
+// (PutSet, UserDeletePod) and the kubelet (SetReady, SetPhase,
+// FinishTerminating). Those helpers are not logged; the controller's writes
+// are, in the order made ("create pod web-0", "delete pod web-2",
+// "create pvc www-web-0", "own pvc www-web-0 by Pod/web-0",
+// "create revision 2", "update revision 1 to 3", ...). A pod deleted by the
+// controller is only marked Terminating until FinishTerminating.
+// Thread-safe (the store is).
 #pragma once
 
 #include <string>
 #include <vector>
 
-#include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
-#include "common/informer/indexer.h"
-#include "services/controller-manager/statefulset/object_writer.h"
+#include "common/testing/fake_object_store.h"
+#include "services/controller-manager/statefulset/fake_writers.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 
 namespace ordo::testing {
 
-class FakeObjectWriter final : public statefulset::ObjectWriter {
+class FakeStatefulSetCluster {
  public:
-  explicit FakeObjectWriter(Clock& clock) : clock_(clock) {}
+  explicit FakeStatefulSetCluster(Clock& clock);
 
-  informer::Indexer<apps::v1::StatefulSet> sets;
-  informer::Indexer<core::v1::Pod> pods;
-  informer::Indexer<core::v1::PersistentVolumeClaim> claims;
-  informer::Indexer<apps::v1::ControllerRevision> revisions;
-  informer::Indexer<core::v1::Node> nodes;
+  FakeObjectStore store;
+  FakePodClaimWriter pod_writer{store};
+  FakeRevisionWriter revision_writer{store};
+  FakeStatusUpdater status_updater{store};
+  // The store's caches, as the controller's informers would hold them.
+  informer::Indexer<apps::v1::StatefulSet>& sets;
+  informer::Indexer<core::v1::Pod>& pods;
+  informer::Indexer<core::v1::PersistentVolumeClaim>& claims;
+  informer::Indexer<apps::v1::ControllerRevision>& revisions;
+  informer::Indexer<core::v1::Node>& nodes;
 
-  statefulset::StatefulSetListers Listers() {
-    return {informer::Lister(sets), informer::Lister(pods), informer::Lister(claims),
-            informer::Lister(revisions), informer::Lister(nodes)};
+  statefulset::StatefulSetListers Listers();
+  statefulset::StatefulSetClients Clients() {
+    return {pod_writer, revision_writer, status_updater};
   }
 
-  // The writes made since the last call, in order.
+  // The controller's writes since the last call, in order (status writes are
+  // not listed).
   std::vector<std::string> TakeActions();
 
   // Stores (creates or replaces) a set as a user would, bumping generation
@@ -54,36 +61,8 @@ class FakeObjectWriter final : public statefulset::ObjectWriter {
   // A user deletes a pod (gracefully).
   void UserDeletePod(const std::string& name, const std::string& ns = "default");
 
-  absl::StatusOr<core::v1::Pod> CreatePod(const core::v1::Pod& pod) override;
-  absl::StatusOr<core::v1::Pod> UpdatePod(const core::v1::Pod& pod) override;
-  absl::Status DeletePod(const std::string& ns, const std::string& name,
-                         const std::string& uid) override;
-  absl::StatusOr<core::v1::PersistentVolumeClaim> CreateClaim(
-      const core::v1::PersistentVolumeClaim& claim) override;
-  absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
-      const core::v1::PersistentVolumeClaim& claim) override;
-  absl::Status DeleteClaim(const std::string& ns, const std::string& name,
-                           const std::string& uid) override;
-  absl::StatusOr<apps::v1::ControllerRevision> CreateRevision(
-      const apps::v1::ControllerRevision& revision) override;
-  absl::StatusOr<apps::v1::ControllerRevision> GetRevision(const std::string& ns,
-                                                           const std::string& name) override;
-  absl::StatusOr<apps::v1::ControllerRevision> UpdateRevision(
-      const apps::v1::ControllerRevision& revision) override;
-  absl::Status DeleteRevision(const std::string& ns, const std::string& name) override;
-  absl::StatusOr<apps::v1::StatefulSet> GetStatefulSet(const std::string& ns,
-                                                       const std::string& name) override;
-  absl::Status UpdateStatefulSetStatus(const apps::v1::StatefulSet& set) override;
-
  private:
-  // Fills uid, resourceVersion and creationTimestamp of a new object.
-  void Stamp(meta::v1::ObjectMeta& meta, bool created);
-  void Log(std::string action);
-
   Clock& clock_;
-  absl::Mutex mu_;
-  int64_t next_version_ ABSL_GUARDED_BY(mu_) = 1;
-  std::vector<std::string> actions_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ordo::testing

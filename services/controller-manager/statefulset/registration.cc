@@ -1,5 +1,6 @@
 // The StatefulSet controller's entry in the controller-manager's table.
 #include "services/controller-manager/event_recorder.h"
+#include "services/controller-manager/statefulset/api_writers.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 
 namespace ordo::statefulset {
@@ -11,12 +12,16 @@ class Running final : public controller::RunningController {
  public:
   explicit Running(controller::ControllerContext& ctx)
       : workers_(ctx.options.concurrent_statefulset_syncs),
-        writer_(ctx.channel, ctx.clock),
+        pods_(ctx.channel, ctx.clock),
+        revisions_(ctx.channel, ctx.clock),
+        sets_(ctx.channel, ctx.clock),
         events_(ctx.events, ctx.clock, "statefulset-controller"),
+        control_({pods_, revisions_, sets_}, events_, ctx.clock,
+                 ListerFor<core::v1::PersistentVolumeClaim>(ctx), ListerFor<core::v1::Node>(ctx)),
         controller_({ListerFor<apps::v1::StatefulSet>(ctx), ListerFor<core::v1::Pod>(ctx),
                      ListerFor<core::v1::PersistentVolumeClaim>(ctx),
                      ListerFor<apps::v1::ControllerRevision>(ctx), ListerFor<core::v1::Node>(ctx)},
-                    writer_, events_, ctx.clock) {
+                    {pods_, revisions_, sets_}, control_, ctx.clock) {
     ctx.informers.For<apps::v1::StatefulSet>().AddEventHandler(controller_.SetHandler());
     ctx.informers.For<core::v1::Pod>().AddEventHandler(controller_.PodHandler());
     ctx.informers.For<apps::v1::ControllerRevision>().AddEventHandler(
@@ -26,8 +31,11 @@ class Running final : public controller::RunningController {
 
  private:
   const int workers_;
-  ApiObjectWriter writer_;
+  ApiPodClaimWriter pods_;
+  ApiRevisionWriter revisions_;
+  ApiStatusUpdater sets_;
   controller::ApiEventRecorder events_;
+  DefaultStatefulSetControl control_;
   StatefulSetController controller_;
 };
 

@@ -13,7 +13,7 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
-#include "services/controller-manager/statefulset/object_writer.h"
+#include "services/controller-manager/statefulset/writers.h"
 
 namespace ordo::statefulset {
 
@@ -22,7 +22,7 @@ using RevisionPtr = std::shared_ptr<const apps::v1::ControllerRevision>;
 
 class RevisionHistory {
  public:
-  explicit RevisionHistory(ObjectWriter& writer) : writer_(writer) {}
+  explicit RevisionHistory(RevisionWriter& writer) : writer_(writer) {}
 
   struct Revisions {
     RevisionPtr current;
@@ -46,7 +46,7 @@ class RevisionHistory {
   absl::StatusOr<RevisionPtr> CreateUnique(const apps::v1::StatefulSet& set, int64_t number,
                                            int32_t& collision_count);
 
-  ObjectWriter& writer_;
+  RevisionWriter& writer_;
 };
 
 }  // namespace ordo::statefulset

@@ -13,13 +13,13 @@
 #include "absl/status/statusor.h"
 #include "common/informer/indexer.h"
 #include "services/controller-manager/event_recorder.h"
-#include "services/controller-manager/statefulset/object_writer.h"
+#include "services/controller-manager/statefulset/writers.h"
 
 namespace ordo::statefulset {
 
 class StatefulPodControl {
  public:
-  StatefulPodControl(ObjectWriter& writer, controller::EventRecorder& events,
+  StatefulPodControl(PodClaimWriter& writer, controller::EventRecorder& events,
                      informer::Lister<core::v1::PersistentVolumeClaim> claims)
       : writer_(writer), events_(events), claims_(claims) {}
 
@@ -55,7 +55,7 @@ class StatefulPodControl {
                                      const absl::flat_hash_set<int>& ordinals_with_pod);
 
  private:
-  ObjectWriter& writer_;
+  PodClaimWriter& writer_;
   controller::EventRecorder& events_;
   const informer::Lister<core::v1::PersistentVolumeClaim> claims_;
 };

@@ -17,7 +17,8 @@ apps::v1::StatefulSet WithRetention(apps::v1::StatefulSet set, const std::string
   return set;
 }
 
-std::vector<std::string> ClaimOwners(testing::FakeObjectWriter& cluster, const std::string& name) {
+std::vector<std::string> ClaimOwners(testing::FakeStatefulSetCluster& cluster,
+                                     const std::string& name) {
   std::vector<std::string> out;
   auto claim = cluster.claims.Get("default/" + name);
   if (claim == nullptr) return {"(gone)"};

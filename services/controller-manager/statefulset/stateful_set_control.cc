@@ -65,9 +65,9 @@ std::shared_ptr<core::v1::Pod> MarkTerminating(const core::v1::Pod& pod, absl::T
 
 // The work of one Sync over one set: its pods split into replicas and
 // condemned, walked through phases A, C and D, and the resulting status.
-class StatefulSetControl::Step {
+class DefaultStatefulSetControl::Step {
  public:
-  Step(StatefulSetControl& control, const StatefulSet& set,
+  Step(DefaultStatefulSetControl& control, const StatefulSet& set,
        const RevisionHistory::Revisions& revisions, core::v1::PodTemplateSpec current_template,
        core::v1::PodTemplateSpec update_template)
       : c_(control),
@@ -437,7 +437,7 @@ class StatefulSetControl::Step {
     condition->set_message(message);
   }
 
-  StatefulSetControl& c_;
+  DefaultStatefulSetControl& c_;
   const StatefulSet& set_;
   const RevisionHistory::Revisions& rev_;
   const core::v1::PodTemplateSpec current_template_;
@@ -452,9 +452,9 @@ class StatefulSetControl::Step {
   std::string waiting_on_claim_ ABSL_GUARDED_BY(mu_);
 };
 
-absl::StatusOr<absl::Duration> StatefulSetControl::Sync(const StatefulSet& set,
-                                                        const std::vector<PodPtr>& pods,
-                                                        std::vector<RevisionPtr> revisions) {
+absl::StatusOr<absl::Duration> DefaultStatefulSetControl::Sync(const StatefulSet& set,
+                                                               const std::vector<PodPtr>& pods,
+                                                               std::vector<RevisionPtr> revisions) {
   auto resolved = history_.Resolve(set, revisions);
   if (!resolved.ok()) return resolved.status();
   auto current_template = TemplateOf(*resolved->current);
@@ -467,7 +467,7 @@ absl::StatusOr<absl::Duration> StatefulSetControl::Sync(const StatefulSet& set,
   if (!google::protobuf::util::MessageDifferencer::Equals(status, set.status())) {
     StatefulSet update = set;
     *update.mutable_status() = status;
-    absl::Status written = writer_.UpdateStatefulSetStatus(update);
+    absl::Status written = sets_.UpdateStatefulSetStatus(update);
     if (run.ok()) run = written;
   }
   if (!run.ok()) return run;

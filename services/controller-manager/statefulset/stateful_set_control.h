@@ -1,5 +1,5 @@
-// StatefulSetControl moves one StatefulSet one step towards its spec, as
-// Kubernetes' defaultStatefulSetControl does (reference §2.3–§2.12), and
+// DefaultStatefulSetControl moves one StatefulSet one step towards its spec,
+// as Kubernetes' defaultStatefulSetControl does (reference §2.3–§2.12), and
 // writes its status:
 //   revisions  the update revision from the template (created, or an older
 //              equal one renumbered: a rollback), the current one from status;
@@ -40,34 +40,45 @@
 #include "common/clock/clock.h"
 #include "common/informer/indexer.h"
 #include "services/controller-manager/event_recorder.h"
-#include "services/controller-manager/statefulset/object_writer.h"
 #include "services/controller-manager/statefulset/revision_history.h"
 #include "services/controller-manager/statefulset/stateful_pod_control.h"
+#include "services/controller-manager/statefulset/writers.h"
 
 namespace ordo::statefulset {
 
+// The controller's seam (client-go's StatefulSetControlInterface): the
+// controller claims a set's pods and revisions and hands them here.
 class StatefulSetControl {
  public:
-  StatefulSetControl(ObjectWriter& writer, controller::EventRecorder& events, Clock& clock,
-                     informer::Lister<core::v1::PersistentVolumeClaim> claims,
-                     std::optional<informer::Lister<core::v1::Node>> nodes = std::nullopt)
-      : writer_(writer),
-        clock_(clock),
-        pods_(writer, events, claims),
-        history_(writer),
-        nodes_(nodes) {}
+  virtual ~StatefulSetControl() = default;
 
   // `pods` are the pods the set owns; `revisions` the revisions it owns.
   // Returns how soon the set must be looked at again without any event
   // (a pod becoming available after minReadySeconds), or InfiniteDuration.
+  virtual absl::StatusOr<absl::Duration> Sync(const apps::v1::StatefulSet& set,
+                                              const std::vector<PodPtr>& pods,
+                                              std::vector<RevisionPtr> revisions) = 0;
+};
+
+class DefaultStatefulSetControl final : public StatefulSetControl {
+ public:
+  DefaultStatefulSetControl(StatefulSetClients clients, controller::EventRecorder& events,
+                            Clock& clock, informer::Lister<core::v1::PersistentVolumeClaim> claims,
+                            std::optional<informer::Lister<core::v1::Node>> nodes = std::nullopt)
+      : sets_(clients.sets),
+        clock_(clock),
+        pods_(clients.pods, events, claims),
+        history_(clients.revisions),
+        nodes_(nodes) {}
+
   absl::StatusOr<absl::Duration> Sync(const apps::v1::StatefulSet& set,
                                       const std::vector<PodPtr>& pods,
-                                      std::vector<RevisionPtr> revisions);
+                                      std::vector<RevisionPtr> revisions) override;
 
  private:
   class Step;
 
-  ObjectWriter& writer_;  // the set's status
+  StatusUpdater& sets_;
   Clock& clock_;
   StatefulPodControl pods_;
   RevisionHistory history_;

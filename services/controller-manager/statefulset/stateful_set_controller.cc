@@ -10,12 +10,9 @@ using apps::v1::ControllerRevision;
 using apps::v1::StatefulSet;
 using core::v1::Pod;
 
-StatefulSetController::StatefulSetController(StatefulSetListers listers, ObjectWriter& writer,
-                                             controller::EventRecorder& events, Clock& clock)
-    : Controller(clock),
-      listers_(listers),
-      writer_(writer),
-      control_(writer, events, clock, listers.claims, listers.nodes) {}
+StatefulSetController::StatefulSetController(StatefulSetListers listers, StatefulSetClients clients,
+                                             StatefulSetControl& control, Clock& clock)
+    : Controller(clock), listers_(listers), clients_(clients), control_(control) {}
 
 informer::EventHandler<StatefulSet> StatefulSetController::SetHandler() {
   auto enqueue = [this](const informer::ObjectPtr<StatefulSet>& set) {
@@ -74,7 +71,7 @@ void StatefulSetController::OnPodChange(const PodPtr& old_pod, const PodPtr& pod
 }
 
 absl::Status StatefulSetController::CanAdopt(const StatefulSet& set) {
-  auto fresh = writer_.GetStatefulSet(set.metadata().namespace_(), set.metadata().name());
+  auto fresh = clients_.sets.GetStatefulSet(set.metadata().namespace_(), set.metadata().name());
   if (!fresh.ok()) return fresh.status();
   if (fresh->metadata().uid() != set.metadata().uid()) {
     return absl::AbortedError(absl::StrCat(
@@ -108,7 +105,7 @@ absl::StatusOr<std::vector<PodPtr>> StatefulSetController::ClaimPods(
       refs->erase(std::remove_if(refs->begin(), refs->end(),
                                  [&](const auto& ref) { return ref.uid() == uid; }),
                   refs->end());
-      absl::Status s = writer_.UpdatePod(released).status();
+      absl::Status s = clients_.pods.UpdatePod(released).status();
       if (!s.ok() && !absl::IsNotFound(s)) return s;
       continue;
     }
@@ -119,7 +116,7 @@ absl::StatusOr<std::vector<PodPtr>> StatefulSetController::ClaimPods(
     if (!can_adopt->ok()) return *can_adopt;
     Pod adopted = *pod;
     *adopted.mutable_metadata()->add_owner_references() = ControllerRefOf(set);
-    auto updated = writer_.UpdatePod(adopted);
+    auto updated = clients_.pods.UpdatePod(adopted);
     if (absl::IsNotFound(updated.status())) continue;
     if (!updated.ok()) return updated.status();
     owned.push_back(std::make_shared<const Pod>(std::move(*updated)));
@@ -143,7 +140,7 @@ absl::StatusOr<std::vector<RevisionPtr>> StatefulSetController::ClaimRevisions(
     if (!can_adopt->ok()) return *can_adopt;
     ControllerRevision adopted = *r;
     *adopted.mutable_metadata()->add_owner_references() = ControllerRefOf(set);
-    auto updated = writer_.UpdateRevision(adopted);
+    auto updated = clients_.revisions.UpdateRevision(adopted);
     if (absl::IsNotFound(updated.status())) continue;
     if (!updated.ok()) return updated.status();
     owned.push_back(std::make_shared<const ControllerRevision>(std::move(*updated)));

@@ -3,7 +3,7 @@
 // the set from the cache, claims its pods and revisions (adopting orphans the
 // selector matches, whose names parse to the set, after checking past the
 // cache that the set is really there; releasing pods it owns that no longer
-// match) and hands them to StatefulSetControl, requeueing the set for the
+// match) and hands them to the injected StatefulSetControl, requeueing the set for the
 // moment a pod will have been Ready for minReadySeconds.
 // Thread-safety: handlers on the informers' threads, Sync on workers.
 #pragma once
@@ -32,8 +32,10 @@ struct StatefulSetListers {
 
 class StatefulSetController final : public controller::Controller {
  public:
-  StatefulSetController(StatefulSetListers listers, ObjectWriter& writer,
-                        controller::EventRecorder& events, Clock& clock);
+  // `control` moves a set towards its spec; `clients` are used to adopt and
+  // release pods and revisions.
+  StatefulSetController(StatefulSetListers listers, StatefulSetClients clients,
+                        StatefulSetControl& control, Clock& clock);
 
   std::string Name() const override { return "statefulset-controller"; }
   absl::Status Sync(const std::string& key) override;
@@ -58,8 +60,8 @@ class StatefulSetController final : public controller::Controller {
   absl::Status CanAdopt(const apps::v1::StatefulSet& set);
 
   StatefulSetListers listers_;
-  ObjectWriter& writer_;
-  StatefulSetControl control_;
+  StatefulSetClients clients_;
+  StatefulSetControl& control_;
 };
 
 // The controller-manager's entry for this controller (registration.cc).

@@ -1,5 +1,6 @@
 // The StatefulSet controller's test fixture: the controller over a fake
-// api-server (testing::FakeObjectWriter, which applies each write at once),
+// api-server (testing::FakeStatefulSetCluster: the writers over one
+// FakeObjectStore, which applies each write at once),
 // a fake clock and event recorder; the test plays the kubelet
 // (Running/Ready, confirming deletions) and the user (spec changes), one
 // Sync at a time. Not thread-safe: one test, one thread.
@@ -11,7 +12,7 @@
 #include "absl/strings/match.h"
 #include "common/clock/fake_clock.h"
 #include "services/controller-manager/fake_event_recorder.h"
-#include "services/controller-manager/statefulset/fake_object_writer.h"
+#include "services/controller-manager/statefulset/fake_stateful_set_cluster.h"
 #include "services/controller-manager/statefulset/pod_identity.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 
@@ -20,7 +21,10 @@ namespace ordo::statefulset {
 class StatefulSetControllerTest : public ::testing::Test {
  protected:
   StatefulSetControllerTest()
-      : cluster_(clock_), controller_(cluster_.Listers(), cluster_, events_, clock_) {}
+      : cluster_(clock_),
+        control_(cluster_.Clients(), events_, clock_, cluster_.Listers().claims,
+                 cluster_.Listers().nodes),
+        controller_(cluster_.Listers(), cluster_.Clients(), control_, clock_) {}
 
   static apps::v1::StatefulSet WebSet(int replicas, const std::string& image = "nginx:1") {
     apps::v1::StatefulSet set;
@@ -98,8 +102,9 @@ class StatefulSetControllerTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  testing::FakeObjectWriter cluster_;
+  testing::FakeStatefulSetCluster cluster_;
   testing::FakeEventRecorder events_;
+  DefaultStatefulSetControl control_;
   StatefulSetController controller_;
 };
 

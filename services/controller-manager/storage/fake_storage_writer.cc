@@ -7,118 +7,71 @@ namespace ordo::testing {
 using core::v1::PersistentVolume;
 using core::v1::PersistentVolumeClaim;
 
-std::string FakeStorageWriter::NextVersion() {
-  absl::MutexLock lock(&mu_);
-  return absl::StrCat(version_++);
+namespace {
+
+// The log line of one store action.
+std::string Describe(const Action& action) {
+  std::string key = action.ns.empty() ? action.name : action.ns + "/" + action.name;
+  if (action.resource == "persistentvolumeclaims") {
+    if (action.subresource.empty()) return absl::StrCat(action.verb, " claim ", key);
+    const auto& claim = static_cast<const PersistentVolumeClaim&>(*action.after);
+    return absl::StrCat("claim ", key, " ", claim.status().phase());
+  }
+  if (action.resource != "persistentvolumes") return action.ToString();
+  if (action.verb != "update") return absl::StrCat(action.verb, " volume ", key);
+  const auto& volume = static_cast<const PersistentVolume&>(*action.after);
+  if (!action.subresource.empty())
+    return absl::StrCat("volume ", key, " ", volume.status().phase());
+  if (!volume.spec().has_claim_ref()) return absl::StrCat("update volume ", key);
+  return absl::StrCat("bind volume ", key, " to ", volume.spec().claim_ref().namespace_(), "/",
+                      volume.spec().claim_ref().name());
 }
 
+}  // namespace
+
+FakeStorageWriter::FakeStorageWriter(Clock& clock)
+    : store(clock),
+      claims(store.Cache<PersistentVolumeClaim>()),
+      volumes(store.Cache<PersistentVolume>()),
+      classes(store.Cache<storage::v1::StorageClass>()),
+      pods(store.Cache<core::v1::Pod>()) {}
+
 void FakeStorageWriter::PutClaim(PersistentVolumeClaim claim) {
-  if (claim.metadata().namespace_().empty()) claim.mutable_metadata()->set_namespace_("default");
   if (claim.metadata().uid().empty())
     claim.mutable_metadata()->set_uid("uid-" + claim.metadata().name());
   if (claim.status().phase().empty()) claim.mutable_status()->set_phase("Pending");
-  claim.mutable_metadata()->set_resource_version(NextVersion());
-  claims.Upsert(std::make_shared<const PersistentVolumeClaim>(std::move(claim)));
+  store.Put(std::move(claim));
 }
 
 void FakeStorageWriter::PutVolume(PersistentVolume volume) {
   if (volume.metadata().uid().empty())
     volume.mutable_metadata()->set_uid("uid-" + volume.metadata().name());
-  volume.mutable_metadata()->set_resource_version(NextVersion());
-  volumes.Upsert(std::make_shared<const PersistentVolume>(std::move(volume)));
+  store.Put(std::move(volume));
 }
 
-void FakeStorageWriter::PutClass(storage::v1::StorageClass sc) {
-  sc.mutable_metadata()->set_resource_version(NextVersion());
-  classes.Upsert(std::make_shared<const storage::v1::StorageClass>(std::move(sc)));
-}
+void FakeStorageWriter::PutClass(storage::v1::StorageClass sc) { store.Put(std::move(sc)); }
 
-void FakeStorageWriter::PutPod(core::v1::Pod pod) {
-  if (pod.metadata().namespace_().empty()) pod.mutable_metadata()->set_namespace_("default");
-  pod.mutable_metadata()->set_resource_version(NextVersion());
-  pods.Upsert(std::make_shared<const core::v1::Pod>(std::move(pod)));
-}
+void FakeStorageWriter::PutPod(core::v1::Pod pod) { store.Put(std::move(pod)); }
 
 PersistentVolumeClaim FakeStorageWriter::Claim(const std::string& name, const std::string& ns) {
-  auto c = claims.Get(ns + "/" + name);
+  auto c = store.Find<PersistentVolumeClaim>(ns, name);
   return c == nullptr ? PersistentVolumeClaim() : *c;
 }
 
 PersistentVolume FakeStorageWriter::Volume(const std::string& name) {
-  auto v = volumes.Get(name);
+  auto v = store.Find<PersistentVolume>("", name);
   return v == nullptr ? PersistentVolume() : *v;
 }
 
 std::vector<std::string> FakeStorageWriter::TakeActions() {
-  absl::MutexLock lock(&mu_);
-  return std::exchange(actions_, {});
+  std::vector<std::string> out;
+  for (const auto& action : store.TakeActions()) out.push_back(Describe(action));
+  return out;
 }
 
-template <typename T>
-absl::StatusOr<T> FakeStorageWriter::Write(informer::Indexer<T>& indexer, const T& obj,
-                                           bool status_only, const std::string& action) {
-  auto old = indexer.Get(informer::KeyOf(obj.metadata()));
-  if (old == nullptr) return absl::NotFoundError(action + ": not found");
-  if (!obj.metadata().resource_version().empty() &&
-      obj.metadata().resource_version() != old->metadata().resource_version()) {
-    return absl::AbortedError(action + ": the object has been modified");
-  }
-  T updated = status_only ? *old : obj;
-  if (status_only) *updated.mutable_status() = obj.status();
-  if (!status_only) *updated.mutable_status() = old->status();
-  updated.mutable_metadata()->set_resource_version(NextVersion());
-  // Finalizers all gone from an object being deleted: it goes.
-  if (updated.metadata().has_deletion_timestamp() && updated.metadata().finalizers_size() == 0) {
-    indexer.Remove(informer::KeyOf(obj.metadata()));
-  } else {
-    indexer.Upsert(std::make_shared<const T>(updated));
-  }
-  absl::MutexLock lock(&mu_);
-  actions_.push_back(action);
-  return updated;
-}
-
-absl::StatusOr<PersistentVolumeClaim> FakeStorageWriter::UpdateClaim(
-    const PersistentVolumeClaim& c) {
-  return Write(claims, c, false, "update claim " + informer::KeyOf(c.metadata()));
-}
-
-absl::StatusOr<PersistentVolumeClaim> FakeStorageWriter::UpdateClaimStatus(
-    const PersistentVolumeClaim& c) {
-  return Write(claims, c, true,
-               "claim " + informer::KeyOf(c.metadata()) + " " + c.status().phase());
-}
-
-absl::StatusOr<PersistentVolume> FakeStorageWriter::CreateVolume(const PersistentVolume& v) {
-  if (volumes.Get(v.metadata().name()) != nullptr) return absl::AlreadyExistsError("exists");
-  PersistentVolume created = v;
-  created.mutable_metadata()->set_uid("uid-" + v.metadata().name());
-  created.mutable_metadata()->set_resource_version(NextVersion());
-  created.mutable_status()->set_phase("Pending");
-  volumes.Upsert(std::make_shared<const PersistentVolume>(created));
-  absl::MutexLock lock(&mu_);
-  actions_.push_back("create volume " + v.metadata().name());
-  return created;
-}
-
-absl::StatusOr<PersistentVolume> FakeStorageWriter::UpdateVolume(const PersistentVolume& v) {
-  std::string action = "update volume " + v.metadata().name();
-  if (v.spec().has_claim_ref()) {
-    action = absl::StrCat("bind volume ", v.metadata().name(), " to ",
-                          v.spec().claim_ref().namespace_(), "/", v.spec().claim_ref().name());
-  }
-  return Write(volumes, v, false, action);
-}
-
-absl::StatusOr<PersistentVolume> FakeStorageWriter::UpdateVolumeStatus(const PersistentVolume& v) {
-  return Write(volumes, v, true, "volume " + v.metadata().name() + " " + v.status().phase());
-}
-
-absl::Status FakeStorageWriter::DeleteVolume(const std::string& name, const std::string&) {
-  volumes.Remove(name);
-  absl::MutexLock lock(&mu_);
-  actions_.push_back("delete volume " + name);
-  return absl::OkStatus();
+absl::Status FakeStorageWriter::DeleteVolume(const std::string& name, const std::string& uid) {
+  absl::Status s = store.Delete<PersistentVolume>("", name, {.uid = uid});
+  return absl::IsNotFound(s) ? absl::OkStatus() : s;
 }
 
 absl::StatusOr<PersistentVolume> FakeVolumeProvisioner::Provision(

@@ -1,7 +1,8 @@
 // Test doubles of the volume controller's edges. FakeStorageWriter writes
-// into informer caches at once, with resourceVersion conflicts as the
-// api-server gives them, and logs every write ("bind volume pv-1 to
-// default/www-web-0", "update claim default/www-web-0", ...).
+// through one testing::FakeObjectStore (the api-server, whose caches the
+// listers read: writes are visible at once, conflicts are ABORTED) and
+// lists the writes made ("bind volume pv-1 to default/www-web-0",
+// "update claim default/www-web-0", "volume pv-1 Released", ...).
 // FakeVolumeProvisioner makes volumes without touching the disk and records
 // what it provisioned and deleted. Thread-safe.
 #pragma once
@@ -11,6 +12,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/informer/indexer.h"
+#include "common/testing/fake_object_store.h"
 #include "services/controller-manager/storage/storage_writer.h"
 #include "services/controller-manager/storage/volume_controller.h"
 #include "services/controller-manager/storage/volume_provisioner.h"
@@ -19,45 +21,51 @@ namespace ordo::testing {
 
 class FakeStorageWriter final : public storage::StorageWriter {
  public:
-  informer::Indexer<core::v1::PersistentVolumeClaim> claims;
-  informer::Indexer<core::v1::PersistentVolume> volumes;
-  informer::Indexer<storage::v1::StorageClass> classes;
-  informer::Indexer<core::v1::Pod> pods;
+  explicit FakeStorageWriter(Clock& clock);
+
+  FakeObjectStore store;
+  // The store's caches, as the controller's informers would hold them.
+  informer::Indexer<core::v1::PersistentVolumeClaim>& claims;
+  informer::Indexer<core::v1::PersistentVolume>& volumes;
+  informer::Indexer<storage::v1::StorageClass>& classes;
+  informer::Indexer<core::v1::Pod>& pods;
 
   storage::VolumeListers Listers() {
     return {informer::Lister(claims), informer::Lister(volumes), informer::Lister(classes),
             informer::Lister(pods)};
   }
-  // Stores an object as a user would create it (uid, resourceVersion, status).
+  // Stores an object as a user would create it (uid "uid-NAME" unless set,
+  // claims Pending), unlogged.
   void PutClaim(core::v1::PersistentVolumeClaim claim);
   void PutVolume(core::v1::PersistentVolume volume);
   void PutClass(storage::v1::StorageClass sc);
   void PutPod(core::v1::Pod pod);
   core::v1::PersistentVolumeClaim Claim(const std::string& name, const std::string& ns = "default");
   core::v1::PersistentVolume Volume(const std::string& name);
+  // The controller's writes since the last call, in order.
   std::vector<std::string> TakeActions();
 
   absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
-      const core::v1::PersistentVolumeClaim& c) override;
+      const core::v1::PersistentVolumeClaim& c) override {
+    return store.Update(c);
+  }
   absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaimStatus(
-      const core::v1::PersistentVolumeClaim& c) override;
+      const core::v1::PersistentVolumeClaim& c) override {
+    return store.UpdateStatus(c);
+  }
   absl::StatusOr<core::v1::PersistentVolume> CreateVolume(
-      const core::v1::PersistentVolume& v) override;
+      const core::v1::PersistentVolume& v) override {
+    return store.Create(v);
+  }
   absl::StatusOr<core::v1::PersistentVolume> UpdateVolume(
-      const core::v1::PersistentVolume& v) override;
+      const core::v1::PersistentVolume& v) override {
+    return store.Update(v);
+  }
   absl::StatusOr<core::v1::PersistentVolume> UpdateVolumeStatus(
-      const core::v1::PersistentVolume& v) override;
+      const core::v1::PersistentVolume& v) override {
+    return store.UpdateStatus(v);
+  }
   absl::Status DeleteVolume(const std::string& name, const std::string& uid) override;
-
- private:
-  template <typename T>
-  absl::StatusOr<T> Write(informer::Indexer<T>& indexer, const T& obj, bool status_only,
-                          const std::string& action);
-  std::string NextVersion();
-
-  absl::Mutex mu_;
-  int64_t version_ ABSL_GUARDED_BY(mu_) = 1;
-  std::vector<std::string> actions_ ABSL_GUARDED_BY(mu_);
 };
 
 class FakeVolumeProvisioner final : public storage::VolumeProvisioner {

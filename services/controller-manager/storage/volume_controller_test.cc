@@ -71,7 +71,7 @@ class VolumeControllerTest : public ::testing::Test {
   }
 
   FakeClock clock_;
-  testing::FakeStorageWriter fake_;
+  testing::FakeStorageWriter fake_{clock_};
   testing::FakeVolumeProvisioner provisioner_;
   testing::FakeEventRecorder events_;
   VolumeController controller_;
