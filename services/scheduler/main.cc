@@ -2,6 +2,7 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "common/informer/shared_informer_factory.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/scheduler/scheduler.h"
@@ -12,16 +13,46 @@ ABSL_FLAG(std::string, scheduler_name, "default-scheduler", "Pods naming this sc
 ABSL_FLAG(int, binders, 32, "Concurrent Bind calls");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
+namespace ordo {
+namespace {
+
+void RunScheduler() {
+  auto channel = server::NewChannel(absl::GetFlag(FLAGS_server));
+  Clock& clock = SystemClock();
+  informer::SharedInformerFactory informers(channel, clock);
+  // Asked for first, so started first: pods are placed against known nodes.
+  auto& nodes = informers.For<core::v1::Node>();
+  auto& claims = informers.For<core::v1::PersistentVolumeClaim>();
+  auto& volumes = informers.For<core::v1::PersistentVolume>();
+  auto& classes = informers.For<storage::v1::StorageClass>();
+  auto& pods = informers.For<core::v1::Pod>();
+  scheduler::ApiSchedulerClient client(channel, clock);
+  scheduler::Scheduler scheduler(
+      {informer::Lister(pods.indexer()), informer::Lister(claims.indexer()),
+       informer::Lister(volumes.indexer()), informer::Lister(classes.indexer())},
+      client, clock,
+      {.name = absl::GetFlag(FLAGS_scheduler_name), .binders = absl::GetFlag(FLAGS_binders)});
+  nodes.AddEventHandler(scheduler.NodeHandler());
+  claims.AddEventHandler(scheduler.RetryHandler<core::v1::PersistentVolumeClaim>());
+  volumes.AddEventHandler(scheduler.RetryHandler<core::v1::PersistentVolume>());
+  classes.AddEventHandler(scheduler.RetryHandler<storage::v1::StorageClass>());
+  pods.AddEventHandler(scheduler.PodHandler());
+  informers.Start();
+  std::jthread runner([&](std::stop_token stop) { scheduler.Run(stop); });
+  spdlog::info("scheduler running against {}", absl::GetFlag(FLAGS_server));
+  server::WaitForShutdownSignal();
+  runner.request_stop();
+  runner.join();
+  informers.Stop();
+}
+
+}  // namespace
+}  // namespace ordo
+
 int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-scheduler --server HOST:PORT: places pods on nodes");
   ordo::server::InitLogging("scheduler", absl::GetFlag(FLAGS_log_level));
-  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
-  ordo::scheduler::Scheduler scheduler(
-      channel, ordo::SystemClock(),
-      {.name = absl::GetFlag(FLAGS_scheduler_name), .binders = absl::GetFlag(FLAGS_binders)});
-  std::jthread runner([&](std::stop_token stop) { scheduler.Run(stop); });
-  spdlog::info("scheduler running against {}", absl::GetFlag(FLAGS_server));
-  ordo::server::WaitForShutdownSignal();
+  ordo::RunScheduler();
   return 0;
 }

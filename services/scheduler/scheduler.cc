@@ -26,38 +26,24 @@ int NodesToFind(int nodes) {
   return std::max(100, nodes * percentage / 100);
 }
 
-Scheduler::Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, SchedulerOptions options)
-    : channel_(channel),
+Scheduler::Scheduler(SchedulerListers listers, SchedulerClient& client, Clock& clock,
+                     SchedulerOptions options)
+    : listers_(listers),
+      client_(client),
       clock_(clock),
       options_(std::move(options)),
-      pods_(channel, clock),
-      claims_(channel, clock),
-      informers_(channel, clock),
-      node_informer_(informers_.For<core::v1::Node>()),
-      claim_informer_(informers_.For<core::v1::PersistentVolumeClaim>()),
-      volume_informer_(informers_.For<core::v1::PersistentVolume>()),
-      class_informer_(informers_.For<storage::v1::StorageClass>()),
-      pod_informer_(informers_.For<core::v1::Pod>()),
-      queue_(clock) {
-  pod_informer_.AddEventHandler({.on_add = [this](const auto& p) { OnPod(p); },
-                                 .on_update = [this](const auto&, const auto& p) { OnPod(p); },
-                                 .on_delete = [this](const auto& p) { OnPodDeleted(p); }});
-  node_informer_.AddEventHandler({.on_add = [this](const auto& n) { OnNode(n); },
-                                  .on_update = [this](const auto&, const auto& n) { OnNode(n); },
-                                  .on_delete = [this](const auto& n) { OnNodeDeleted(n); }});
-  // A claim or volume that changes may make a waiting pod schedulable.
-  claim_informer_.AddEventHandler(
-      {.on_add = [this](const auto&) { RetryUnschedulable(); },
-       .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
-       .on_delete = nullptr});
-  volume_informer_.AddEventHandler(
-      {.on_add = [this](const auto&) { RetryUnschedulable(); },
-       .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
-       .on_delete = nullptr});
-  class_informer_.AddEventHandler(
-      {.on_add = [this](const auto&) { RetryUnschedulable(); },
-       .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
-       .on_delete = nullptr});
+      queue_(clock) {}
+
+informer::EventHandler<core::v1::Pod> Scheduler::PodHandler() {
+  return {.on_add = [this](const auto& p) { OnPod(p); },
+          .on_update = [this](const auto&, const auto& p) { OnPod(p); },
+          .on_delete = [this](const auto& p) { OnPodDeleted(p); }};
+}
+
+informer::EventHandler<core::v1::Node> Scheduler::NodeHandler() {
+  return {.on_add = [this](const auto& n) { OnNode(n); },
+          .on_update = [this](const auto&, const auto& n) { OnNode(n); },
+          .on_delete = [this](const auto& n) { OnNodeDeleted(n); }};
 }
 
 Scheduler::~Scheduler() = default;
@@ -157,7 +143,7 @@ Scheduler::PodClaims Scheduler::ClaimsOf(const core::v1::Pod& pod) {
   for (const auto& v : pod.spec().volumes()) {
     if (!v.has_persistent_volume_claim()) continue;
     const std::string& name = v.persistent_volume_claim().claim_name();
-    auto claim = claim_informer_.indexer().Get(absl::StrCat(ns, "/", name));
+    auto claim = listers_.claims.Get(ns, name);
     if (claim == nullptr) {
       out.problem = absl::StrCat("persistentvolumeclaim \"", name, "\" not found");
       return out;
@@ -167,16 +153,16 @@ Scheduler::PodClaims Scheduler::ClaimsOf(const core::v1::Pod& pod) {
       return out;
     }
     if (!claim->spec().volume_name().empty()) {
-      auto volume = volume_informer_.indexer().Get(claim->spec().volume_name());
+      auto volume = listers_.volumes.Get("", claim->spec().volume_name());
       if (volume != nullptr) out.bound.push_back(volume);
       continue;
     }
     // Unbound: a class that waits for its first consumer provisions where the pod goes.
     std::shared_ptr<const storage::v1::StorageClass> sc;
     if (claim->spec().has_storage_class_name()) {
-      sc = class_informer_.indexer().Get(claim->spec().storage_class_name());
+      sc = listers_.classes.Get("", claim->spec().storage_class_name());
     } else {
-      for (const auto& c : class_informer_.indexer().List()) {
+      for (const auto& c : listers_.classes.List()) {
         auto it = c->metadata().annotations().find(kDefaultClassAnnotation);
         if (it != c->metadata().annotations().end() && it->second == "true") sc = c;
       }
@@ -195,13 +181,13 @@ absl::Status Scheduler::SelectNode(const std::string& ns, const std::vector<std:
                                    const std::string& node) {
   for (const auto& name : claims) {
     for (int attempt = 0;; ++attempt) {
-      auto claim = claims_.Get(ns, name);
+      auto claim = client_.GetClaim(ns, name);
       if (!claim.ok()) return claim.status();
       if (!claim->spec().volume_name().empty()) break;  // bound meanwhile
       auto& annotations = *claim->mutable_metadata()->mutable_annotations();
       if (annotations[kSelectedNodeAnnotation] == node) break;
       annotations[kSelectedNodeAnnotation] = node;
-      absl::Status s = claims_.Update(*claim).status();
+      absl::Status s = client_.UpdateClaim(*claim).status();
       if (s.ok()) break;
       if (!absl::IsAborted(s) || attempt >= 3) return s;
     }
@@ -210,7 +196,8 @@ absl::Status Scheduler::SelectNode(const std::string& ns, const std::vector<std:
 }
 
 void Scheduler::ScheduleOne(const std::string& key) {
-  auto pod = pod_informer_.indexer().Get(key);
+  auto [pod_ns, pod_name] = informer::SplitKey(key);
+  auto pod = listers_.pods.Get(pod_ns, pod_name);
   if (pod == nullptr || !pod->spec().node_name().empty() ||
       pod->metadata().has_deletion_timestamp()) {
     queue_.Forget(key);
@@ -293,7 +280,7 @@ void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string&
   scheduled->set_reason("Unschedulable");
   scheduled->set_message(message);
   SetTimestamp(scheduled->mutable_last_transition_time(), clock_.Now());
-  absl::Status s = pods_.UpdateStatus(update).status();
+  absl::Status s = client_.UpdatePodStatus(update);
   if (!s.ok() && !absl::IsNotFound(s) && !absl::IsAborted(s)) {
     spdlog::warn("pod {}: reporting unschedulable: {}", informer::KeyOf(pod.metadata()),
                  std::string(s.message()));
@@ -314,41 +301,55 @@ void Scheduler::BindLoop() {
       task = std::move(binds_.front());
       binds_.pop_front();
     }
-    if (absl::Status selected = SelectNode(task.ns, task.claims_to_select, task.node);
-        !selected.ok()) {
-      spdlog::warn("pod {}: marking its claims for {}: {}", task.key, task.node,
-                   std::string(selected.message()));
-      absl::MutexLock lock(&mu_);
-      Unplace(task.key);
-      queue_.AddRateLimited(task.key);
-      continue;
-    }
-    core::v1::Binding binding;
-    binding.mutable_metadata()->set_namespace_(task.ns);
-    binding.mutable_metadata()->set_name(task.name);
-    binding.mutable_metadata()->set_uid(task.uid);
-    binding.mutable_target()->set_kind("Node");
-    binding.mutable_target()->set_name(task.node);
-    grpc::ClientContext ctx;
-    ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(30)));
-    core::v1::Pod out;
-    grpc::Status s = pods_.stub().Bind(&ctx, binding, &out);
-    if (s.ok()) {
-      bound_.fetch_add(1);
-      queue_.Forget(task.key);
-      continue;
-    }
-    spdlog::warn("binding {} to {}: {}", task.key, task.node, s.error_message());
-    {
-      absl::MutexLock lock(&mu_);
-      Unplace(task.key);
-    }
-    if (s.error_code() != grpc::StatusCode::NOT_FOUND) queue_.AddRateLimited(task.key);
+    Bind(std::move(task));
   }
 }
 
+bool Scheduler::BindNext() {
+  BindTask task;
+  {
+    absl::MutexLock lock(&bind_mu_);
+    if (binds_.empty()) return false;
+    task = std::move(binds_.front());
+    binds_.pop_front();
+  }
+  Bind(std::move(task));
+  return true;
+}
+
+void Scheduler::Bind(BindTask task) {
+  if (absl::Status selected = SelectNode(task.ns, task.claims_to_select, task.node);
+      !selected.ok()) {
+    spdlog::warn("pod {}: marking its claims for {}: {}", task.key, task.node,
+                 std::string(selected.message()));
+    absl::MutexLock lock(&mu_);
+    Unplace(task.key);
+    queue_.AddRateLimited(task.key);
+    return;
+  }
+  absl::Status s = client_.Bind(task.ns, task.name, task.uid, task.node);
+  if (s.ok()) {
+    bound_.fetch_add(1);
+    queue_.Forget(task.key);
+    return;
+  }
+  spdlog::warn("binding {} to {}: {}", task.key, task.node, std::string(s.message()));
+  {
+    absl::MutexLock lock(&mu_);
+    Unplace(task.key);
+  }
+  if (!absl::IsNotFound(s)) queue_.AddRateLimited(task.key);
+}
+
+bool Scheduler::ScheduleNext() {
+  std::string key;
+  if (!queue_.TryGet(&key)) return false;
+  ScheduleOne(key);
+  queue_.Done(key);
+  return true;
+}
+
 void Scheduler::Run(std::stop_token stop) {
-  informers_.Start();
   std::vector<std::thread> binders;
   for (int i = 0; i < options_.binders; ++i) binders.emplace_back([this] { BindLoop(); });
   std::thread scheduling([this] {
@@ -365,7 +366,6 @@ void Scheduler::Run(std::stop_token stop) {
     stopping_ = true;
   }
   for (auto& b : binders) b.join();
-  informers_.Stop();
 }
 
 }  // namespace ordo::scheduler

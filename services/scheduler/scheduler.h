@@ -12,7 +12,11 @@
 // until a node changes or a pod goes away. Like Kubernetes, it stops looking
 // once it has found enough feasible nodes in a large cluster
 // (percentageOfNodesToScore), starting each search where the last one ended.
-// Thread-safety: construct, then Run once; bound() from any thread.
+// It reads the cluster through listers and writes through a SchedulerClient,
+// both injected: main wires informers and the real client; tests drive
+// ScheduleNext and BindNext over fakes.
+// Thread-safety: handlers on the informers' threads; Run once, or (tests)
+// ScheduleNext/BindNext from one thread; bound() from any thread.
 #pragma once
 
 #include <atomic>
@@ -27,12 +31,13 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
-#include "common/api/resource_client.h"
 #include "common/clock/clock.h"
-#include "common/informer/shared_informer_factory.h"
+#include "common/informer/indexer.h"
+#include "common/informer/shared_informer.h"
 #include "common/workqueue/work_queue.h"
 #include "services/scheduler/node_info.h"
 #include "services/scheduler/predicates.h"
+#include "services/scheduler/scheduler_client.h"
 
 namespace ordo::scheduler {
 
@@ -41,15 +46,44 @@ struct SchedulerOptions {
   int binders = 32;
 };
 
+// What the scheduler reads. Nodes come through NodeHandler only.
+struct SchedulerListers {
+  informer::Lister<core::v1::Pod> pods;
+  informer::Lister<core::v1::PersistentVolumeClaim> claims;
+  informer::Lister<core::v1::PersistentVolume> volumes;
+  informer::Lister<storage::v1::StorageClass> classes;
+};
+
 class Scheduler {
  public:
-  Scheduler(std::shared_ptr<grpc::Channel> channel, Clock& clock, SchedulerOptions options = {});
+  Scheduler(SchedulerListers listers, SchedulerClient& client, Clock& clock,
+            SchedulerOptions options = {});
   ~Scheduler();
 
-  // Runs informers, the scheduling loop and the binders until `stop`.
+  // For the informers: pods to place (and placed pods, which use up their
+  // nodes), nodes, and the kinds whose change may let a waiting pod fit
+  // (claims, volumes, classes).
+  informer::EventHandler<core::v1::Pod> PodHandler();
+  informer::EventHandler<core::v1::Node> NodeHandler();
+  template <typename T>
+  informer::EventHandler<T> RetryHandler() {
+    return {.on_add = [this](const auto&) { RetryUnschedulable(); },
+            .on_update = [this](const auto&, const auto&) { RetryUnschedulable(); },
+            .on_delete = nullptr};
+  }
+
+  // Runs the scheduling loop and the binders until `stop`.
   void Run(std::stop_token stop);
   // Pods bound so far.
   int64_t bound() const { return bound_.load(); }
+
+  // One step of the scheduling loop, for tests: schedules the next ready
+  // pod; false when none is ready.
+  bool ScheduleNext();
+  // One bind, for tests: makes the oldest pending choice durable; false when
+  // none is pending.
+  bool BindNext();
+  workqueue::WorkQueue& queue() { return queue_; }
 
  private:
   struct Placement {
@@ -79,21 +113,18 @@ class Scheduler {
   // Marks each claim with the chosen node, for the provisioner.
   absl::Status SelectNode(const std::string& ns, const std::vector<std::string>& claims,
                           const std::string& node);
+  struct BindTask {
+    std::string key, ns, name, uid, node;
+    std::vector<std::string> claims_to_select;
+  };
   void BindLoop();
+  void Bind(BindTask task);
   void ReportUnschedulable(const core::v1::Pod& pod, const std::string& message);
 
-  std::shared_ptr<grpc::Channel> channel_;
+  const SchedulerListers listers_;
+  SchedulerClient& client_;
   Clock& clock_;
   const SchedulerOptions options_;
-  api::ResourceClient<core::v1::Pod> pods_;
-  api::ResourceClient<core::v1::PersistentVolumeClaim> claims_;
-  informer::SharedInformerFactory informers_;
-  // Pods come last, so their informer starts after the others.
-  informer::SharedInformer<core::v1::Node>& node_informer_;
-  informer::SharedInformer<core::v1::PersistentVolumeClaim>& claim_informer_;
-  informer::SharedInformer<core::v1::PersistentVolume>& volume_informer_;
-  informer::SharedInformer<storage::v1::StorageClass>& class_informer_;
-  informer::SharedInformer<core::v1::Pod>& pod_informer_;
   workqueue::WorkQueue queue_;
   std::atomic<int64_t> bound_{0};
 
@@ -106,10 +137,6 @@ class Scheduler {
   absl::flat_hash_map<std::string, Placement> placed_ ABSL_GUARDED_BY(mu_);  // by pod key
   absl::flat_hash_set<std::string> unschedulable_ ABSL_GUARDED_BY(mu_);
 
-  struct BindTask {
-    std::string key, ns, name, uid, node;
-    std::vector<std::string> claims_to_select;
-  };
   absl::Mutex bind_mu_;
   std::deque<BindTask> binds_ ABSL_GUARDED_BY(bind_mu_);
   bool stopping_ ABSL_GUARDED_BY(bind_mu_) = false;
