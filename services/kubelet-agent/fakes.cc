@@ -99,27 +99,36 @@ absl::StatusOr<std::vector<agent::v1::PodRecord>> MemoryCheckpoint::LoadAll() {
 }
 
 absl::Status FakePodApi::UpdatePodStatus(const core::v1::Pod& pod) {
-  absl::MutexLock lock(&mu_);
-  statuses_[pod.metadata().name()] = pod.status();
-  ++status_writes_;
-  return absl::OkStatus();
+  {
+    absl::MutexLock lock(&mu_);
+    ++status_writes_;
+  }
+  if (store.Find<core::v1::Pod>(pod.metadata().namespace_(), pod.metadata().name()) == nullptr) {
+    store.Put(pod);
+  }
+  return store.UpdateStatus(pod).status();
 }
 
-absl::Status FakePodApi::ConfirmPodDeletion(const std::string&, const std::string&,
+absl::Status FakePodApi::ConfirmPodDeletion(const std::string& ns, const std::string& name,
                                             const std::string& uid) {
-  absl::MutexLock lock(&mu_);
-  confirmed_.push_back(uid);
-  return absl::OkStatus();
+  {
+    absl::MutexLock lock(&mu_);
+    confirmed_.push_back(uid);
+  }
+  absl::Status s = store.Delete<core::v1::Pod>(ns, name, {.uid = uid, .grace_period_seconds = 0});
+  // As GrpcPodApi: gone already, or another pod of the name, is nothing to confirm.
+  return absl::IsNotFound(s) || absl::IsAborted(s) ? absl::OkStatus() : s;
 }
 
-absl::StatusOr<std::string> FakePodApi::ClaimPath(const std::string&, const std::string& claim) {
-  absl::MutexLock lock(&mu_);
-  auto it = claims_.find(claim);
-  if (it == claims_.end()) {
+absl::StatusOr<std::string> FakePodApi::ClaimPath(const std::string& ns, const std::string& claim) {
+  auto pvc = store.Find<core::v1::PersistentVolumeClaim>(ns, claim);
+  auto pv = pvc == nullptr ? nullptr
+                           : store.Find<core::v1::PersistentVolume>("", pvc->spec().volume_name());
+  if (pv == nullptr || pvc->status().phase() != "Bound") {
     return absl::FailedPreconditionError(
         absl::StrCat("persistentvolumeclaim \"", claim, "\" is not bound"));
   }
-  return it->second;
+  return pv->spec().host_path().path();
 }
 
 absl::Status FakePodApi::ReleaseClaim(const std::string&, const std::string& claim) {
@@ -134,10 +143,9 @@ std::vector<std::string> FakePodApi::released() {
 }
 
 std::optional<core::v1::PodStatus> FakePodApi::LastStatus(const std::string& name) {
-  absl::MutexLock lock(&mu_);
-  auto it = statuses_.find(name);
-  if (it == statuses_.end()) return std::nullopt;
-  return it->second;
+  auto pod = store.Find<core::v1::Pod>("default", name);
+  if (pod == nullptr) return std::nullopt;
+  return pod->status();
 }
 
 int FakePodApi::status_writes() {
@@ -151,8 +159,43 @@ std::vector<std::string> FakePodApi::confirmed() {
 }
 
 void FakePodApi::SetClaimPath(const std::string& claim, const std::string& path) {
+  core::v1::PersistentVolume pv;
+  pv.mutable_metadata()->set_name("pv-" + claim);
+  pv.mutable_spec()->mutable_host_path()->set_path(path);
+  store.Put(pv);
+  core::v1::PersistentVolumeClaim pvc;
+  pvc.mutable_metadata()->set_name(claim);
+  pvc.mutable_spec()->set_volume_name("pv-" + claim);
+  pvc.mutable_status()->set_phase("Bound");
+  store.Put(pvc);
+}
+
+absl::Status FakeAddressPlumber::Add(const std::string& ip) {
   absl::MutexLock lock(&mu_);
-  claims_[claim] = path;
+  if (!add_error_.ok()) return add_error_;
+  addresses_.insert(ip);
+  return absl::OkStatus();
+}
+
+absl::Status FakeAddressPlumber::Remove(const std::string& ip) {
+  absl::MutexLock lock(&mu_);
+  addresses_.erase(ip);
+  return absl::OkStatus();
+}
+
+std::vector<std::string> FakeAddressPlumber::addresses() {
+  absl::MutexLock lock(&mu_);
+  return {addresses_.begin(), addresses_.end()};
+}
+
+void FakeAddressPlumber::Clear() {
+  absl::MutexLock lock(&mu_);
+  addresses_.clear();
+}
+
+void FakeAddressPlumber::FailAdds(absl::Status error) {
+  absl::MutexLock lock(&mu_);
+  add_error_ = std::move(error);
 }
 
 }  // namespace ordo::testing

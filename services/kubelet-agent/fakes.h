@@ -1,16 +1,19 @@
 // Fakes of the kubelet-agent's I/O edges, for unit tests: a container runtime
 // whose containers are entries in a table, a checkpoint in memory, and a PodApi
-// that records what it was asked. Each is thread-safe.
+// over a FakeObjectStore. Each is thread-safe.
 #pragma once
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
+#include "common/testing/fake_object_store.h"
 #include "services/kubelet-agent/checkpoint.h"
 #include "services/kubelet-agent/container_runtime.h"
 #include "services/kubelet-agent/pod_api.h"
+#include "services/kubelet-agent/pod_network.h"
 
 namespace ordo::testing {
 
@@ -60,28 +63,52 @@ class MemoryCheckpoint final : public kubelet::PodCheckpoint {
   std::map<std::string, agent::v1::PodRecord> records_ ABSL_GUARDED_BY(mu_);
 };
 
+// The api-server side of the kubelet, over one FakeObjectStore: status
+// writes and deletion confirmations go to the store (a pod it does not hold
+// yet is stored first: tests hand pods straight to the PodManager, as if the
+// api-server had them); a claim's path is its bound volume's hostPath.
 class FakePodApi final : public kubelet::PodApi {
  public:
+  explicit FakePodApi(Clock& clock) : store(clock) {}
+
+  FakeObjectStore store;
+
   absl::Status UpdatePodStatus(const core::v1::Pod& pod) override;
   absl::Status ConfirmPodDeletion(const std::string& ns, const std::string& name,
                                   const std::string& uid) override;
+  // A claim not in the store, or not Bound, is FAILED_PRECONDITION "... is not bound".
   absl::StatusOr<std::string> ClaimPath(const std::string& ns, const std::string& claim) override;
   absl::Status ReleaseClaim(const std::string& ns, const std::string& claim) override;
   std::vector<std::string> released();
 
-  // The last status written for `name`, if any.
+  // The status the store holds for pod `name` of "default", if any.
   std::optional<core::v1::PodStatus> LastStatus(const std::string& name);
   int status_writes();
   std::vector<std::string> confirmed();  // uids
+  // Stores claim `claim` of "default", Bound to a volume whose hostPath is `path`.
   void SetClaimPath(const std::string& claim, const std::string& path);
 
  private:
   absl::Mutex mu_;
-  std::map<std::string, core::v1::PodStatus> statuses_ ABSL_GUARDED_BY(mu_);
   int status_writes_ ABSL_GUARDED_BY(mu_) = 0;
   std::vector<std::string> confirmed_ ABSL_GUARDED_BY(mu_);
-  std::map<std::string, std::string> claims_ ABSL_GUARDED_BY(mu_);
   std::vector<std::string> released_ ABSL_GUARDED_BY(mu_);
+};
+
+// The node's interface as a set of addresses.
+class FakeAddressPlumber final : public kubelet::AddressPlumber {
+ public:
+  absl::Status Add(const std::string& ip) override;
+  absl::Status Remove(const std::string& ip) override;
+  std::vector<std::string> addresses();  // sorted
+  void Clear();
+  // Every later Add fails with `error`.
+  void FailAdds(absl::Status error);
+
+ private:
+  absl::Mutex mu_;
+  std::set<std::string> addresses_ ABSL_GUARDED_BY(mu_);
+  absl::Status add_error_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ordo::testing

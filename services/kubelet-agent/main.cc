@@ -16,6 +16,7 @@
 #include "services/kubelet-agent/agent_service.h"
 #include "services/kubelet-agent/checkpoint.h"
 #include "services/kubelet-agent/hollow.h"
+#include "services/kubelet-agent/interface_addresses.h"
 #include "services/kubelet-agent/node_heartbeat.h"
 #include "services/kubelet-agent/pod_manager.h"
 #include "services/kubelet-agent/process_runtime.h"
@@ -27,7 +28,11 @@ ABSL_FLAG(std::string, node_name, "", "This node's name (required unless --hollo
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "Address of the agent's logs/exec service");
 ABSL_FLAG(std::string, port_file, "", "Write the agent service's port here once serving");
 ABSL_FLAG(std::string, root_dir, "", "Where pods' files, logs and the checkpoint live");
-ABSL_FLAG(std::string, pod_cidr, "127.1.0.0/24", "This node's pod addresses (in 127.0.0.0/8)");
+ABSL_FLAG(std::string, pod_cidr, "127.1.0.0/24",
+          "This node's pod addresses (in 127.0.0.0/8 unless --pod-network=interface)");
+ABSL_FLAG(std::string, pod_network, "loopback",
+          "loopback: pod IPs on lo (one host); interface: pod IPs added to the interface "
+          "holding --node-ip, reachable from the node's network (needs CAP_NET_ADMIN)");
 ABSL_FLAG(std::string, node_ip, "127.0.0.1", "The node's InternalIP");
 ABSL_FLAG(absl::Duration, heartbeat_interval, absl::Seconds(10), "How often the Lease is renewed");
 ABSL_FLAG(std::string, cluster_dns, "", "Comma-separated nameservers for pods (default: host's)");
@@ -112,7 +117,20 @@ int main(int argc, char** argv) {
     spdlog::error("{}", std::string(checkpoint.status().message()));
     return 1;
   }
-  auto network = kubelet::LoopbackPodNetwork::Create(absl::GetFlag(FLAGS_pod_cidr));
+  const std::string pod_network = absl::GetFlag(FLAGS_pod_network);
+  if (pod_network != "loopback" && pod_network != "interface") {
+    spdlog::error("--pod-network: \"{}\" is neither loopback nor interface", pod_network);
+    return 2;
+  }
+  // Refuse rather than run pods outside their namespaces.
+  std::vector<std::string> missing = kubelet::MissingCapabilities(pod_network == "interface");
+  for (const auto& m : missing) spdlog::error("the node agent lacks {}", m);
+  if (!missing.empty()) return 1;
+  kubelet::InterfaceAddresses addresses(absl::GetFlag(FLAGS_node_ip));
+  auto network =
+      pod_network == "interface"
+          ? kubelet::CidrPodNetwork::OnInterface(absl::GetFlag(FLAGS_pod_cidr), addresses)
+          : kubelet::CidrPodNetwork::Loopback(absl::GetFlag(FLAGS_pod_cidr));
   if (!network.ok()) {
     spdlog::error("--pod-cidr: {}", std::string(network.status().message()));
     return 2;
@@ -157,6 +175,10 @@ int main(int argc, char** argv) {
       absl::Status s = registered ? heartbeat.Beat() : heartbeat.Register();
       if (!s.ok()) spdlog::warn("node {}: {}", node_name, std::string(s.message()));
       registered |= s.ok();
+      // A reconnected interface has lost the pods' addresses: put them back.
+      if (absl::Status r = (*network)->Reconcile(); !r.ok()) {
+        spdlog::warn("pod addresses: {}", std::string(r.message()));
+      }
       absl::Duration wait = registered ? absl::GetFlag(FLAGS_heartbeat_interval) : absl::Seconds(1);
       SleepUntil(SystemClock(), stop, absl::Now() + wait);
     }

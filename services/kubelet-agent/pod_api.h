@@ -1,6 +1,7 @@
 // PodApi is the pod manager's edge to the api-server: write a pod's status,
 // confirm a deletion, find the directory behind a claim. GrpcPodApi is the real
-// one; ordo::testing::FakePodApi records calls for tests. Thread-safe.
+// one; ordo::testing::FakePodApi (fakes.h) writes to a FakeObjectStore for
+// tests. Thread-safe.
 #pragma once
 
 #include <memory>

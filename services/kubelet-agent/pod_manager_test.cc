@@ -17,7 +17,7 @@ using ::testing::IsEmpty;
 
 class PodManagerTest : public ::testing::Test {
  protected:
-  PodManagerTest() : network_(*LoopbackPodNetwork::Create("127.1.1.0/24")) {
+  PodManagerTest() : network_(*CidrPodNetwork::Loopback("127.1.1.0/24")) {
     config_.node_name = "node-1";
     config_.root_dir = dir_.path();
     config_.dns_servers = {"127.0.0.53"};
@@ -63,8 +63,8 @@ class PodManagerTest : public ::testing::Test {
   FakeClock clock_;
   testing::FakeContainerRuntime runtime_;
   testing::MemoryCheckpoint checkpoint_;
-  testing::FakePodApi api_;
-  std::unique_ptr<LoopbackPodNetwork> network_;
+  testing::FakePodApi api_{clock_};
+  std::unique_ptr<CidrPodNetwork> network_;
   AgentConfig config_;
   std::unique_ptr<PodManager> manager_;
 };
@@ -268,7 +268,7 @@ TEST_F(PodManagerTest, AStoppedPodLetsItsClaimGoUnlessAnotherPodHereUsesIt) {
 }
 
 TEST(PodNetworkTest, HandsOutStableAddressesInTheCidr) {
-  auto network = LoopbackPodNetwork::Create("127.1.3.0/24");
+  auto network = CidrPodNetwork::Loopback("127.1.3.0/24");
   ASSERT_OK(network.status());
   EXPECT_EQ(*(*network)->Allocate("a"), "127.1.3.2");
   EXPECT_EQ(*(*network)->Allocate("b"), "127.1.3.3");
@@ -276,8 +276,27 @@ TEST(PodNetworkTest, HandsOutStableAddressesInTheCidr) {
   EXPECT_TRUE(absl::IsAlreadyExists((*network)->Restore("c", "127.1.3.3")));
   (*network)->Release("b");
   EXPECT_OK((*network)->Restore("c", "127.1.3.3"));
-  EXPECT_FALSE(LoopbackPodNetwork::Create("10.0.0.0/24").ok());
-  EXPECT_FALSE(LoopbackPodNetwork::Create("127.1.3.0").ok());
+  EXPECT_FALSE(CidrPodNetwork::Loopback("10.0.0.0/24").ok());
+  EXPECT_FALSE(CidrPodNetwork::Loopback("127.1.3.0").ok());
+}
+
+TEST(PodNetworkTest, OnAnInterfaceEachAddressIsAddedWhileHeldAndAgainOnReconcile) {
+  testing::FakeAddressPlumber plumber;
+  auto network = CidrPodNetwork::OnInterface("172.28.1.0/24", plumber);
+  ASSERT_OK(network.status());
+  EXPECT_EQ(*(*network)->Allocate("a"), "172.28.1.2");
+  EXPECT_OK((*network)->Restore("b", "172.28.1.9"));
+  EXPECT_THAT(plumber.addresses(), ::testing::ElementsAre("172.28.1.2", "172.28.1.9"));
+  (*network)->Release("a");
+  EXPECT_THAT(plumber.addresses(), ::testing::ElementsAre("172.28.1.9"));
+  // The interface went away and came back bare (a network reconnect).
+  plumber.Clear();
+  EXPECT_OK((*network)->Reconcile());
+  EXPECT_THAT(plumber.addresses(), ::testing::ElementsAre("172.28.1.9"));
+  // While no interface holds the node's IP, a new pod's address is an error.
+  plumber.FailAdds(absl::UnavailableError("no interface holds the node's IP"));
+  EXPECT_TRUE(absl::IsUnavailable((*network)->Allocate("c").status()));
+  EXPECT_FALSE(CidrPodNetwork::OnInterface("172.28.1.0", plumber).ok());
 }
 
 TEST(ContainerArgvTest, AnEmptyCommandRunsTheImagesProgram) {
