@@ -3,7 +3,8 @@
 // One file per verb family: apply.cc (apply, create, patch, scale), get.cc,
 // delete.cc, describe.cc (describe, wait), drain.cc (cordon, uncordon,
 // drain), taint.cc, rollout.cc (status, history, undo, restart), run.cc,
-// pod_io.cc (logs, exec), cluster.cc (cluster up/down/status), help.cc;
+// pod_io.cc (logs, exec), cluster.cc (cluster up/down/status), health.cc,
+// help.cc;
 // commands.cc holds what they share (reading manifests, waiting on an
 // object, printing errors) and api-resources and version.
 // Not synchronised: one command at a time.
@@ -38,6 +39,8 @@ int Describe(const Args& args, Context& ctx);
 int Wait(const Args& args, Context& ctx);
 int ApiResources(const Args& args, Context& ctx);
 int Version(const Args& args, Context& ctx);
+// grpc.health.v1 of ADDR (default: the --server): prints SERVING and exits 0, or 1.
+int Health(const Args& args, Context& ctx);
 
 // The help text of a verb, or empty if there is no such verb.
 std::string VerbHelp(const std::string& verb);

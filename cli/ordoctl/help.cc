@@ -76,6 +76,9 @@ std::string VerbHelp(const std::string& verb) {
   if (verb == "api-resources")
     return "Print the kinds ordo serves.\n\nUsage: ordoctl api-resources\n";
   if (verb == "version") return "Print the client and server versions.\n\nUsage: ordoctl version\n";
+  if (verb == "health")
+    return "Ask a server whether it is serving (grpc.health.v1); exit 0 when it is.\n\n"
+           "Usage: ordoctl health [HOST:PORT]   (default: the --server)\n";
   return "";
 }
 

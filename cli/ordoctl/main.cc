@@ -47,6 +47,7 @@ Verbs:
                              A local cluster of processes under DIR (default .ordo)
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
+  health [HOST:PORT]         Whether a server is serving (grpc.health.v1)
 
 Flags:
   -s, --server HOST:PORT     The api-server (default: $ORDO_SERVER, else 127.0.0.1:6443)
@@ -105,6 +106,7 @@ int main(int argc, char** argv) {
   if (verb == "drain") return ordo::ctl::Drain(*args, ctx);
   if (verb == "taint") return ordo::ctl::Taint(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
+  if (verb == "health") return ordo::ctl::Health(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
   return 1;
