@@ -5,6 +5,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 
 namespace ordo::ctl {
 namespace {
@@ -88,12 +89,43 @@ std::vector<std::string> Steps(const std::string& path) {
   return out;
 }
 
+std::vector<YAML::Node> Evaluate(const std::string& path, const YAML::Node& current);
+std::string Show(const YAML::Node& n);
+
+// "[?(@.type==\"Ready\")]" (or !=): whether `item` passes the filter. A
+// filter that is neither compares nothing and passes nothing.
+bool PassesFilter(const std::string& step, const YAML::Node& item) {
+  std::string expr = step.substr(3, step.size() - 5);  // inside "[?(" ... ")]"
+  bool equal = true;
+  size_t op = expr.find("==");
+  if (op == std::string::npos) {
+    op = expr.find("!=");
+    equal = false;
+  }
+  if (op == std::string::npos) return false;
+  std::string want(absl::StripAsciiWhitespace(expr.substr(op + 2)));
+  if (want.size() >= 2 && (want.front() == '"' || want.front() == '\'')) {
+    want = want.substr(1, want.size() - 2);
+  }
+  bool found = false;
+  for (const auto& value :
+       Evaluate(std::string(absl::StripAsciiWhitespace(expr.substr(0, op))), item)) {
+    found |= Show(value) == want;
+  }
+  return found == equal;
+}
+
 std::vector<YAML::Node> Evaluate(const std::string& path, const YAML::Node& current) {
   std::vector<YAML::Node> nodes = {current};
   for (const auto& step : Steps(path)) {
     std::vector<YAML::Node> next;
     for (const auto& n : nodes) {
-      if (step == "[*]") {
+      if (step.starts_with("[?(") && step.ends_with(")]")) {
+        if (!n.IsSequence()) continue;
+        for (const auto& item : n) {
+          if (PassesFilter(step, item)) next.push_back(item);
+        }
+      } else if (step == "[*]") {
         if (n.IsSequence()) {
           for (const auto& item : n) next.push_back(item);
         } else if (n.IsMap()) {

@@ -29,6 +29,12 @@ TEST(JsonPathTest, FieldsWildcardsAndBrackets) {
   EXPECT_EQ(Eval("{.items[5].metadata.name}{.nothing}"), "");
 }
 
+TEST(JsonPathTest, FiltersPickItemsByAField) {
+  EXPECT_EQ(Eval(R"({.items[?(@.metadata.name=="web-1")].spec.containers[0].image})"), "nginx:2");
+  EXPECT_EQ(Eval("{.items[?(@.metadata.name!='web-1')].metadata.name}"), "web-0");
+  EXPECT_EQ(Eval(R"({.items[?(@.metadata.name=="web-9")].metadata.name})"), "");
+}
+
 TEST(JsonPathTest, BadTemplatesAreErrors) {
   EXPECT_FALSE(JsonPath("{.items", YAML::Load(kPods)).ok());
   EXPECT_FALSE(JsonPath("{range .items[*]}x", YAML::Load(kPods)).ok());
