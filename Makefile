@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   clang python3
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: deps configure build test check-headers check-thread-safety unit integration up down bench-scheduler bench-statefulset bench-dns bench-dns-reference fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-scheduler bench-statefulset bench-dns bench-dns-reference fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -58,6 +58,19 @@ up: deps build
 
 down:
 	$(BUILD_DIR)/bin/ordoctl cluster down --data-dir .ordo
+
+# Container images from Debian packages and build/bin (deploy/images.sh):
+# ordo-base once (debootstrap), then ordo:<commit> and ordo:latest.
+images: build
+	deploy/images.sh $(BUILD_DIR)
+
+# The docker-compose cluster (docker-compose.yml): up waits for every node;
+# down keeps the volumes unless WIPE=1.
+compose-up: deps build images
+	BUILD_DIR=$(BUILD_DIR) deploy/compose.sh up
+
+compose-down:
+	WIPE=$(WIPE) deploy/compose.sh down
 
 bench: build
 	bench/run.sh

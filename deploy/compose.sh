@@ -1,0 +1,55 @@
+#!/usr/bin/env bash
+# The compose cluster's two commands (make compose-up / compose-down).
+#   up:   docker-compose up -d, then waits until every node is Ready and
+#         prints them, with the ORDO_SERVER to export. Harmless when it is
+#         already up.
+#   down: docker-compose down; the volumes (the store, pods' data) stay,
+#         unless WIPE=1.
+# Expects the images (make images) and build/bin/ordoctl.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+BUILD_DIR=${BUILD_DIR:-build}
+PORT=${ORDO_API_PORT:-6443}
+export ORDO_SERVER=127.0.0.1:$PORT
+ordoctl=$BUILD_DIR/bin/ordoctl
+nodes=(node-1 node-2 node-3)
+
+case "${1:-}" in
+  up)
+    docker image inspect ordo:latest >/dev/null 2>&1 ||
+      { echo "compose: no image ordo:latest: run 'make images' first" >&2; exit 1; }
+    start=$(date +%s.%N)
+    since=$(date -u +%Y-%m-%dT%H:%M:%SZ)  # a node counts once its lease is renewed after this
+    docker-compose up -d
+    deadline=$(($(date +%s) + 120))
+    while :; do
+      ready=0
+      for n in "${nodes[@]}"; do
+        status=$("$ordoctl" get node "$n" \
+          -o 'jsonpath={.status.conditions[?(@.type=="Ready")].status}' 2>/dev/null) || true
+        renewed=$("$ordoctl" get lease "$n" -n kube-node-lease \
+          -o 'jsonpath={.spec.renewTime}' 2>/dev/null) || true
+        # Ready, and renewed since this start: not a status left from before.
+        if [ "$status" = True ] && [[ ! "$renewed" < "$since" ]]; then ready=$((ready + 1)); fi
+      done
+      [ "$ready" = "${#nodes[@]}" ] && break
+      if [ "$(date +%s)" -ge "$deadline" ]; then
+        echo "compose: only $ready of ${#nodes[@]} nodes Ready after 120 s; docker-compose ps:" >&2
+        docker-compose ps >&2
+        exit 1
+      fi
+      sleep 0.2
+    done
+    awk -v s="$start" -v e="$(date +%s.%N)" \
+      'BEGIN { printf "compose: every node Ready %.1f s after docker-compose up\n", e - s }'
+    "$ordoctl" get nodes -o wide
+    echo "export ORDO_SERVER=$ORDO_SERVER"
+    ;;
+  down)
+    if [ "${WIPE:-0}" = 1 ]; then docker-compose down -v; else docker-compose down; fi
+    ;;
+  *)
+    echo "usage: deploy/compose.sh up|down" >&2
+    exit 2
+    ;;
+esac
