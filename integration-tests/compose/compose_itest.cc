@@ -9,6 +9,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "integration-tests/harness/identity_checker.h"
 #include "integration-tests/harness/process.h"
 #include "integration-tests/harness/wait.h"
 
@@ -39,8 +40,9 @@ std::string Trimmed(const CommandResult& r) {
 
 // The Ready condition of every node, "name=True name=Unknown ...".
 std::string NodesReady() {
-  return Trimmed(Ordoctl({"get", "nodes", "-o",
-                          R"(jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end})"}));
+  return Trimmed(Ordoctl(
+      {"get", "nodes", "-o",
+       R"(jsonpath={range .items[*]}{.metadata.name}={.status.conditions[?(@.type=="Ready")].status} {end})"}));
 }
 
 constexpr char kWeb[] = R"(apiVersion: v1
@@ -96,7 +98,8 @@ class ComposeTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
     if (RunCommand("/usr/bin/env", {"docker", "info"}).exit_code != 0) {
-      setup_error_ = new std::string("no Docker engine answers `docker info`: these tests need one");
+      setup_error_ =
+          new std::string("no Docker engine answers `docker info`: these tests need one");
       return;
     }
     if (RunCommand("/usr/bin/env", {"docker", "image", "inspect", "ordo:latest"}).exit_code != 0) {
@@ -126,9 +129,9 @@ class ComposeTest : public ::testing::Test {
   static bool PodReady(const std::string& name, absl::Duration timeout) {
     return WaitFor(
         [&] {
-          return Trimmed(Ordoctl({"get", "pod", name, "-o",
-                                  R"(jsonpath={.status.conditions[?(@.type=="Ready")].status})"})) ==
-                 "True";
+          return Trimmed(Ordoctl(
+                     {"get", "pod", name, "-o",
+                      R"(jsonpath={.status.conditions[?(@.type=="Ready")].status})"})) == "True";
         },
         timeout);
   }
@@ -138,9 +141,50 @@ class ComposeTest : public ::testing::Test {
   // What one pod reads from another over the pod network, by DNS name.
   static CommandResult Fetch(const std::string& from, const std::string& to) {
     std::string host = to + ".nginx.default.svc.cluster.local";
-    return Ordoctl({"exec", from, "--", "bash", "-c",
-                    absl::StrCat("exec 3<>/dev/tcp/", host,
-                                 "/8080 && printf 'GET /data HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3")});
+    return Ordoctl(
+        {"exec", from, "--", "bash", "-c",
+         absl::StrCat("exec 3<>/dev/tcp/", host,
+                      "/8080 && printf 'GET /data HTTP/1.0\\r\\n\\r\\n' >&3 && cat <&3")});
+  }
+
+  // Applies web (idempotent) and waits until its three pods are Ready.
+  static void WebReady() {
+    CommandResult applied = Ordoctl({"apply", "-f", "-"}, kWeb);
+    ASSERT_EQ(applied.exit_code, 0) << applied.err;
+    for (const char* pod : {"web-0", "web-1", "web-2"}) {
+      ASSERT_TRUE(PodReady(pod, absl::Seconds(90))) << pod << " not Ready";
+    }
+  }
+  static std::string NodeReady(const std::string& node) {
+    return Trimmed(Ordoctl({"get", "node", node, "-o",
+                            R"(jsonpath={.status.conditions[?(@.type=="Ready")].status})"}));
+  }
+  static std::string PodUid(const std::string& pod) {
+    return Trimmed(Ordoctl({"get", "pod", pod, "-o", "jsonpath={.metadata.uid}"}));
+  }
+  static std::string Container(const std::string& service) {
+    return absl::StrCat(kProject, "_", service, "_1");
+  }
+  static CommandResult Docker(const std::vector<std::string>& args) {
+    std::vector<std::string> full = {"docker"};
+    full.insert(full.end(), args.begin(), args.end());
+    return RunCommand("/usr/bin/env", full);
+  }
+  // While `node` is away: it goes Unknown, and for `hold` after that the pod
+  // `pod` is still the one bound there (never replaced elsewhere).
+  static void ExpectHeldWhileAway(const std::string& node, const std::string& pod,
+                                  absl::Duration hold) {
+    std::string uid = PodUid(pod);
+    ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "Unknown"; }, absl::Seconds(60)))
+        << node << " is " << NodeReady(node);
+    absl::Time until = absl::Now() + hold;
+    WaitFor(
+        [&] {
+          EXPECT_EQ(PodUid(pod), uid) << pod << " was replaced while " << node << " was away";
+          EXPECT_EQ(NodeOf(pod), node);
+          return absl::Now() >= until;
+        },
+        hold + absl::Seconds(5));
   }
 
   static std::string* setup_error_;
@@ -162,6 +206,108 @@ TEST_F(ComposeTest, WebRollsOutAcrossNodesAndItsPodsReachEachOtherByName) {
     EXPECT_EQ(fetched.exit_code, 0) << from << " -> " << to << ": " << fetched.err;
     EXPECT_THAT(fetched.out, HasSubstr(to)) << from << " -> " << to << " read another's volume";
   }
+}
+
+// The pods of every node container run in the host's process table, their
+// logs under the nodes' root (/var/lib/ordo/node): the checker sees them all.
+constexpr char kNodeRoot[] = "/var/lib/ordo/node";
+
+TEST_F(ComposeTest, AKilledNodesPodIsNeverReplacedAndComesBackWithItsData) {
+  WebReady();
+  std::string node = NodeOf("web-1");
+  IdentityChecker checker(kNodeRoot);
+  ASSERT_EQ(Compose({"kill", node}).exit_code, 0);
+  ExpectHeldWhileAway(node, "web-1", absl::Seconds(15));
+  ASSERT_EQ(Compose({"start", node}).exit_code, 0);
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(60)));
+  ASSERT_TRUE(PodReady("web-1", absl::Seconds(60)));
+  EXPECT_EQ(NodeOf("web-1"), node);
+  // Its volume came back with it. (Peers may hold the restarted container's
+  // old MAC for the address a few seconds, until ARP asks again.)
+  EXPECT_TRUE(WaitFor([] { return Fetch("web-0", "web-1").out.find("web-1") != std::string::npos; },
+                      absl::Seconds(30)))
+      << Fetch("web-0", "web-1").err;
+  checker.Stop();
+  EXPECT_THAT(checker.Violations(), ::testing::IsEmpty());
+  EXPECT_GT(checker.most_pods_seen(), 0) << "the checker saw no pod at all";
+}
+
+TEST_F(ComposeTest, APartitionedNodeKeepsItsPodAloneAndHealsOnReconnect) {
+  WebReady();
+  std::string node = NodeOf("web-2");
+  std::string network = absl::StrCat(kProject, "_ordo");
+  std::string ip =
+      Trimmed(Ordoctl({"get", "node", node, "-o", "jsonpath={.status.addresses[0].address}"}));
+  IdentityChecker checker(kNodeRoot);
+  ASSERT_EQ(Docker({"network", "disconnect", network, Container(node)}).exit_code, 0);
+  ExpectHeldWhileAway(node, "web-2", absl::Seconds(15));
+  // Back on the network (as eth1, not eth0): the agent re-adds its pods' addresses.
+  CommandResult connected = Docker({"network", "connect", "--ip", ip, network, Container(node)});
+  ASSERT_EQ(connected.exit_code, 0) << connected.err;
+  ASSERT_TRUE(WaitFor([&] { return NodeReady(node) == "True"; }, absl::Seconds(60)));
+  EXPECT_TRUE(
+      WaitFor([&] { return Fetch("web-0", "web-2").out.find("web-2") != std::string::npos; },
+              absl::Seconds(30)))
+      << "web-2 unreachable after the partition healed";
+  checker.Stop();
+  EXPECT_THAT(checker.Violations(), ::testing::IsEmpty());
+}
+
+TEST_F(ComposeTest, AnApiServerRestartMidRolloutLosesNothingAndTheRolloutFinishes) {
+  WebReady();
+  // Everything but pods, which the rollout replaces on purpose.
+  auto uids = [] {
+    std::string all;
+    for (const char* kind : {"pvc", "sts", "svc", "controllerrevisions"}) {
+      all += Trimmed(Ordoctl({"get", kind, "-o", "jsonpath={.items[*].metadata.uid}"})) + " ";
+    }
+    return all;
+  };
+  std::string before = uids();
+  CommandResult patched = Ordoctl(
+      {"patch", "sts", "web", "--type=json", "-p",
+       R"([{"op":"add","path":"/spec/template/metadata/annotations","value":{"rollout":"2"}}])"});
+  ASSERT_EQ(patched.exit_code, 0) << patched.err;
+  ASSERT_EQ(Compose({"restart", "api-server"}).exit_code, 0);
+  ASSERT_TRUE(WaitFor(
+      [] {
+        return Ordoctl({"get", "sts", "web"}).exit_code == 0;
+      },
+      absl::Seconds(60)));
+  std::string after = uids();
+  for (absl::string_view uid : absl::StrSplit(before, ' ', absl::SkipEmpty())) {
+    EXPECT_NE(after.find(std::string(uid)), std::string::npos) << uid << " was lost in the restart";
+  }
+  auto rolled = [] {
+    std::string status =
+        Trimmed(Ordoctl({"get", "sts", "web", "-o",
+                         "jsonpath={.status.updatedReplicas} {.status.readyReplicas} "
+                         "{.status.currentRevision} {.status.updateRevision}"}));
+    std::vector<std::string> f = absl::StrSplit(status, ' ');
+    return f.size() == 4 && f[0] == "3" && f[1] == "3" && f[2] == f[3];
+  };
+  EXPECT_TRUE(WaitFor(rolled, absl::Seconds(120))) << "the rollout did not finish";
+}
+
+TEST_F(ComposeTest, TheOtherControllerManagerTakesOverWhenTheLeaderDies) {
+  WebReady();
+  auto holder = [] {
+    return Trimmed(Ordoctl({"get", "lease", "ordo-controller-manager", "-n", "kube-system", "-o",
+                            "jsonpath={.spec.holderIdentity}"}));
+  };
+  std::string leader = holder();
+  ASSERT_FALSE(leader.empty());
+  // The identity is HOSTNAME_PID, and a container's hostname is its short id.
+  std::string container = leader.substr(0, leader.find('_'));
+  ASSERT_EQ(Docker({"kill", container}).exit_code, 0);
+  absl::Time killed = absl::Now();
+  ASSERT_TRUE(WaitFor([&] { return !holder().empty() && holder() != leader; }, absl::Seconds(40)))
+      << "no new leader";
+  EXPECT_LT(absl::Now() - killed, absl::Seconds(20)) << "took longer than the lease (15 s)";
+  // The new leader keeps the set converging.
+  ASSERT_EQ(Ordoctl({"scale", "sts", "web", "--replicas=4"}).exit_code, 0);
+  EXPECT_TRUE(PodReady("web-3", absl::Seconds(90)));
+  Docker({"start", container});
 }
 
 }  // namespace
