@@ -55,9 +55,9 @@ struct Action {
 };
 
 struct DeleteOptions {
-  std::string uid;                            // precondition, when set
+  std::string uid;                              // precondition, when set
   std::optional<int64_t> grace_period_seconds;  // pods: 0 deletes at once
-  std::string propagation_policy;             // "Orphan"/"Foreground" add finalizers
+  std::string propagation_policy;               // "Orphan"/"Foreground" add finalizers
 };
 
 class FakeObjectStore {
@@ -93,7 +93,8 @@ class FakeObjectStore {
     if (old != nullptr) {
       const auto& was = old->metadata();
       if (meta.uid().empty()) meta.set_uid(was.uid());
-      if (!meta.has_creation_timestamp()) *meta.mutable_creation_timestamp() = was.creation_timestamp();
+      if (!meta.has_creation_timestamp())
+        *meta.mutable_creation_timestamp() = was.creation_timestamp();
       meta.set_generation(was.generation() + (SpecChanged(*old, obj) ? 1 : 0));
     } else {
       if (meta.uid().empty()) meta.set_uid(NextUid());
@@ -118,8 +119,8 @@ class FakeObjectStore {
     auto& meta = *obj.mutable_metadata();
     DefaultNamespace<T>(meta);
     if (Cache<T>().Get(informer::KeyOf(meta)) != nullptr) {
-      return absl::AlreadyExistsError(absl::StrCat(api::KindTraits<T>::kPlural, " \"",
-                                                   meta.name(), "\" already exists"));
+      return absl::AlreadyExistsError(
+          absl::StrCat(api::KindTraits<T>::kPlural, " \"", meta.name(), "\" already exists"));
     }
     meta.set_uid(NextUid());
     StampCreation(meta);
@@ -147,8 +148,7 @@ class FakeObjectStore {
   }
 
   template <api::Kind T>
-    requires api::KindTraits<T>::kHasStatus
-  absl::StatusOr<T> UpdateStatus(const T& obj) {
+  requires api::KindTraits<T>::kHasStatus absl::StatusOr<T> UpdateStatus(const T& obj) {
     return Write(obj, /*status_only=*/true);
   }
 
@@ -246,7 +246,8 @@ class FakeObjectStore {
   }
   template <api::Kind T>
   static void DefaultNamespace(meta::v1::ObjectMeta& meta) {
-    if (api::KindTraits<T>::kNamespaced && meta.namespace_().empty()) meta.set_namespace_("default");
+    if (api::KindTraits<T>::kNamespaced && meta.namespace_().empty())
+      meta.set_namespace_("default");
   }
   template <api::Kind T>
   static bool SpecChanged(const T& old, const T& obj) {
@@ -278,10 +279,11 @@ class FakeObjectStore {
     if (old == nullptr) return NotFound<T>(obj.metadata().name());
     const std::string& version = obj.metadata().resource_version();
     if (!version.empty() && version != old->metadata().resource_version()) {
-      return absl::AbortedError(absl::StrCat(
-          "Operation cannot be fulfilled on ", api::KindTraits<T>::kPlural, " \"",
-          obj.metadata().name(), "\": the object has been modified; please apply your changes "
-          "to the latest version and try again"));
+      return absl::AbortedError(
+          absl::StrCat("Operation cannot be fulfilled on ", api::KindTraits<T>::kPlural, " \"",
+                       obj.metadata().name(),
+                       "\": the object has been modified; please apply your changes "
+                       "to the latest version and try again"));
     }
     T updated = *old;
     if (status_only) {
@@ -296,8 +298,8 @@ class FakeObjectStore {
     }
     updated.mutable_metadata()->set_resource_version(NextVersion());
     const char* subresource = status_only ? "status" : "";
-    if (updated.metadata().has_deletion_timestamp() &&
-        updated.metadata().finalizers_size() == 0 && !status_only) {
+    if (updated.metadata().has_deletion_timestamp() && updated.metadata().finalizers_size() == 0 &&
+        !status_only) {
       Cache<T>().Remove(key);
       Log<T>("update", subresource, updated.metadata(), old, nullptr);
       return updated;

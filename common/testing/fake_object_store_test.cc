@@ -79,8 +79,7 @@ TEST_F(FakeObjectStoreTest, DeleteHonoursTheUidPreconditionAndPodGrace) {
   auto marked = store_.Find<core::v1::Pod>("default", "web-0");
   ASSERT_NE(marked, nullptr);
   EXPECT_TRUE(marked->metadata().has_deletion_timestamp());
-  ASSERT_TRUE(
-      store_.Delete<core::v1::Pod>("default", "web-0", {.grace_period_seconds = 0}).ok());
+  ASSERT_TRUE(store_.Delete<core::v1::Pod>("default", "web-0", {.grace_period_seconds = 0}).ok());
   EXPECT_EQ(store_.Find<core::v1::Pod>("default", "web-0"), nullptr);
   EXPECT_EQ(store_.Delete<core::v1::Pod>("default", "web-0").code(), absl::StatusCode::kNotFound);
 }
@@ -89,8 +88,9 @@ TEST_F(FakeObjectStoreTest, AnObjectWithFinalizersGoesWhenTheLastIsRemoved) {
   apps::v1::StatefulSet set;
   set.mutable_metadata()->set_name("web");
   set = store_.Put(set);
-  ASSERT_TRUE(store_.Delete<apps::v1::StatefulSet>("default", "web", {.propagation_policy = "Orphan"})
-                  .ok());
+  ASSERT_TRUE(
+      store_.Delete<apps::v1::StatefulSet>("default", "web", {.propagation_policy = "Orphan"})
+          .ok());
   auto marked = *store_.Get<apps::v1::StatefulSet>("default", "web");
   EXPECT_TRUE(marked.metadata().has_deletion_timestamp());
   EXPECT_THAT(marked.metadata().finalizers(), ElementsAre("orphan"));
@@ -110,8 +110,8 @@ TEST_F(FakeObjectStoreTest, PutIsUnloggedAndClusterScopedKindsHaveNoNamespace) {
 
 TEST_F(FakeObjectStoreTest, VisitKindFindsAKindByItsPlural) {
   std::string kind;
-  EXPECT_TRUE(FakeObjectStore::VisitKind(
-      "statefulsets", [&]<typename T>() { kind = api::KindTraits<T>::kKind; }));
+  EXPECT_TRUE(FakeObjectStore::VisitKind("statefulsets",
+                                         [&]<typename T>() { kind = api::KindTraits<T>::kKind; }));
   EXPECT_EQ(kind, "StatefulSet");
   EXPECT_FALSE(FakeObjectStore::VisitKind("widgets", []<typename T>() {}));
 }

@@ -30,9 +30,8 @@ absl::Status FakeSchedulerClient::Bind(const std::string& ns, const std::string&
               return absl::AbortedError("pod is being deleted, cannot be assigned to a host");
             }
             if (!pod.spec().node_name().empty()) {
-              return absl::AbortedError(absl::StrCat("pod ", name,
-                                                     " is already assigned to node \"",
-                                                     pod.spec().node_name(), "\""));
+              return absl::AbortedError(absl::StrCat(
+                  "pod ", name, " is already assigned to node \"", pod.spec().node_name(), "\""));
             }
             pod.mutable_spec()->set_node_name(node);
             core::v1::PodCondition* scheduled = nullptr;

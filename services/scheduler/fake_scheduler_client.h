@@ -26,7 +26,7 @@ class FakeSchedulerClient final : public scheduler::SchedulerClient {
     return store_.UpdateStatus(pod).status();
   }
   absl::StatusOr<core::v1::PersistentVolumeClaim> GetClaim(const std::string& ns,
-                                                            const std::string& name) override {
+                                                           const std::string& name) override {
     return store_.Get<core::v1::PersistentVolumeClaim>(ns, name);
   }
   absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(

@@ -21,11 +21,11 @@ class SchedulerClient {
   virtual ~SchedulerClient() = default;
 
   // Binds exactly the pod with `uid` to `node` (the Binding subresource).
-  virtual absl::Status Bind(const std::string& ns, const std::string& name,
-                            const std::string& uid, const std::string& node) = 0;
+  virtual absl::Status Bind(const std::string& ns, const std::string& name, const std::string& uid,
+                            const std::string& node) = 0;
   virtual absl::Status UpdatePodStatus(const core::v1::Pod& pod) = 0;
   virtual absl::StatusOr<core::v1::PersistentVolumeClaim> GetClaim(const std::string& ns,
-                                                                    const std::string& name) = 0;
+                                                                   const std::string& name) = 0;
   // Under the claim's resourceVersion (a conflict is ABORTED).
   virtual absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(
       const core::v1::PersistentVolumeClaim& claim) = 0;
@@ -42,7 +42,7 @@ class ApiSchedulerClient final : public SchedulerClient {
     return pods_.UpdateStatus(pod).status();
   }
   absl::StatusOr<core::v1::PersistentVolumeClaim> GetClaim(const std::string& ns,
-                                                            const std::string& name) override {
+                                                           const std::string& name) override {
     return claims_.Get(ns, name);
   }
   absl::StatusOr<core::v1::PersistentVolumeClaim> UpdateClaim(

@@ -77,9 +77,7 @@ class SchedulerTest : public ::testing::Test {
     return out;
   }
 
-  core::v1::Pod Pod(const std::string& name) {
-    return *store_.Get<core::v1::Pod>("default", name);
-  }
+  core::v1::Pod Pod(const std::string& name) { return *store_.Get<core::v1::Pod>("default", name); }
   std::string NodeOf(const std::string& name) { return Pod(name).spec().node_name(); }
   core::v1::PodCondition Scheduled(const std::string& name) {
     core::v1::Pod pod = Pod(name);  // not a temporary: the loop outlives it
@@ -92,12 +90,11 @@ class SchedulerTest : public ::testing::Test {
   FakeClock clock_;
   testing::FakeObjectStore store_{clock_};
   testing::FakeSchedulerClient client_{store_};
-  Scheduler scheduler_{{store_.Lister<core::v1::Pod>(),
-                        store_.Lister<core::v1::PersistentVolumeClaim>(),
-                        store_.Lister<core::v1::PersistentVolume>(),
-                        store_.Lister<storage::v1::StorageClass>()},
-                       client_,
-                       clock_};
+  Scheduler scheduler_{
+      {store_.Lister<core::v1::Pod>(), store_.Lister<core::v1::PersistentVolumeClaim>(),
+       store_.Lister<core::v1::PersistentVolume>(), store_.Lister<storage::v1::StorageClass>()},
+      client_,
+      clock_};
 };
 
 TEST_F(SchedulerTest, APodGoesToTheNodeWithTheMostRoomAndIsBound) {

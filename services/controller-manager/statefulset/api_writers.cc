@@ -3,7 +3,7 @@
 namespace ordo::statefulset {
 
 absl::Status ApiPodClaimWriter::DeletePod(const std::string& ns, const std::string& name,
-                                        const std::string& uid) {
+                                          const std::string& uid) {
   meta::v1::DeleteRequest request;
   request.set_namespace_(ns);
   request.set_name(name);
@@ -12,7 +12,7 @@ absl::Status ApiPodClaimWriter::DeletePod(const std::string& ns, const std::stri
 }
 
 absl::Status ApiPodClaimWriter::DeleteClaim(const std::string& ns, const std::string& name,
-                                          const std::string& uid) {
+                                            const std::string& uid) {
   meta::v1::DeleteRequest request;
   request.set_namespace_(ns);
   request.set_name(name);
