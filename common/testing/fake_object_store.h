@@ -66,6 +66,9 @@ class FakeObjectStore {
   FakeObjectStore(const FakeObjectStore&) = delete;
   FakeObjectStore& operator=(const FakeObjectStore&) = delete;
 
+  // The time the store stamps with; fakes built on it use it too.
+  Clock& clock() { return clock_; }
+
   // The cache of kind T, which listers read (add indexes before any write).
   template <api::Kind T>
   informer::Indexer<T>& Cache() {

@@ -1,6 +1,7 @@
 #include "services/api-server/api_server.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/pod_conditions.h"
 #include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
 #include "common/status/status_macros.h"
@@ -118,16 +119,7 @@ absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
                                             pod.spec().node_name(), "\""));
         }
         pod.mutable_spec()->set_node_name(binding.target().name());
-        core::v1::PodCondition* scheduled = nullptr;
-        for (auto& c : *pod.mutable_status()->mutable_conditions()) {
-          if (c.type() == "PodScheduled") scheduled = &c;
-        }
-        if (scheduled == nullptr) scheduled = pod.mutable_status()->add_conditions();
-        scheduled->set_type("PodScheduled");
-        scheduled->set_status("True");
-        scheduled->clear_reason();
-        scheduled->clear_message();
-        SetTimestamp(scheduled->mutable_last_transition_time(), now);
+        api::SetPodCondition(*pod.mutable_status(), "PodScheduled", "True", "", "", now);
         return absl::OkStatus();
       });
 }

@@ -1,6 +1,7 @@
 #include "services/scheduler/fake_scheduler_client.h"
 
 #include "absl/strings/str_cat.h"
+#include "common/api/pod_conditions.h"
 
 namespace ordo::testing {
 
@@ -34,15 +35,8 @@ absl::Status FakeSchedulerClient::Bind(const std::string& ns, const std::string&
                   "pod ", name, " is already assigned to node \"", pod.spec().node_name(), "\""));
             }
             pod.mutable_spec()->set_node_name(node);
-            core::v1::PodCondition* scheduled = nullptr;
-            for (auto& c : *pod.mutable_status()->mutable_conditions()) {
-              if (c.type() == "PodScheduled") scheduled = &c;
-            }
-            if (scheduled == nullptr) scheduled = pod.mutable_status()->add_conditions();
-            scheduled->set_type("PodScheduled");
-            scheduled->set_status("True");
-            scheduled->clear_reason();
-            scheduled->clear_message();
+            api::SetPodCondition(*pod.mutable_status(), "PodScheduled", "True", "", "",
+                                 store_.clock().Now());
             return absl::OkStatus();
           })
       .status();

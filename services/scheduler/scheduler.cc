@@ -3,8 +3,8 @@
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "common/api/pod_conditions.h"
 #include "common/api/well_known.h"
-#include "common/clock/timestamp.h"
 #include "services/scheduler/predicates.h"
 #include "spdlog/spdlog.h"
 
@@ -269,17 +269,8 @@ void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string&
   *update.mutable_metadata() = pod.metadata();
   *update.mutable_status() = pod.status();
   if (update.status().phase().empty()) update.mutable_status()->set_phase("Pending");
-  auto* conditions = update.mutable_status()->mutable_conditions();
-  core::v1::PodCondition* scheduled = nullptr;
-  for (auto& c : *conditions) {
-    if (c.type() == "PodScheduled") scheduled = &c;
-  }
-  if (scheduled == nullptr) scheduled = conditions->Add();
-  scheduled->set_type("PodScheduled");
-  scheduled->set_status("False");
-  scheduled->set_reason("Unschedulable");
-  scheduled->set_message(message);
-  SetTimestamp(scheduled->mutable_last_transition_time(), clock_.Now());
+  api::SetPodCondition(*update.mutable_status(), "PodScheduled", "False", "Unschedulable", message,
+                       clock_.Now());
   absl::Status s = client_.UpdatePodStatus(update);
   if (!s.ok() && !absl::IsNotFound(s) && !absl::IsAborted(s)) {
     spdlog::warn("pod {}: reporting unschedulable: {}", informer::KeyOf(pod.metadata()),
