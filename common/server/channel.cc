@@ -19,8 +19,9 @@ grpc::ChannelArguments ChannelArgs(ChannelOptions options) {
 }
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address, ChannelOptions options) {
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(),
-                                   ChannelArgs(options));
+  std::shared_ptr<grpc::ChannelCredentials> credentials = options.credentials;
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(address, credentials, ChannelArgs(options));
 }
 
 }  // namespace ordo::server

@@ -21,6 +21,8 @@ namespace ordo::server {
 inline constexpr int kMaxMessageBytes = 64 << 20;
 
 struct ChannelOptions {
+  // Mutual TLS and tokens (security::NewChannelCredentials); null dials plaintext.
+  std::shared_ptr<grpc::ChannelCredentials> credentials;
   // A connection of its own rather than one shared with other channels to
   // the same address (load spread like separate clients).
   bool own_connection = false;

@@ -54,13 +54,18 @@ void InitLogging(const std::string& name, const std::string& level) {
   spdlog::set_level(spdlog::level::from_str(level));
 }
 
-absl::StatusOr<StartedServer> StartGrpcServer(const std::string& listen,
-                                              const std::vector<grpc::Service*>& services) {
+absl::StatusOr<StartedServer> StartGrpcServer(
+    const std::string& listen, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials) {
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   StartedServer started;
-  builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &started.port);
+  if (credentials == nullptr) {
+    spdlog::warn("serving plaintext on {}: anyone who can reach it may call it", listen);
+    credentials = grpc::InsecureServerCredentials();
+  }
+  builder.AddListeningPort(listen, credentials, &started.port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   // Clients ping every 30 s while a call is open (channel.h): allow it, also

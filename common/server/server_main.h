@@ -26,9 +26,11 @@ struct StartedServer {
 };
 
 // Builds and starts a server on `listen` ("127.0.0.1:0") serving `services`,
-// plus grpc.health.v1 and server reflection.
-absl::StatusOr<StartedServer> StartGrpcServer(const std::string& listen,
-                                              const std::vector<grpc::Service*>& services);
+// plus grpc.health.v1 and server reflection, with `credentials` (mutual TLS,
+// security/credentials.h); null serves plaintext, for benchmarks and tools.
+absl::StatusOr<StartedServer> StartGrpcServer(
+    const std::string& listen, const std::vector<grpc::Service*>& services,
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
 
 // Writes `port` to `path` atomically (write a temporary file, then rename), so
 // a reader never sees a partial number.

@@ -1,0 +1,80 @@
+#include "common/security/credentials.h"
+
+#include <grpcpp/security/server_credentials.h>
+#include <grpcpp/security/tls_certificate_provider.h>
+#include <grpcpp/security/tls_credentials_options.h>
+
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/str_cat.h"
+#include "common/security/certificates.h"
+#include "common/status/status_macros.h"
+
+namespace ordo::security {
+namespace {
+
+absl::StatusOr<std::string> ReadPem(const std::string& path, const std::string& flag) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat(flag, ": cannot read ", path));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> NewServerCredentials(
+    const ServerTlsOptions& options) {
+  ORDO_ASSIGN_OR_RETURN(std::string cert, ReadPem(options.cert_file, "--tls-cert-file"));
+  ORDO_ASSIGN_OR_RETURN(std::string key, ReadPem(options.key_file, "--tls-private-key-file"));
+  ORDO_ASSIGN_OR_RETURN(std::string ca, ReadPem(options.client_ca_file, "--client-ca-file"));
+  if (auto info = ParseCertificate(cert); !info.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-cert-file ", options.cert_file, ": ", info.status().message()));
+  }
+  if (auto info = ParseCertificate(ca); !info.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--client-ca-file ", options.client_ca_file, ": ", info.status().message()));
+  }
+  if (absl::Status s = CheckKeyMatches(key, cert); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("--tls-private-key-file ", options.key_file, ": ", s.message()));
+  }
+  auto seconds = static_cast<unsigned>(
+      std::max<int64_t>(1, absl::ToInt64Seconds(options.reload_interval)));
+  auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
+      options.key_file, options.cert_file, options.client_ca_file, seconds);
+  grpc::experimental::TlsServerCredentialsOptions tls(provider);
+  tls.watch_root_certs();
+  tls.watch_identity_key_cert_pairs();
+  tls.set_cert_request_type(options.client_certificate_optional
+                                ? GRPC_SSL_REQUEST_CLIENT_CERTIFICATE_AND_VERIFY
+                                : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  std::shared_ptr<grpc::ServerCredentials> creds = grpc::experimental::TlsServerCredentials(tls);
+  if (options.authenticator != nullptr) creds->SetAuthMetadataProcessor(options.authenticator);
+  return creds;
+}
+
+std::shared_ptr<grpc::ChannelCredentials> NewChannelCredentials(const ClientCredentials& creds) {
+  if (creds.ca_pem.empty() && creds.cert_pem.empty() && creds.token.empty()) {
+    return grpc::InsecureChannelCredentials();
+  }
+  grpc::SslCredentialsOptions ssl;
+  ssl.pem_root_certs = creds.ca_pem;
+  ssl.pem_private_key = creds.key_pem;
+  ssl.pem_cert_chain = creds.cert_pem;
+  std::shared_ptr<grpc::ChannelCredentials> channel = grpc::SslCredentials(ssl);
+  if (!creds.token.empty()) {
+    channel = grpc::CompositeChannelCredentials(channel, grpc::AccessTokenCredentials(creds.token));
+  }
+  return channel;
+}
+
+std::shared_ptr<grpc::Channel> Dial(const std::string& address, const ClientCredentials& creds,
+                                    server::ChannelOptions options) {
+  options.credentials = NewChannelCredentials(creds);
+  return server::NewChannel(address, options);
+}
+
+}  // namespace ordo::security

@@ -1,0 +1,213 @@
+#include "common/security/pki.h"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "common/security/kubeconfig.h"
+#include "common/status/status_macros.h"
+
+namespace ordo::security {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr char kClusterName[] = "ordo";
+
+struct Component {
+  std::string name;  // file stem
+  CertificateRequest request;
+  bool kubeconfig = true;  // it calls the api-server
+};
+
+absl::StatusOr<std::string> Read(const fs::path& path) {
+  std::ifstream in(path);
+  if (!in) return absl::NotFoundError(absl::StrCat("cannot read ", path.string()));
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+std::vector<Component> Components(const ClusterPkiOptions& o) {
+  auto client = [&](std::string name, std::string user, std::vector<std::string> groups = {}) {
+    return Component{.name = std::move(name),
+                     .request = {.subject = {std::move(user), std::move(groups)},
+                                 .usage = Usage::kClient}};
+  };
+  std::vector<std::string> dns = {"localhost",
+                                  "kubernetes",
+                                  "kubernetes.default",
+                                  "kubernetes.default.svc",
+                                  "kubernetes.default.svc.cluster.local"};
+  dns.insert(dns.end(), o.api_server_dns_names.begin(), o.api_server_dns_names.end());
+  std::vector<std::string> ips = {"127.0.0.1"};
+  ips.insert(ips.end(), o.api_server_ip_addresses.begin(), o.api_server_ip_addresses.end());
+  std::vector<Component> out = {
+      {.name = "api-server",
+       .request = {.subject = {"kube-apiserver", {}},
+                   .usage = Usage::kServerAndClient,
+                   .dns_names = dns,
+                   .ip_addresses = ips},
+       .kubeconfig = false},
+      client("admin", kAdminUser, {kMastersGroup}),
+      client("scheduler", "system:kube-scheduler"),
+      client("controller-manager", "system:kube-controller-manager"),
+      client("dns", "system:ordo-dns"),
+  };
+  for (const NodeIdentity& node : o.nodes) {
+    std::vector<std::string> node_ips = {"127.0.0.1"};
+    for (const std::string& ip : node.ip_addresses) {
+      if (ip != "127.0.0.1") node_ips.push_back(ip);
+    }
+    out.push_back({.name = node.name,
+                   .request = {.subject = {"system:node:" + node.name, {kNodesGroup}},
+                               .usage = Usage::kServerAndClient,
+                               .dns_names = {node.name, "localhost"},
+                               .ip_addresses = node_ips}});
+  }
+  for (Component& c : out) {
+    c.request.not_before = o.now - absl::Minutes(1);
+    c.request.not_after = o.now + o.validity;
+  }
+  return out;
+}
+
+std::string KubeconfigFor(const std::string& server, const std::string& ca_pem,
+                          const std::string& user, const KeyPair& pair) {
+  Kubeconfig config;
+  config.clusters.push_back({.name = kClusterName,
+                             .server = "https://" + server,
+                             .certificate_authority_data = ca_pem});
+  config.users.push_back(
+      {.name = user, .client_certificate_data = pair.cert_pem, .client_key_data = pair.key_pem});
+  std::string context = absl::StrCat(user, "@", kClusterName);
+  config.contexts.push_back({.name = context, .cluster = kClusterName, .user = user});
+  config.current_context = context;
+  return FormatKubeconfig(config);
+}
+
+absl::StatusOr<KeyPair> ReadPair(const fs::path& dir, const std::string& name) {
+  KeyPair pair;
+  ORDO_ASSIGN_OR_RETURN(pair.cert_pem, Read(dir / (name + ".crt")));
+  ORDO_ASSIGN_OR_RETURN(pair.key_pem, Read(dir / (name + ".key")));
+  if (absl::Status s = CheckKeyMatches(pair.key_pem, pair.cert_pem); !s.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat((dir / (name + ".key")).string(), ": ", s.message()));
+  }
+  return pair;
+}
+
+absl::Status WritePair(const fs::path& dir, const std::string& name, const KeyPair& pair) {
+  // The key first: a watcher that sees the new certificate finds its key.
+  ORDO_RETURN_IF_ERROR(WriteFileAtomically((dir / (name + ".key")).string(), pair.key_pem, 0600));
+  return WriteFileAtomically((dir / (name + ".crt")).string(), pair.cert_pem, 0644);
+}
+
+}  // namespace
+
+absl::Status WriteFileAtomically(const std::string& path, const std::string& text, int mode) {
+  std::string tmp = path + ".tmp";
+  int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode);
+  if (fd < 0) return absl::UnavailableError(absl::StrCat("cannot write ", tmp));
+  bool ok = fchmod(fd, static_cast<mode_t>(mode)) == 0 &&
+            write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            fsync(fd) == 0;
+  ok = close(fd) == 0 && ok;
+  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) {
+    return absl::UnavailableError(absl::StrCat("cannot write ", path));
+  }
+  return absl::OkStatus();
+}
+
+absl::Status EnsureClusterPki(const ClusterPkiOptions& options) {
+  fs::path dir(options.dir);
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  KeyPair ca;
+  if (fs::exists(dir / "ca.crt")) {
+    ORDO_ASSIGN_OR_RETURN(ca, ReadPair(dir, "ca"));
+  } else {
+    ORDO_ASSIGN_OR_RETURN(ca, CreateCertificateAuthority("ordo-ca", options.now,
+                                                         options.now + 10 * options.validity));
+    ORDO_RETURN_IF_ERROR(WritePair(dir, "ca", ca));
+  }
+  for (const Component& c : Components(options)) {
+    KeyPair pair;
+    if (fs::exists(dir / (c.name + ".crt"))) {
+      ORDO_ASSIGN_OR_RETURN(pair, ReadPair(dir, c.name));
+    } else {
+      ORDO_ASSIGN_OR_RETURN(pair, IssueCertificate(ca, c.request));
+      ORDO_RETURN_IF_ERROR(WritePair(dir, c.name, pair));
+    }
+    fs::path kubeconfig = dir / (c.name + ".kubeconfig");
+    if (c.kubeconfig && !fs::exists(kubeconfig)) {
+      ORDO_RETURN_IF_ERROR(WriteFileAtomically(
+          kubeconfig.string(),
+          KubeconfigFor(options.server, ca.cert_pem, c.request.subject.common_name, pair), 0600));
+    }
+  }
+  return absl::OkStatus();
+}
+
+absl::Status RenewCertificate(const std::string& dir_name, const std::string& name, absl::Time now,
+                              absl::Duration validity) {
+  fs::path dir(dir_name);
+  if (name == "ca") {
+    return absl::InvalidArgumentError("the CA is not renewed in place: every certificate hangs on it");
+  }
+  ORDO_ASSIGN_OR_RETURN(KeyPair ca, ReadPair(dir, "ca"));
+  auto current = Read(dir / (name + ".crt"));
+  if (!current.ok()) {
+    return absl::NotFoundError(absl::StrCat("no certificate \"", name, "\" in ", dir_name));
+  }
+  ORDO_ASSIGN_OR_RETURN(CertificateInfo info, ParseCertificate(*current));
+  bool serves = name == "api-server" || absl::StartsWith(info.subject.common_name, "system:node:");
+  CertificateRequest request{.subject = info.subject,
+                             .usage = serves ? Usage::kServerAndClient : Usage::kClient,
+                             .dns_names = info.dns_names,
+                             .ip_addresses = info.ip_addresses,
+                             .not_before = now - absl::Minutes(1),
+                             .not_after = now + validity};
+  ORDO_ASSIGN_OR_RETURN(KeyPair pair, IssueCertificate(ca, request));
+  ORDO_RETURN_IF_ERROR(WritePair(dir, name, pair));
+  fs::path kubeconfig = dir / (name + ".kubeconfig");
+  if (!fs::exists(kubeconfig)) return absl::OkStatus();
+  ORDO_ASSIGN_OR_RETURN(std::string text, Read(kubeconfig));
+  ORDO_ASSIGN_OR_RETURN(Kubeconfig config, ParseKubeconfig(text, kubeconfig.string()));
+  for (Kubeconfig::User& user : config.users) {
+    user.client_certificate_data = pair.cert_pem;
+    user.client_key_data = pair.key_pem;
+  }
+  return WriteFileAtomically(kubeconfig.string(), FormatKubeconfig(config), 0600);
+}
+
+absl::StatusOr<std::vector<PkiEntry>> ListCertificates(const std::string& dir_name) {
+  std::vector<PkiEntry> out;
+  std::error_code ec;
+  for (const auto& entry : fs::directory_iterator(dir_name, ec)) {
+    if (entry.path().extension() != ".crt") continue;
+    ORDO_ASSIGN_OR_RETURN(std::string pem, Read(entry.path()));
+    auto info = ParseCertificate(pem);
+    if (!info.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(entry.path().string(), ": ", info.status().message()));
+    }
+    out.push_back({entry.path().stem().string(), *std::move(info)});
+  }
+  if (ec) return absl::NotFoundError(absl::StrCat("cannot read ", dir_name, ": ", ec.message()));
+  std::sort(out.begin(), out.end(), [](const PkiEntry& a, const PkiEntry& b) {
+    return std::pair(a.name != "ca", a.name) < std::pair(b.name != "ca", b.name);
+  });
+  return out;
+}
+
+}  // namespace ordo::security

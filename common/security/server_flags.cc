@@ -1,0 +1,35 @@
+#include "common/security/server_flags.h"
+
+#include "absl/flags/flag.h"
+#include "common/security/credentials.h"
+
+ABSL_FLAG(std::string, tls_cert_file, "",
+          "PEM certificate this server presents (with --tls-private-key-file and "
+          "--client-ca-file: mutual TLS; without all three: plaintext)");
+ABSL_FLAG(std::string, tls_private_key_file, "", "PEM private key of --tls-cert-file");
+ABSL_FLAG(std::string, client_ca_file, "",
+          "PEM CA bundle: clients must present a certificate it signed");
+ABSL_FLAG(absl::Duration, tls_reload_interval, absl::Minutes(1),
+          "how often the three files are re-read (a renewed certificate needs no restart)");
+
+namespace ordo::security {
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFlags(
+    std::shared_ptr<grpc::AuthMetadataProcessor> authenticator, bool client_certificate_optional) {
+  ServerTlsOptions options{.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+                           .key_file = absl::GetFlag(FLAGS_tls_private_key_file),
+                           .client_ca_file = absl::GetFlag(FLAGS_client_ca_file),
+                           .reload_interval = absl::GetFlag(FLAGS_tls_reload_interval),
+                           .client_certificate_optional = client_certificate_optional,
+                           .authenticator = std::move(authenticator)};
+  int given = !options.cert_file.empty() + !options.key_file.empty() +
+              !options.client_ca_file.empty();
+  if (given == 0) return std::shared_ptr<grpc::ServerCredentials>();
+  if (given != 3) {
+    return absl::InvalidArgumentError(
+        "--tls-cert-file, --tls-private-key-file and --client-ca-file go together");
+  }
+  return NewServerCredentials(options);
+}
+
+}  // namespace ordo::security
