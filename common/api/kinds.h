@@ -21,6 +21,7 @@
 #include "ordo/coordination/v1/services.grpc.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
 #include "ordo/policy/v1/services.grpc.pb.h"
+#include "ordo/rbac/v1/services.grpc.pb.h"
 #include "ordo/storage/v1/services.grpc.pb.h"
 
 // X(package, Kind, Service, group, plural, namespaced, has_status, short names...)
@@ -42,7 +43,14 @@
     "sc")                                                                                        \
   X(policy::v1, PodDisruptionBudget, PodDisruptionBudgets, "policy", "poddisruptionbudgets",     \
     true, true, "pdb")                                                                           \
-  X(coordination::v1, Lease, Leases, "coordination.k8s.io", "leases", true, false)
+  X(coordination::v1, Lease, Leases, "coordination.k8s.io", "leases", true, false)                \
+  X(rbac::v1, Role, Roles, "rbac.authorization.k8s.io", "roles", true, false)                     \
+  X(rbac::v1, ClusterRole, ClusterRoles, "rbac.authorization.k8s.io", "clusterroles", false,     \
+    false)                                                                                       \
+  X(rbac::v1, RoleBinding, RoleBindings, "rbac.authorization.k8s.io", "rolebindings", true,      \
+    false)                                                                                       \
+  X(rbac::v1, ClusterRoleBinding, ClusterRoleBindings, "rbac.authorization.k8s.io",             \
+    "clusterrolebindings", false, false)
 // clang-format on
 
 namespace ordo::api {

@@ -5,6 +5,7 @@
 #include "common/clock/timestamp.h"
 #include "common/labels/selector.h"
 #include "common/status/status_macros.h"
+#include "services/api-server/authorization/bootstrap_policy.h"
 #include "services/api-server/object_access.h"
 
 namespace ordo::apiserver {
@@ -38,13 +39,23 @@ Registry& ApiServer::registry(absl::string_view kind) {
 }
 
 absl::Status ApiServer::Bootstrap() {
+  auto create = [&](const char* kind, const Message& obj) {
+    auto created = registry(kind).Create(obj);
+    bool ok = created.ok() || created.status().code() == absl::StatusCode::kAlreadyExists;
+    return ok ? absl::OkStatus() : created.status();
+  };
   for (const char* name : kBuiltinNamespaces) {
     core::v1::Namespace ns;
     ns.mutable_metadata()->set_name(name);
-    auto created = registry("Namespace").Create(ns);
-    if (!created.ok() && created.status().code() != absl::StatusCode::kAlreadyExists) {
-      return created.status();
-    }
+    if (absl::Status s = create("Namespace", ns); !s.ok()) return s;
+  }
+  // The default RBAC policy: created when missing, never overwritten.
+  authorization::RbacObjects policy = authorization::BootstrapPolicy();
+  for (const auto& role : policy.cluster_roles) {
+    if (absl::Status s = create("ClusterRole", role); !s.ok()) return s;
+  }
+  for (const auto& binding : policy.cluster_role_bindings) {
+    if (absl::Status s = create("ClusterRoleBinding", binding); !s.ok()) return s;
   }
   return absl::OkStatus();
 }

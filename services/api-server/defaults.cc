@@ -115,6 +115,23 @@ void DefaultStatefulSet(apps::v1::StatefulSet& set) {
   }
 }
 
+namespace {
+void DefaultSubjects(google::protobuf::RepeatedPtrField<rbac::v1::Subject>& subjects) {
+  for (auto& s : subjects) {
+    if (s.api_group().empty() && (s.kind() == "User" || s.kind() == "Group")) {
+      s.set_api_group("rbac.authorization.k8s.io");
+    }
+  }
+}
+}  // namespace
+
+void DefaultRoleBinding(rbac::v1::RoleBinding& binding) {
+  DefaultSubjects(*binding.mutable_subjects());
+}
+void DefaultClusterRoleBinding(rbac::v1::ClusterRoleBinding& binding) {
+  DefaultSubjects(*binding.mutable_subjects());
+}
+
 void DefaultStorageClass(storage::v1::StorageClass& sc) {
   if (sc.reclaim_policy().empty()) sc.set_reclaim_policy("Delete");
   if (sc.volume_binding_mode().empty()) sc.set_volume_binding_mode("Immediate");

@@ -6,6 +6,7 @@
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
 #include "ordo/policy/v1/policy.pb.h"
+#include "ordo/rbac/v1/rbac.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 
 namespace ordo::apiserver {
@@ -19,5 +20,8 @@ void DefaultPersistentVolumeClaimSpec(core::v1::PersistentVolumeClaimSpec& spec)
 void DefaultPersistentVolumeClaim(core::v1::PersistentVolumeClaim& pvc);
 void DefaultStatefulSet(apps::v1::StatefulSet& set);
 void DefaultStorageClass(storage::v1::StorageClass& sc);
+// A User or Group subject's apiGroup defaults to rbac.authorization.k8s.io.
+void DefaultRoleBinding(rbac::v1::RoleBinding& binding);
+void DefaultClusterRoleBinding(rbac::v1::ClusterRoleBinding& binding);
 
 }  // namespace ordo::apiserver

@@ -201,6 +201,18 @@ std::vector<KindStrategy>* BuildAll() {
           .PrepareForCreate(ResetStatus<policy::v1::PodDisruptionBudget>)
           .Build(),
       Builder<coordination::v1::Lease>("Lease").Validate(ValidateLease).Build(),
+      Builder<rbac::v1::Role>("Role").Validate(ValidateRole).Build(),
+      Builder<rbac::v1::ClusterRole>("ClusterRole").Validate(ValidateClusterRole).Build(),
+      Builder<rbac::v1::RoleBinding>("RoleBinding")
+          .Defaults(DefaultRoleBinding)
+          .Validate(ValidateRoleBinding)
+          .ValidateUpdate(ValidateRoleBindingUpdate)
+          .Build(),
+      Builder<rbac::v1::ClusterRoleBinding>("ClusterRoleBinding")
+          .Defaults(DefaultClusterRoleBinding)
+          .Validate(ValidateClusterRoleBinding)
+          .ValidateUpdate(ValidateClusterRoleBindingUpdate)
+          .Build(),
   };
   return all;
 }

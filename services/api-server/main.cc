@@ -6,10 +6,15 @@
 
 #include "absl/flags/flag.h"
 #include "common/clock/clock.h"
+#include "common/security/authenticator.h"
+#include "common/security/server_flags.h"
+#include "common/security/token_file.h"
 #include "common/server/executor.h"
 #include "common/server/server_main.h"
 #include "common/store/rocksdb_store.h"
 #include "services/api-server/api_server.h"
+#include "services/api-server/authorization/node_authorizer.h"
+#include "services/api-server/rbac_authorizer.h"
 #include "services/api-server/typed_services.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:6443",
@@ -22,6 +27,14 @@ ABSL_FLAG(int, watch_threads, 2, "threads that feed watch streams");
 ABSL_FLAG(int, event_window, 10000, "recent events kept for watches to resume from");
 ABSL_FLAG(std::string, port_file, "",
           "if set, the bound port is written here once serving (for harnesses and cluster up)");
+ABSL_FLAG(std::string, token_auth_file, "",
+          "static bearer tokens, kube-apiserver's CSV (token,user,uid,\"group1,group2\"): a "
+          "second way in beside client certificates");
+ABSL_FLAG(std::string, audit_log_path, "",
+          "if set, every write and every refused call is appended here as one JSON line "
+          "(Kubernetes' audit.k8s.io/v1 Event, level Metadata)");
+ABSL_FLAG(int, audit_log_maxsize, 100, "megabytes an audit file grows to before it is rotated");
+ABSL_FLAG(int, audit_log_maxbackup, 10, "rotated audit files kept (FILE.1 the newest)");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
 
 int main(int argc, char** argv) {
@@ -45,6 +58,30 @@ int main(int argc, char** argv) {
     spdlog::error("cannot open the store: {}", store.status().ToString());
     return 1;
   }
+  ordo::security::TokenFile tokens;
+  std::string token_file = absl::GetFlag(FLAGS_token_auth_file);
+  if (!token_file.empty()) {
+    auto read = ordo::security::TokenFile::Read(token_file);
+    if (!read.ok()) {
+      spdlog::error("{}", std::string(read.status().message()));
+      return 2;
+    }
+    tokens = *std::move(read);
+  }
+  // With tokens, a client may come without a certificate and show a token.
+  auto credentials = ordo::security::ServerCredentialsFromFlags(
+      std::make_shared<ordo::security::Authenticator>(std::move(tokens)),
+      /*client_certificate_optional=*/!token_file.empty());
+  if (!credentials.ok()) {
+    spdlog::error("{}", std::string(credentials.status().message()));
+    return 2;
+  }
+  if (*credentials == nullptr && !token_file.empty()) {
+    spdlog::error(
+        "--token-auth-file needs TLS (--tls-cert-file, --tls-private-key-file, "
+        "--client-ca-file): a token must not cross the network in plaintext");
+    return 2;
+  }
   ordo::apiserver::ApiServer api(**store, ordo::SystemClock());
   if (absl::Status s = api.Bootstrap(); !s.ok()) {
     spdlog::error("bootstrap failed: {}", s.ToString());
@@ -52,8 +89,41 @@ int main(int argc, char** argv) {
   }
   ordo::server::Executor unary(absl::GetFlag(FLAGS_handler_threads));
   ordo::server::Executor watch(absl::GetFlag(FLAGS_watch_threads));
-  auto services = ordo::apiserver::MakeServices(api, unary, watch);
-  auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), services->services());
+  // Who may do what, whenever callers are authenticated (TLS): the Node
+  // authorizer for node agents, then RBAC (kube-apiserver's
+  // --authorization-mode=Node,RBAC). A plaintext server knows no one and
+  // allows everything.
+  std::unique_ptr<ordo::apiserver::RbacAuthorizer> rbac;
+  std::unique_ptr<ordo::authorization::NodeAuthorizer> authorizer;
+  if (*credentials != nullptr) {
+    auto started_rbac = ordo::apiserver::RbacAuthorizer::Start(api);
+    if (!started_rbac.ok()) {
+      spdlog::error("RBAC: {}", started_rbac.status().ToString());
+      return 1;
+    }
+    rbac = *std::move(started_rbac);
+    authorizer = std::make_unique<ordo::authorization::NodeAuthorizer>(
+        [&api](const std::string& ns, const std::string& name) -> std::optional<std::string> {
+          auto pod = api.registry("Pod").Get(ns, name);
+          if (!pod.ok()) return std::nullopt;
+          return static_cast<const ordo::core::v1::Pod&>(**pod).spec().node_name();
+        },
+        *rbac);
+  }
+  std::unique_ptr<ordo::apiserver::FileAuditLog> audit;
+  if (std::string path = absl::GetFlag(FLAGS_audit_log_path); !path.empty()) {
+    auto opened = ordo::apiserver::FileAuditLog::Open(
+        path, int64_t{absl::GetFlag(FLAGS_audit_log_maxsize)} << 20,
+        absl::GetFlag(FLAGS_audit_log_maxbackup));
+    if (!opened.ok()) {
+      spdlog::error("{}", std::string(opened.status().message()));
+      return 2;
+    }
+    audit = *std::move(opened);
+  }
+  auto services = ordo::apiserver::MakeServices(api, unary, watch, {authorizer.get(), audit.get()});
+  auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), services->services(),
+                                               *credentials);
   if (!started.ok()) {
     spdlog::error("{}", started.status().ToString());
     return 1;

@@ -16,6 +16,8 @@
 
 #include "common/server/executor.h"
 #include "services/api-server/api_server.h"
+#include "services/api-server/audit_log.h"
+#include "services/api-server/authorization/authorizer.h"
 
 namespace ordo::apiserver {
 
@@ -26,8 +28,19 @@ class ApiServices {
   virtual std::vector<grpc::Service*> services() = 0;
 };
 
+// Who may call, and the record of what they did. Both may be null: a
+// plaintext server authorizes nothing (it knows no one) and may keep no log.
+struct AccessControl {
+  const authorization::Authorizer* authorizer = nullptr;
+  AuditSink* audit = nullptr;
+};
+
 // `unary` runs blocking request handlers; `watch` feeds watch streams.
+// Every call is first put to the authorizer and refused with Kubernetes'
+// Forbidden text as PERMISSION_DENIED; every write (and every refused one)
+// goes to the audit log with its outcome. authorization.k8s.io's access
+// reviews are served too.
 std::unique_ptr<ApiServices> MakeServices(ApiServer& api, server::Executor& unary,
-                                          server::Executor& watch);
+                                          server::Executor& watch, AccessControl access = {});
 
 }  // namespace ordo::apiserver

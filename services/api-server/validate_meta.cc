@@ -2,6 +2,7 @@
 // quantities, int-or-string values.
 
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -59,6 +60,18 @@ FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced
         break;
       case NameRule::kDns1035Label:
         problems = Dns1035Label(meta.name());
+        break;
+      case NameRule::kPathSegment:
+        // RBAC's names ("system:kube-scheduler"): anything a URL path
+        // segment can hold, as Kubernetes' path.IsValidPathSegmentName.
+        if (meta.name() == "." || meta.name() == "..") {
+          problems.push_back(absl::StrCat("may not be '", meta.name(), "'"));
+        }
+        for (const char* bad : {"/", "%"}) {
+          if (absl::StrContains(meta.name(), bad)) {
+            problems.push_back(absl::StrCat("may not contain '", bad, "'"));
+          }
+        }
         break;
     }
     for (const auto& p : problems)

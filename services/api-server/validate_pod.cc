@@ -58,9 +58,26 @@ FieldErrors ValidateProbe(const Probe& probe, const FieldPath& path) {
   return errs;
 }
 
+// A user or group id: Kubernetes' range check.
+void ValidateId(bool set, int64_t id, const FieldPath& path, FieldErrors& errs) {
+  if (set && (id < 0 || id > 2147483647)) {
+    errs.push_back(
+        Invalid(path, std::to_string(id), "must be between 0 and 2147483647, inclusive"));
+  }
+}
+
 FieldErrors ValidateContainer(const Container& c, const FieldPath& path,
                               const absl::flat_hash_set<std::string>& volumes) {
   FieldErrors errs;
+  const auto& sc = c.security_context();
+  FieldPath scp = path.Child("securityContext");
+  ValidateId(sc.has_run_as_user(), sc.run_as_user(), scp.Child("runAsUser"), errs);
+  ValidateId(sc.has_run_as_group(), sc.run_as_group(), scp.Child("runAsGroup"), errs);
+  for (int i = 0; i < sc.capabilities().drop_size(); ++i) {
+    if (sc.capabilities().drop(i).empty()) {
+      errs.push_back(Required(scp.Child("capabilities").Child("drop").Index(i)));
+    }
+  }
   if (c.name().empty()) {
     errs.push_back(Required(path.Child("name")));
   } else {
@@ -204,6 +221,13 @@ FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
   };
   check_containers(spec.init_containers(), "initContainers");
   check_containers(spec.containers(), "containers");
+  const auto& psc = spec.security_context();
+  FieldPath pscp = path.Child("securityContext");
+  ValidateId(psc.has_run_as_user(), psc.run_as_user(), pscp.Child("runAsUser"), errs);
+  ValidateId(psc.has_run_as_group(), psc.run_as_group(), pscp.Child("runAsGroup"), errs);
+  for (int i = 0; i < psc.supplemental_groups_size(); ++i) {
+    ValidateId(true, psc.supplemental_groups(i), pscp.Child("supplementalGroups").Index(i), errs);
+  }
   Append(errs, ValidateOneOf(spec.restart_policy(), {"Always", "OnFailure", "Never"},
                              path.Child("restartPolicy")));
   Append(errs, ValidateOneOf(spec.dns_policy(),

@@ -13,6 +13,7 @@
 #include "ordo/core/v1/core.pb.h"
 #include "ordo/meta/v1/meta.pb.h"
 #include "ordo/policy/v1/policy.pb.h"
+#include "ordo/rbac/v1/rbac.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 
 namespace ordo::apiserver {
@@ -23,7 +24,7 @@ using status::FieldPath;
 // ---- shared pieces (validate_meta.cc) ----
 // Moves every error of `more` onto the end of `errs`.
 void Append(FieldErrors& errs, FieldErrors more);
-enum class NameRule { kDns1123Label, kDns1123Subdomain, kDns1035Label };
+enum class NameRule { kDns1123Label, kDns1123Subdomain, kDns1035Label, kPathSegment };
 FieldErrors ValidateObjectMeta(const meta::v1::ObjectMeta& meta, bool namespaced, NameRule rule,
                                const FieldPath& path);
 FieldErrors ValidateObjectMetaUpdate(const meta::v1::ObjectMeta& updated,
@@ -85,5 +86,15 @@ FieldErrors ValidateStorageClassUpdate(const storage::v1::StorageClass& updated,
                                        const storage::v1::StorageClass& old);
 FieldErrors ValidatePodDisruptionBudget(const policy::v1::PodDisruptionBudget& pdb);
 FieldErrors ValidateLease(const coordination::v1::Lease& lease);
+
+// ---- rbac.authorization.k8s.io (validate_rbac.cc) ----
+FieldErrors ValidateRole(const rbac::v1::Role& role);
+FieldErrors ValidateClusterRole(const rbac::v1::ClusterRole& role);
+FieldErrors ValidateRoleBinding(const rbac::v1::RoleBinding& binding);
+FieldErrors ValidateRoleBindingUpdate(const rbac::v1::RoleBinding& updated,
+                                      const rbac::v1::RoleBinding& old);
+FieldErrors ValidateClusterRoleBinding(const rbac::v1::ClusterRoleBinding& binding);
+FieldErrors ValidateClusterRoleBindingUpdate(const rbac::v1::ClusterRoleBinding& updated,
+                                             const rbac::v1::ClusterRoleBinding& old);
 
 }  // namespace ordo::apiserver
