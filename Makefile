@@ -6,10 +6,10 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
   libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
   libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils \
-  clang python3 libssl-dev
+  clang python3 libssl-dev libcap-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-scheduler bench-statefulset bench-dns bench-dns-reference fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -49,7 +49,7 @@ integration: build
 # and shows them running, one per node. `build/bin/ordoctl cluster down` stops it.
 up: deps build
 	$(BUILD_DIR)/bin/ordoctl cluster up --nodes 3 --data-dir .ordo
-	export ORDO_SERVER=$$(cat .ordo/run/server); \
+	export KUBECONFIG=$$PWD/.ordo/kubeconfig; \
 	$(BUILD_DIR)/bin/ordoctl apply -f examples/pods.yaml && \
 	for p in podapp-0 podapp-1 podapp-2; do $(BUILD_DIR)/bin/ordoctl wait pod/$$p --for=condition=Ready --timeout 60s; done && \
 	$(BUILD_DIR)/bin/ordoctl get nodes && $(BUILD_DIR)/bin/ordoctl get pods -o wide && \
@@ -74,6 +74,10 @@ compose-down:
 
 bench: build
 	bench/run.sh
+	$(BUILD_DIR)/bin/ordo-authz-bench
+
+bench-authz: build
+	$(BUILD_DIR)/bin/ordo-authz-bench
 
 bench-scheduler: build
 	bench/scheduler.sh

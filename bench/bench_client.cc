@@ -17,10 +17,12 @@ namespace {
 
 constexpr char kNamespace[] = "bench";
 
-std::shared_ptr<grpc::Channel> Channel(const std::string& address, int index) {
+std::shared_ptr<grpc::Channel> Channel(const std::string& address, int index,
+                                       std::shared_ptr<grpc::ChannelCredentials> credentials) {
   grpc::ChannelArguments args = ordo::server::ChannelArgs();
   args.SetInt("ordo.bench.channel", index);  // distinct args: a connection of its own
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+  if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
+  return grpc::CreateCustomChannel(address, credentials, args);
 }
 
 void Deadline(grpc::ClientContext& ctx, int seconds = 30) {
@@ -56,8 +58,10 @@ class OrdoClient final : public BenchClient {
   };
 
  public:
-  OrdoClient(const std::string& address, int index)
-      : channel_(Channel(address, index)), pods_(core::v1::Pods::NewStub(channel_)) {}
+  OrdoClient(const std::string& address, int index,
+             std::shared_ptr<grpc::ChannelCredentials> credentials)
+      : channel_(Channel(address, index, std::move(credentials))),
+        pods_(core::v1::Pods::NewStub(channel_)) {}
 
   void CreateAsync(const std::string& name, const std::string& payload, Done done) override {
     auto call = std::make_shared<Call>();
@@ -192,7 +196,7 @@ class OrdoClient final : public BenchClient {
 class EtcdClient final : public BenchClient {
  public:
   EtcdClient(const std::string& address, int index)
-      : channel_(Channel(address, index)),
+      : channel_(Channel(address, index, nullptr)),
         kv_(etcdserverpb::KV::NewStub(channel_)),
         watch_(etcdserverpb::Watch::NewStub(channel_)) {}
 
@@ -378,14 +382,16 @@ class EtcdClient final : public BenchClient {
 }  // namespace
 
 std::unique_ptr<BenchClient> NewBenchClient(const std::string& target, const std::string& address,
-                                            int channel_index) {
+                                            int channel_index,
+                                            std::shared_ptr<grpc::ChannelCredentials> credentials) {
   if (target == "etcd") return std::make_unique<EtcdClient>(address, channel_index);
-  return std::make_unique<OrdoClient>(address, channel_index);
+  return std::make_unique<OrdoClient>(address, channel_index, std::move(credentials));
 }
 
-absl::Status PrepareTarget(const std::string& target, const std::string& address) {
+absl::Status PrepareTarget(const std::string& target, const std::string& address,
+                           std::shared_ptr<grpc::ChannelCredentials> credentials) {
   if (target != "ordo") return absl::OkStatus();
-  auto stub = core::v1::Namespaces::NewStub(Channel(address, -1));
+  auto stub = core::v1::Namespaces::NewStub(Channel(address, -1, std::move(credentials)));
   core::v1::Namespace ns;
   ns.mutable_metadata()->set_name(kNamespace);
   core::v1::Namespace out;

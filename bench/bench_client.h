@@ -5,6 +5,8 @@
 // revision this client last saw. One instance per thread.
 #pragma once
 
+#include <grpcpp/grpcpp.h>
+
 #include <atomic>
 #include <functional>
 #include <memory>
@@ -44,11 +46,14 @@ class BenchClient {
       std::function<void(const std::string& payload)> on_event) = 0;
 };
 
-// `target` is "ordo" or "etcd"; `address` is HOST:PORT.
-std::unique_ptr<BenchClient> NewBenchClient(const std::string& target, const std::string& address,
-                                            int channel_index);
+// `target` is "ordo" or "etcd"; `address` is HOST:PORT; `credentials`
+// dial it (plaintext when null).
+std::unique_ptr<BenchClient> NewBenchClient(
+    const std::string& target, const std::string& address, int channel_index,
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 // Prepares the target (the "bench" namespace on ordo).
-absl::Status PrepareTarget(const std::string& target, const std::string& address);
+absl::Status PrepareTarget(const std::string& target, const std::string& address,
+                           std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
 
 }  // namespace ordo::bench

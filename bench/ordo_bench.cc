@@ -21,6 +21,8 @@
 #include "absl/time/clock.h"
 #include "bench/bench_client.h"
 #include "bench/latency.h"
+#include "common/security/client_flags.h"
+#include "common/security/credentials.h"
 #include "common/server/server_main.h"
 
 ABSL_FLAG(std::string, target, "ordo", "ordo or etcd");
@@ -45,9 +47,22 @@ std::string Payload(int64_t sent_at_nanos) {
   return out;
 }
 
+// The --kubeconfig's credentials (mutual TLS), or plaintext without one.
+std::shared_ptr<grpc::ChannelCredentials> Credentials() {
+  static auto* credentials = [] {
+    auto creds = security::ClientFromFlags(absl::GetFlag(FLAGS_server));
+    if (!creds.ok()) {
+      std::fprintf(stderr, "%s\n", std::string(creds.status().message()).c_str());
+      std::exit(2);
+    }
+    return new std::shared_ptr<grpc::ChannelCredentials>(security::NewChannelCredentials(*creds));
+  }();
+  return *credentials;
+}
+
 std::unique_ptr<BenchClient> Client(int i) {
   return NewBenchClient(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_server),
-                        i % absl::GetFlag(FLAGS_channels));
+                        i % absl::GetFlag(FLAGS_channels), Credentials());
 }
 
 void Report(const std::string& name, int clients, Recorder& rec, absl::Duration elapsed, int errors,
@@ -221,7 +236,8 @@ void WatchLag() {
 }
 
 int Main() {
-  if (absl::Status s = PrepareTarget(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_server));
+  if (absl::Status s =
+          PrepareTarget(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_server), Credentials());
       !s.ok()) {
     std::fprintf(stderr, "cannot reach the server: %s\n", s.ToString().c_str());
     return 1;

@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
-# Runs ordo-bench against a fresh ordo-api-server and a fresh etcd (Debian's
+# Runs ordo-bench against a fresh ordo-api-server (plaintext: "ordo"; mutual
+# TLS with RBAC, as clusters run it: "ordo-tls") and a fresh etcd (Debian's
 # etcd-server, installed when missing), workload by workload, each on an empty
-# store, and prints both figures and their ratio. A benchmark, not a test:
+# store, and prints the figures and their ratios. A benchmark, not a test:
 # `make bench` runs it; `make test` never does.
-#   BENCH_SECONDS=5  BENCH_TARGETS="ordo etcd"  BENCH_WORKLOADS="create create1 ..."
+#   BENCH_SECONDS=5  BENCH_TARGETS="ordo ordo-tls etcd"  BENCH_WORKLOADS="create create1 ..."
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
 SECS=${BENCH_SECONDS:-5}
-TARGETS=${BENCH_TARGETS:-"ordo etcd"}
+TARGETS=${BENCH_TARGETS:-"ordo ordo-tls etcd"}
 WORKLOADS=${BENCH_WORKLOADS:-"create create1 update get cas watch list fill"}
 work=$(mktemp -d /tmp/ordo-bench.XXXXXX)
 server_pid=""
@@ -27,9 +28,16 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start() {
   local dir="$work/$1-$RANDOM"
   mkdir -p "$dir"
-  if [ "$1" = ordo ]; then
+  tls_flags=() client_flags=()
+  if [ "$1" = ordo-tls ]; then
+    "$BIN/ordoctl" certs init --data-dir "$dir" >/dev/null
+    tls_flags=(--tls-cert-file "$dir/pki/api-server.crt" --tls-private-key-file
+      "$dir/pki/api-server.key" --client-ca-file "$dir/pki/ca.crt")
+    client_flags=(--kubeconfig "$dir/pki/admin.kubeconfig")
+  fi
+  if [ "$1" = ordo ] || [ "$1" = ordo-tls ]; then
     "$BIN/ordo-api-server" --data-dir "$dir/store" --listen 127.0.0.1:0 --port-file "$dir/port" \
-      --log-level warn >"$dir/log" 2>&1 &
+      "${tls_flags[@]}" --log-level warn >"$dir/log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
     address="127.0.0.1:$(cat "$dir/port")"
@@ -62,8 +70,9 @@ run() {  # target workload -> prints ordo-bench's line
     *) args+=(--workloads "$w" --clients 500) ;;
   esac
   start "$target"
-  "$BIN/ordo-bench" --target "$target" --server "$address" --server-pid "$server_pid" "${args[@]}" \
-    2>>"$work/errors" | grep -v conflicts_retried || true
+  "$BIN/ordo-bench" --target "${target%-tls}" --server "$address" --server-pid "$server_pid" \
+    "${client_flags[@]}" "${args[@]}" 2>>"$work/errors" | grep -v conflicts_retried |
+    sed "s/target=${target%-tls} /target=$target /" || true
   stop
 }
 
@@ -92,4 +101,20 @@ for w in $WORKLOADS; do
   esac
   a=$(field "$o" "$k"); b=$(field "$e" "$k")
   [ -n "$a" ] && [ -n "$b" ] && python3 -c "print(f'  {\"$w\":8} $k: ordo {$a} etcd {$b} ratio {($a/$b if $b else float(\"nan\")):.2f}')"
+done
+
+echo
+echo "ordo-tls / ordo (the cost of mutual TLS and RBAC on the same machine, same run):"
+for w in $WORKLOADS; do
+  o=${result[ordo.$w]:-}; t=${result[ordo-tls.$w]:-}
+  [ -n "$o" ] && [ -n "$t" ] || continue
+  case $w in
+    create1) k=p50 ;;
+    watch) k=lag_p99 ;;
+    list) k=p99 ;;
+    fill) k=rss ;;
+    *) k=throughput ;;
+  esac
+  a=$(field "$t" "$k"); b=$(field "$o" "$k")
+  [ -n "$a" ] && [ -n "$b" ] && python3 -c "print(f'  {\"$w\":8} $k: ordo-tls {$a} ordo {$b} ratio {($a/$b if $b else float(\"nan\")):.2f}')"
 done

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # The compose cluster's two commands (make compose-up / compose-down).
-#   up:   docker-compose up -d, then waits until every node is Ready and
-#         prints them, with the ORDO_SERVER to export. Harmless when it is
-#         already up.
+#   up:   docker-compose up -d, copies the admin's kubeconfig out of the
+#         cluster's pki volume to .ordo-compose/kubeconfig (naming
+#         127.0.0.1:PORT), then waits until every node is Ready and prints
+#         them, with the KUBECONFIG to export. Harmless when it is already up.
 #   down: docker-compose down; the volumes (the store, pods' data) stay,
 #         unless WIPE=1.
 # Expects the images (make images) and build/bin/ordoctl.
@@ -10,7 +11,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 PORT=${ORDO_API_PORT:-6443}
-export ORDO_SERVER=127.0.0.1:$PORT
+export KUBECONFIG=$PWD/.ordo-compose/kubeconfig
 ordoctl=$BUILD_DIR/bin/ordoctl
 nodes=(node-1 node-2 node-3)
 
@@ -21,6 +22,11 @@ case "${1:-}" in
     start=$(date +%s.%N)
     since=$(date -u +%Y-%m-%dT%H:%M:%SZ)  # a node counts once its lease is renewed after this
     docker-compose up -d
+    # The api-server is healthy once `up -d` returns (the others depend on it).
+    mkdir -p .ordo-compose
+    docker-compose exec -T api-server cat /etc/ordo/pki/admin.kubeconfig |
+      sed "s#server: https://api-server:6443#server: https://127.0.0.1:$PORT#" >"$KUBECONFIG.tmp"
+    chmod 600 "$KUBECONFIG.tmp" && mv "$KUBECONFIG.tmp" "$KUBECONFIG"
     deadline=$(($(date +%s) + 120))
     while :; do
       ready=0
@@ -43,7 +49,7 @@ case "${1:-}" in
     awk -v s="$start" -v e="$(date +%s.%N)" \
       'BEGIN { printf "compose: every node Ready %.1f s after docker-compose up\n", e - s }'
     "$ordoctl" get nodes -o wide
-    echo "export ORDO_SERVER=$ORDO_SERVER"
+    echo "export KUBECONFIG=$KUBECONFIG"
     ;;
   down)
     if [ "${WIPE:-0}" = 1 ]; then docker-compose down -v; else docker-compose down; fi

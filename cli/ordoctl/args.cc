@@ -54,6 +54,13 @@ constexpr FlagSpec kFlags[] = {
     {"overwrite", "", true},
     {"force-detach-timeout", "", false},
     {"chunk-size", "", false},
+    {"kubeconfig", "", false},
+    {"context", "", false},
+    {"san", "", false},
+    {"as", "", false},
+    {"as-group", "", false},
+    {"subresource", "", false},
+    {"node-ips", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {

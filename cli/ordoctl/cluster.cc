@@ -10,13 +10,15 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <sstream>
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/time/clock.h"
 #include "common/api/resource_client.h"
-#include "common/server/channel.h"
+#include "common/security/credentials.h"
+#include "common/security/pki.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
 extern char** environ;
@@ -36,6 +38,13 @@ std::string ReadFile(const std::string& path) {
   std::string s;
   std::getline(in, s);
   return s;
+}
+
+std::string ReadAll(const std::string& path) {
+  std::ifstream in(path);
+  std::stringstream text;
+  text << in.rdbuf();
+  return text.str();
 }
 
 bool Alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
@@ -98,8 +107,16 @@ void StopAll(const std::vector<pid_t>& pids, absl::Duration grace) {
   }
 }
 
-int ReadyNodes(const std::string& server) {
-  auto channel = ordo::server::NewChannel(server);
+// The admin's credentials from DIR/kubeconfig, dialing `server`.
+security::ClientCredentials Admin(const std::string& dir, const std::string& server) {
+  auto creds = security::LoadCredentials(dir + "/kubeconfig", "");
+  security::ClientCredentials out = creds.ok() ? *creds : security::ClientCredentials{};
+  out.server = server;
+  return out;
+}
+
+int ReadyNodes(const security::ClientCredentials& admin) {
+  auto channel = security::Dial(admin.server, admin);
   api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(),
                                             {.deadline = absl::Seconds(2), .max_attempts = 1});
   auto list = nodes.List({});
@@ -176,13 +193,28 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     err << "error: " << network.status().message() << "\n";
     return 1;
   }
+  // The cluster's identities (DIR/pki), made on the first up and kept after.
+  std::string pki = dir + "/pki";
+  security::ClusterPkiOptions pki_options{.dir = pki, .server = "127.0.0.1:6443"};
+  for (int i = 1; i <= nodes; ++i) pki_options.nodes.push_back({absl::StrCat("node-", i), {}});
+  if (absl::Status s = security::EnsureClusterPki(pki_options); !s.ok()) {
+    err << "error: certificates: " << s.message() << "\n";
+    return 1;
+  }
+  auto tls_flags = [&](const std::string& name) {
+    return std::vector<std::string>{"--tls-cert-file",        pki + "/" + name + ".crt",
+                                    "--tls-private-key-file", pki + "/" + name + ".key",
+                                    "--client-ca-file",       pki + "/ca.crt"};
+  };
   std::string bin = BinDir();
   std::string api_port = args.Get("api-port", "0");
   fs::remove(run + "/api-server.port");
-  auto api = Launch("api-server",
-                    {bin + "/ordo-api-server", "--data-dir", dir + "/api-server", "--listen",
-                     "127.0.0.1:" + api_port, "--port-file", run + "/api-server.port"},
-                    dir);
+  std::vector<std::string> api_argv = {
+      bin + "/ordo-api-server", "--data-dir",  dir + "/api-server",      "--listen",
+      "127.0.0.1:" + api_port,  "--port-file", run + "/api-server.port", "--audit-log-path",
+      dir + "/logs/audit.log"};
+  for (std::string& flag : tls_flags("api-server")) api_argv.push_back(std::move(flag));
+  auto api = Launch("api-server", api_argv, dir);
   if (!api.ok()) {
     err << "error: " << api.status().message() << "\n";
     return 1;
@@ -195,6 +227,25 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   std::string server = "127.0.0.1:" + ReadFile(run + "/api-server.port");
   std::ofstream(run + "/server") << server << "\n";
+  // The admin's kubeconfig names this run's address.
+  auto admin_config =
+      security::ParseKubeconfig(ReadAll(pki + "/admin.kubeconfig"), pki + "/admin.kubeconfig");
+  if (!admin_config.ok()) {
+    err << "error: " << admin_config.status().message() << "\n";
+    return 1;
+  }
+  for (auto& cluster : admin_config->clusters) cluster.server = "https://" + server;
+  if (absl::Status s = security::WriteFileAtomically(
+          dir + "/kubeconfig", security::FormatKubeconfig(*admin_config), 0600);
+      !s.ok()) {
+    err << "error: " << s.message() << "\n";
+    return 1;
+  }
+  security::ClientCredentials admin = Admin(dir, server);
+  auto client_flags = [&](const std::string& name) {
+    return std::vector<std::string>{"--kubeconfig", pki + "/" + name + ".kubeconfig", "--server",
+                                    server};
+  };
   // Cluster DNS: for dig on 127.0.0.1 at --dns-port (default: any free port),
   // and for pods at 127.X.0.10:53 (resolv.conf has no port). Port 53 needs
   // root; without it pods keep the host's resolvers.
@@ -203,10 +254,10 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   auto start_dns = [&](bool for_pods) -> bool {
     fs::remove(run + "/dns.port");
     std::string listen = for_pods ? absl::StrCat(dns_local, ",", pod_dns, ":53") : dns_local;
-    auto dns = Launch("dns",
-                      {bin + "/ordo-dns", "--server", server, "--listen", listen, "--port-file",
-                       run + "/dns.port"},
-                      dir);
+    std::vector<std::string> argv = {bin + "/ordo-dns", "--listen", listen, "--port-file",
+                                     run + "/dns.port"};
+    for (std::string& flag : client_flags("dns")) argv.push_back(std::move(flag));
+    auto dns = Launch("dns", argv, dir);
     return dns.ok() &&
            Poll([&] { return fs::exists(run + "/dns.port") || !Alive(*dns); }, absl::Seconds(10)) &&
            Alive(*dns);
@@ -239,10 +290,10 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   absl::Duration heartbeat = std::max(absl::Milliseconds(200), grace / 5);
   std::vector<std::pair<std::string, std::vector<std::string>>> rest = {
-      {"scheduler", {bin + "/ordo-scheduler", "--server", server}},
+      {"scheduler", {bin + "/ordo-scheduler"}},
       // Volumes live under DIR/storage (absolute: pods' mounts name them).
       {"controller-manager",
-       {bin + "/ordo-controller-manager", "--server", server, "--storage-root",
+       {bin + "/ordo-controller-manager", "--storage-root",
         fs::absolute(fs::path(dir) / "storage").lexically_normal().string(),
         "--node-monitor-grace-period", args.Get("node-monitor-grace-period", "50s"),
         "--fence-after", args.Get("fence-after", "0s"), "--force-detach-timeout",
@@ -251,22 +302,28 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   };
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
-    rest.push_back(
-        {name,
-         {bin + "/ordo-kubelet-agent", "--server", server, "--node-name", name, "--root-dir",
-          absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
-          absl::StrCat("127.", *network, ".", i, ".0/24"), "--port-file",
-          absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
-          args.Get("crash-backoff", "10s"), "--heartbeat-interval", absl::FormatDuration(heartbeat),
-          "--cluster-dns", pods_use_dns ? pod_dns : ""}});
+    rest.push_back({name,
+                    {bin + "/ordo-kubelet-agent", "--node-name", name, "--root-dir",
+                     absl::StrCat(dir, "/nodes/", name), "--pod-cidr",
+                     absl::StrCat("127.", *network, ".", i, ".0/24"), "--port-file",
+                     absl::StrCat(run, "/", name, ".port"), "--crash-backoff",
+                     args.Get("crash-backoff", "10s"), "--heartbeat-interval",
+                     absl::FormatDuration(heartbeat), "--cluster-dns", pods_use_dns ? pod_dns : "",
+                     // The whole cluster directory (keys, store, logs, other pods'
+                     // volumes) is out of every pod's sight.
+                     "--masked-paths", dir}});
   }
-  for (const auto& [name, argv] : rest) {
+  for (auto& [name, argv] : rest) {
+    for (std::string& flag : client_flags(name)) argv.push_back(std::move(flag));
+    if (absl::StartsWith(name, "node-")) {
+      for (std::string& flag : tls_flags(name)) argv.push_back(std::move(flag));
+    }
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {
       err << "error: " << pid.status().message() << "\n";
       return 1;
     }
   }
-  if (!Poll([&] { return ReadyNodes(server) >= nodes; }, absl::Seconds(60))) {
+  if (!Poll([&] { return ReadyNodes(admin) >= nodes; }, absl::Seconds(60))) {
     err << "error: nodes did not become Ready within 60s; see " << dir << "/logs/\n";
     return 1;
   }
@@ -275,7 +332,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
       << "server " << server << "\n"
       << "dns " << dns << (pods_use_dns ? " (pods: " + pod_dns + ":53)" : " (pods: the host's)")
       << "\n"
-      << "  export ORDO_SERVER=" << server << "\n";
+      << "  export KUBECONFIG=" << dir << "/kubeconfig\n";
   return 0;
 }
 
@@ -286,11 +343,12 @@ int Down(const std::string& dir, std::ostream& out, std::ostream& err) {
     err << "error: no cluster found in " << dir << "\n";
     return 1;
   }
+  security::ClientCredentials admin = Admin(dir, ReadFile(run + "/server"));
   // Nodes first: each agent stops its pods, as a node shutdown does.
   for (const auto& name : names) {
     if (!absl::StartsWith(name, "node-") || !Alive(PidOf(run, name))) continue;
     std::string port = ReadFile(absl::StrCat(run, "/", name, ".port"));
-    auto stub = agent::v1::KubeletAgent::NewStub(ordo::server::NewChannel("127.0.0.1:" + port));
+    auto stub = agent::v1::KubeletAgent::NewStub(security::Dial("127.0.0.1:" + port, admin));
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(40)));
     agent::v1::ShutdownResponse resp;
@@ -325,7 +383,7 @@ int Status(const std::string& dir, std::ostream& out) {
     running += alive;
     out << "  " << name << "\tpid " << pid << "\t" << (alive ? "running" : "stopped") << "\n";
   }
-  int ready = ReadyNodes(server);
+  int ready = ReadyNodes(Admin(dir, server));
   out << (ready < 0 ? std::string("api-server unreachable") : absl::StrCat(ready, " node(s) Ready"))
       << "\n";
   return running == static_cast<int>(names.size()) ? 0 : 1;

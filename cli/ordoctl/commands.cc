@@ -4,12 +4,14 @@
 #include <fstream>
 #include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
 #include "cli/ordoctl/printer.h"
 #include "common/manifest/manifest.h"
+#include "common/security/credentials.h"
 #include "common/status/field_errors.h"
 #include "ordo/meta/v1/meta.pb.h"
 
@@ -29,6 +31,7 @@ std::string Reason(absl::StatusCode code) {
     case absl::StatusCode::kInvalidArgument:
       return "BadRequest";
     case absl::StatusCode::kFailedPrecondition:
+    case absl::StatusCode::kPermissionDenied:
       return "Forbidden";
     case absl::StatusCode::kResourceExhausted:
       return "TooManyRequests";
@@ -119,11 +122,36 @@ absl::Status WaitForObject(Context& ctx, const api::ResourceInfo& info, const st
   }
 }
 
+std::shared_ptr<grpc::Channel> Dial(const Context& ctx, const std::string& address) {
+  return security::Dial(address, ctx.credentials);
+}
+
 int PrintError(const absl::Status& status, Context& ctx) {
+  bool no_credentials = ctx.credentials.ca_pem.empty();
+  if (status.code() == absl::StatusCode::kUnauthenticated) {
+    ctx.err << "error: You must be logged in to the server (Unauthorized)\n";
+    return 1;
+  }
   if (status.code() == absl::StatusCode::kUnavailable ||
       status.code() == absl::StatusCode::kDeadlineExceeded) {
-    ctx.err << "The connection to the server " << ctx.server
-            << " was refused - did you specify the right host or port?\n";
+    absl::string_view message = status.message();
+    if (absl::StrContains(message, "handshake") || absl::StrContains(message, "SSL")) {
+      ctx.err << "Unable to connect to the server " << ctx.server << ": " << message << "\n";
+    } else if (!ctx.credentials.cert_pem.empty()) {
+      // A server that refuses our certificate closes the connection in the
+      // handshake; gRPC reports that as it reports a refused connection.
+      ctx.err << "Unable to connect to the server " << ctx.server << ": " << message
+              << "\nIf it is running, it refused this client's certificate: is it signed by the "
+                 "cluster's CA, and not expired?\n";
+    } else {
+      ctx.err << "The connection to the server " << ctx.server
+              << " was refused - did you specify the right host or port?\n";
+    }
+    if (no_credentials) {
+      ctx.err << "No credentials were given: pass --kubeconfig FILE or set KUBECONFIG "
+                 "(`ordoctl cluster up` writes DIR/kubeconfig, DIR being --data-dir, .ordo by "
+                 "default).\n";
+    }
     return 1;
   }
   std::string message(status.message());

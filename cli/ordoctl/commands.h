@@ -17,18 +17,24 @@
 #include "cli/ordoctl/args.h"
 #include "common/api/generic_client.h"
 #include "common/manifest/manifest.h"
+#include "common/security/kubeconfig.h"
 
 namespace ordo::ctl {
 
 struct Context {
   api::GenericClient& client;
   std::string server;
+  // From the kubeconfig; empty (plaintext) when there is none.
+  security::ClientCredentials credentials;
   std::string ns;  // -n, or "default"
   bool all_namespaces = false;
   std::ostream& out;
   std::ostream& err;
   std::istream& in;
 };
+
+// A channel to `address` (the api-server, or an agent) with the context's credentials.
+std::shared_ptr<grpc::Channel> Dial(const Context& ctx, const std::string& address);
 
 int Apply(const Args& args, Context& ctx, bool create_only);
 int Get(const Args& args, Context& ctx);
@@ -39,8 +45,19 @@ int Describe(const Args& args, Context& ctx);
 int Wait(const Args& args, Context& ctx);
 int ApiResources(const Args& args, Context& ctx);
 int Version(const Args& args, Context& ctx);
+// auth can-i VERB RESOURCE[/NAME]: "yes" (0) or "no" (1), as kubectl.
+int Auth(const Args& args, Context& ctx);
 // grpc.health.v1 of ADDR (default: the --server): prints SERVING and exits 0, or 1.
 int Health(const Args& args, Context& ctx);
+
+// The credentials ordoctl dials with: --kubeconfig, else $KUBECONFIG (its
+// first file), else .ordo/kubeconfig when it exists, at --context; the server
+// from --server, else $ORDO_SERVER, else the kubeconfig's, else
+// 127.0.0.1:6443. A client certificate past its expiry is an error naming it.
+absl::StatusOr<security::ClientCredentials> LoadKubeconfig(const Args& args);
+
+// ordoctl certs [init|renew NAME] [--data-dir DIR]: the cluster's certificates.
+int Certs(const Args& args, std::ostream& out, std::ostream& err);
 
 // The help text of a verb, or empty if there is no such verb.
 std::string VerbHelp(const std::string& verb);

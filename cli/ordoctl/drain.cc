@@ -108,7 +108,7 @@ int Drain(const Args& args, Context& ctx) {
     ctx.err << absl::StrJoin(why, ", ") << "\n";
     return 1;
   }
-  auto channel = ordo::server::NewChannel(ctx.server);
+  auto channel = Dial(ctx, ctx.server);
   auto stub = core::v1::Pods::NewStub(channel);
   for (const auto& pod : to_evict) {
     ctx.out << "evicting pod " << pod.metadata().namespace_() << "/" << pod.metadata().name()

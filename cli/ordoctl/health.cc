@@ -9,7 +9,7 @@ namespace ordo::ctl {
 
 int Health(const Args& args, Context& ctx) {
   std::string address = args.positional.size() > 1 ? args.positional[1] : ctx.server;
-  auto stub = grpc::health::v1::Health::NewStub(server::NewChannel(address));
+  auto stub = grpc::health::v1::Health::NewStub(Dial(ctx, address));
   grpc::ClientContext call;
   call.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(3)));
   grpc::health::v1::HealthCheckRequest request;

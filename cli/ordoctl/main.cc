@@ -11,13 +11,13 @@
 #include "cli/ordoctl/run.h"
 #include "cli/ordoctl/taint.h"
 #include "common/clock/clock.h"
-#include "common/server/channel.h"
+#include "common/security/credentials.h"
 
 namespace {
 
 constexpr char kUsage[] = R"(ordoctl controls an ordo cluster, the way kubectl controls Kubernetes.
 
-Usage: ordoctl [--server HOST:PORT] [-n NAMESPACE | -A] VERB [ARGS] [FLAGS]
+Usage: ordoctl [--kubeconfig FILE] [--context NAME] [-n NAMESPACE | -A] VERB [ARGS] [FLAGS]
 
 Verbs:
   apply -f FILE|DIR|-        Create objects, or update what changed ("unchanged" when nothing did)
@@ -44,13 +44,26 @@ Verbs:
   run NAME --image=IMG [--restart=Never] [-i] [--tty] [--rm] [-- CMD...]
                              A one-off pod; with -i a session inside it (default sh)
   cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]
-                             A local cluster of processes under DIR (default .ordo)
+                             A local cluster of processes under DIR (default .ordo), with
+                             its certificates in DIR/pki and the admin's kubeconfig in DIR/kubeconfig
+  certs [renew NAME] [--data-dir DIR]
+                             The cluster's certificates (subject, SANs, expiry), or renew one
+  certs init [--data-dir DIR] [--server HOST:PORT] [--san NAME|IP,...] [--node-ips NODE=IP,...]
+                             Make the CA and each component's certificate (kept if present)
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
   health [HOST:PORT]         Whether a server is serving (grpc.health.v1)
+  auth can-i VERB RESOURCE[/NAME] [--subresource S]
+                             Whether you (with --as: that user) may do that: yes or no
 
 Flags:
-  -s, --server HOST:PORT     The api-server (default: $ORDO_SERVER, else 127.0.0.1:6443)
+      --kubeconfig FILE      Credentials and server (default: $KUBECONFIG, else .ordo/kubeconfig
+                             when it exists; without one: plaintext)
+      --context NAME         The kubeconfig context (default: its current-context)
+      --as USER [--as-group G,...]
+                             Act as another user (you must be allowed to impersonate it)
+  -s, --server HOST:PORT     The api-server (default: $ORDO_SERVER, else the kubeconfig's,
+                             else 127.0.0.1:6443)
   -n, --namespace NAME       The namespace (default: default)
   -A, --all-namespaces       Every namespace (get)
   -h, --help                 This help; VERB --help for a verb's
@@ -74,15 +87,22 @@ int main(int argc, char** argv) {
     return args->positional.empty() && !args->Has("help") ? 1 : 0;
   }
   if (args->positional[0] == "cluster") return ordo::ctl::Cluster(*args, std::cout, std::cerr);
-  const char* env = std::getenv("ORDO_SERVER");
-  std::string server = args->Get("server", env != nullptr && *env ? env : "127.0.0.1:6443");
-  auto channel = ordo::server::NewChannel(server);
+  if (args->positional[0] == "certs") return ordo::ctl::Certs(*args, std::cout, std::cerr);
+  auto credentials = ordo::ctl::LoadKubeconfig(*args);
+  if (!credentials.ok()) {
+    std::cerr << "error: " << credentials.status().message() << "\n";
+    return 1;
+  }
+  std::string server = credentials->server;
+  auto channel = ordo::security::Dial(server, *credentials);
   // One attempt: a person at a terminal wants to hear at once that the server is away.
   ordo::api::GenericClient client(channel, ordo::SystemClock(),
                                   ordo::api::ClientOptions{.max_attempts = 1});
+  std::string ns = credentials->ns.empty() ? "default" : credentials->ns;
   ordo::ctl::Context ctx{client,
                          server,
-                         args->Get("namespace", "default"),
+                         *credentials,
+                         args->Get("namespace", ns),
                          args->Get("all-namespaces") == "true",
                          std::cout,
                          std::cerr,
@@ -107,6 +127,7 @@ int main(int argc, char** argv) {
   if (verb == "taint") return ordo::ctl::Taint(*args, ctx);
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   if (verb == "health") return ordo::ctl::Health(*args, ctx);
+  if (verb == "auth") return ordo::ctl::Auth(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
   return 1;

@@ -22,7 +22,7 @@ struct Target {
 };
 
 absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
-  auto channel = ordo::server::NewChannel(ctx.server);
+  auto channel = Dial(ctx, ctx.server);
   api::ResourceClient<core::v1::Pod> pods(channel, SystemClock(), {.max_attempts = 1});
   api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(), {.max_attempts = 1});
   auto pod = pods.Get(ctx.ns, pod_name);
@@ -41,8 +41,7 @@ absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
   if (port == 0)
     return absl::UnavailableError(
         absl::StrCat("node ", pod->spec().node_name(), " has no agent endpoint"));
-  return Target{pod_name, pod->metadata().uid(),
-                ordo::server::NewChannel(absl::StrCat(address, ":", port))};
+  return Target{pod_name, pod->metadata().uid(), Dial(ctx, absl::StrCat(address, ":", port))};
 }
 
 int Fail(const absl::Status& s, Context& ctx) {

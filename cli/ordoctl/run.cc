@@ -66,7 +66,8 @@ int Run(const Args& args, Context& ctx) {
     del.flags["grace-period"] = "0";
     del.flags["force"] = "true";
     std::ostringstream quiet_err;
-    Context quiet{ctx.client, ctx.server, ctx.ns, false, ctx.out, quiet_err, ctx.in};
+    Context quiet{ctx.client, ctx.server, ctx.credentials, ctx.ns,
+                  false,      ctx.out,    quiet_err,       ctx.in};
     Delete(del, quiet);
   }
   return code;

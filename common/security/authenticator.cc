@@ -39,13 +39,13 @@ std::optional<UserInfo> Authenticator::FromCertificate(const std::string& pem) {
   return user;
 }
 
-grpc::Status Authenticator::Process(const InputMetadata& auth_metadata,
-                                    grpc::AuthContext* context,
+grpc::Status Authenticator::Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                                     OutputMetadata* consumed_auth_metadata,
                                     OutputMetadata* /*response_metadata*/) {
   // The handshake verified the certificate against the cluster CA; a
   // certificate comes first, as in kube-apiserver's chain of authenticators.
-  std::vector<grpc::string_ref> pems = context->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
+  std::vector<grpc::string_ref> pems =
+      context->FindPropertyValues(GRPC_X509_PEM_CERT_PROPERTY_NAME);
   if (!pems.empty()) {
     if (auto user = FromCertificate(std::string(pems.front().data(), pems.front().size()))) {
       Record(*user, context);
@@ -58,8 +58,8 @@ grpc::Status Authenticator::Process(const InputMetadata& auth_metadata,
     if (absl::ConsumePrefix(&value, "Bearer ")) {
       if (const TokenUser* found = tokens_.Find(std::string(value))) {
         Record({.name = found->name, .uid = found->uid, .groups = found->groups}, context);
-        consumed_auth_metadata->emplace("authorization", std::string(header->second.data(),
-                                                                     header->second.size()));
+        consumed_auth_metadata->emplace("authorization",
+                                        std::string(header->second.data(), header->second.size()));
         return grpc::Status::OK;
       }
     }

@@ -24,6 +24,9 @@
 namespace ordo::security {
 
 inline constexpr char kAuthenticatedGroup[] = "system:authenticated";
+// Kubernetes' impersonation headers, as gRPC metadata (lower case).
+inline constexpr char kImpersonateUserHeader[] = "impersonate-user";
+inline constexpr char kImpersonateGroupHeader[] = "impersonate-group";
 
 struct UserInfo {
   std::string name;

@@ -162,7 +162,9 @@ std::vector<std::string> Entries(X509_NAME* name, int nid) {
   return out;
 }
 
-std::string Rfc3339(absl::Time t) { return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone()); }
+std::string Rfc3339(absl::Time t) {
+  return absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", t, absl::UTCTimeZone());
+}
 
 }  // namespace
 
@@ -170,14 +172,15 @@ absl::StatusOr<KeyPair> CreateCertificateAuthority(const std::string& common_nam
                                                    absl::Time not_before, absl::Time not_after) {
   auto key = NewKey();
   if (!key.ok()) return key.status();
-  auto cert = NewCert(key->get(), {.common_name = common_name}, not_before - absl::Minutes(1),
-                      not_after);
+  auto cert =
+      NewCert(key->get(), {.common_name = common_name}, not_before - absl::Minutes(1), not_after);
   if (!cert.ok()) return cert.status();
   X509* c = cert->get();
   if (!X509_set_issuer_name(c, X509_get_subject_name(c))) return Failed("the issuer");
-  for (auto [nid, value] : {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
-                            std::pair{NID_key_usage, "critical,digitalSignature,keyCertSign,cRLSign"},
-                            std::pair{NID_subject_key_identifier, "hash"}}) {
+  for (auto [nid, value] :
+       {std::pair{NID_basic_constraints, "critical,CA:TRUE"},
+        std::pair{NID_key_usage, "critical,digitalSignature,keyCertSign,cRLSign"},
+        std::pair{NID_subject_key_identifier, "hash"}}) {
     if (absl::Status s = AddExtension(c, c, nid, value); !s.ok()) return s;
   }
   if (!X509_sign(c, key->get(), EVP_sha256())) return Failed("signing the CA");
@@ -250,8 +253,8 @@ absl::StatusOr<CertificateInfo> ParseCertificate(absl::string_view pem) {
   info.not_before = *not_before;
   info.not_after = *not_after;
   info.is_ca = X509_check_ca(c) != 0;
-  NamesPtr names(static_cast<GENERAL_NAMES*>(
-      X509_get_ext_d2i(c, NID_subject_alt_name, nullptr, nullptr)));
+  NamesPtr names(
+      static_cast<GENERAL_NAMES*>(X509_get_ext_d2i(c, NID_subject_alt_name, nullptr, nullptr)));
   for (int i = 0; names != nullptr && i < sk_GENERAL_NAME_num(names.get()); ++i) {
     const GENERAL_NAME* name = sk_GENERAL_NAME_value(names.get(), i);
     if (name->type == GEN_DNS) {
@@ -288,8 +291,8 @@ absl::Status VerifyCertificate(absl::string_view cert_pem, absl::string_view ca_
   int error = X509_STORE_CTX_get_error(ctx.get());
   ERR_clear_error();
   auto info = ParseCertificate(cert_pem);
-  std::string who = info.ok() ? absl::StrCat("certificate \"", info->subject.common_name, "\"")
-                              : "certificate";
+  std::string who =
+      info.ok() ? absl::StrCat("certificate \"", info->subject.common_name, "\"") : "certificate";
   if (error == X509_V_ERR_CERT_HAS_EXPIRED && info.ok()) {
     return absl::FailedPreconditionError(
         absl::StrCat(who, " expired at ", Rfc3339(info->not_after)));

@@ -8,10 +8,10 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace ordo::security {
@@ -67,7 +67,8 @@ absl::StatusOr<CertificateInfo> ParseCertificate(absl::string_view pem);
 // or not-yet-valid certificate is FAILED_PRECONDITION naming the date (`client
 // certificate "admin" expired at 2026-11-30T10:00:00Z`); any other failure is
 // UNAUTHENTICATED with OpenSSL's reason.
-absl::Status VerifyCertificate(absl::string_view cert_pem, absl::string_view ca_pem, absl::Time now);
+absl::Status VerifyCertificate(absl::string_view cert_pem, absl::string_view ca_pem,
+                               absl::Time now);
 
 // Whether `key_pem` is the private key of `cert_pem` (INVALID_ARGUMENT if not).
 absl::Status CheckKeyMatches(absl::string_view key_pem, absl::string_view cert_pem);

@@ -7,11 +7,10 @@
 // after flags are parsed.
 #pragma once
 
-#include <string>
-
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
 #include "common/security/kubeconfig.h"

@@ -8,6 +8,7 @@
 #include <sstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/security/authenticator.h"
 #include "common/security/certificates.h"
 #include "common/status/status_macros.h"
 
@@ -21,6 +22,24 @@ absl::StatusOr<std::string> ReadPem(const std::string& path, const std::string& 
   text << in.rdbuf();
   return text.str();
 }
+
+// Adds the impersonation headers (authenticator.h) to every call.
+class ImpersonationPlugin : public grpc::MetadataCredentialsPlugin {
+ public:
+  ImpersonationPlugin(std::string user, std::vector<std::string> groups)
+      : user_(std::move(user)), groups_(std::move(groups)) {}
+  bool IsBlocking() const override { return false; }
+  grpc::Status GetMetadata(grpc::string_ref, grpc::string_ref, const grpc::AuthContext&,
+                           std::multimap<grpc::string, grpc::string>* metadata) override {
+    metadata->emplace(kImpersonateUserHeader, user_);
+    for (const std::string& g : groups_) metadata->emplace(kImpersonateGroupHeader, g);
+    return grpc::Status::OK;
+  }
+
+ private:
+  const std::string user_;
+  const std::vector<std::string> groups_;
+};
 
 }  // namespace
 
@@ -41,8 +60,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> NewServerCredentials(
     return absl::InvalidArgumentError(
         absl::StrCat("--tls-private-key-file ", options.key_file, ": ", s.message()));
   }
-  auto seconds = static_cast<unsigned>(
-      std::max<int64_t>(1, absl::ToInt64Seconds(options.reload_interval)));
+  auto seconds =
+      static_cast<unsigned>(std::max<int64_t>(1, absl::ToInt64Seconds(options.reload_interval)));
   auto provider = std::make_shared<grpc::experimental::FileWatcherCertificateProvider>(
       options.key_file, options.cert_file, options.client_ca_file, seconds);
   grpc::experimental::TlsServerCredentialsOptions tls(provider);
@@ -67,6 +86,11 @@ std::shared_ptr<grpc::ChannelCredentials> NewChannelCredentials(const ClientCred
   std::shared_ptr<grpc::ChannelCredentials> channel = grpc::SslCredentials(ssl);
   if (!creds.token.empty()) {
     channel = grpc::CompositeChannelCredentials(channel, grpc::AccessTokenCredentials(creds.token));
+  }
+  if (!creds.impersonate_user.empty()) {
+    channel = grpc::CompositeChannelCredentials(
+        channel, grpc::MetadataCredentialsFromPlugin(std::make_unique<ImpersonationPlugin>(
+                     creds.impersonate_user, creds.impersonate_groups)));
   }
   return channel;
 }

@@ -31,8 +31,7 @@ absl::Status ReadEntries(const YAML::Node& root, const std::string& list, const 
     std::string path = absl::StrCat(list, "[", i, "]");
     const YAML::Node& item = items[i];
     if (!item.IsMap() || !item["name"] || !item["name"].IsScalar()) {
-      return absl::InvalidArgumentError(
-          absl::StrCat(source, ": ", path, ".name: Required value"));
+      return absl::InvalidArgumentError(absl::StrCat(source, ": ", path, ".name: Required value"));
     }
     begin(item["name"].as<std::string>());
     const YAML::Node& fields = item[body];
@@ -93,8 +92,8 @@ absl::StatusOr<Kubeconfig> ParseKubeconfig(absl::string_view yaml, absl::string_
     return absl::InvalidArgumentError(absl::StrCat(source, ": ", e.what()));
   }
   if (!root.IsMap()) return absl::InvalidArgumentError(absl::StrCat(source, ": not a kubeconfig"));
-  static const std::set<std::string> kTop = {"apiVersion", "kind",     "clusters",
-                                             "users",      "contexts", "current-context",
+  static const std::set<std::string> kTop = {"apiVersion",  "kind",      "clusters",
+                                             "users",       "contexts",  "current-context",
                                              "preferences", "extensions"};
   for (const auto& kv : root) {
     std::string key = kv.first.as<std::string>();
@@ -103,9 +102,9 @@ absl::StatusOr<Kubeconfig> ParseKubeconfig(absl::string_view yaml, absl::string_
     }
   }
   if (root["kind"] && root["kind"].as<std::string>() != "Config") {
-    return absl::InvalidArgumentError(
-        absl::StrCat(source, ": kind: Unsupported value: \"", root["kind"].as<std::string>(),
-                     "\": supported values: \"Config\""));
+    return absl::InvalidArgumentError(absl::StrCat(source, ": kind: Unsupported value: \"",
+                                                   root["kind"].as<std::string>(),
+                                                   "\": supported values: \"Config\""));
   }
   Kubeconfig config;
   if (root["current-context"] && root["current-context"].IsScalar()) {
@@ -234,17 +233,16 @@ absl::StatusOr<ClientCredentials> LoadCredentials(const std::string& path,
     if (c.name == ctx->cluster) cluster = &c;
   }
   if (cluster == nullptr) {
-    return absl::NotFoundError(
-        absl::StrCat(path, ": cluster \"", ctx->cluster, "\" of context \"", name,
-                     "\" does not exist"));
+    return absl::NotFoundError(absl::StrCat(path, ": cluster \"", ctx->cluster, "\" of context \"",
+                                            name, "\" does not exist"));
   }
   const Kubeconfig::User* user = nullptr;
   for (const auto& u : config.users) {
     if (u.name == ctx->user) user = &u;
   }
   if (user == nullptr && !ctx->user.empty()) {
-    return absl::NotFoundError(absl::StrCat(path, ": user \"", ctx->user, "\" of context \"",
-                                            name, "\" does not exist"));
+    return absl::NotFoundError(
+        absl::StrCat(path, ": user \"", ctx->user, "\" of context \"", name, "\" does not exist"));
   }
   std::filesystem::path dir = std::filesystem::path(path).parent_path();
   ClientCredentials out;
@@ -256,12 +254,12 @@ absl::StatusOr<ClientCredentials> LoadCredentials(const std::string& path,
   }
   out.server = std::string(absl::StripSuffix(server, "/"));
   out.ns = ctx->ns;
-  ORDO_ASSIGN_OR_RETURN(out.ca_pem, Pem(cluster->certificate_authority_data,
-                                        cluster->certificate_authority, dir,
-                                        "certificate-authority"));
+  ORDO_ASSIGN_OR_RETURN(
+      out.ca_pem, Pem(cluster->certificate_authority_data, cluster->certificate_authority, dir,
+                      "certificate-authority"));
   if (user != nullptr) {
-    ORDO_ASSIGN_OR_RETURN(out.cert_pem, Pem(user->client_certificate_data,
-                                            user->client_certificate, dir, "client-certificate"));
+    ORDO_ASSIGN_OR_RETURN(out.cert_pem, Pem(user->client_certificate_data, user->client_certificate,
+                                            dir, "client-certificate"));
     ORDO_ASSIGN_OR_RETURN(out.key_pem,
                           Pem(user->client_key_data, user->client_key, dir, "client-key"));
     out.token = user->token;

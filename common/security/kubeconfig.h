@@ -8,23 +8,23 @@
 #pragma once
 
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 
 namespace ordo::security {
 
 struct Kubeconfig {
   struct Cluster {
     std::string name;
-    std::string server;                // https://HOST:PORT or HOST:PORT
-    std::string certificate_authority;  // a path, or
+    std::string server;                      // https://HOST:PORT or HOST:PORT
+    std::string certificate_authority;       // a path, or
     std::string certificate_authority_data;  // PEM (base64 in the file)
   };
   struct User {
     std::string name;
-    std::string client_certificate;  // a path, or
+    std::string client_certificate;       // a path, or
     std::string client_certificate_data;  // PEM (base64 in the file)
     std::string client_key;
     std::string client_key_data;
@@ -56,6 +56,10 @@ struct ClientCredentials {
   std::string key_pem;
   std::string token;
   std::string ns;  // the context's namespace, or empty
+  // Act as this user (and groups): kubectl's --as / --as-group. The server
+  // lets only those allowed to `impersonate` them do it.
+  std::string impersonate_user;
+  std::vector<std::string> impersonate_groups;
 };
 
 // Loads the credentials of `context` (empty: current-context) of the

@@ -22,7 +22,8 @@ Kubeconfig Sample() {
                           .client_certificate_data = "CERT\n",
                           .client_key_data = "KEY\n",
                           .token = "t0k"});
-  config.contexts.push_back({.name = "admin@ordo", .cluster = "ordo", .user = "admin", .ns = "web"});
+  config.contexts.push_back(
+      {.name = "admin@ordo", .cluster = "ordo", .user = "admin", .ns = "web"});
   config.current_context = "admin@ordo";
   return config;
 }
@@ -77,13 +78,13 @@ preferences: {}
 }
 
 TEST(KubeconfigTest, WhatOrdoCannotHonourIsRefusedByName) {
-  EXPECT_THAT(ParseKubeconfig("users:\n- name: u\n  user:\n    exec: {command: aws}\n", "k"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       "k: users[0].user.exec: not supported by ordo"));
-  EXPECT_THAT(ParseKubeconfig("clusters:\n- name: c\n  cluster: {insecure-skip-tls-verify: true}\n",
-                              "k"),
-              StatusIs(absl::StatusCode::kInvalidArgument,
-                       HasSubstr("insecure-skip-tls-verify: not supported")));
+  EXPECT_THAT(
+      ParseKubeconfig("users:\n- name: u\n  user:\n    exec: {command: aws}\n", "k"),
+      StatusIs(absl::StatusCode::kInvalidArgument, "k: users[0].user.exec: not supported by ordo"));
+  EXPECT_THAT(
+      ParseKubeconfig("clusters:\n- name: c\n  cluster: {insecure-skip-tls-verify: true}\n", "k"),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               HasSubstr("insecure-skip-tls-verify: not supported")));
   EXPECT_THAT(ParseKubeconfig("users:\n- user: {}\n", "k"),
               StatusIs(absl::StatusCode::kInvalidArgument, "k: users[0].name: Required value"));
   EXPECT_THAT(ParseKubeconfig("kind: Pod\n", "k"),

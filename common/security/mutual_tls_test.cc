@@ -199,8 +199,9 @@ TEST(ServerCredentialsTest, MistakesAreNamedAtStart) {
                                         HasSubstr("--tls-private-key-file")));
   options.key_file = pki.Join("api-server.key");
   options.client_ca_file = pki.Join("nope.crt");
-  EXPECT_THAT(NewServerCredentials(options),
-              ::ordo::testing::StatusIs(absl::StatusCode::kNotFound, HasSubstr("--client-ca-file")));
+  EXPECT_THAT(
+      NewServerCredentials(options),
+      ::ordo::testing::StatusIs(absl::StatusCode::kNotFound, HasSubstr("--client-ca-file")));
   options.client_ca_file = pki.Join("api-server.key");
   EXPECT_THAT(NewServerCredentials(options),
               ::ordo::testing::StatusIs(absl::StatusCode::kInvalidArgument,

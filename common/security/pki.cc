@@ -37,15 +37,12 @@ absl::StatusOr<std::string> Read(const fs::path& path) {
 
 std::vector<Component> Components(const ClusterPkiOptions& o) {
   auto client = [&](std::string name, std::string user, std::vector<std::string> groups = {}) {
-    return Component{.name = std::move(name),
-                     .request = {.subject = {std::move(user), std::move(groups)},
-                                 .usage = Usage::kClient}};
+    return Component{
+        .name = std::move(name),
+        .request = {.subject = {std::move(user), std::move(groups)}, .usage = Usage::kClient}};
   };
-  std::vector<std::string> dns = {"localhost",
-                                  "kubernetes",
-                                  "kubernetes.default",
-                                  "kubernetes.default.svc",
-                                  "kubernetes.default.svc.cluster.local"};
+  std::vector<std::string> dns = {"localhost", "kubernetes", "kubernetes.default",
+                                  "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"};
   dns.insert(dns.end(), o.api_server_dns_names.begin(), o.api_server_dns_names.end());
   std::vector<std::string> ips = {"127.0.0.1"};
   ips.insert(ips.end(), o.api_server_ip_addresses.begin(), o.api_server_ip_addresses.end());
@@ -82,9 +79,8 @@ std::vector<Component> Components(const ClusterPkiOptions& o) {
 std::string KubeconfigFor(const std::string& server, const std::string& ca_pem,
                           const std::string& user, const KeyPair& pair) {
   Kubeconfig config;
-  config.clusters.push_back({.name = kClusterName,
-                             .server = "https://" + server,
-                             .certificate_authority_data = ca_pem});
+  config.clusters.push_back(
+      {.name = kClusterName, .server = "https://" + server, .certificate_authority_data = ca_pem});
   config.users.push_back(
       {.name = user, .client_certificate_data = pair.cert_pem, .client_key_data = pair.key_pem});
   std::string context = absl::StrCat(user, "@", kClusterName);
@@ -130,7 +126,8 @@ absl::Status EnsureClusterPki(const ClusterPkiOptions& options) {
   fs::path dir(options.dir);
   std::error_code ec;
   fs::create_directories(dir, ec);
-  if (ec) return absl::UnavailableError(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
   fs::permissions(dir, fs::perms::owner_all, ec);
   KeyPair ca;
   if (fs::exists(dir / "ca.crt")) {
@@ -162,7 +159,8 @@ absl::Status RenewCertificate(const std::string& dir_name, const std::string& na
                               absl::Duration validity) {
   fs::path dir(dir_name);
   if (name == "ca") {
-    return absl::InvalidArgumentError("the CA is not renewed in place: every certificate hangs on it");
+    return absl::InvalidArgumentError(
+        "the CA is not renewed in place: every certificate hangs on it");
   }
   ORDO_ASSIGN_OR_RETURN(KeyPair ca, ReadPair(dir, "ca"));
   auto current = Read(dir / (name + ".crt"));

@@ -35,13 +35,13 @@ TEST(PkiTest, EveryComponentGetsKubernetesIdentityAndTheRightNames) {
   ASSERT_TRUE(entries.ok()) << entries.status();
   std::vector<std::string> names;
   for (const auto& e : *entries) names.push_back(e.name);
-  EXPECT_THAT(names, ElementsAre("ca", "admin", "api-server", "controller-manager", "dns",
-                                 "node-1", "scheduler"));
+  EXPECT_THAT(names, ElementsAre("ca", "admin", "api-server", "controller-manager", "dns", "node-1",
+                                 "scheduler"));
   std::string ca = ReadFile(dir.Join("ca.crt"));
   for (const auto& e : *entries) {
     EXPECT_OK(VerifyCertificate(ReadFile(dir.Join(e.name + ".crt")), ca, kNow)) << e.name;
-    EXPECT_EQ(e.info.not_after, e.name == "ca" ? kNow + absl::Hours(24 * 3650)
-                                               : kNow + absl::Hours(24 * 365));
+    EXPECT_EQ(e.info.not_after,
+              e.name == "ca" ? kNow + absl::Hours(24 * 3650) : kNow + absl::Hours(24 * 365));
   }
   const CertificateInfo& admin = (*entries)[1].info;
   EXPECT_EQ(admin.subject.common_name, "kubernetes-admin");
@@ -97,8 +97,8 @@ TEST(PkiTest, RenewalIssuesANewKeyWithTheSameIdentity) {
   EXPECT_EQ(after->dns_names, before->dns_names);
   EXPECT_EQ(after->ip_addresses, before->ip_addresses);
   EXPECT_EQ(after->not_after, kNow + absl::Hours(49));
-  EXPECT_OK(CheckKeyMatches(ReadFile(dir.Join("api-server.key")),
-                            ReadFile(dir.Join("api-server.crt"))));
+  EXPECT_OK(
+      CheckKeyMatches(ReadFile(dir.Join("api-server.key")), ReadFile(dir.Join("api-server.crt"))));
   // A client's kubeconfig follows its renewed certificate.
   ASSERT_OK(RenewCertificate(dir.path(), "admin", kNow, absl::Hours(1)));
   EXPECT_EQ(LoadCredentials(dir.Join("admin.kubeconfig"), "")->cert_pem,

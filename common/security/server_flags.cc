@@ -22,8 +22,8 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFl
                            .reload_interval = absl::GetFlag(FLAGS_tls_reload_interval),
                            .client_certificate_optional = client_certificate_optional,
                            .authenticator = std::move(authenticator)};
-  int given = !options.cert_file.empty() + !options.key_file.empty() +
-              !options.client_ca_file.empty();
+  int given =
+      !options.cert_file.empty() + !options.key_file.empty() + !options.client_ca_file.empty();
   if (given == 0) return std::shared_ptr<grpc::ServerCredentials>();
   if (given != 3) {
     return absl::InvalidArgumentError(

@@ -49,10 +49,11 @@ absl::StatusOr<TokenFile> TokenFile::Parse(absl::string_view csv, absl::string_v
     if (line.empty() || line.front() == '#') continue;
     std::string at = absl::StrCat(source, ":", number, ": ");
     auto fields = SplitRecord(line);
-    if (!fields.ok()) return absl::InvalidArgumentError(at + std::string(fields.status().message()));
+    if (!fields.ok())
+      return absl::InvalidArgumentError(at + std::string(fields.status().message()));
     if (fields->size() < 3) {
-      return absl::InvalidArgumentError(
-          at + "want at least 3 columns (token,user,uid[,\"group,...\"])");
+      return absl::InvalidArgumentError(at +
+                                        "want at least 3 columns (token,user,uid[,\"group,...\"])");
     }
     if (fields->size() > 4) {
       return absl::InvalidArgumentError(at + "want at most 4 columns; quote the groups");

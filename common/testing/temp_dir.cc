@@ -17,9 +17,19 @@ std::string ReadFile(const std::string& path) {
   return ss.str();
 }
 
-TempDir::TempDir() {
+namespace {
+std::string DefaultParent() {
   const char* base = std::getenv("TMPDIR");
-  std::string pattern = std::string(base != nullptr ? base : "/tmp") + "/ordo-test-XXXXXX";
+  return base != nullptr ? base : "/tmp";
+}
+}  // namespace
+
+TempDir::TempDir() : TempDir(DefaultParent()) {}
+
+TempDir::TempDir(const std::string& parent) {
+  std::error_code ignored;
+  std::filesystem::create_directories(parent, ignored);
+  std::string pattern = parent + "/ordo-test-XXXXXX";
   if (mkdtemp(pattern.data()) == nullptr) std::abort();
   path_ = pattern;
 }

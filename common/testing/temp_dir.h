@@ -12,6 +12,8 @@ std::string ReadFile(const std::string& path);
 class TempDir {
  public:
   TempDir();
+  // Under `parent` (created if missing) instead of $TMPDIR.
+  explicit TempDir(const std::string& parent);
   ~TempDir();
   TempDir(const TempDir&) = delete;
   TempDir& operator=(const TempDir&) = delete;

@@ -9,6 +9,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "common/security/client_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/controller-manager/controller_descriptor.h"
@@ -23,7 +24,8 @@
 #include "services/controller-manager/storage/volume_controller.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
+ABSL_FLAG(std::string, server, "",
+          "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, identity, "", "This replica's name in the lease (default: host_pid)");
 ABSL_FLAG(absl::Duration, lease_duration, absl::Seconds(15), "How long a lease holds unrenewed");
 ABSL_FLAG(absl::Duration, renew_deadline, absl::Seconds(10), "The leader gives up after this");
@@ -125,7 +127,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   ordo::controller::ControllerOptions options = OptionsFromFlags();
-  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
+  auto dialed = ordo::security::DialFromFlags(absl::GetFlag(FLAGS_server));
+  if (!dialed.ok()) {
+    spdlog::error("{}", std::string(dialed.status().message()));
+    return 2;
+  }
+  std::shared_ptr<grpc::Channel> channel = *dialed;
   ordo::api::ResourceClient<ordo::coordination::v1::Lease> leases(channel, ordo::SystemClock());
   ordo::controller::LeaderElectionConfig config;
   config.identity = absl::GetFlag(FLAGS_identity);

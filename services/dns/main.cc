@@ -9,13 +9,15 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/clock/clock.h"
+#include "common/security/client_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/dns/server.h"
 #include "services/dns/zone_watcher.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
+ABSL_FLAG(std::string, server, "",
+          "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, zone, "cluster.local", "The cluster domain served");
 ABSL_FLAG(std::vector<std::string>, listen, {"127.0.0.1:53"},
           "IP:PORT to serve on, comma separated (port 0: any free port)");
@@ -76,8 +78,12 @@ int main(int argc, char** argv) {
   }
   spdlog::info("serving {} on port {} ({} upstream(s))", options.zone.zone, server.port(0),
                options.upstreams.size());
-  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
-  ordo::dns::ZoneWatcher watcher(channel, ordo::SystemClock(), server);
+  auto channel = ordo::security::DialFromFlags(absl::GetFlag(FLAGS_server));
+  if (!channel.ok()) {
+    spdlog::error("{}", std::string(channel.status().message()));
+    return 2;
+  }
+  ordo::dns::ZoneWatcher watcher(*channel, ordo::SystemClock(), server);
   std::jthread zone([&](std::stop_token stop) { watcher.Run(stop); });
   std::jthread serve([&](std::stop_token stop) { server.Run(stop); });
   ordo::server::WaitForShutdownSignal();

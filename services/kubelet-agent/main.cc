@@ -8,9 +8,12 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "absl/flags/reflection.h"
 #include "absl/strings/str_split.h"
 #include "common/clock/clock.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/security/client_flags.h"
+#include "common/security/server_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/kubelet-agent/agent_service.h"
@@ -23,7 +26,8 @@
 #include "services/kubelet-agent/shim.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
+ABSL_FLAG(std::string, server, "",
+          "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, node_name, "", "This node's name (required unless --hollow)");
 ABSL_FLAG(std::string, listen, "127.0.0.1:0", "Address of the agent's logs/exec service");
 ABSL_FLAG(std::string, port_file, "", "Write the agent service's port here once serving");
@@ -45,6 +49,9 @@ ABSL_FLAG(absl::Duration, crash_backoff, absl::Seconds(10), "First restart back-
 ABSL_FLAG(absl::Duration, crash_backoff_max, absl::Seconds(300), "Longest restart back-off");
 ABSL_FLAG(bool, hollow, false, "Pretend pods run (no processes), for scale tests");
 ABSL_FLAG(int, hollow_nodes, 1, "With --hollow: how many nodes this process pretends to be");
+ABSL_FLAG(std::vector<std::string>, masked_paths, {},
+          "Paths hidden from every container (the cluster's store, logs, keys); the agent's "
+          "checkpoint and the directories of --kubeconfig and its TLS files are always hidden");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
@@ -99,7 +106,12 @@ int main(int argc, char** argv) {
   server::ParseFlags(argc, argv,
                      "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
   server::InitLogging("kubelet-agent", absl::GetFlag(FLAGS_log_level));
-  auto channel = ordo::server::NewChannel(absl::GetFlag(FLAGS_server));
+  auto dialed = security::DialFromFlags(absl::GetFlag(FLAGS_server));
+  if (!dialed.ok()) {
+    spdlog::error("{}", std::string(dialed.status().message()));
+    return 2;
+  }
+  std::shared_ptr<grpc::Channel> channel = *dialed;
   if (absl::GetFlag(FLAGS_hollow)) return RunHollow(channel);
 
   const std::string node_name = absl::GetFlag(FLAGS_node_name);
@@ -147,6 +159,17 @@ int main(int argc, char** argv) {
   config.extra_path = std::filesystem::path(self).parent_path().string();
   config.initial_backoff = absl::GetFlag(FLAGS_crash_backoff);
   config.max_backoff = absl::GetFlag(FLAGS_crash_backoff_max);
+  config.masked_paths = absl::GetFlag(FLAGS_masked_paths);
+  config.masked_paths.push_back(root + "/checkpoint");
+  for (const char* flag :
+       {"kubeconfig", "tls_cert_file", "tls_private_key_file", "client_ca_file"}) {
+    const absl::CommandLineFlag* defined = absl::FindCommandLineFlag(flag);
+    std::string value = defined != nullptr ? defined->CurrentValue() : "";
+    if (!value.empty()) {
+      config.masked_paths.push_back(
+          std::filesystem::absolute(value).parent_path().lexically_normal().string());
+    }
+  }
   kubelet::PodManager pods(config, runtime, **network, **checkpoint, pod_api, SystemClock());
   if (absl::Status s = pods.Restore(); !s.ok()) {
     spdlog::error("restoring the checkpoint: {}", std::string(s.message()));
@@ -158,7 +181,14 @@ int main(int argc, char** argv) {
     absl::MutexLock lock(&sync_mu);
     return pods.ShutdownAll(absl::Seconds(10));
   });
-  auto started = server::StartGrpcServer(absl::GetFlag(FLAGS_listen), {&service});
+  // Every caller must present a certificate of the cluster CA (for now any:
+  // the api-server's own, once exec and logs go through it).
+  auto credentials = security::ServerCredentialsFromFlags(nullptr);
+  if (!credentials.ok()) {
+    spdlog::error("{}", std::string(credentials.status().message()));
+    return 2;
+  }
+  auto started = server::StartGrpcServer(absl::GetFlag(FLAGS_listen), {&service}, *credentials);
   if (!started.ok()) {
     spdlog::error("{}", std::string(started.status().message()));
     return 1;

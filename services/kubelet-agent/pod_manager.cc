@@ -281,6 +281,9 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
     return;  // finished for good
   }
   if (now < c.next_start) {
+    // A container its securityContext keeps from starting says so while it
+    // waits, as kubelet's CreateContainerConfigError does; nothing crashed.
+    if (c.waiting_reason == "CreateContainerConfigError") return;
     c.waiting_reason = "CrashLoopBackOff";
     c.waiting_message = absl::StrCat("back-off ", absl::FormatDuration(c.backoff),
                                      " restarting failed container=", c.name, " pod=", state.name,
@@ -304,11 +307,44 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
     c.backoff = c.backoff == absl::ZeroDuration() ? config_.initial_backoff
                                                   : std::min(2 * c.backoff, config_.max_backoff);
     c.next_start = now + c.backoff;
-    if (c.waiting_reason != "ErrImagePull") c.waiting_reason = "CreateContainerError";
+    if (c.waiting_reason != "ErrImagePull" && c.waiting_reason != "CreateContainerConfigError") {
+      c.waiting_reason = "CreateContainerError";
+    }
     c.waiting_message = std::string(s.message());
     spdlog::warn("pod {}/{}: container {}: {}", state.ns, state.name, c.name,
                  std::string(s.message()));
   }
+}
+
+absl::Status ApplySecurityContext(const core::v1::Pod& pod, const core::v1::Container& spec,
+                                  agent::v1::ContainerLaunch& launch) {
+  const auto& pod_sc = pod.spec().security_context();
+  const auto& sc = spec.security_context();
+  std::optional<int64_t> uid, gid;
+  if (sc.has_run_as_user()) {
+    uid = sc.run_as_user();
+  } else if (pod_sc.has_run_as_user()) {
+    uid = pod_sc.run_as_user();
+  }
+  if (sc.has_run_as_group()) {
+    gid = sc.run_as_group();
+  } else if (pod_sc.has_run_as_group()) {
+    gid = pod_sc.run_as_group();
+  }
+  bool non_root = sc.has_run_as_non_root() ? sc.run_as_non_root() : pod_sc.run_as_non_root();
+  if (non_root && uid.value_or(0) == 0) {
+    // Kubernetes' words: the image's user is root here (no USER in an ordo image).
+    return absl::InvalidArgumentError(
+        uid.has_value() ? absl::StrCat("container's runAsUser breaks non-root policy (pod: \"",
+                                       pod.metadata().name(), "_", pod.metadata().namespace_(),
+                                       "\", container: ", spec.name(), ")")
+                        : "container has runAsNonRoot and image will run as root");
+  }
+  if (uid.has_value()) launch.set_run_as_user(*uid);
+  if (gid.has_value()) launch.set_run_as_group(*gid);
+  for (int64_t g : pod_sc.supplemental_groups()) launch.add_supplemental_groups(g);
+  for (const auto& cap : sc.capabilities().drop()) launch.add_drop_capabilities(cap);
+  return absl::OkStatus();
 }
 
 absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& pod,
@@ -325,6 +361,11 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
         absl::StrCat("image \"", spec.image(), "\": no executable \"", argv[0], "\" on this node"));
   }
   agent::v1::ContainerLaunch launch;
+  if (absl::Status s = ApplySecurityContext(pod, spec, launch); !s.ok()) {
+    c.waiting_reason = "CreateContainerConfigError";
+    return s;
+  }
+  for (const std::string& p : config_.masked_paths) launch.add_masked_paths(p);
   std::string hostname =
       pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
   launch.set_hostname(hostname);
@@ -379,6 +420,10 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
     if (!vm.sub_path().empty()) source = absl::StrCat(source, "/", vm.sub_path());
     std::error_code ec;
     fs::create_directories(source, ec);
+    // Writable by any user the pod runs as, as Kubernetes makes an emptyDir.
+    if (!volume->has_host_path() && !volume->has_persistent_volume_claim()) {
+      fs::permissions(source, fs::perms::all, ec);
+    }
     add_mount(source, vm.mount_path(), vm.read_only());
   }
   ORDO_ASSIGN_OR_RETURN(ContainerHandle handle, runtime_.Start(launch));

@@ -42,7 +42,17 @@ struct AgentConfig {
   std::string extra_path;
   absl::Duration initial_backoff = absl::Seconds(10);
   absl::Duration max_backoff = absl::Seconds(300);
+  // Hidden from every container (the cluster's keys, store and the agent's
+  // own state): an empty read-only directory or file in their place.
+  std::vector<std::string> masked_paths;
 };
+
+// The container's user, group and dropped capabilities from its and its
+// pod's securityContext (the container's win), into `launch`.
+// INVALID_ARGUMENT (the container waits as CreateContainerConfigError) when
+// runAsNonRoot is set and the container would run as root.
+absl::Status ApplySecurityContext(const core::v1::Pod& pod, const core::v1::Container& spec,
+                                  agent::v1::ContainerLaunch& launch);
 
 // Where one container's logs and process are, for the logs and exec calls.
 struct ContainerLocation {

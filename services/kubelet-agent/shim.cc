@@ -1,8 +1,10 @@
 #include "services/kubelet-agent/shim.h"
 
 #include <fcntl.h>
+#include <grp.h>
 #include <sched.h>
 #include <signal.h>
+#include <sys/capability.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -14,8 +16,11 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <optional>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "ordo/agent/v1/agent.pb.h"
@@ -82,7 +87,101 @@ int SetUpNamespaces(const agent::v1::ContainerLaunch& launch) {
     }
     close(sources[i]);
   }
+  // Last, so nothing mounted above can uncover them: the cluster's secrets.
+  for (const std::string& path : launch.masked_paths()) {
+    struct stat st;
+    if (stat(path.c_str(), &st) != 0) continue;  // nothing there to hide
+    bool hidden =
+        S_ISDIR(st.st_mode)
+            ? mount("tmpfs", path.c_str(), "tmpfs", MS_RDONLY | MS_NOSUID | MS_NODEV | MS_NOEXEC,
+                    "size=4k,mode=0555") == 0
+            : mount("/dev/null", path.c_str(), nullptr, MS_BIND, nullptr) == 0;
+    if (!hidden) return Fail("mask " + path);
+  }
   return 0;
+}
+
+// Who a container runs as: its user, groups and the capabilities it may not have.
+struct Identity {
+  std::optional<uid_t> uid;
+  std::optional<gid_t> gid;
+  std::vector<gid_t> groups;
+  std::vector<cap_value_t> drop;
+};
+
+// The identity a launch asks for; a message on an unknown capability name.
+std::string IdentityOf(const agent::v1::ContainerLaunch& launch, Identity& out) {
+  if (launch.has_run_as_user()) out.uid = static_cast<uid_t>(launch.run_as_user());
+  if (launch.has_run_as_group()) out.gid = static_cast<gid_t>(launch.run_as_group());
+  out.groups.assign(launch.supplemental_groups().begin(), launch.supplemental_groups().end());
+  for (const std::string& name : launch.drop_capabilities()) {
+    if (name == "ALL") {
+      for (int c = 0; c <= CAP_LAST_CAP; ++c) out.drop.push_back(c);
+      continue;
+    }
+    cap_value_t value;
+    std::string lower = absl::AsciiStrToLower(name);
+    if (!absl::StartsWith(lower, "cap_")) lower = "cap_" + lower;
+    if (cap_from_name(lower.c_str(), &value) != 0) return "unknown capability " + name;
+    out.drop.push_back(value);
+  }
+  return "";
+}
+
+// The identity process `pid` runs with (from /proc/PID/status: effective
+// uid and gid, groups, the capabilities missing from its bounding set), so an
+// exec joins a container as the container runs, not as the agent.
+Identity IdentityOfProcess(int pid) {
+  Identity out;
+  std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
+  for (std::string line; std::getline(in, line);) {
+    std::vector<std::string> f = absl::StrSplit(line, absl::ByAnyChar(" \t"), absl::SkipEmpty());
+    if (f.size() < 2) continue;
+    unsigned long long value = 0;
+    if (f[0] == "Uid:" && f.size() >= 3 && absl::SimpleAtoi(f[2], &value)) {
+      out.uid = static_cast<uid_t>(value);
+    } else if (f[0] == "Gid:" && f.size() >= 3 && absl::SimpleAtoi(f[2], &value)) {
+      out.gid = static_cast<gid_t>(value);
+    } else if (f[0] == "Groups:") {
+      for (size_t i = 1; i < f.size(); ++i) {
+        if (absl::SimpleAtoi(f[i], &value)) out.groups.push_back(static_cast<gid_t>(value));
+      }
+    } else if (f[0] == "CapBnd:" && absl::SimpleHexAtoi(f[1], &value)) {
+      for (int c = 0; c <= CAP_LAST_CAP; ++c) {
+        if ((value & (1ULL << c)) == 0) out.drop.push_back(c);
+      }
+    }
+  }
+  return out;
+}
+
+// Just before exec: takes the capabilities out of the bounding set (libcap;
+// so no exec regains them), becomes the user and groups (which needs
+// CAP_SETUID/CAP_SETGID still in effect), then clears them from the
+// permitted, effective and inheritable sets (a change of uid from root
+// already empties those). Returns a message on failure.
+std::string Become(const Identity& id) {
+  for (cap_value_t c : id.drop) {
+    if (cap_drop_bound(c) != 0 && errno != EINVAL) return "dropping a capability";
+  }
+  if ((id.uid.has_value() || id.gid.has_value()) &&
+      setgroups(id.groups.size(), id.groups.data()) != 0) {
+    return "setgroups";
+  }
+  if (id.gid.has_value() && setgid(*id.gid) != 0) return "setgid";
+  if (id.uid.has_value() && setuid(*id.uid) != 0) return "setuid";
+  if (!id.drop.empty()) {
+    cap_t caps = cap_get_proc();
+    if (caps == nullptr) return "cap_get_proc";
+    int n = static_cast<int>(id.drop.size());
+    bool ok = cap_set_flag(caps, CAP_EFFECTIVE, n, id.drop.data(), CAP_CLEAR) == 0 &&
+              cap_set_flag(caps, CAP_PERMITTED, n, id.drop.data(), CAP_CLEAR) == 0 &&
+              cap_set_flag(caps, CAP_INHERITABLE, n, id.drop.data(), CAP_CLEAR) == 0 &&
+              cap_set_proc(caps) == 0;
+    cap_free(caps);
+    if (!ok) return "cap_set_proc";
+  }
+  return "";
 }
 
 // Writes the exit record through `dir_fd` (opened before the mounts, which may
@@ -138,6 +237,11 @@ int RunShim(const std::string& launch_path) {
     if (!in || !launch.ParseFromIstream(&in)) return Fail("read " + launch_path);
   }
   if (launch.argv().empty()) return Fail("empty argv");
+  Identity identity;
+  if (std::string bad = IdentityOf(launch, identity); !bad.empty()) {
+    std::fprintf(stderr, "ordo shim: %s\n", bad.c_str());
+    return 1;
+  }
   UnblockSignals();
   setsid();  // away from the agent's session: its terminal's signals are not ours
   signal(SIGINT, SIG_IGN);
@@ -180,6 +284,10 @@ int RunShim(const std::string& launch_path) {
     dup2(null, 0);
     dup2(log, 1);
     dup2(log, 2);
+    if (std::string failed = Become(identity); !failed.empty()) {
+      std::fprintf(stderr, "ordo shim: %s: %s\n", failed.c_str(), std::strerror(errno));
+      _exit(128);
+    }
     if (!launch.working_dir().empty() && chdir(launch.working_dir().c_str()) != 0) {
       std::fprintf(stderr, "cannot enter workingDir %s: %s\n", launch.working_dir().c_str(),
                    std::strerror(errno));
@@ -207,6 +315,7 @@ int RunShim(const std::string& launch_path) {
 
 int RunExecHelper(int pid, const std::vector<std::string>& argv) {
   UnblockSignals();
+  Identity identity = IdentityOfProcess(pid);
   for (const char* ns : {"uts", "mnt"}) {
     std::string path = absl::StrCat("/proc/", pid, "/ns/", ns);
     int fd = open(path.c_str(), O_RDONLY | O_CLOEXEC);
@@ -217,6 +326,11 @@ int RunExecHelper(int pid, const std::vector<std::string>& argv) {
     close(fd);
   }
   if (chdir("/") != 0) return 126;
+  if (std::string failed = Become(identity); !failed.empty()) {
+    std::fprintf(stderr, "cannot take the container's identity: %s: %s\n", failed.c_str(),
+                 std::strerror(errno));
+    return 126;
+  }
   // The command sees the container's environment (POD_NAME, POD_IP, ...).
   std::vector<std::string> env_strings;
   {

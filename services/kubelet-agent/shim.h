@@ -10,6 +10,10 @@
 // stdout/stderr on the log file, prints the container's pid on stdout (the
 // agent reads it), waits for the container and writes its exit file. Because
 // nothing ties the container to the agent, an agent restart leaves it running.
+// After the mounts the launch's masked paths (the cluster's keys and store)
+// are covered, and the container drops the capabilities its securityContext
+// names and becomes its runAsUser/runAsGroup before exec; the exec helper
+// takes the same identity from the running container.
 #pragma once
 
 #include <string>

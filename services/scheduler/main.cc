@@ -3,12 +3,14 @@
 
 #include "absl/flags/flag.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/security/client_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/scheduler/scheduler.h"
 #include "spdlog/spdlog.h"
 
-ABSL_FLAG(std::string, server, "127.0.0.1:6443", "The api-server's address");
+ABSL_FLAG(std::string, server, "",
+          "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, scheduler_name, "default-scheduler", "Pods naming this scheduler are ours");
 ABSL_FLAG(int, binders, 32, "Concurrent Bind calls");
 ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
@@ -16,8 +18,13 @@ ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 namespace ordo {
 namespace {
 
-void RunScheduler() {
-  auto channel = server::NewChannel(absl::GetFlag(FLAGS_server));
+int RunScheduler() {
+  auto dialed = security::DialFromFlags(absl::GetFlag(FLAGS_server));
+  if (!dialed.ok()) {
+    spdlog::error("{}", std::string(dialed.status().message()));
+    return 2;
+  }
+  std::shared_ptr<grpc::Channel> channel = *dialed;
   Clock& clock = SystemClock();
   informer::SharedInformerFactory informers(channel, clock);
   // Asked for first, so started first: pods are placed against known nodes.
@@ -39,11 +46,12 @@ void RunScheduler() {
   pods.AddEventHandler(scheduler.PodHandler());
   informers.Start();
   std::jthread runner([&](std::stop_token stop) { scheduler.Run(stop); });
-  spdlog::info("scheduler running against {}", absl::GetFlag(FLAGS_server));
+  spdlog::info("scheduler running");
   server::WaitForShutdownSignal();
   runner.request_stop();
   runner.join();
   informers.Stop();
+  return 0;
 }
 
 }  // namespace
@@ -53,6 +61,5 @@ int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-scheduler --server HOST:PORT: places pods on nodes");
   ordo::server::InitLogging("scheduler", absl::GetFlag(FLAGS_log_level));
-  ordo::RunScheduler();
-  return 0;
+  return ordo::RunScheduler();
 }
