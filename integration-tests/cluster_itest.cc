@@ -57,6 +57,73 @@ TEST_F(ClusterTest, PodRunsAndAnswersExecAndLogs) {
   EXPECT_TRUE(absl::StrContains(wide.out, "Running")) << wide.out;
 }
 
+// A cluster whose directory is outside /tmp (as `make up`'s .ordo/ is), so
+// only the agent's masking stands between a pod and the keys: every pod has
+// a /tmp of its own, which would hide a cluster under /tmp anyway.
+class PodIsolationTest : public ClusterFixture {
+ protected:
+  PodIsolationTest() : ClusterFixture(BinDir() + "/../itest-clusters") {}
+};
+
+TEST_F(PodIsolationTest, PodsCannotReachTheClustersSecretsAndRunAsTheirUser) {
+  Apply(R"(apiVersion: v1
+kind: Pod
+metadata: {name: locked}
+spec:
+  securityContext: {runAsUser: 1000, runAsGroup: 1000}
+  containers:
+  - name: app
+    image: ordo-podapp
+    args: ["--port", "8080"]
+    securityContext:
+      capabilities: {drop: [ALL]}
+    readinessProbe: {httpGet: {path: /readyz, port: 8080}, periodSeconds: 1}
+)");
+  Apply(PodappPod("nosy"));  // root, every capability: the keys are hidden all the same
+  ASSERT_TRUE(WaitReady("locked"));
+  ASSERT_TRUE(WaitReady("nosy"));
+  CommandResult id =
+      Ordoctl({"exec", "locked", "--", "sh", "-c", "id -u; id -g; grep CapEff /proc/self/status"});
+  EXPECT_EQ(id.out, "1000\n1000\nCapEff:\t0000000000000000\n") << id.err;
+  for (const char* pod : {"locked", "nosy"}) {
+    for (const std::string& secret :
+         {dir_.Join("pki/ca.key"), dir_.Join("api-server/CURRENT"), dir_.Join("kubeconfig")}) {
+      CommandResult read = Ordoctl({"exec", pod, "--", "cat", secret});
+      EXPECT_NE(read.exit_code, 0) << pod << " read " << secret;
+      EXPECT_EQ(read.out, "") << pod << " read " << secret;
+    }
+    CommandResult listing = Ordoctl({"exec", pod, "--", "ls", "-A", dir_.path()});
+    EXPECT_EQ(listing.out, "") << pod;  // the cluster's directory is an empty tmpfs
+  }
+  // The host, outside the pods, still has the key: it is hidden, not gone.
+  EXPECT_FALSE(testing::ReadFile(dir_.Join("pki/ca.key")).empty());
+  EXPECT_FALSE(absl::StartsWith(dir_.path(), "/tmp/"));
+  // An agent's port refuses a pod that has no certificate.
+  std::string agent_port = ReadLine(dir_.Join("run/node-1.port"));
+  CommandResult health = Ordoctl(
+      {"exec", "nosy", "--", "env", "KUBECONFIG=", "ordoctl", "health", "127.0.0.1:" + agent_port});
+  EXPECT_EQ(health.exit_code, 1) << health.out;
+  // runAsNonRoot without a user: refused before it starts, in Kubernetes' words.
+  Apply(R"(apiVersion: v1
+kind: Pod
+metadata: {name: rootless}
+spec:
+  securityContext: {runAsNonRoot: true}
+  containers:
+  - {name: app, image: ordo-podapp}
+)");
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return Ordoctl({"get", "pod", "rootless", "-o",
+                        "jsonpath={.status.containerStatuses[0].state.waiting.reason}: "
+                        "{.status.containerStatuses[0].state.waiting.message}"})
+                   .out ==
+               "CreateContainerConfigError: container has runAsNonRoot and image "
+               "will run as root";
+      },
+      absl::Seconds(20)));
+}
+
 TEST_F(ClusterTest, FailingReadinessProbeMakesThePodNotReadyAndBack) {
   Apply(PodappPod("flip"));
   ASSERT_TRUE(WaitReady("flip"));
@@ -168,11 +235,15 @@ TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {
         return false;
       },
       absl::Seconds(10)));
-  auto agent = Process::Start(
-      BinDir() + "/ordo-kubelet-agent",
-      {"--server", server_, "--node-name", "node-ssd", "--root-dir", dir_.Join("nodes/node-ssd"),
-       "--pod-cidr", "127.1.9.0/24", "--node-labels", "disk=ssd"},
-      dir_.Join("logs/node-ssd.log"));
+  std::vector<std::string> flags = AgentFlags("node-ssd");
+  for (const char* flag :
+       {"--node-name", "node-ssd", "--pod-cidr", "127.1.9.0/24", "--node-labels", "disk=ssd"}) {
+    flags.push_back(flag);
+  }
+  flags.push_back("--root-dir");
+  flags.push_back(dir_.Join("nodes/node-ssd"));
+  auto agent =
+      Process::Start(BinDir() + "/ordo-kubelet-agent", flags, dir_.Join("logs/node-ssd.log"));
   ASSERT_TRUE(agent.ok());
   EXPECT_TRUE(WaitReady("picky"));
   EXPECT_EQ(GetPod("picky")->spec().node_name(), "node-ssd");
@@ -181,10 +252,13 @@ TEST_F(ClusterTest, UnschedulablePodSaysWhyAndSchedulesWhenANodeAppears) {
 }
 
 TEST_F(ClusterTest, TwoHundredHollowNodesRegisterReady) {
-  auto hollow = Process::Start(
-      BinDir() + "/ordo-kubelet-agent",
-      {"--server", server_, "--hollow", "--hollow-nodes", "200", "--node-name", "hollow"},
-      dir_.Join("logs/hollow.log"));
+  // One process speaking for 200 nodes is no one node: it runs as the admin.
+  std::vector<std::string> flags = {"--server", server_, "--kubeconfig", dir_.Join("kubeconfig")};
+  for (const char* flag : {"--hollow", "--hollow-nodes", "200", "--node-name", "hollow"}) {
+    flags.push_back(flag);
+  }
+  auto hollow =
+      Process::Start(BinDir() + "/ordo-kubelet-agent", flags, dir_.Join("logs/hollow.log"));
   ASSERT_TRUE(hollow.ok());
   EXPECT_TRUE(WaitFor(
       [&] {

@@ -32,7 +32,7 @@ class OrdoctlTest : public ::testing::Test {
     server_ = *std::move(server);
   }
   CommandResult Ctl(std::vector<std::string> args, const std::string& input = "") {
-    return RunCommand(BinDir() + "/ordoctl", args, {"ORDO_SERVER=" + server_->address()}, input);
+    return RunCommand(BinDir() + "/ordoctl", args, server_->OrdoctlEnv(), input);
   }
 
   testing::TempDir dir_;

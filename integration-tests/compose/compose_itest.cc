@@ -5,6 +5,10 @@
 // says so: these tests do not skip.
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <cstdio>
+#include <fstream>
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
@@ -28,10 +32,13 @@ CommandResult Compose(const std::vector<std::string>& args) {
   return RunCommand("/usr/bin/env", full, {absl::StrCat("ORDO_API_PORT=", kApiPort)});
 }
 
+// The admin's kubeconfig, copied out of the cluster's pki volume once it is up.
+std::string KubeconfigPath() { return absl::StrCat("/tmp/ordo-itest-kubeconfig-", getpid()); }
+
 CommandResult Ordoctl(const std::vector<std::string>& args, const std::string& input = "") {
   std::vector<std::string> full = {"--server", absl::StrCat("127.0.0.1:", kApiPort)};
   full.insert(full.end(), args.begin(), args.end());
-  return RunCommand(BinDir() + "/ordoctl", full, {}, input);
+  return RunCommand(BinDir() + "/ordoctl", full, {"KUBECONFIG=" + KubeconfigPath()}, input);
 }
 
 std::string Trimmed(const CommandResult& r) {
@@ -112,12 +119,20 @@ class ComposeTest : public ::testing::Test {
       setup_error_ = new std::string("docker-compose up: " + up.err);
       return;
     }
+    CommandResult kubeconfig =
+        Compose({"exec", "-T", "api-server", "cat", "/etc/ordo/pki/admin.kubeconfig"});
+    if (kubeconfig.exit_code != 0) {
+      setup_error_ = new std::string("reading the admin kubeconfig: " + kubeconfig.err);
+      return;
+    }
+    std::ofstream(KubeconfigPath()) << kubeconfig.out;
     bool ready = WaitFor([] { return NodesReady() == "node-1=True node-2=True node-3=True"; },
                          absl::Seconds(120));
     if (!ready) setup_error_ = new std::string("nodes not Ready after 120 s: " + NodesReady());
   }
   static void TearDownTestSuite() {
     if (getenv("ORDO_KEEP_COMPOSE") == nullptr) Compose({"down", "-v", "--remove-orphans"});
+    std::remove(KubeconfigPath().c_str());
     delete setup_error_;
     setup_error_ = nullptr;
   }

@@ -5,7 +5,8 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
-#include "common/server/channel.h"
+#include "common/security/credentials.h"
+#include "common/security/pki.h"
 #include "integration-tests/harness/wait.h"
 
 namespace ordo::itest {
@@ -24,10 +25,24 @@ absl::Status ApiServerProcess::Restart() {
 
 absl::Status ApiServerProcess::Launch() {
   std::filesystem::create_directories(data_dir_);
+  if (absl::Status s = security::EnsureClusterPki({.dir = pki_dir_, .server = "127.0.0.1:6443"});
+      !s.ok()) {
+    return s;
+  }
   std::string port_file = data_dir_ + "/port";
   std::filesystem::remove(port_file);
-  std::vector<std::string> args = {"--data-dir",  data_dir_ + "/store", "--listen",
-                                   "127.0.0.1:0", "--port-file",        port_file};
+  std::vector<std::string> args = {"--data-dir",
+                                   data_dir_ + "/store",
+                                   "--listen",
+                                   "127.0.0.1:0",
+                                   "--port-file",
+                                   port_file,
+                                   "--tls-cert-file",
+                                   pki_dir_ + "/api-server.crt",
+                                   "--tls-private-key-file",
+                                   pki_dir_ + "/api-server.key",
+                                   "--client-ca-file",
+                                   pki_dir_ + "/ca.crt"};
   args.insert(args.end(), flags_.begin(), flags_.end());
   auto process = Process::Start(BinDir() + "/ordo-api-server", args, data_dir_ + "/api-server.log");
   if (!process.ok()) return process.status();
@@ -47,9 +62,20 @@ absl::Status ApiServerProcess::Launch() {
   return absl::OkStatus();
 }
 
+security::ClientCredentials ApiServerProcess::admin() const {
+  auto creds = security::LoadCredentials(pki_dir_ + "/admin.kubeconfig", "");
+  security::ClientCredentials out = creds.ok() ? *creds : security::ClientCredentials{};
+  out.server = address_;
+  return out;
+}
+
+std::vector<std::string> ApiServerProcess::OrdoctlEnv() const {
+  return {"ORDO_SERVER=" + address_, "KUBECONFIG=" + pki_dir_ + "/admin.kubeconfig"};
+}
+
 std::shared_ptr<grpc::Channel> ApiServerProcess::NewChannel() const {
   // Separate channels get separate connections, so load spreads like real clients.
-  return ordo::server::NewChannel(address_, {.own_connection = true});
+  return security::Dial(address_, admin(), {.own_connection = true});
 }
 
 }  // namespace ordo::itest

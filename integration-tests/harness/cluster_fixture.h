@@ -24,7 +24,8 @@
 #include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
-#include "common/server/channel.h"
+#include "common/security/credentials.h"
+#include "common/security/pki.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/identity_checker.h"
 #include "integration-tests/harness/process.h"
@@ -41,6 +42,10 @@ inline std::string ReadLine(const std::string& path) {
 
 class ClusterFixture : public ::testing::Test {
  protected:
+  ClusterFixture() = default;
+  // The cluster's directory under `parent` rather than $TMPDIR.
+  explicit ClusterFixture(const std::string& parent) : dir_(parent) {}
+
   void SetUp() override {
     identity_checker_ = std::make_unique<IdentityChecker>(dir_.path());
     std::vector<std::string> up_args = {"cluster",    "up",        "--nodes",         "3",
@@ -49,7 +54,10 @@ class ClusterFixture : public ::testing::Test {
     CommandResult up = Ordoctl(up_args);
     ASSERT_EQ(up.exit_code, 0) << up.err;
     server_ = ReadLine(dir_.Join("run/server"));
-    channel_ = ordo::server::NewChannel(server_);
+    admin_ = security::LoadCredentials(dir_.Join("kubeconfig"), "")
+                 .value_or(security::ClientCredentials{});
+    admin_.server = server_;
+    channel_ = security::Dial(server_, admin_);
     pods_ = std::make_unique<api::ResourceClient<core::v1::Pod>>(channel_, SystemClock());
     nodes_ = std::make_unique<api::ResourceClient<core::v1::Node>>(channel_, SystemClock());
   }
@@ -62,7 +70,8 @@ class ClusterFixture : public ::testing::Test {
   }
 
   CommandResult Ordoctl(std::vector<std::string> args, const std::string& input = "") {
-    return RunCommand(BinDir() + "/ordoctl", args, {"ORDO_SERVER=" + server_}, input);
+    return RunCommand(BinDir() + "/ordoctl", args,
+                      {"ORDO_SERVER=" + server_, "KUBECONFIG=" + dir_.Join("kubeconfig")}, input);
   }
 
   void Apply(const std::string& yaml) {
@@ -115,6 +124,25 @@ class ClusterFixture : public ::testing::Test {
     return absl::SimpleAtoi(ReadLine(dir_.Join("run/" + node + ".pid")), &pid) ? pid : 0;
   }
 
+  // The flags an agent for `node` needs to join this cluster: the server, a
+  // kubeconfig with the node's own certificate (issued now if it has none)
+  // and that certificate for its own port.
+  std::vector<std::string> AgentFlags(const std::string& node) {
+    std::string pki = dir_.Join("pki");
+    absl::Status issued =
+        security::EnsureClusterPki({.dir = pki, .server = server_, .nodes = {{node, {}}}});
+    EXPECT_TRUE(issued.ok()) << issued;
+    return {"--server",
+            server_,
+            "--kubeconfig",
+            pki + "/" + node + ".kubeconfig",
+            "--tls-cert-file",
+            pki + "/" + node + ".crt",
+            "--tls-private-key-file",
+            pki + "/" + node + ".key",
+            "--client-ca-file",
+            pki + "/ca.crt"};
+  }
   // A running process's command line, to start it again the same way.
   static std::vector<std::string> CommandLine(pid_t pid) {
     return absl::StrSplit(testing::ReadFile(absl::StrCat("/proc/", pid, "/cmdline")), '\0',
@@ -163,6 +191,7 @@ class ClusterFixture : public ::testing::Test {
   // pids are in DIR/run): destroyed only after TearDown has stopped the cluster.
   std::vector<Process> kept_;
   std::string server_;
+  security::ClientCredentials admin_;  // DIR/kubeconfig's, dialing server_
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<api::ResourceClient<core::v1::Pod>> pods_;
   std::unique_ptr<api::ResourceClient<core::v1::Node>> nodes_;
