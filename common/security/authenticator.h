@@ -1,12 +1,13 @@
 // Who is calling: the api-server's authentication, as Kubernetes does it.
-// A call is authenticated by its bearer token (`authorization: Bearer T`,
-// looked up in a --token-auth-file) or else by the client certificate the TLS
-// handshake verified: its CN is the user, each O a group. Every authenticated
-// user is also in `system:authenticated`. A call with neither, or with an
-// unknown token, is UNAUTHENTICATED ("Unauthorized", Kubernetes' 401).
-// The result is stored in the call's AuthContext; handlers read it with
-// UserOf(). Runs inline on gRPC's thread (no blocking work: the certificate
-// parse is cached). Thread-safe.
+// A call is authenticated by the client certificate the TLS handshake
+// verified (its CN is the user, each O a group) or else by its bearer token
+// (`authorization: Bearer T`, looked up in a --token-auth-file). Every
+// authenticated user is also in `system:authenticated`. A call with neither,
+// or with an unknown token, is refused UNAUTHENTICATED ("Unauthorized",
+// Kubernetes' 401) before any handler runs: Process() is gRPC's per-call
+// AuthMetadataProcessor, run inline. Handlers then ask UserOf(). Neither
+// writes to the call's AuthContext: gRPC shares it between the calls of one
+// connection. Certificates are parsed once and cached. Thread-safe.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -39,21 +40,22 @@ class Authenticator : public grpc::AuthMetadataProcessor {
   explicit Authenticator(TokenFile tokens = {}) : tokens_(std::move(tokens)) {}
 
   bool IsBlocking() const override { return false; }
+  // Refuses a call that UserOf would not know.
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                        OutputMetadata* consumed_auth_metadata,
                        OutputMetadata* response_metadata) override;
 
+  // The authenticated user of a call (one that passed Process), or nullopt.
+  std::optional<UserInfo> UserOf(const grpc::ServerContextBase& context);
+
  private:
-  std::optional<UserInfo> FromCertificate(const std::string& pem);
+  std::optional<UserInfo> FromCertificate(const grpc::AuthContext& context);
+  std::optional<UserInfo> FromToken(absl::string_view authorization) const;
 
   const TokenFile tokens_;
   absl::Mutex mu_;
   // Parsed subjects by PEM: a connection's calls all present one certificate.
   absl::flat_hash_map<std::string, UserInfo> by_certificate_ ABSL_GUARDED_BY(mu_);
 };
-
-// The user an Authenticator recorded for this call, or nullopt when the server
-// runs without one (plaintext).
-std::optional<UserInfo> UserOf(const grpc::ServerContextBase& context);
 
 }  // namespace ordo::security

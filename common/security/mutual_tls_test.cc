@@ -4,7 +4,9 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <fstream>
+#include <thread>
 
 #include "common/security/authenticator.h"
 #include "common/security/credentials.h"
@@ -25,12 +27,14 @@ using ::testing::HasSubstr;
 // Answers ShutdownPods with nothing, remembering who called.
 class WhoAmI : public agent::v1::KubeletAgent::CallbackService {
  public:
+  std::shared_ptr<Authenticator> authenticator;
+
   grpc::ServerUnaryReactor* ShutdownPods(grpc::CallbackServerContext* ctx,
                                          const agent::v1::ShutdownRequest*,
                                          agent::v1::ShutdownResponse*) override {
     {
       absl::MutexLock lock(&mu_);
-      last_ = UserOf(*ctx);
+      last_ = authenticator->UserOf(*ctx);
     }
     auto* reactor = ctx->DefaultReactor();
     reactor->Finish(grpc::Status::OK);
@@ -53,12 +57,13 @@ class MutualTlsTest : public ::testing::Test {
   }
 
   void Serve(TokenFile tokens = {}, bool optional_client_certificate = false) {
+    service_.authenticator = std::make_shared<Authenticator>(tokens);
     auto creds = NewServerCredentials({.cert_file = pki_.Join("api-server.crt"),
                                        .key_file = pki_.Join("api-server.key"),
                                        .client_ca_file = pki_.Join("ca.crt"),
                                        .reload_interval = absl::Seconds(1),
                                        .client_certificate_optional = optional_client_certificate,
-                                       .authenticator = std::make_shared<Authenticator>(tokens)});
+                                       .authenticator = service_.authenticator});
     ASSERT_TRUE(creds.ok()) << creds.status();
     auto started = server::StartGrpcServer("127.0.0.1:0", {&service_}, *creds);
     ASSERT_TRUE(started.ok()) << started.status();
@@ -99,6 +104,29 @@ TEST_F(MutualTlsTest, TheCertificateNamesTheUserAndItsGroups) {
   ASSERT_TRUE(service_.last().has_value());
   EXPECT_EQ(service_.last()->name, "kubernetes-admin");
   EXPECT_THAT(service_.last()->groups, ElementsAre("system:masters", "system:authenticated"));
+}
+
+// gRPC hands every call of one connection the same AuthContext: the
+// authenticator must only read it (writing to it from concurrent calls once
+// aborted the server in grpc's security_context.cc).
+TEST_F(MutualTlsTest, ConcurrentCallsOnOneConnection) {
+  Serve();
+  auto channel = Dial(address_, As("scheduler"), {.own_connection = true});
+  std::atomic<int> failed{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 16; ++t) {
+    threads.emplace_back([&] {
+      auto stub = agent::v1::KubeletAgent::NewStub(channel);
+      for (int i = 0; i < 200; ++i) {
+        grpc::ClientContext ctx;
+        agent::v1::ShutdownResponse response;
+        if (!stub->ShutdownPods(&ctx, {}, &response).ok()) ++failed;
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(failed.load(), 0);
+  EXPECT_EQ(service_.last()->name, "system:kube-scheduler");
 }
 
 TEST_F(MutualTlsTest, NoCertificateIsRefusedDuringTheHandshake) {
