@@ -23,8 +23,8 @@ namespace {
 using namespace ordo;  // NOLINT: a benchmark's main
 
 rbac::v1::PolicyRule Rule(int i) {
-  static const char* kResources[] = {"pods", "services", "endpoints", "statefulsets",
-                                     "persistentvolumeclaims", "events"};
+  static const char* kResources[] = {
+      "pods", "services", "endpoints", "statefulsets", "persistentvolumeclaims", "events"};
   static const char* kVerbs[] = {"get", "list", "watch", "create", "update", "delete"};
   rbac::v1::PolicyRule r;
   r.add_api_groups(i % 6 == 3 ? "apps" : "");
@@ -75,8 +75,8 @@ int main(int argc, char** argv) {
           i, "", "ClusterRole", role % 2 ? name : absl::StrCat("role-", role + 1)));
     } else {
       std::string ns = absl::StrCat("ns-", role % 10);
-      objects.role_bindings.push_back(Binding<rbac::v1::RoleBinding>(
-          i, ns, role % 2 ? "ClusterRole" : "Role", name));
+      objects.role_bindings.push_back(
+          Binding<rbac::v1::RoleBinding>(i, ns, role % 2 ? "ClusterRole" : "Role", name));
     }
   }
   authorization::RbacPolicy policy(std::move(objects));
@@ -113,9 +113,10 @@ int main(int argc, char** argv) {
     batch_ns.push_back(absl::ToDoubleNanoseconds(absl::Now() - start) / kBatch);
   }
   std::sort(batch_ns.begin(), batch_ns.end());
-  std::printf("authz   roles=%d bindings=%d decisions=%d allowed=%.0f%% ns_per_decision_p50=%.0f "
-              "p99=%.0f\n",
-              roles, bindings, decisions, 100.0 * allowed / decisions,
-              batch_ns[batch_ns.size() / 2], batch_ns[batch_ns.size() * 99 / 100]);
+  std::printf(
+      "authz   roles=%d bindings=%d decisions=%d allowed=%.0f%% ns_per_decision_p50=%.0f "
+      "p99=%.0f\n",
+      roles, bindings, decisions, 100.0 * allowed / decisions, batch_ns[batch_ns.size() / 2],
+      batch_ns[batch_ns.size() * 99 / 100]);
   return 0;
 }

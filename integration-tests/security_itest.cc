@@ -2,10 +2,9 @@
 // who is let in, who is refused and with what words, and a renewed server
 // certificate taken up without a restart.
 #include <gmock/gmock.h>
-#include <gtest/gtest.h>
-
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
+#include <gtest/gtest.h>
 
 #include <fstream>
 
@@ -32,8 +31,7 @@ class SecurityTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
   }
-  CommandResult Ctl(const std::vector<std::string>& args,
-                    std::vector<std::string> env = {}) {
+  CommandResult Ctl(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
     if (env.empty()) env = server_->OrdoctlEnv();
     return RunCommand(BinDir() + "/ordoctl", args, env);
   }
@@ -130,8 +128,8 @@ TEST_F(SecurityTest, BearerTokensFromATokenFile) {
   absl::Status listed = ListWith(jane);
   EXPECT_EQ(listed.code(), absl::StatusCode::kPermissionDenied);
   EXPECT_THAT(std::string(listed.message()), HasSubstr("User \"jane\" cannot list"));
-  CommandResult r = Ctl({"--kubeconfig", WriteKubeconfig("jane", jane), "auth", "can-i", "get",
-                         "pods"});
+  CommandResult r =
+      Ctl({"--kubeconfig", WriteKubeconfig("jane", jane), "auth", "can-i", "get", "pods"});
   EXPECT_EQ(r.out, "no\n") << r.err;
   jane.token = "wrong";
   EXPECT_EQ(ListWith(jane).code(), absl::StatusCode::kUnauthenticated);
@@ -146,12 +144,12 @@ TEST_F(SecurityTest, AMalformedTokenFileStopsTheServerNamingTheLine) {
   std::ofstream(dir_.Join("tokens.csv")) << "ok,u,1\nbroken\n";
   testing::TempDir data;
   ASSERT_TRUE(security::EnsureClusterPki({.dir = data.Join("pki"), .server = "x:1"}).ok());
-  CommandResult r = RunCommand(
-      BinDir() + "/ordo-api-server",
-      {"--data-dir", data.Join("store"), "--listen", "127.0.0.1:0", "--token-auth-file",
-       dir_.Join("tokens.csv"), "--tls-cert-file", data.Join("pki/api-server.crt"),
-       "--tls-private-key-file", data.Join("pki/api-server.key"), "--client-ca-file",
-       data.Join("pki/ca.crt")});
+  CommandResult r =
+      RunCommand(BinDir() + "/ordo-api-server",
+                 {"--data-dir", data.Join("store"), "--listen", "127.0.0.1:0", "--token-auth-file",
+                  dir_.Join("tokens.csv"), "--tls-cert-file", data.Join("pki/api-server.crt"),
+                  "--tls-private-key-file", data.Join("pki/api-server.key"), "--client-ca-file",
+                  data.Join("pki/ca.crt")});
   EXPECT_EQ(r.exit_code, 2);
   EXPECT_THAT(r.err, HasSubstr("tokens.csv:2: want at least 3 columns"));
 }
@@ -251,11 +249,14 @@ TEST_F(SecurityTest, ARoleBindingLetsJaneListPodsInHerNamespaceOnly) {
   EXPECT_EQ(before.err, forbidden_default);
   EXPECT_EQ(as_jane({"auth", "can-i", "list", "pods", "-n", "team"}).out, "no\n");
 
-  CommandResult applied = RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"},
-                                     server_->OrdoctlEnv(), kPodReader);
+  CommandResult applied =
+      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(), kPodReader);
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
-  EXPECT_TRUE(WaitFor([&] { return as_jane({"get", "pods", "-n", "team"}).exit_code == 0; },
-                      absl::Seconds(10)));
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        return as_jane({"get", "pods", "-n", "team"}).exit_code == 0;
+      },
+      absl::Seconds(10)));
   EXPECT_EQ(as_jane({"auth", "can-i", "list", "pods", "-n", "team"}).out, "yes\n");
   EXPECT_EQ(as_jane({"auth", "can-i", "delete", "pods", "-n", "team"}).out, "no\n");
   CommandResult elsewhere = as_jane({"get", "pods"});
@@ -296,11 +297,11 @@ std::vector<std::string> Audited(const std::string& path, const std::string& ver
     EXPECT_EQ(f.at("apiVersion").string_value(), "audit.k8s.io/v1");
     if (f.at("verb").string_value() != verb) continue;
     const auto& ref = f.at("objectRef").struct_value().fields();
-    out.push_back(absl::StrCat(
-        f.at("user").struct_value().fields().at("username").string_value(), "/",
-        ref.at("resource").string_value(), "/",
-        ref.contains("name") ? ref.at("name").string_value() : "", "=",
-        f.at("responseStatus").struct_value().fields().at("code").number_value()));
+    out.push_back(
+        absl::StrCat(f.at("user").struct_value().fields().at("username").string_value(), "/",
+                     ref.at("resource").string_value(), "/",
+                     ref.contains("name") ? ref.at("name").string_value() : "", "=",
+                     f.at("responseStatus").struct_value().fields().at("code").number_value()));
   }
   return out;
 }
@@ -330,8 +331,7 @@ TEST_F(SecurityTest, TheComponentsDefaultRolesAreThere) {
                            "system:kube-controller-manager", "system:ordo-dns"}) {
     EXPECT_THAT(roles.out, HasSubstr(name));
   }
-  auto can = [&](const std::string& user, const std::string& group,
-                 std::vector<std::string> what) {
+  auto can = [&](const std::string& user, const std::string& group, std::vector<std::string> what) {
     std::vector<std::string> args = {"auth", "can-i"};
     args.insert(args.end(), what.begin(), what.end());
     args.insert(args.end(), {"--as", user, "--as-group", group});
@@ -362,10 +362,10 @@ TEST_F(SecurityTest, ANodesCertificateReachesItsOwnPodsAndNodeOnly) {
     c->set_image("ordo-podapp");
     ASSERT_TRUE(admin_pods.Create(pod).ok());
   }
-  auto node1 = security::Dial(server_->address(),
-                              UserCredentials(Ca(), server_->admin(), "system:node:node-1",
-                                              {"system:nodes"}),
-                              {.own_connection = true});
+  auto node1 = security::Dial(
+      server_->address(),
+      UserCredentials(Ca(), server_->admin(), "system:node:node-1", {"system:nodes"}),
+      {.own_connection = true});
   api::ResourceClient<core::v1::Pod> pods(node1, SystemClock(), {.max_attempts = 1});
   api::ResourceClient<core::v1::Node> nodes(node1, SystemClock(), {.max_attempts = 1});
   auto mine = pods.Get("default", "web-0");
@@ -410,8 +410,9 @@ TEST_F(SecurityTest, ANodesCertificateReachesItsOwnPodsAndNodeOnly) {
 
 TEST_F(SecurityTest, MalformedRbacObjectsAreRefusedNamingTheField) {
   Start();
-  CommandResult bad_verb = RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"},
-                                      server_->OrdoctlEnv(), R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult bad_verb =
+      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
+                 R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: typo, namespace: default}
 rules:
@@ -421,8 +422,9 @@ rules:
 )");
   EXPECT_EQ(bad_verb.exit_code, 1);
   EXPECT_THAT(bad_verb.err, HasSubstr("rules[0].verbs[0]: Unsupported value: \"lsit\""));
-  CommandResult no_verbs = RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"},
-                                      server_->OrdoctlEnv(), R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult no_verbs =
+      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
+                 R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: empty}
 rules:
@@ -431,8 +433,9 @@ rules:
   EXPECT_EQ(no_verbs.exit_code, 1);
   EXPECT_THAT(no_verbs.err, HasSubstr("rules[0].verbs: Required value"));
   EXPECT_THAT(no_verbs.err, HasSubstr("rules[0].apiGroups: Required value"));
-  CommandResult bad_ref = RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"},
-                                     server_->OrdoctlEnv(), R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult bad_ref =
+      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
+                 R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: bad}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: x}
@@ -443,8 +446,9 @@ subjects: [{kind: Robot, name: r2}]
   EXPECT_THAT(bad_ref.err, HasSubstr("subjects[0].kind: Unsupported value: \"Robot\""));
   EXPECT_EQ(Ctl({"get", "clusterrolebinding", "bad"}).exit_code, 1);  // nothing was written
   // A binding to a role that does not exist is accepted and grants nothing.
-  CommandResult dangling = RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"},
-                                      server_->OrdoctlEnv(), R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult dangling =
+      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
+                 R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: dangling, namespace: default}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: not-yet}

@@ -95,11 +95,11 @@ int Certs(const Args& args, std::ostream& out, std::ostream& err) {
     std::vector<std::string> sans = e.info.dns_names;
     sans.insert(sans.end(), e.info.ip_addresses.begin(), e.info.ip_addresses.end());
     absl::Duration left = e.info.not_after - now;
-    std::string residual = left <= absl::ZeroDuration()
-                               ? "expired"
-                               : absl::StrCat(absl::ToInt64Hours(left) / 24, "d");
-    rows.push_back({e.name, Subject(e.info.subject), sans.empty() ? "<none>" : absl::StrJoin(sans, ","),
-                    Date(e.info.not_after), residual});
+    std::string residual =
+        left <= absl::ZeroDuration() ? "expired" : absl::StrCat(absl::ToInt64Hours(left) / 24, "d");
+    rows.push_back({e.name, Subject(e.info.subject),
+                    sans.empty() ? "<none>" : absl::StrJoin(sans, ","), Date(e.info.not_after),
+                    residual});
   }
   PrintRows(out, rows);
   return 0;

@@ -33,8 +33,8 @@ absl::StatusOr<security::ClientCredentials> LoadKubeconfig(const Args& args) {
       if (info->not_after < absl::Now()) {
         return absl::FailedPreconditionError(absl::StrCat(
             path, ": the client certificate of user \"", info->subject.common_name,
-            "\" expired at ", absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", info->not_after,
-                                               absl::UTCTimeZone()),
+            "\" expired at ",
+            absl::FormatTime("%Y-%m-%dT%H:%M:%SZ", info->not_after, absl::UTCTimeZone()),
             "; renew it (ordoctl certs renew NAME --data-dir DIR) or get a new kubeconfig"));
       }
     }

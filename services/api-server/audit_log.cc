@@ -2,8 +2,8 @@
 
 #include <fcntl.h>
 #include <google/protobuf/struct.pb.h>
-#include <grpcpp/support/status.h>
 #include <google/protobuf/util/json_util.h>
+#include <grpcpp/support/status.h>
 #include <spdlog/spdlog.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -100,8 +100,8 @@ std::string AuditJson(const AuditEvent& e) {
 }
 
 absl::StatusOr<std::unique_ptr<FileAuditLog>> FileAuditLog::Open(const std::string& path,
-                                                                  int64_t max_bytes,
-                                                                  int max_backups) {
+                                                                 int64_t max_bytes,
+                                                                 int max_backups) {
   std::unique_ptr<FileAuditLog> log(new FileAuditLog(path, max_bytes, max_backups));
   absl::MutexLock lock(&log->mu_);
   if (absl::Status s = log->Reopen(); !s.ok()) return s;

@@ -1,8 +1,8 @@
 #include "services/api-server/audit_log.h"
 
+#include <gmock/gmock.h>
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
-#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <filesystem>
@@ -87,8 +87,8 @@ TEST(AuditLogTest, TheFileRotatesBySizeKeepingTheNewestBackups) {
     std::vector<std::string> out;
     std::ifstream in(file);
     for (std::string l; std::getline(in, l);) {
-      out.push_back(Parse(l).fields().at("objectRef").struct_value().fields().at("name")
-                        .string_value());
+      out.push_back(
+          Parse(l).fields().at("objectRef").struct_value().fields().at("name").string_value());
     }
     return out;
   };

@@ -69,9 +69,9 @@ int main(int argc, char** argv) {
     tokens = *std::move(read);
   }
   // With tokens, a client may come without a certificate and show a token.
+  auto authenticator = std::make_shared<ordo::security::Authenticator>(std::move(tokens));
   auto credentials = ordo::security::ServerCredentialsFromFlags(
-      std::make_shared<ordo::security::Authenticator>(std::move(tokens)),
-      /*client_certificate_optional=*/!token_file.empty());
+      authenticator, /*client_certificate_optional=*/!token_file.empty());
   if (!credentials.ok()) {
     spdlog::error("{}", std::string(credentials.status().message()));
     return 2;
@@ -121,7 +121,9 @@ int main(int argc, char** argv) {
     }
     audit = *std::move(opened);
   }
-  auto services = ordo::apiserver::MakeServices(api, unary, watch, {authorizer.get(), audit.get()});
+  auto services = ordo::apiserver::MakeServices(
+      api, unary, watch,
+      {*credentials != nullptr ? authenticator.get() : nullptr, authorizer.get(), audit.get()});
   auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), services->services(),
                                                *credentials);
   if (!started.ok()) {

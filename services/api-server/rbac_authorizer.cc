@@ -23,7 +23,8 @@ absl::Status ListInto(ApiServer& api, const char* kind, std::vector<T>& out) {
 absl::StatusOr<std::unique_ptr<RbacAuthorizer>> RbacAuthorizer::Start(ApiServer& api) {
   std::unique_ptr<RbacAuthorizer> authorizer(new RbacAuthorizer(api));
   if (absl::Status s = authorizer->Reload(); !s.ok()) return s;
-  authorizer->thread_ = std::jthread([a = authorizer.get()](std::stop_token stop) { a->Run(stop); });
+  authorizer->thread_ =
+      std::jthread([a = authorizer.get()](std::stop_token stop) { a->Run(stop); });
   return authorizer;
 }
 

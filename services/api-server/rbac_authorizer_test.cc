@@ -66,8 +66,7 @@ TEST_F(RbacAuthorizerTest, ABindingWrittenLaterTakesEffectAndGoesAway) {
   del.set_namespace_("default");
   del.set_name("jane-reads");
   ASSERT_OK(api_.registry("RoleBinding").Delete(del));
-  EXPECT_TRUE(
-      itest::WaitFor([&] { return !rbac_->Allows(jane_, list_pods_); }, absl::Seconds(10)));
+  EXPECT_TRUE(itest::WaitFor([&] { return !rbac_->Allows(jane_, list_pods_); }, absl::Seconds(10)));
 }
 
 }  // namespace

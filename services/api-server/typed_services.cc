@@ -83,7 +83,7 @@ class Gate {
     if (access_.audit == nullptr) return [](const absl::Status&) {};
     AuditEvent event{
         .audit_id = NewAuditId(),
-        .user = security::UserOf(ctx).value_or(security::UserInfo{.name = "system:anonymous"}),
+        .user = Authenticated(ctx).value_or(security::UserInfo{.name = "system:anonymous"}),
         .source_ip = PeerIp(ctx),
         .request = std::move(request),
         .api_version = std::move(api_version),
@@ -102,13 +102,20 @@ class Gate {
 
   const Authorizer* authorizer() const { return access_.authorizer; }
 
+  // The user the TLS handshake or a bearer token proved (nullopt on a
+  // plaintext server).
+  std::optional<security::UserInfo> Authenticated(const grpc::CallbackServerContext& ctx) const {
+    if (access_.authenticator == nullptr) return std::nullopt;
+    return access_.authenticator->UserOf(ctx);
+  }
+
   // Who the call acts as: its authenticated user (nullopt on a plaintext
   // server), or the user of its impersonate-user / impersonate-group
   // metadata (Kubernetes' Impersonate-User / Impersonate-Group headers),
   // which the authenticated user must be allowed to `impersonate`.
   absl::StatusOr<std::optional<security::UserInfo>> Acting(
       const grpc::CallbackServerContext& ctx) const {
-    std::optional<security::UserInfo> user = security::UserOf(ctx);
+    std::optional<security::UserInfo> user = Authenticated(ctx);
     const auto& metadata = ctx.client_metadata();
     auto as_user = metadata.find(security::kImpersonateUserHeader);
     if (as_user == metadata.end()) return user;

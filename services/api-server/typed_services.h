@@ -31,6 +31,8 @@ class ApiServices {
 // Who may call, and the record of what they did. Both may be null: a
 // plaintext server authorizes nothing (it knows no one) and may keep no log.
 struct AccessControl {
+  // Who calls (the TLS server's authenticator; null on a plaintext server).
+  security::Authenticator* authenticator = nullptr;
   const authorization::Authorizer* authorizer = nullptr;
   AuditSink* audit = nullptr;
 };

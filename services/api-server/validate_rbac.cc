@@ -20,10 +20,12 @@ namespace {
 constexpr char kRbacGroup[] = "rbac.authorization.k8s.io";
 
 const std::vector<std::string>& KnownVerbs() {
-  static const auto* verbs = new std::vector<std::string>{
-      "*",      "get",  "list",     "watch",       "create", "update", "patch",
-      "delete", "deletecollection", "bind",        "escalate", "impersonate", "use",
-      "approve", "sign", "proxy"};
+  static const auto* verbs = new std::vector<std::string>{"*",     "get",      "list",
+                                                          "watch", "create",   "update",
+                                                          "patch", "delete",   "deletecollection",
+                                                          "bind",  "escalate", "impersonate",
+                                                          "use",   "approve",  "sign",
+                                                          "proxy"};
   return *verbs;
 }
 
@@ -45,16 +47,18 @@ FieldErrors ValidateRule(const rbac::v1::PolicyRule& rule, bool namespaced, cons
                            "namespaced rules cannot apply to non-resource URLs"));
   }
   if (resources && urls) {
-    errs.push_back(Invalid(path, "", "rules cannot apply to both regular resources and "
-                                     "non-resource URLs"));
+    errs.push_back(Invalid(path, "",
+                           "rules cannot apply to both regular resources and "
+                           "non-resource URLs"));
   }
   if (!resources && !urls) {
-    errs.push_back(Required(path.Child("resources"), "resource rules must supply at least one "
-                                                     "resource"));
+    errs.push_back(Required(path.Child("resources"),
+                            "resource rules must supply at least one "
+                            "resource"));
   }
   if (resources && rule.api_groups().empty()) {
-    errs.push_back(Required(path.Child("apiGroups"),
-                            "resource rules must supply at least one api group"));
+    errs.push_back(
+        Required(path.Child("apiGroups"), "resource rules must supply at least one api group"));
   }
   for (int i = 0; i < rule.resources_size(); ++i) {
     if (rule.resources(i).empty()) errs.push_back(Required(path.Child("resources").Index(i)));
@@ -64,8 +68,8 @@ FieldErrors ValidateRule(const rbac::v1::PolicyRule& rule, bool namespaced, cons
 
 template <typename RoleT>
 FieldErrors ValidateAnyRole(const RoleT& role, bool namespaced) {
-  FieldErrors errs =
-      ValidateObjectMeta(role.metadata(), namespaced, NameRule::kPathSegment, FieldPath("metadata"));
+  FieldErrors errs = ValidateObjectMeta(role.metadata(), namespaced, NameRule::kPathSegment,
+                                        FieldPath("metadata"));
   for (int i = 0; i < role.rules_size(); ++i) {
     Append(errs, ValidateRule(role.rules(i), namespaced, FieldPath("rules").Index(i)));
   }
@@ -114,10 +118,10 @@ FieldErrors ValidateAnyBindingUpdate(const BindingT& updated, const BindingT& ol
   const auto& a = updated.role_ref();
   const auto& b = old.role_ref();
   if (a.api_group() != b.api_group() || a.kind() != b.kind() || a.name() != b.name()) {
-    errs.push_back(Invalid(FieldPath("roleRef"),
-                           absl::StrCat("{", Quote(a.api_group()), " ", Quote(a.kind()), " ",
-                                        Quote(a.name()), "}"),
-                           "cannot change roleRef"));
+    errs.push_back(Invalid(
+        FieldPath("roleRef"),
+        absl::StrCat("{", Quote(a.api_group()), " ", Quote(a.kind()), " ", Quote(a.name()), "}"),
+        "cannot change roleRef"));
   }
   return errs;
 }
@@ -129,9 +133,9 @@ FieldErrors ValidateClusterRole(const rbac::v1::ClusterRole& role) {
   FieldErrors errs = ValidateAnyRole(role, false);
   const auto& selectors = role.aggregation_rule().cluster_role_selectors();
   for (int i = 0; i < selectors.size(); ++i) {
-    Append(errs, ValidateLabelSelector(selectors[i], FieldPath("aggregationRule")
-                                                         .Child("clusterRoleSelectors")
-                                                         .Index(i)));
+    Append(errs,
+           ValidateLabelSelector(
+               selectors[i], FieldPath("aggregationRule").Child("clusterRoleSelectors").Index(i)));
   }
   return errs;
 }

@@ -21,9 +21,8 @@ PolicyRule Rule(std::initializer_list<const char*> verbs, std::initializer_list<
 const std::initializer_list<const char*> kRead = {"get", "list", "watch"};
 const std::initializer_list<const char*> kWrite = {"create", "update", "patch", "delete",
                                                    "deletecollection"};
-const std::initializer_list<const char*> kAll = {"get",    "list",   "watch",
-                                                 "create", "update", "patch",
-                                                 "delete", "deletecollection"};
+const std::initializer_list<const char*> kAll = {"get",    "list",  "watch",  "create",
+                                                 "update", "patch", "delete", "deletecollection"};
 
 ClusterRole Role(const char* name, std::vector<PolicyRule> rules) {
   ClusterRole role;
@@ -63,8 +62,8 @@ RbacObjects BootstrapPolicy() {
   std::vector<PolicyRule> view = {
       Rule(kRead, {""}, kWorkloads),
       Rule(kRead, {""}, {"pods/log", "pods/status", "services/status", "namespaces"}),
-      Rule(kRead, {"apps"}, {"statefulsets", "statefulsets/status", "statefulsets/scale",
-                             "controllerrevisions"}),
+      Rule(kRead, {"apps"},
+           {"statefulsets", "statefulsets/status", "statefulsets/scale", "controllerrevisions"}),
       Rule(kRead, {"policy"}, {"poddisruptionbudgets", "poddisruptionbudgets/status"})};
   std::vector<PolicyRule> edit = view;
   edit.push_back(Rule(kWrite, {""}, kWorkloads));
@@ -78,18 +77,18 @@ RbacObjects BootstrapPolicy() {
   p.cluster_roles.push_back(Role("view", view));
   p.cluster_roles.push_back(Role(
       "system:kube-scheduler",
-      {Rule(kRead, {""}, {"pods", "nodes", "persistentvolumeclaims", "persistentvolumes",
-                          "namespaces"}),
+      {Rule(kRead, {""},
+            {"pods", "nodes", "persistentvolumeclaims", "persistentvolumes", "namespaces"}),
        Rule(kRead, {"storage.k8s.io"}, {"storageclasses"}),
        Rule({"create"}, {""}, {"pods/binding"}), Rule({"update", "patch"}, {""}, {"pods/status"}),
        Rule({"update", "patch"}, {""}, {"persistentvolumeclaims"}),
        Rule({"create", "update", "patch"}, {""}, {"events"})}));
   // The controllers write most kinds; the garbage collector reads and
   // deletes every kind (rbac's included), as Kubernetes' generic one does.
-  p.cluster_roles.push_back(Role(
-      "system:kube-controller-manager",
-      {Rule({"*"}, {"", "apps", "policy", "storage.k8s.io", "coordination.k8s.io"}, {"*"}),
-       Rule({"get", "list", "watch", "update", "patch", "delete"}, {kRbacGroup}, {"*"})}));
+  p.cluster_roles.push_back(
+      Role("system:kube-controller-manager",
+           {Rule({"*"}, {"", "apps", "policy", "storage.k8s.io", "coordination.k8s.io"}, {"*"}),
+            Rule({"get", "list", "watch", "update", "patch", "delete"}, {kRbacGroup}, {"*"})}));
   p.cluster_roles.push_back(Role(
       "system:node",
       {Rule({"get", "list", "watch", "create", "update", "patch"}, {""}, {"nodes"}),
@@ -111,8 +110,7 @@ RbacObjects BootstrapPolicy() {
   p.cluster_role_bindings.push_back(
       Binding("system:kube-controller-manager", "User", "system:kube-controller-manager"));
   p.cluster_role_bindings.push_back(Binding("system:ordo-dns", "User", "system:ordo-dns"));
-  p.cluster_role_bindings.push_back(
-      Binding("system:basic-user", "Group", "system:authenticated"));
+  p.cluster_role_bindings.push_back(Binding("system:basic-user", "Group", "system:authenticated"));
   return p;
 }
 

@@ -53,14 +53,14 @@ bool NodeAuthorizer::NodeMay(const std::string& node, const RequestAttributes& r
     return false;
   }
   if (r.api_group == "coordination.k8s.io" && res == "leases") {
-    return r.ns == kNodeLeaseNamespace && r.name == node &&
-           (r.verb == "get" || IsWrite(r.verb));
+    return r.ns == kNodeLeaseNamespace && r.name == node && (r.verb == "get" || IsWrite(r.verb));
   }
   if (r.api_group == "storage.k8s.io" && res == "storageclasses") return IsRead(r.verb);
   return false;
 }
 
-bool NodeAuthorizer::Allows(const security::UserInfo& user, const RequestAttributes& request) const {
+bool NodeAuthorizer::Allows(const security::UserInfo& user,
+                            const RequestAttributes& request) const {
   if (std::optional<std::string> node = NodeNameOf(user); node && NodeMay(*node, request)) {
     return true;
   }

@@ -38,13 +38,13 @@ class NodeAuthorizerTest : public ::testing::Test {
   std::map<std::pair<std::string, std::string>, std::string> pods_ = {
       {{"default", "web-0"}, "node-1"}, {{"default", "web-1"}, "node-2"}, {{"default", "new"}, ""}};
   DenyAll rbac_;
-  NodeAuthorizer authorizer_{[this](const std::string& ns, const std::string& name)
-                                 -> std::optional<std::string> {
-                               auto it = pods_.find({ns, name});
-                               if (it == pods_.end()) return std::nullopt;
-                               return it->second;
-                             },
-                             rbac_};
+  NodeAuthorizer authorizer_{
+      [this](const std::string& ns, const std::string& name) -> std::optional<std::string> {
+        auto it = pods_.find({ns, name});
+        if (it == pods_.end()) return std::nullopt;
+        return it->second;
+      },
+      rbac_};
 };
 
 TEST_F(NodeAuthorizerTest, ANodeWritesItsOwnNodeAndLeaseOnly) {
@@ -71,7 +71,7 @@ TEST_F(NodeAuthorizerTest, PodsBoundToTheNodeAndNoOthers) {
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("delete", "pods", "default", "web-1")));
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("delete", "pods", "default", "new")));      // unbound
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("delete", "pods", "default", "missing")));  // gone
-  EXPECT_FALSE(authorizer_.Allows(n1, Ask("update", "pods", "default", "web-0")));  // the spec
+  EXPECT_FALSE(authorizer_.Allows(n1, Ask("update", "pods", "default", "web-0")));    // the spec
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("create", "pods", "default", "mine")));
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("create", "pods", "default", "web-0", "binding")));
   EXPECT_TRUE(authorizer_.Allows(n1, Ask("watch", "pods", "", "")));

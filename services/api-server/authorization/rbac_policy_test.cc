@@ -6,15 +6,13 @@
 
 #include <gtest/gtest.h>
 
-
 namespace ordo::authorization {
 namespace {
 
 using security::UserInfo;
 
 rbac::v1::PolicyRule Rule(std::vector<std::string> verbs, std::vector<std::string> groups,
-                          std::vector<std::string> resources,
-                          std::vector<std::string> names = {}) {
+                          std::vector<std::string> resources, std::vector<std::string> names = {}) {
   rbac::v1::PolicyRule r;
   for (auto& v : verbs) r.add_verbs(v);
   for (auto& g : groups) r.add_api_groups(g);
@@ -86,13 +84,14 @@ UserInfo User(const std::string& name, std::vector<std::string> groups = {}) {
 // The documentation's examples, all in one policy.
 RbacPolicy DocumentedPolicy() {
   RbacObjects o;
-  o.roles.push_back(Role("default", "pod-reader", {Rule({"get", "watch", "list"}, {""}, {"pods"})}));
+  o.roles.push_back(
+      Role("default", "pod-reader", {Rule({"get", "watch", "list"}, {""}, {"pods"})}));
   o.roles.push_back(Role("default", "configmap-updater",
                          {Rule({"update", "get"}, {""}, {"configmaps"}, {"my-configmap"})}));
   o.roles.push_back(Role("default", "pod-and-pod-logs-reader",
                          {Rule({"get", "list"}, {""}, {"pods", "pods/log"})}));
-  o.cluster_roles.push_back(ClusterRole("secret-reader", {Rule({"get", "watch", "list"}, {""},
-                                                               {"secrets"})}));
+  o.cluster_roles.push_back(
+      ClusterRole("secret-reader", {Rule({"get", "watch", "list"}, {""}, {"secrets"})}));
   o.cluster_roles.push_back(
       ClusterRole("scaler", {Rule({"get", "update"}, {"apps"}, {"*/scale"})}));
   // Aggregation, chained as Kubernetes' admin > edit > view.
@@ -108,20 +107,20 @@ RbacPolicy DocumentedPolicy() {
                                         {{"rbac.authorization.k8s.io/aggregate-to-view", "true"}}));
   using RB = rbac::v1::RoleBinding;
   using CRB = rbac::v1::ClusterRoleBinding;
-  o.role_bindings.push_back(Bind<RB>("read-pods", "default", "Role", "pod-reader",
-                                     {Subject("User", "jane")}));
-  o.role_bindings.push_back(Bind<RB>("cm", "default", "Role", "configmap-updater",
-                                     {Subject("User", "bob")}));
+  o.role_bindings.push_back(
+      Bind<RB>("read-pods", "default", "Role", "pod-reader", {Subject("User", "jane")}));
+  o.role_bindings.push_back(
+      Bind<RB>("cm", "default", "Role", "configmap-updater", {Subject("User", "bob")}));
   o.role_bindings.push_back(Bind<RB>("logs", "default", "Role", "pod-and-pod-logs-reader",
                                      {Subject("Group", "auditors")}));
-  o.role_bindings.push_back(Bind<RB>("read-secrets", "development", "ClusterRole",
-                                     "secret-reader", {Subject("User", "dave")}));
-  o.role_bindings.push_back(Bind<RB>("ci", "ci", "ClusterRole", "edit",
-                                     {Subject("ServiceAccount", "builder", "ci")}));
-  o.role_bindings.push_back(Bind<RB>("dangling", "default", "Role", "no-such-role",
-                                     {Subject("User", "eve")}));
-  o.role_bindings.push_back(Bind<RB>("elsewhere", "staging", "Role", "pod-reader",
-                                     {Subject("User", "mallory")}));
+  o.role_bindings.push_back(Bind<RB>("read-secrets", "development", "ClusterRole", "secret-reader",
+                                     {Subject("User", "dave")}));
+  o.role_bindings.push_back(
+      Bind<RB>("ci", "ci", "ClusterRole", "edit", {Subject("ServiceAccount", "builder", "ci")}));
+  o.role_bindings.push_back(
+      Bind<RB>("dangling", "default", "Role", "no-such-role", {Subject("User", "eve")}));
+  o.role_bindings.push_back(
+      Bind<RB>("elsewhere", "staging", "Role", "pod-reader", {Subject("User", "mallory")}));
   o.cluster_role_bindings.push_back(Bind<CRB>("read-secrets-global", "", "ClusterRole",
                                               "secret-reader", {Subject("Group", "manager")}));
   o.cluster_role_bindings.push_back(
@@ -146,8 +145,7 @@ TEST(RbacPolicyTest, TheDocumentedExamples) {
       {"not another namespace", User("jane"), Request("list", "pods", "kube-system"), false},
       {"not another verb", User("jane"), Request("delete", "pods", "default", "web-0"), false},
       {"not another resource", User("jane"), Request("list", "services", "default"), false},
-      {"not a subresource", User("jane"), Request("get", "pods", "default", "w", "", "log"),
-       false},
+      {"not a subresource", User("jane"), Request("get", "pods", "default", "w", "", "log"), false},
       {"not the cluster scope", User("jane"), Request("list", "pods", ""), false},
       {"someone else gets nothing", User("joe"), Request("list", "pods", "default"), false},
       {"resourceNames: the named object", User("bob"),
@@ -174,8 +172,8 @@ TEST(RbacPolicyTest, TheDocumentedExamples) {
        Request("update", "statefulsets", "default", "web", "apps"), false},
       {"*/scale keeps the group", User("sam"),
        Request("update", "statefulsets", "default", "web", "", "scale"), false},
-      {"aggregation follows chains: view's own", User("vera"),
-       Request("list", "pods", "default"), true},
+      {"aggregation follows chains: view's own", User("vera"), Request("list", "pods", "default"),
+       true},
       {"aggregation: view does not get edit's", User("vera"),
        Request("delete", "pods", "default", "web-0"), false},
       {"a ServiceAccount subject", User("system:serviceaccount:ci:builder"),
@@ -206,11 +204,10 @@ TEST(RbacPolicyTest, WildcardsAndEmptyRules) {
       "e", "", "ClusterRole", "empty", {Subject("User", "nobody")}));
   // A ClusterRoleBinding naming a Role is not honoured (roleRef.kind must be ClusterRole).
   o.roles.push_back(Role("", "odd", {Rule({"*"}, {"*"}, {"*"})}));
-  o.cluster_role_bindings.push_back(Bind<rbac::v1::ClusterRoleBinding>(
-      "odd", "", "Role", "odd", {Subject("User", "odd")}));
+  o.cluster_role_bindings.push_back(
+      Bind<rbac::v1::ClusterRoleBinding>("odd", "", "Role", "odd", {Subject("User", "odd")}));
   RbacPolicy policy(std::move(o));
-  EXPECT_TRUE(policy.Allows(User("admin"),
-                            Request("create", "pods", "default", "p", "", "exec")));
+  EXPECT_TRUE(policy.Allows(User("admin"), Request("create", "pods", "default", "p", "", "exec")));
   EXPECT_TRUE(policy.Allows(User("admin"), Request("delete", "nodes", "", "n")));
   EXPECT_FALSE(policy.Allows(User("nobody"), Request("get", "pods", "default", "p")));
   EXPECT_FALSE(policy.Allows(User("odd"), Request("get", "pods", "default", "p")));
@@ -220,12 +217,14 @@ TEST(RbacPolicyTest, RefusalsAreKubernetesWordForWord) {
   EXPECT_EQ(ForbiddenMessage(User("jane"), Request("list", "pods", "default")),
             "pods is forbidden: User \"jane\" cannot list resource \"pods\" in API group \"\" in "
             "the namespace \"default\"");
-  EXPECT_EQ(ForbiddenMessage(User("jane"), Request("get", "statefulsets", "default", "web", "apps")),
-            "statefulsets.apps \"web\" is forbidden: User \"jane\" cannot get resource "
-            "\"statefulsets\" in API group \"apps\" in the namespace \"default\"");
-  EXPECT_EQ(ForbiddenMessage(User("jane"), Request("create", "pods", "default", "web-0", "", "exec")),
-            "pods \"web-0\" is forbidden: User \"jane\" cannot create resource \"pods/exec\" in API "
-            "group \"\" in the namespace \"default\"");
+  EXPECT_EQ(
+      ForbiddenMessage(User("jane"), Request("get", "statefulsets", "default", "web", "apps")),
+      "statefulsets.apps \"web\" is forbidden: User \"jane\" cannot get resource "
+      "\"statefulsets\" in API group \"apps\" in the namespace \"default\"");
+  EXPECT_EQ(
+      ForbiddenMessage(User("jane"), Request("create", "pods", "default", "web-0", "", "exec")),
+      "pods \"web-0\" is forbidden: User \"jane\" cannot create resource \"pods/exec\" in API "
+      "group \"\" in the namespace \"default\"");
   EXPECT_EQ(ForbiddenMessage(User("jane"), Request("list", "nodes", "")),
             "nodes is forbidden: User \"jane\" cannot list resource \"nodes\" in API group \"\" at "
             "the cluster scope");
