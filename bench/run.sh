@@ -85,36 +85,29 @@ for w in $WORKLOADS; do
   done
 done
 
-# Ratios: throughput for the rate workloads, latency for the others.
+# Ratios of target $1 to target $2: throughput for the rate workloads,
+# latency for the others.
 field() { grep -o "$2=[0-9.]*" <<<"$1" | head -1 | cut -d= -f2; }
-echo
-echo "ordo / etcd:"
-for w in $WORKLOADS; do
-  o=${result[ordo.$w]:-}; e=${result[etcd.$w]:-}
-  [ -n "$o" ] && [ -n "$e" ] || continue
-  case $w in
-    create1) k=p50 ;;
-    watch) k=lag_p99 ;;
-    list) k=p99 ;;
-    fill) k=rss ;;
-    *) k=throughput ;;
-  esac
-  a=$(field "$o" "$k"); b=$(field "$e" "$k")
-  [ -n "$a" ] && [ -n "$b" ] && python3 -c "print(f'  {\"$w\":8} $k: ordo {$a} etcd {$b} ratio {($a/$b if $b else float(\"nan\")):.2f}')"
-done
+ratios() {
+  local a b o e k
+  for w in $WORKLOADS; do
+    o=${result[$1.$w]:-}; e=${result[$2.$w]:-}
+    [ -n "$o" ] && [ -n "$e" ] || continue
+    case $w in
+      create1) k=p50 ;;
+      watch) k=lag_p99 ;;
+      list) k=p99 ;;
+      fill) k=rss ;;
+      *) k=throughput ;;
+    esac
+    a=$(field "$o" "$k"); b=$(field "$e" "$k")
+    [ -n "$a" ] && [ -n "$b" ] && python3 -c "print(f'  {\"$w\":8} $k: $1 {$a} $2 {$b} ratio {($a/$b if $b else float(\"nan\")):.2f}')"
+  done
+}
 
 echo
+echo "ordo / etcd:"
+ratios ordo etcd
+echo
 echo "ordo-tls / ordo (the cost of mutual TLS and RBAC on the same machine, same run):"
-for w in $WORKLOADS; do
-  o=${result[ordo.$w]:-}; t=${result[ordo-tls.$w]:-}
-  [ -n "$o" ] && [ -n "$t" ] || continue
-  case $w in
-    create1) k=p50 ;;
-    watch) k=lag_p99 ;;
-    list) k=p99 ;;
-    fill) k=rss ;;
-    *) k=throughput ;;
-  esac
-  a=$(field "$t" "$k"); b=$(field "$o" "$k")
-  [ -n "$a" ] && [ -n "$b" ] && python3 -c "print(f'  {\"$w\":8} $k: ordo-tls {$a} ordo {$b} ratio {($a/$b if $b else float(\"nan\")):.2f}')"
-done
+ratios ordo-tls ordo

@@ -62,7 +62,7 @@ TEST_F(ClusterTest, PodRunsAndAnswersExecAndLogs) {
 // a /tmp of its own, which would hide a cluster under /tmp anyway.
 class PodIsolationTest : public ClusterFixture {
  protected:
-  PodIsolationTest() : ClusterFixture(BinDir() + "/../itest-clusters") {}
+  PodIsolationTest() : ClusterFixture("/var/tmp/ordo-itest-clusters") {}
 };
 
 TEST_F(PodIsolationTest, PodsCannotReachTheClustersSecretsAndRunAsTheirUser) {
@@ -98,11 +98,24 @@ spec:
   // The host, outside the pods, still has the key: it is hidden, not gone.
   EXPECT_FALSE(testing::ReadFile(dir_.Join("pki/ca.key")).empty());
   EXPECT_FALSE(absl::StartsWith(dir_.path(), "/tmp/"));
-  // An agent's port refuses a pod that has no certificate.
+  // An agent's port refuses a pod that has no certificate: the TLS handshake
+  // (Python's ssl, no client certificate) fails before any byte is served.
   std::string agent_port = ReadLine(dir_.Join("run/node-1.port"));
-  CommandResult health = Ordoctl(
-      {"exec", "nosy", "--", "env", "KUBECONFIG=", "ordoctl", "health", "127.0.0.1:" + agent_port});
-  EXPECT_EQ(health.exit_code, 1) << health.out;
+  CommandResult handshake =
+      Ordoctl({"exec", "nosy", "--", "python3", "-c",
+               absl::StrCat("import socket, ssl\n"
+                            "ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_CLIENT)\n"
+                            "ctx.check_hostname = False\n"
+                            "ctx.verify_mode = ssl.CERT_NONE\n"
+                            "try:\n"
+                            "    s = ctx.wrap_socket(socket.create_connection(('127.0.0.1', ",
+                            agent_port,
+                            ")), server_hostname='node-1')\n"
+                            "    s.sendall(b'PRI * HTTP/2.0\\r\\n\\r\\nSM\\r\\n\\r\\n')\n"
+                            "    print('served' if s.recv(64) else 'refused')\n"
+                            "except (ssl.SSLError, ConnectionError):\n"
+                            "    print('refused')\n")});
+  EXPECT_EQ(handshake.out, "refused\n") << handshake.err;
   // runAsNonRoot without a user: refused before it starts, in Kubernetes' words.
   Apply(R"(apiVersion: v1
 kind: Pod

@@ -31,6 +31,10 @@ class SecurityTest : public ::testing::Test {
     ASSERT_TRUE(server.ok()) << server.status();
     server_ = *std::move(server);
   }
+  // `ordoctl apply -f -` of `yaml` as the admin.
+  CommandResult AdminApply(const std::string& yaml) {
+    return RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(), yaml);
+  }
   CommandResult Ctl(const std::vector<std::string>& args, std::vector<std::string> env = {}) {
     if (env.empty()) env = server_->OrdoctlEnv();
     return RunCommand(BinDir() + "/ordoctl", args, env);
@@ -249,8 +253,7 @@ TEST_F(SecurityTest, ARoleBindingLetsJaneListPodsInHerNamespaceOnly) {
   EXPECT_EQ(before.err, forbidden_default);
   EXPECT_EQ(as_jane({"auth", "can-i", "list", "pods", "-n", "team"}).out, "no\n");
 
-  CommandResult applied =
-      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(), kPodReader);
+  CommandResult applied = AdminApply(kPodReader);
   ASSERT_EQ(applied.exit_code, 0) << applied.err;
   EXPECT_TRUE(WaitFor(
       [&] {
@@ -309,8 +312,7 @@ std::vector<std::string> Audited(const std::string& path, const std::string& ver
 TEST_F(SecurityTest, WritesAndRefusalsAreAudited) {
   Start({"--audit-log-path", dir_.Join("audit.log")});
   CommandResult created =
-      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
-                 "apiVersion: v1\nkind: Namespace\nmetadata: {name: audited}\n");
+      AdminApply("apiVersion: v1\nkind: Namespace\nmetadata: {name: audited}\n");
   ASSERT_EQ(created.exit_code, 0) << created.err;
   std::string jane = WriteKubeconfig("jane", UserCredentials(Ca(), server_->admin(), "jane"));
   CommandResult refused = RunCommand(BinDir() + "/ordoctl",
@@ -410,9 +412,7 @@ TEST_F(SecurityTest, ANodesCertificateReachesItsOwnPodsAndNodeOnly) {
 
 TEST_F(SecurityTest, MalformedRbacObjectsAreRefusedNamingTheField) {
   Start();
-  CommandResult bad_verb =
-      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
-                 R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult bad_verb = AdminApply(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: Role
 metadata: {name: typo, namespace: default}
 rules:
@@ -422,9 +422,7 @@ rules:
 )");
   EXPECT_EQ(bad_verb.exit_code, 1);
   EXPECT_THAT(bad_verb.err, HasSubstr("rules[0].verbs[0]: Unsupported value: \"lsit\""));
-  CommandResult no_verbs =
-      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
-                 R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult no_verbs = AdminApply(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRole
 metadata: {name: empty}
 rules:
@@ -433,9 +431,7 @@ rules:
   EXPECT_EQ(no_verbs.exit_code, 1);
   EXPECT_THAT(no_verbs.err, HasSubstr("rules[0].verbs: Required value"));
   EXPECT_THAT(no_verbs.err, HasSubstr("rules[0].apiGroups: Required value"));
-  CommandResult bad_ref =
-      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
-                 R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult bad_ref = AdminApply(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: ClusterRoleBinding
 metadata: {name: bad}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: x}
@@ -446,9 +442,7 @@ subjects: [{kind: Robot, name: r2}]
   EXPECT_THAT(bad_ref.err, HasSubstr("subjects[0].kind: Unsupported value: \"Robot\""));
   EXPECT_EQ(Ctl({"get", "clusterrolebinding", "bad"}).exit_code, 1);  // nothing was written
   // A binding to a role that does not exist is accepted and grants nothing.
-  CommandResult dangling =
-      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, server_->OrdoctlEnv(),
-                 R"(apiVersion: rbac.authorization.k8s.io/v1
+  CommandResult dangling = AdminApply(R"(apiVersion: rbac.authorization.k8s.io/v1
 kind: RoleBinding
 metadata: {name: dangling, namespace: default}
 roleRef: {apiGroup: rbac.authorization.k8s.io, kind: Role, name: not-yet}

@@ -1,16 +1,12 @@
 #include "services/api-server/typed_services.h"
 
-#include <set>
-
-#include "absl/random/random.h"
-#include "absl/strings/str_format.h"
-#include "absl/strings/str_join.h"
 #include "absl/strings/strip.h"
 #include "common/api/kinds.h"
 #include "common/security/authenticator.h"
 #include "common/status/grpc_status.h"
-#include "ordo/authorization/v1/authorization.grpc.pb.h"
+#include "services/api-server/access_reviews.h"
 #include "services/api-server/authorization/node_authorizer.h"
+#include "services/api-server/authorization/node_restriction.h"
 #include "services/api-server/watch_reactor.h"
 
 namespace ordo::apiserver {
@@ -22,36 +18,6 @@ using meta::v1::DeleteRequest;
 using meta::v1::GetRequest;
 using meta::v1::ListOptions;
 
-bool IsWrite(const std::string& verb) {
-  return verb == "create" || verb == "update" || verb == "delete" || verb == "patch";
-}
-
-// The caller's address without the transport and port ("ipv4:1.2.3.4:5").
-std::string PeerIp(const grpc::CallbackServerContext& ctx) {
-  absl::string_view peer = ctx.peer();
-  size_t colon = peer.find(':');
-  if (colon != absl::string_view::npos) peer.remove_prefix(colon + 1);
-  size_t port = peer.rfind(':');
-  if (port != absl::string_view::npos) peer = peer.substr(0, port);
-  absl::ConsumePrefix(&peer, "[");
-  absl::ConsumeSuffix(&peer, "]");
-  return std::string(peer);
-}
-
-// A random version-4 UUID, Kubernetes' auditID.
-std::string NewAuditId() {
-  static thread_local absl::BitGen gen;
-  uint64_t hi = absl::Uniform<uint64_t>(gen), lo = absl::Uniform<uint64_t>(gen);
-  hi = (hi & ~0xf000ULL) | 0x4000ULL;
-  lo = (lo & ~(3ULL << 62)) | (2ULL << 62);
-  std::string h = absl::StrFormat("%016x%016x", hi, lo);
-  return absl::StrCat(h.substr(0, 8), "-", h.substr(8, 4), "-", h.substr(12, 4), "-",
-                      h.substr(16, 4), "-", h.substr(20));
-}
-
-// Records a write's outcome in the audit log (a no-op without one).
-using AuditRecorder = std::function<void(const absl::Status&)>;
-
 // `done`, after recording the result with `audit`.
 Registry::Callback Recording(AuditRecorder audit, Registry::Callback done) {
   return [audit = std::move(audit), done = std::move(done)](absl::StatusOr<MessagePtr> result) {
@@ -59,101 +25,6 @@ Registry::Callback Recording(AuditRecorder audit, Registry::Callback done) {
     done(std::move(result));
   };
 }
-
-// Authorization and audit for every call, shared by every service.
-class Gate {
- public:
-  explicit Gate(AccessControl access) : access_(access) {}
-
-  // OK when the caller may do `request`; else Kubernetes' Forbidden text as
-  // PERMISSION_DENIED, and a refused write is audited. Without an authorizer
-  // (a plaintext server, which authenticates nobody) everything is allowed.
-  grpc::Status Admit(const grpc::CallbackServerContext& ctx, const RequestAttributes& request,
-                     const std::string& api_version) const {
-    grpc::Status status = Decide(ctx, request);
-    if (!status.ok() && IsWrite(request.verb)) {
-      Audit(ctx, request, api_version)(status::FromGrpcStatus(status));
-    }
-    return status;
-  }
-
-  // A recorder for write `request`, stamped with the caller and now.
-  AuditRecorder Audit(const grpc::CallbackServerContext& ctx, RequestAttributes request,
-                      std::string api_version) const {
-    if (access_.audit == nullptr) return [](const absl::Status&) {};
-    AuditEvent event{
-        .audit_id = NewAuditId(),
-        .user = Authenticated(ctx).value_or(security::UserInfo{.name = "system:anonymous"}),
-        .source_ip = PeerIp(ctx),
-        .request = std::move(request),
-        .api_version = std::move(api_version),
-        .received = absl::Now()};
-    if (auto acting = Acting(ctx);
-        acting.ok() && acting->has_value() && (*acting)->name != event.user.name) {
-      event.impersonated = **acting;
-    }
-    AuditSink* sink = access_.audit;
-    return [sink, event = std::move(event)](const absl::Status& s) mutable {
-      event.code = HttpCode(static_cast<int>(s.code()), event.request.verb);
-      event.completed = absl::Now();
-      sink->Record(event);
-    };
-  }
-
-  const Authorizer* authorizer() const { return access_.authorizer; }
-
-  // The user the TLS handshake or a bearer token proved (nullopt on a
-  // plaintext server).
-  std::optional<security::UserInfo> Authenticated(const grpc::CallbackServerContext& ctx) const {
-    if (access_.authenticator == nullptr) return std::nullopt;
-    return access_.authenticator->UserOf(ctx);
-  }
-
-  // Who the call acts as: its authenticated user (nullopt on a plaintext
-  // server), or the user of its impersonate-user / impersonate-group
-  // metadata (Kubernetes' Impersonate-User / Impersonate-Group headers),
-  // which the authenticated user must be allowed to `impersonate`.
-  absl::StatusOr<std::optional<security::UserInfo>> Acting(
-      const grpc::CallbackServerContext& ctx) const {
-    std::optional<security::UserInfo> user = Authenticated(ctx);
-    const auto& metadata = ctx.client_metadata();
-    auto as_user = metadata.find(security::kImpersonateUserHeader);
-    if (as_user == metadata.end()) return user;
-    if (!user.has_value()) return absl::UnauthenticatedError("Unauthorized");
-    security::UserInfo target{.name = std::string(as_user->second.data(), as_user->second.size())};
-    auto groups = metadata.equal_range(security::kImpersonateGroupHeader);
-    for (auto it = groups.first; it != groups.second; ++it) {
-      target.groups.emplace_back(it->second.data(), it->second.size());
-    }
-    std::vector<RequestAttributes> needed = {
-        {.verb = "impersonate", .resource = "users", .name = target.name}};
-    for (const std::string& g : target.groups) {
-      needed.push_back({.verb = "impersonate", .resource = "groups", .name = g});
-    }
-    for (const RequestAttributes& r : needed) {
-      if (access_.authorizer != nullptr && !access_.authorizer->Allows(*user, r)) {
-        return absl::PermissionDeniedError(authorization::ForbiddenMessage(*user, r));
-      }
-    }
-    target.groups.push_back(security::kAuthenticatedGroup);
-    return std::optional<security::UserInfo>(std::move(target));
-  }
-
- private:
-  grpc::Status Decide(const grpc::CallbackServerContext& ctx,
-                      const RequestAttributes& request) const {
-    if (access_.authorizer == nullptr) return grpc::Status::OK;
-    auto acting = Acting(ctx);
-    if (!acting.ok()) return status::ToGrpcStatus(acting.status());
-    const std::optional<security::UserInfo>& user = *acting;
-    if (!user.has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "Unauthorized");
-    if (access_.authorizer->Allows(*user, request)) return grpc::Status::OK;
-    return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
-                        authorization::ForbiddenMessage(*user, request));
-  }
-
-  AccessControl access_;
-};
 
 // Finishes a unary call at once with `status` (a refusal, or OK once the
 // response is filled in).
@@ -227,7 +98,7 @@ template <typename T>
 class ResourceService : public RawReadsService<ServiceOf<T>> {
  public:
   ResourceService(ApiServer& api, absl::string_view kind, server::Executor& unary,
-                  server::Executor& watch, const Gate& gate)
+                  server::Executor& watch, const AccessGate& gate)
       : api_(api), registry_(api.registry(kind)), unary_(unary), watch_(watch), gate_(gate) {}
 
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* ctx, const T* req,
@@ -341,7 +212,7 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
   Registry& registry_;
   server::Executor& unary_;
   server::Executor& watch_;
-  const Gate& gate_;
+  const AccessGate& gate_;
 };
 
 // Adds UpdateStatus for kinds with a status subresource.
@@ -374,31 +245,6 @@ class NamespaceService : public StatusResourceService<core::v1::Namespace> {
   }
 };
 
-// Kubernetes' NodeRestriction admission for the labels of a Node written by
-// a node agent: labels under node-restriction.kubernetes.io (the ones
-// administrators pin workloads with), and other kubernetes.io / k8s.io labels
-// but the few kubelets set, may not be set or changed by the node itself.
-bool NodeMayLabel(absl::string_view key) {
-  size_t slash = key.find('/');
-  if (slash == absl::string_view::npos) return true;
-  absl::string_view domain = key.substr(0, slash);
-  auto under = [&](absl::string_view d) {
-    return domain == d || absl::EndsWith(domain, absl::StrCat(".", d));
-  };
-  if (under("node-restriction.kubernetes.io")) return false;
-  if (!under("kubernetes.io") && !under("k8s.io")) return true;
-  if (under("kubelet.kubernetes.io") || under("node.kubernetes.io")) return true;
-  static constexpr absl::string_view kAllowed[] = {"kubernetes.io/hostname",
-                                                   "kubernetes.io/arch",
-                                                   "kubernetes.io/os",
-                                                   "beta.kubernetes.io/arch",
-                                                   "beta.kubernetes.io/os",
-                                                   "topology.kubernetes.io/region",
-                                                   "topology.kubernetes.io/zone",
-                                                   "beta.kubernetes.io/instance-type"};
-  return std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed);
-}
-
 class NodeService : public StatusResourceService<core::v1::Node> {
  public:
   using StatusResourceService::StatusResourceService;
@@ -420,39 +266,13 @@ class NodeService : public StatusResourceService<core::v1::Node> {
  private:
   // OK unless a node agent sets or changes labels it may not (`old`: the
   // stored Node, null on create).
-  static grpc::Status Restrict(const Gate& gate, const grpc::CallbackServerContext& ctx,
+  static grpc::Status Restrict(const AccessGate& gate, const grpc::CallbackServerContext& ctx,
                                const core::v1::Node& node, const core::v1::Node* old) {
     auto acting = gate.Acting(ctx);
     if (!acting.ok() || !acting->has_value() || !authorization::NodeNameOf(**acting).has_value()) {
       return grpc::Status::OK;  // not a node (a refused impersonation is refused later)
     }
-    std::set<std::string> changed;
-    const auto& labels = node.metadata().labels();
-    for (const auto& [k, v] : labels) {
-      if (old == nullptr || !old->metadata().labels().contains(k) ||
-          old->metadata().labels().at(k) != v) {
-        changed.insert(k);
-      }
-    }
-    if (old != nullptr) {
-      for (const auto& [k, v] : old->metadata().labels()) {
-        if (!labels.contains(k)) changed.insert(k);
-      }
-    }
-    std::vector<std::string> refused;
-    for (const std::string& k : changed) {
-      if (!NodeMayLabel(k)) refused.push_back(k);
-    }
-    if (refused.empty()) return grpc::Status::OK;
-    std::string head = absl::StrCat("nodes \"", node.metadata().name(), "\" is forbidden: ");
-    return grpc::Status(
-        grpc::StatusCode::PERMISSION_DENIED,
-        old == nullptr
-            ? absl::StrCat(
-                  head, "node \"", node.metadata().name(),
-                  "\" is not allowed to set the following labels: ", absl::StrJoin(refused, ", "))
-            : absl::StrCat(head,
-                           "is not allowed to modify labels: ", absl::StrJoin(refused, ", ")));
+    return status::ToGrpcStatus(authorization::RestrictNodeLabels(node, old));
   }
 };
 
@@ -556,71 +376,6 @@ concept ProtoHasUpdateStatus = requires {
   &ServiceOf<T>::Service::UpdateStatus;
 };
 
-// authorization.k8s.io: SelfSubjectAccessReview (may I?) for every
-// authenticated user, SubjectAccessReview (may they?) for those allowed to
-// create subjectaccessreviews. Answered from the authorizer; nothing stored.
-class AccessReviewService final : public authorization::v1::AccessReviews::CallbackService {
- public:
-  explicit AccessReviewService(const Gate& gate) : gate_(gate) {}
-
-  grpc::ServerUnaryReactor* CreateSelfSubjectAccessReview(
-      grpc::CallbackServerContext* ctx, const authorization::v1::SelfSubjectAccessReview* req,
-      authorization::v1::SelfSubjectAccessReview* resp) override {
-    *resp = *req;
-    auto acting = gate_.Acting(*ctx);
-    if (!acting.ok()) return FinishNow(ctx, status::ToGrpcStatus(acting.status()));
-    security::UserInfo user = acting->value_or(security::UserInfo{.name = "system:anonymous"});
-    return Answer(ctx, user, req->spec().resource_attributes(), resp->mutable_status());
-  }
-
-  grpc::ServerUnaryReactor* CreateSubjectAccessReview(
-      grpc::CallbackServerContext* ctx, const authorization::v1::SubjectAccessReview* req,
-      authorization::v1::SubjectAccessReview* resp) override {
-    if (auto s = gate_.Admit(*ctx,
-                             {.verb = "create",
-                              .api_group = "authorization.k8s.io",
-                              .resource = "subjectaccessreviews"},
-                             "authorization.k8s.io/v1");
-        !s.ok()) {
-      return FinishNow(ctx, s);
-    }
-    if (req->spec().user().empty() && req->spec().groups().empty()) {
-      return FinishNow(ctx, grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                         "SubjectAccessReview.authorization.k8s.io is invalid: "
-                                         "spec.user: Invalid value: \"\": at least one of user or "
-                                         "group must be specified"));
-    }
-    *resp = *req;
-    security::UserInfo user{.name = req->spec().user(), .uid = req->spec().uid()};
-    user.groups.assign(req->spec().groups().begin(), req->spec().groups().end());
-    return Answer(ctx, user, req->spec().resource_attributes(), resp->mutable_status());
-  }
-
- private:
-  grpc::ServerUnaryReactor* Answer(grpc::CallbackServerContext* ctx, const security::UserInfo& user,
-                                   const authorization::v1::ResourceAttributes& a,
-                                   authorization::v1::SubjectAccessReviewStatus* status) {
-    if (a.verb().empty() || a.resource().empty()) {
-      return FinishNow(ctx,
-                       grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                                    "spec.resourceAttributes: verb and resource are required"));
-    }
-    RequestAttributes request{.verb = a.verb(),
-                              .api_group = a.group(),
-                              .resource = a.resource(),
-                              .subresource = a.subresource(),
-                              .ns = a.namespace_(),
-                              .name = a.name()};
-    const Authorizer* authorizer = gate_.authorizer();
-    bool allowed = authorizer == nullptr || authorizer->Allows(user, request);
-    status->set_allowed(allowed);
-    if (!allowed) status->set_reason(authorization::ForbiddenMessage(user, request));
-    return FinishNow(ctx, grpc::Status::OK);
-  }
-
-  const Gate& gate_;
-};
-
 class AllServices final : public ApiServices {
  public:
   AllServices(ApiServer& api, server::Executor& unary, server::Executor& watch,
@@ -633,7 +388,7 @@ class AllServices final : public ApiServices {
       services_.push_back(std::make_unique<typename ServiceFor<T>::type>(
           api, api::KindTraits<T>::kKind, unary, watch, gate_));
     });
-    services_.push_back(std::make_unique<AccessReviewService>(gate_));
+    services_.push_back(NewAccessReviewService(gate_));
   }
 
   std::vector<grpc::Service*> services() override {
@@ -643,7 +398,7 @@ class AllServices final : public ApiServices {
   }
 
  private:
-  const Gate gate_;  // before the services that hold it
+  const AccessGate gate_;  // before the services that hold it
   std::vector<std::unique_ptr<grpc::Service>> services_;
 };
 

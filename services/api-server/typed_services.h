@@ -15,9 +15,8 @@
 #include <vector>
 
 #include "common/server/executor.h"
+#include "services/api-server/access_gate.h"
 #include "services/api-server/api_server.h"
-#include "services/api-server/audit_log.h"
-#include "services/api-server/authorization/authorizer.h"
 
 namespace ordo::apiserver {
 
@@ -26,15 +25,6 @@ class ApiServices {
  public:
   virtual ~ApiServices() = default;
   virtual std::vector<grpc::Service*> services() = 0;
-};
-
-// Who may call, and the record of what they did. Both may be null: a
-// plaintext server authorizes nothing (it knows no one) and may keep no log.
-struct AccessControl {
-  // Who calls (the TLS server's authenticator; null on a plaintext server).
-  security::Authenticator* authenticator = nullptr;
-  const authorization::Authorizer* authorizer = nullptr;
-  AuditSink* audit = nullptr;
 };
 
 // `unary` runs blocking request handlers; `watch` feeds watch streams.
