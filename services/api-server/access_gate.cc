@@ -43,8 +43,8 @@ std::string NewAuditId() {
 }  // namespace
 
 grpc::Status AccessGate::Admit(const grpc::CallbackServerContext& ctx,
-                              const RequestAttributes& request,
-                              const std::string& api_version) const {
+                               const RequestAttributes& request,
+                               const std::string& api_version) const {
   grpc::Status status = Decide(ctx, request);
   if (!status.ok() && IsWrite(request.verb)) {
     Audit(ctx, request, api_version)(status::FromGrpcStatus(status));
@@ -53,7 +53,7 @@ grpc::Status AccessGate::Admit(const grpc::CallbackServerContext& ctx,
 }
 
 AuditRecorder AccessGate::Audit(const grpc::CallbackServerContext& ctx, RequestAttributes request,
-                              std::string api_version) const {
+                                std::string api_version) const {
   if (access_.audit == nullptr) return [](const absl::Status&) {};
   AuditEvent event{
       .audit_id = NewAuditId(),
@@ -75,13 +75,13 @@ AuditRecorder AccessGate::Audit(const grpc::CallbackServerContext& ctx, RequestA
 }
 
 std::optional<security::UserInfo> AccessGate::Authenticated(
-  const grpc::CallbackServerContext& ctx) const {
+    const grpc::CallbackServerContext& ctx) const {
   if (access_.authenticator == nullptr) return std::nullopt;
   return access_.authenticator->UserOf(ctx);
 }
 
 absl::StatusOr<std::optional<security::UserInfo>> AccessGate::Acting(
-  const grpc::CallbackServerContext& ctx) const {
+    const grpc::CallbackServerContext& ctx) const {
   std::optional<security::UserInfo> user = Authenticated(ctx);
   const auto& metadata = ctx.client_metadata();
   auto as_user = metadata.find(security::kImpersonateUserHeader);
@@ -107,7 +107,7 @@ absl::StatusOr<std::optional<security::UserInfo>> AccessGate::Acting(
 }
 
 grpc::Status AccessGate::Decide(const grpc::CallbackServerContext& ctx,
-                               const RequestAttributes& request) const {
+                                const RequestAttributes& request) const {
   if (access_.authorizer == nullptr) return grpc::Status::OK;
   auto acting = Acting(ctx);
   if (!acting.ok()) return status::ToGrpcStatus(acting.status());

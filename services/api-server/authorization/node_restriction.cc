@@ -21,11 +21,14 @@ bool NodeMayLabel(absl::string_view key) {
   if (under("node-restriction.kubernetes.io")) return false;
   if (!under("kubernetes.io") && !under("k8s.io")) return true;
   if (under("kubelet.kubernetes.io") || under("node.kubernetes.io")) return true;
-  static constexpr absl::string_view kAllowed[] = {
-      "kubernetes.io/hostname",        "kubernetes.io/arch",
-      "kubernetes.io/os",              "beta.kubernetes.io/arch",
-      "beta.kubernetes.io/os",         "topology.kubernetes.io/region",
-      "topology.kubernetes.io/zone",   "beta.kubernetes.io/instance-type"};
+  static constexpr absl::string_view kAllowed[] = {"kubernetes.io/hostname",
+                                                   "kubernetes.io/arch",
+                                                   "kubernetes.io/os",
+                                                   "beta.kubernetes.io/arch",
+                                                   "beta.kubernetes.io/os",
+                                                   "topology.kubernetes.io/region",
+                                                   "topology.kubernetes.io/zone",
+                                                   "beta.kubernetes.io/instance-type"};
   return std::find(std::begin(kAllowed), std::end(kAllowed), key) != std::end(kAllowed);
 }
 
@@ -51,11 +54,10 @@ absl::Status RestrictNodeLabels(const core::v1::Node& node, const core::v1::Node
   const std::string& name = node.metadata().name();
   std::string head = absl::StrCat("nodes \"", name, "\" is forbidden: ");
   return absl::PermissionDeniedError(
-      old == nullptr ? absl::StrCat(head, "node \"", name,
-                                    "\" is not allowed to set the following labels: ",
-                                    absl::StrJoin(refused, ", "))
-                     : absl::StrCat(head, "is not allowed to modify labels: ",
-                                    absl::StrJoin(refused, ", ")));
+      old == nullptr
+          ? absl::StrCat(head, "node \"", name, "\" is not allowed to set the following labels: ",
+                         absl::StrJoin(refused, ", "))
+          : absl::StrCat(head, "is not allowed to modify labels: ", absl::StrJoin(refused, ", ")));
 }
 
 }  // namespace ordo::authorization

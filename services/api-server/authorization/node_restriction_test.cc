@@ -13,14 +13,14 @@ core::v1::Node Labelled(std::map<std::string, std::string> labels) {
 }
 
 TEST(NodeRestrictionTest, WhichLabelsANodeMaySet) {
-  for (const char* ok : {"disk", "example.com/rack", "kubernetes.io/hostname",
-                         "topology.kubernetes.io/zone", "kubelet.kubernetes.io/x",
-                         "node.kubernetes.io/instance-type", "x.node.kubernetes.io/y"}) {
+  for (const char* ok :
+       {"disk", "example.com/rack", "kubernetes.io/hostname", "topology.kubernetes.io/zone",
+        "kubelet.kubernetes.io/x", "node.kubernetes.io/instance-type", "x.node.kubernetes.io/y"}) {
     EXPECT_TRUE(NodeMayLabel(ok)) << ok;
   }
-  for (const char* refused : {"node-restriction.kubernetes.io/pool",
-                              "team.node-restriction.kubernetes.io/pool", "kubernetes.io/role",
-                              "node-role.kubernetes.io/control-plane", "k8s.io/anything"}) {
+  for (const char* refused :
+       {"node-restriction.kubernetes.io/pool", "team.node-restriction.kubernetes.io/pool",
+        "kubernetes.io/role", "node-role.kubernetes.io/control-plane", "k8s.io/anything"}) {
     EXPECT_FALSE(NodeMayLabel(refused)) << refused;
   }
 }
