@@ -5,6 +5,8 @@
 # store, and prints the figures and their ratios. A benchmark, not a test:
 # `make bench` runs it; `make test` never does.
 #   BENCH_SECONDS=5  BENCH_TARGETS="ordo ordo-tls etcd"  BENCH_WORKLOADS="create create1 ..."
+#   BENCH_PIN=1: the server on CPU 0 and ordo-bench on CPU 1, so the client's
+#   own work (its half of TLS, say) does not take the server's CPU.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
@@ -22,6 +24,9 @@ if [[ " $TARGETS " == *" etcd "* ]] && ! command -v etcd >/dev/null; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server >/dev/null
 fi
 
+server_cpu=() client_cpu=()
+if [ "${BENCH_PIN:-0}" = 1 ]; then server_cpu=(taskset -c 0) client_cpu=(taskset -c 1); fi
+
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
 # Starts a fresh server of kind $1; sets server_pid and address.
@@ -36,7 +41,7 @@ start() {
     client_flags=(--kubeconfig "$dir/pki/admin.kubeconfig")
   fi
   if [ "$1" = ordo ] || [ "$1" = ordo-tls ]; then
-    "$BIN/ordo-api-server" --data-dir "$dir/store" --listen 127.0.0.1:0 --port-file "$dir/port" \
+    "${server_cpu[@]}" "$BIN/ordo-api-server" --data-dir "$dir/store" --listen 127.0.0.1:0 --port-file "$dir/port" \
       "${tls_flags[@]}" --log-level warn >"$dir/log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
@@ -44,7 +49,7 @@ start() {
   else
     local port peer
     port=$(free_port); peer=$(free_port)
-    etcd --data-dir "$dir/data" --listen-client-urls "http://127.0.0.1:$port" \
+    "${server_cpu[@]}" etcd --data-dir "$dir/data" --listen-client-urls "http://127.0.0.1:$port" \
       --advertise-client-urls "http://127.0.0.1:$port" --listen-peer-urls "http://127.0.0.1:$peer" \
       --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
       --initial-cluster "default=http://127.0.0.1:$peer" --log-level error >"$dir/log" 2>&1 &
@@ -70,7 +75,7 @@ run() {  # target workload -> prints ordo-bench's line
     *) args+=(--workloads "$w" --clients 500) ;;
   esac
   start "$target"
-  "$BIN/ordo-bench" --target "${target%-tls}" --server "$address" --server-pid "$server_pid" \
+  "${client_cpu[@]}" "$BIN/ordo-bench" --target "${target%-tls}" --server "$address" --server-pid "$server_pid" \
     "${client_flags[@]}" "${args[@]}" 2>>"$work/errors" | grep -v conflicts_retried |
     sed "s/target=${target%-tls} /target=$target /" || true
   stop

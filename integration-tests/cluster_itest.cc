@@ -14,8 +14,10 @@
 #include "absl/strings/str_split.h"
 #include "common/api/resource_client.h"
 #include "common/clock/clock.h"
+#include "common/security/pki.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/cluster_fixture.h"
+#include "integration-tests/harness/users.h"
 
 namespace ordo::itest {
 namespace {
@@ -60,6 +62,93 @@ TEST_F(ClusterTest, PodRunsAndAnswersExecAndLogs) {
 // A cluster whose directory is outside /tmp (as `make up`'s .ordo/ is), so
 // only the agent's masking stands between a pod and the keys: every pod has
 // a /tmp of its own, which would hide a cluster under /tmp anyway.
+// As kubectl's, exec is `create pods/exec` and logs `get pods/log` on the
+// api-server, which relays them to the agent; the agent answers no one else.
+// A user who may read pods cannot exec until a RoleBinding lets her.
+TEST_F(ClusterTest, ExecIsRefusedUntilARoleBindingGrantsPodsExec) {
+  Apply(PodappPod("guarded"));
+  ASSERT_TRUE(WaitReady("guarded"));
+  auto jane = IssueUser(dir_.Join("pki"), "jane");
+  ASSERT_TRUE(jane.ok()) << jane.status();
+  std::string kubeconfig = WriteKubeconfig(dir_.Join("jane.kubeconfig"), server_, *jane);
+  auto as_jane = [&](std::vector<std::string> args) {
+    args.insert(args.begin(), {"--kubeconfig", kubeconfig});
+    return Ordoctl(args);
+  };
+  Apply(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: viewer}
+rules:
+- {apiGroups: [""], resources: [pods, pods/log], verbs: [get, list]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: jane-views}
+subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {kind: Role, name: viewer, apiGroup: rbac.authorization.k8s.io}
+)");
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return as_jane({"get", "pod", "guarded"}).exit_code == 0;
+      },
+      absl::Seconds(10)));
+  CommandResult logs = as_jane({"logs", "guarded"});
+  EXPECT_EQ(logs.exit_code, 0) << logs.err;
+  EXPECT_TRUE(absl::StrContains(logs.out, "listening on")) << logs.out;
+  CommandResult refused = as_jane({"exec", "guarded", "--", "hostname"});
+  EXPECT_EQ(refused.exit_code, 1);
+  EXPECT_EQ(refused.out, "");
+  EXPECT_EQ(refused.err,
+            "Error from server (Forbidden): pods \"guarded\" is forbidden: User \"jane\" cannot "
+            "create resource \"pods/exec\" in API group \"\" in the namespace \"default\"\n");
+  // jane's certificate does not open the agent's port either.
+  std::string agent = absl::StrCat("127.0.0.1:", ReadLine(dir_.Join("run/node-1.port")));
+  EXPECT_NE(as_jane({"health", agent}).exit_code, 0);
+
+  Apply(R"(apiVersion: rbac.authorization.k8s.io/v1
+kind: Role
+metadata: {name: exec}
+rules:
+- {apiGroups: [""], resources: [pods/exec], verbs: [create]}
+---
+apiVersion: rbac.authorization.k8s.io/v1
+kind: RoleBinding
+metadata: {name: jane-execs}
+subjects: [{kind: User, name: jane, apiGroup: rbac.authorization.k8s.io}]
+roleRef: {kind: Role, name: exec, apiGroup: rbac.authorization.k8s.io}
+)");
+  CommandResult granted;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        granted = as_jane({"exec", "guarded", "--", "hostname"});
+        return granted.exit_code == 0;
+      },
+      absl::Seconds(10)))
+      << granted.err;
+  EXPECT_EQ(granted.out, "guarded\n");
+  // Both attempts are in the audit log, with their outcome.
+  std::string audit = testing::ReadFile(dir_.Join("logs/audit.log"));
+  EXPECT_TRUE(absl::StrContains(audit, R"("subresource":"exec")")) << audit;
+  EXPECT_TRUE(absl::StrContains(audit, R"("code":403)")) << audit;
+}
+
+// The scheduler and the controller-manager serve their own port (health) on
+// mutual TLS: the admin's certificate gets an answer, a stranger's does not.
+TEST_F(ClusterTest, SchedulerAndControllerManagerServeMutualTls) {
+  testing::TempDir other;
+  ASSERT_TRUE(security::EnsureClusterPki({.dir = other.path(), .server = server_}).ok());
+  for (const char* component : {"scheduler", "controller-manager"}) {
+    std::string address =
+        absl::StrCat("127.0.0.1:", ReadLine(dir_.Join(absl::StrCat("run/", component, ".port"))));
+    CommandResult health = Ordoctl({"health", address});
+    EXPECT_EQ(health.exit_code, 0) << component << ": " << health.err;
+    EXPECT_EQ(health.out, "SERVING\n") << component;
+    CommandResult stranger =
+        Ordoctl({"--kubeconfig", other.Join("admin.kubeconfig"), "health", address});
+    EXPECT_EQ(stranger.exit_code, 1) << component;
+  }
+}
+
 class PodIsolationTest : public ClusterFixture {
  protected:
   PodIsolationTest() : ClusterFixture("/var/tmp/ordo-itest-clusters") {}

@@ -12,10 +12,10 @@
 #include "common/clock/clock.h"
 #include "common/security/certificates.h"
 #include "common/security/credentials.h"
-#include "common/security/kubeconfig.h"
 #include "common/security/pki.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
+#include "integration-tests/harness/users.h"
 #include "integration-tests/harness/wait.h"
 
 namespace ordo::itest {
@@ -48,19 +48,13 @@ class SecurityTest : public ::testing::Test {
   }
   // A kubeconfig at `name` holding `creds`, for ordoctl.
   std::string WriteKubeconfig(const std::string& name, const security::ClientCredentials& creds) {
-    security::Kubeconfig config;
-    config.clusters.push_back({.name = "c",
-                               .server = "https://" + server_->address(),
-                               .certificate_authority_data = creds.ca_pem});
-    config.users.push_back({.name = "u",
-                            .client_certificate_data = creds.cert_pem,
-                            .client_key_data = creds.key_pem,
-                            .token = creds.token});
-    config.contexts.push_back({.name = "x", .cluster = "c", .user = "u"});
-    config.current_context = "x";
-    std::string path = dir_.Join(name);
-    std::ofstream(path) << security::FormatKubeconfig(config);
-    return path;
+    return itest::WriteKubeconfig(dir_.Join(name), server_->address(), creds);
+  }
+  // A user signed by the cluster's CA.
+  security::ClientCredentials User(const std::string& name, std::vector<std::string> groups = {}) {
+    auto creds = IssueUser(server_->pki_dir(), name, std::move(groups));
+    EXPECT_TRUE(creds.ok()) << creds.status();
+    return creds.value_or(security::ClientCredentials{});
   }
   security::KeyPair Ca() const {
     return {ReadFile(server_->pki_dir() + "/ca.key"), ReadFile(server_->pki_dir() + "/ca.crt")};
@@ -192,22 +186,6 @@ TEST_F(SecurityTest, ARenewedServerCertificateIsServedWithoutRestartingAnything)
   EXPECT_THAT(certs.out, HasSubstr("364d"));
 }
 
-// A user with a certificate of the cluster CA: CN `name`, O `groups`.
-security::ClientCredentials UserCredentials(const security::KeyPair& ca,
-                                            const security::ClientCredentials& admin,
-                                            const std::string& name,
-                                            std::vector<std::string> groups = {}) {
-  absl::Time now = absl::Now();
-  auto cert = security::IssueCertificate(ca, {.subject = {name, std::move(groups)},
-                                              .not_before = now - absl::Minutes(1),
-                                              .not_after = now + absl::Hours(1)});
-  EXPECT_TRUE(cert.ok()) << cert.status();
-  security::ClientCredentials creds = admin;
-  creds.cert_pem = cert.ok() ? cert->cert_pem : "";
-  creds.key_pem = cert.ok() ? cert->key_pem : "";
-  return creds;
-}
-
 constexpr char kPodReader[] = R"(apiVersion: v1
 kind: Namespace
 metadata:
@@ -240,7 +218,7 @@ roleRef:
 
 TEST_F(SecurityTest, ARoleBindingLetsJaneListPodsInHerNamespaceOnly) {
   Start();
-  std::string jane = WriteKubeconfig("jane", UserCredentials(Ca(), server_->admin(), "jane"));
+  std::string jane = WriteKubeconfig("jane", User("jane"));
   auto as_jane = [&](std::vector<std::string> args) {
     args.insert(args.begin(), {"--kubeconfig", jane});
     return Ctl(args);
@@ -282,9 +260,8 @@ TEST_F(SecurityTest, ARoleBindingLetsJaneListPodsInHerNamespaceOnly) {
   EXPECT_EQ(Ctl({"auth", "can-i", "list", "pods", "-n", "team", "--as", "jane"}).out, "yes\n");
   EXPECT_EQ(Ctl({"auth", "can-i", "list", "pods", "--as", "jane"}).out, "no\n");
   // A direct call is refused with the same words, as PERMISSION_DENIED.
-  api::ResourceClient<core::v1::Pod> pods(
-      security::Dial(server_->address(), UserCredentials(Ca(), server_->admin(), "jane")),
-      SystemClock(), {.max_attempts = 1});
+  api::ResourceClient<core::v1::Pod> pods(security::Dial(server_->address(), User("jane")),
+                                          SystemClock(), {.max_attempts = 1});
   absl::Status listed = pods.List({}).status();
   EXPECT_EQ(listed.code(), absl::StatusCode::kPermissionDenied);
 }
@@ -314,7 +291,7 @@ TEST_F(SecurityTest, WritesAndRefusalsAreAudited) {
   CommandResult created =
       AdminApply("apiVersion: v1\nkind: Namespace\nmetadata: {name: audited}\n");
   ASSERT_EQ(created.exit_code, 0) << created.err;
-  std::string jane = WriteKubeconfig("jane", UserCredentials(Ca(), server_->admin(), "jane"));
+  std::string jane = WriteKubeconfig("jane", User("jane"));
   CommandResult refused = RunCommand(BinDir() + "/ordoctl",
                                      {"--kubeconfig", jane, "delete", "namespace", "audited"}, {});
   EXPECT_EQ(refused.exit_code, 1);
@@ -364,10 +341,8 @@ TEST_F(SecurityTest, ANodesCertificateReachesItsOwnPodsAndNodeOnly) {
     c->set_image("ordo-podapp");
     ASSERT_TRUE(admin_pods.Create(pod).ok());
   }
-  auto node1 = security::Dial(
-      server_->address(),
-      UserCredentials(Ca(), server_->admin(), "system:node:node-1", {"system:nodes"}),
-      {.own_connection = true});
+  auto node1 = security::Dial(server_->address(), User("system:node:node-1", {"system:nodes"}),
+                              {.own_connection = true});
   api::ResourceClient<core::v1::Pod> pods(node1, SystemClock(), {.max_attempts = 1});
   api::ResourceClient<core::v1::Node> nodes(node1, SystemClock(), {.max_attempts = 1});
   auto mine = pods.Get("default", "web-0");

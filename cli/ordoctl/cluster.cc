@@ -290,10 +290,15 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   absl::Duration heartbeat = std::max(absl::Milliseconds(200), grace / 5);
   std::vector<std::pair<std::string, std::vector<std::string>>> rest = {
-      {"scheduler", {bin + "/ordo-scheduler"}},
+      // Each serves its own port (gRPC health) on mutual TLS, as kube-scheduler
+      // and kube-controller-manager do.
+      {"scheduler",
+       {bin + "/ordo-scheduler", "--listen", "127.0.0.1:0", "--port-file",
+        run + "/scheduler.port"}},
       // Volumes live under DIR/storage (absolute: pods' mounts name them).
       {"controller-manager",
-       {bin + "/ordo-controller-manager", "--storage-root",
+       {bin + "/ordo-controller-manager", "--listen", "127.0.0.1:0", "--port-file",
+        run + "/controller-manager.port", "--storage-root",
         fs::absolute(fs::path(dir) / "storage").lexically_normal().string(),
         "--node-monitor-grace-period", args.Get("node-monitor-grace-period", "50s"),
         "--fence-after", args.Get("fence-after", "0s"), "--force-detach-timeout",
@@ -315,9 +320,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   }
   for (auto& [name, argv] : rest) {
     for (std::string& flag : client_flags(name)) argv.push_back(std::move(flag));
-    if (absl::StartsWith(name, "node-")) {
-      for (std::string& flag : tls_flags(name)) argv.push_back(std::move(flag));
-    }
+    for (std::string& flag : tls_flags(name)) argv.push_back(std::move(flag));
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {
       err << "error: " << pid.status().message() << "\n";
       return 1;

@@ -56,6 +56,13 @@ int Health(const Args& args, Context& ctx);
 // 127.0.0.1:6443. A client certificate past its expiry is an error naming it.
 absl::StatusOr<security::ClientCredentials> LoadKubeconfig(const Args& args);
 
+// ordoctl snapshot save FILE: the api-server's whole store, at one revision,
+// checked before it takes FILE's name.
+int SnapshotSave(const Args& args, Context& ctx);
+// ordoctl snapshot status FILE [-o json]: hash, revision, keys and size of a
+// snapshot file, checked whole (needs no server).
+int SnapshotStatus(const Args& args, std::ostream& out, std::ostream& err);
+
 // ordoctl certs [init|renew NAME] [--data-dir DIR]: the cluster's certificates.
 int Certs(const Args& args, std::ostream& out, std::ostream& err);
 

@@ -50,6 +50,10 @@ Verbs:
                              The cluster's certificates (subject, SANs, expiry), or renew one
   certs init [--data-dir DIR] [--server HOST:PORT] [--san NAME|IP,...] [--node-ips NODE=IP,...]
                              Make the CA and each component's certificate (kept if present)
+  snapshot save FILE         The api-server's whole store at one revision, to FILE
+  snapshot status FILE [-o json]
+                             A snapshot's hash, revision, keys and size, checked whole
+                             (ordo-api-server --restore-from FILE --data-dir NEW restores one)
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
   health [HOST:PORT]         Whether a server is serving (grpc.health.v1)
@@ -88,6 +92,13 @@ int main(int argc, char** argv) {
   }
   if (args->positional[0] == "cluster") return ordo::ctl::Cluster(*args, std::cout, std::cerr);
   if (args->positional[0] == "certs") return ordo::ctl::Certs(*args, std::cout, std::cerr);
+  bool snapshot = args->positional[0] == "snapshot";
+  std::string snapshot_verb = snapshot && args->positional.size() > 1 ? args->positional[1] : "";
+  if (snapshot && snapshot_verb != "save" && snapshot_verb != "status") {
+    std::cerr << "error: expected save or status: ordoctl snapshot save|status FILE\n";
+    return 1;
+  }
+  if (snapshot_verb == "status") return ordo::ctl::SnapshotStatus(*args, std::cout, std::cerr);
   auto credentials = ordo::ctl::LoadKubeconfig(*args);
   if (!credentials.ok()) {
     std::cerr << "error: " << credentials.status().message() << "\n";
@@ -128,6 +139,7 @@ int main(int argc, char** argv) {
   if (verb == "version") return ordo::ctl::Version(*args, ctx);
   if (verb == "health") return ordo::ctl::Health(*args, ctx);
   if (verb == "auth") return ordo::ctl::Auth(*args, ctx);
+  if (verb == "snapshot") return ordo::ctl::SnapshotSave(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
   return 1;

@@ -7,49 +7,10 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
-#include "common/api/resource_client.h"
-#include "common/server/channel.h"
-#include "ordo/agent/v1/agent.grpc.pb.h"
+#include "common/status/grpc_status.h"
+#include "ordo/core/v1/pod_io.grpc.pb.h"
 
 namespace ordo::ctl {
-namespace {
-
-struct Target {
-  std::string pod;
-  std::string uid;  // the pod the agent must answer for, not another of its name
-  std::shared_ptr<grpc::Channel> agent;
-};
-
-absl::StatusOr<Target> FindAgent(const std::string& pod_name, Context& ctx) {
-  auto channel = Dial(ctx, ctx.server);
-  api::ResourceClient<core::v1::Pod> pods(channel, SystemClock(), {.max_attempts = 1});
-  api::ResourceClient<core::v1::Node> nodes(channel, SystemClock(), {.max_attempts = 1});
-  auto pod = pods.Get(ctx.ns, pod_name);
-  if (!pod.ok()) return pod.status();
-  if (pod->spec().node_name().empty()) {
-    return absl::FailedPreconditionError(
-        absl::StrCat("pod ", pod_name, " is not scheduled to a node yet"));
-  }
-  auto node = nodes.Get("", pod->spec().node_name());
-  if (!node.ok()) return node.status();
-  std::string address = "127.0.0.1";
-  for (const auto& a : node->status().addresses()) {
-    if (a.type() == "InternalIP") address = a.address();
-  }
-  int port = node->status().daemon_endpoints().kubelet_endpoint().port();
-  if (port == 0)
-    return absl::UnavailableError(
-        absl::StrCat("node ", pod->spec().node_name(), " has no agent endpoint"));
-  return Target{pod_name, pod->metadata().uid(), Dial(ctx, absl::StrCat(address, ":", port))};
-}
-
-int Fail(const absl::Status& s, Context& ctx) {
-  ctx.err << "error: " << s.message() << "\n";
-  return 1;
-}
-
-}  // namespace
 
 int Logs(const Args& args, Context& ctx) {
   if (args.positional.size() < 2) {
@@ -59,12 +20,9 @@ int Logs(const Args& args, Context& ctx) {
   }
   std::string name = args.positional[1];
   if (absl::StartsWith(name, "pod/")) name = name.substr(4);
-  auto target = FindAgent(name, ctx);
-  if (!target.ok()) return Fail(target.status(), ctx);
   agent::v1::LogsRequest req;
   req.set_namespace_(ctx.ns);
   req.set_pod(name);
-  req.set_pod_uid(target->uid);
   req.set_container(args.Get("container"));
   req.set_follow(args.Get("follow") == "true");
   req.set_previous(args.Get("previous") == "true");
@@ -76,17 +34,13 @@ int Logs(const Args& args, Context& ctx) {
     }
     req.set_tail_lines(tail);
   }
-  auto stub = agent::v1::KubeletAgent::NewStub(target->agent);
+  auto stub = core::v1::PodIO::NewStub(Dial(ctx, ctx.server));
   grpc::ClientContext call;
   auto reader = stub->Logs(&call, req);
   agent::v1::LogChunk chunk;
   while (reader->Read(&chunk)) ctx.out << chunk.data() << std::flush;
   grpc::Status s = reader->Finish();
-  if (!s.ok()) {
-    ctx.err << "error: " << s.error_message() << "\n";
-    return 1;
-  }
-  return 0;
+  return s.ok() ? 0 : PrintError(status::FromGrpcStatus(s), ctx);
 }
 
 int Exec(const Args& args, Context& ctx) {
@@ -96,15 +50,12 @@ int Exec(const Args& args, Context& ctx) {
   }
   std::string name = args.positional[1];
   if (absl::StartsWith(name, "pod/")) name = name.substr(4);
-  auto target = FindAgent(name, ctx);
-  if (!target.ok()) return Fail(target.status(), ctx);
-  auto stub = agent::v1::KubeletAgent::NewStub(target->agent);
+  auto stub = core::v1::PodIO::NewStub(Dial(ctx, ctx.server));
   grpc::ClientContext call;
   auto stream = stub->Exec(&call);
   agent::v1::ExecRequest first;
   first.set_namespace_(ctx.ns);
   first.set_pod(name);
-  first.set_pod_uid(target->uid);
   first.set_container(args.Get("container"));
   for (size_t i = 2; i < args.positional.size(); ++i) first.add_command(args.positional[i]);
   bool with_stdin = args.Get("stdin") == "true";
@@ -138,9 +89,11 @@ int Exec(const Args& args, Context& ctx) {
   }
   grpc::Status s = stream->Finish();
   if (code.has_value()) return *code;
-  ctx.err << "error: " << (s.ok() ? "the command ended without an exit code" : s.error_message())
-          << "\n";
-  return 1;
+  if (s.ok()) {
+    ctx.err << "error: the command ended without an exit code\n";
+    return 1;
+  }
+  return PrintError(status::FromGrpcStatus(s), ctx);
 }
 
 }  // namespace ordo::ctl

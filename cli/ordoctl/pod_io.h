@@ -1,5 +1,7 @@
-// `ordoctl logs` and `ordoctl exec`: find the pod's node, then talk to that
-// node's kubelet-agent (its address and port are in the Node's status).
+// `ordoctl logs` and `ordoctl exec`: the pods/log and pods/exec subresources
+// of the api-server (ordo.core.v1.PodIO), which authorizes the caller and
+// relays the stream to the pod's kubelet-agent, as kubectl's go through
+// kube-apiserver.
 #pragma once
 
 #include "cli/ordoctl/args.h"

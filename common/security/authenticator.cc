@@ -47,13 +47,16 @@ grpc::Status Authenticator::Process(const InputMetadata& auth_metadata, grpc::Au
                                     OutputMetadata* /*response_metadata*/) {
   // The handshake verified the certificate against the cluster CA; a
   // certificate comes first, as in kube-apiserver's chain of authenticators.
-  if (context != nullptr && FromCertificate(*context).has_value()) return grpc::Status::OK;
-  auto header = auth_metadata.find("authorization");
-  if (header != auth_metadata.end() &&
-      FromToken(absl::string_view(header->second.data(), header->second.size())).has_value()) {
-    return grpc::Status::OK;
+  std::optional<UserInfo> user;
+  if (context != nullptr) user = FromCertificate(*context);
+  if (!user.has_value()) {
+    auto header = auth_metadata.find("authorization");
+    if (header != auth_metadata.end()) {
+      user = FromToken(absl::string_view(header->second.data(), header->second.size()));
+    }
   }
-  return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "Unauthorized");
+  if (!user.has_value()) return grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "Unauthorized");
+  return admit_ ? admit_(*user) : grpc::Status::OK;
 }
 
 std::optional<UserInfo> Authenticator::UserOf(const grpc::ServerContextBase& context) {

@@ -7,12 +7,15 @@
 // Kubernetes' 401) before any handler runs: Process() is gRPC's per-call
 // AuthMetadataProcessor, run inline. Handlers then ask UserOf(). Neither
 // writes to the call's AuthContext: gRPC shares it between the calls of one
-// connection. Certificates are parsed once and cached. Thread-safe.
+// connection. An optional `admit` narrows who may call at all (a kubelet-agent
+// answers only the api-server and the cluster's admins). Certificates are
+// parsed once and cached. Thread-safe.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 #include <grpcpp/security/auth_metadata_processor.h>
 
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,12 +38,17 @@ struct UserInfo {
   std::vector<std::string> groups;
 };
 
+// Whether an authenticated user may call this server at all: OK, or the
+// refusal the caller sees (PERMISSION_DENIED, say).
+using AdmitPolicy = std::function<grpc::Status(const UserInfo&)>;
+
 class Authenticator : public grpc::AuthMetadataProcessor {
  public:
-  explicit Authenticator(TokenFile tokens = {}) : tokens_(std::move(tokens)) {}
+  explicit Authenticator(TokenFile tokens = {}, AdmitPolicy admit = nullptr)
+      : tokens_(std::move(tokens)), admit_(std::move(admit)) {}
 
   bool IsBlocking() const override { return false; }
-  // Refuses a call that UserOf would not know.
+  // Refuses a call that UserOf would not know, or whose user `admit` refuses.
   grpc::Status Process(const InputMetadata& auth_metadata, grpc::AuthContext* context,
                        OutputMetadata* consumed_auth_metadata,
                        OutputMetadata* response_metadata) override;
@@ -53,6 +61,7 @@ class Authenticator : public grpc::AuthMetadataProcessor {
   std::optional<UserInfo> FromToken(absl::string_view authorization) const;
 
   const TokenFile tokens_;
+  const AdmitPolicy admit_;
   absl::Mutex mu_;
   // Parsed subjects by PEM: a connection's calls all present one certificate.
   absl::flat_hash_map<std::string, UserInfo> by_certificate_ ABSL_GUARDED_BY(mu_);

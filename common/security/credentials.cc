@@ -41,24 +41,45 @@ class ImpersonationPlugin : public grpc::MetadataCredentialsPlugin {
   const std::vector<std::string> groups_;
 };
 
+// The certificate, key and CA of `cert`, `key`, `ca`: read, parsed, the key
+// matching the certificate. Errors name the flag and the file.
+struct CheckedPems {
+  std::string cert, key, ca;
+};
+absl::StatusOr<CheckedPems> ReadChecked(const FlagFile& cert, const FlagFile& key,
+                                        const FlagFile& ca) {
+  CheckedPems pems;
+  ORDO_ASSIGN_OR_RETURN(pems.cert, ReadPem(cert.path, cert.flag));
+  ORDO_ASSIGN_OR_RETURN(pems.key, ReadPem(key.path, key.flag));
+  ORDO_ASSIGN_OR_RETURN(pems.ca, ReadPem(ca.path, ca.flag));
+  for (const auto& [file, pem] : {std::pair(&cert, &pems.cert), std::pair(&ca, &pems.ca)}) {
+    if (auto info = ParseCertificate(*pem); !info.ok()) {
+      return absl::InvalidArgumentError(
+          absl::StrCat(file->flag, " ", file->path, ": ", info.status().message()));
+    }
+  }
+  if (absl::Status s = CheckKeyMatches(pems.key, pems.cert); !s.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat(key.flag, " ", key.path, ": ", s.message()));
+  }
+  return pems;
+}
+
 }  // namespace
+
+absl::StatusOr<ClientCredentials> ClientCredentialsFromFiles(const FlagFile& cert,
+                                                             const FlagFile& key,
+                                                             const FlagFile& ca) {
+  ORDO_ASSIGN_OR_RETURN(CheckedPems pems, ReadChecked(cert, key, ca));
+  return ClientCredentials{.ca_pem = pems.ca, .cert_pem = pems.cert, .key_pem = pems.key};
+}
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> NewServerCredentials(
     const ServerTlsOptions& options) {
-  ORDO_ASSIGN_OR_RETURN(std::string cert, ReadPem(options.cert_file, "--tls-cert-file"));
-  ORDO_ASSIGN_OR_RETURN(std::string key, ReadPem(options.key_file, "--tls-private-key-file"));
-  ORDO_ASSIGN_OR_RETURN(std::string ca, ReadPem(options.client_ca_file, "--client-ca-file"));
-  if (auto info = ParseCertificate(cert); !info.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls-cert-file ", options.cert_file, ": ", info.status().message()));
-  }
-  if (auto info = ParseCertificate(ca); !info.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--client-ca-file ", options.client_ca_file, ": ", info.status().message()));
-  }
-  if (absl::Status s = CheckKeyMatches(key, cert); !s.ok()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("--tls-private-key-file ", options.key_file, ": ", s.message()));
+  if (auto checked = ReadChecked({"--tls-cert-file", options.cert_file},
+                                 {"--tls-private-key-file", options.key_file},
+                                 {"--client-ca-file", options.client_ca_file});
+      !checked.ok()) {
+    return checked.status();
   }
   auto seconds =
       static_cast<unsigned>(std::max<int64_t>(1, absl::ToInt64Seconds(options.reload_interval)));

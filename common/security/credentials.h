@@ -40,6 +40,18 @@ struct ServerTlsOptions {
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> NewServerCredentials(
     const ServerTlsOptions& options);
 
+// A file and the flag that named it, for errors.
+struct FlagFile {
+  std::string flag;
+  std::string path;
+};
+
+// A client identity from PEM files (the api-server's, toward kubelet-agents):
+// each read, the key checked against the certificate; errors name the flag.
+absl::StatusOr<ClientCredentials> ClientCredentialsFromFiles(const FlagFile& cert,
+                                                             const FlagFile& key,
+                                                             const FlagFile& ca);
+
 // Credentials for dialing with `creds` (TLS whenever a CA is given; plaintext
 // only when the credentials hold nothing at all).
 std::shared_ptr<grpc::ChannelCredentials> NewChannelCredentials(const ClientCredentials& creds);

@@ -56,8 +56,9 @@ class MutualTlsTest : public ::testing::Test {
     ASSERT_OK(EnsureClusterPki({.dir = pki_.path(), .server = "127.0.0.1:1"}));
   }
 
-  void Serve(TokenFile tokens = {}, bool optional_client_certificate = false) {
-    service_.authenticator = std::make_shared<Authenticator>(tokens);
+  void Serve(TokenFile tokens = {}, bool optional_client_certificate = false,
+             AdmitPolicy admit = nullptr) {
+    service_.authenticator = std::make_shared<Authenticator>(tokens, std::move(admit));
     auto creds = NewServerCredentials({.cert_file = pki_.Join("api-server.crt"),
                                        .key_file = pki_.Join("api-server.key"),
                                        .client_ca_file = pki_.Join("ca.crt"),
@@ -127,6 +128,20 @@ TEST_F(MutualTlsTest, ConcurrentCallsOnOneConnection) {
   for (auto& t : threads) t.join();
   EXPECT_EQ(failed.load(), 0);
   EXPECT_EQ(service_.last()->name, "system:kube-scheduler");
+}
+
+// A kubelet-agent's way: only some of the CA's users may call at all.
+TEST_F(MutualTlsTest, AnAdmitPolicyRefusesOtherUsersBeforeAnyHandler) {
+  Serve({}, false, [](const UserInfo& user) {
+    return user.name == "kube-apiserver"
+               ? grpc::Status::OK
+               : grpc::Status(grpc::StatusCode::PERMISSION_DENIED, "only the api-server");
+  });
+  EXPECT_TRUE(Call(As("api-server")).ok());
+  grpc::Status refused = Call(As("scheduler"));
+  EXPECT_EQ(refused.error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(refused.error_message(), "only the api-server");
+  EXPECT_EQ(service_.last()->name, "kube-apiserver");
 }
 
 TEST_F(MutualTlsTest, NoCertificateIsRefusedDuringTheHandshake) {

@@ -9,7 +9,6 @@
 #include <fstream>
 #include <sstream>
 
-#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "common/security/kubeconfig.h"
 #include "common/status/status_macros.h"
@@ -41,6 +40,13 @@ std::vector<Component> Components(const ClusterPkiOptions& o) {
         .name = std::move(name),
         .request = {.subject = {std::move(user), std::move(groups)}, .usage = Usage::kClient}};
   };
+  auto serving = [&](std::string name, std::string user) {
+    Component c = client(name, std::move(user));
+    c.request.usage = Usage::kServerAndClient;
+    c.request.dns_names = {name, "localhost"};
+    c.request.ip_addresses = {"127.0.0.1"};
+    return c;
+  };
   std::vector<std::string> dns = {"localhost", "kubernetes", "kubernetes.default",
                                   "kubernetes.default.svc", "kubernetes.default.svc.cluster.local"};
   dns.insert(dns.end(), o.api_server_dns_names.begin(), o.api_server_dns_names.end());
@@ -54,8 +60,10 @@ std::vector<Component> Components(const ClusterPkiOptions& o) {
                    .ip_addresses = ips},
        .kubeconfig = false},
       client("admin", kAdminUser, {kMastersGroup}),
-      client("scheduler", "system:kube-scheduler"),
-      client("controller-manager", "system:kube-controller-manager"),
+      // They serve their own port too (health, metrics), as kube-scheduler's
+      // 10259 and kube-controller-manager's 10257 do.
+      serving("scheduler", "system:kube-scheduler"),
+      serving("controller-manager", "system:kube-controller-manager"),
       client("dns", "system:ordo-dns"),
   };
   for (const NodeIdentity& node : o.nodes) {
@@ -168,7 +176,8 @@ absl::Status RenewCertificate(const std::string& dir_name, const std::string& na
     return absl::NotFoundError(absl::StrCat("no certificate \"", name, "\" in ", dir_name));
   }
   ORDO_ASSIGN_OR_RETURN(CertificateInfo info, ParseCertificate(*current));
-  bool serves = name == "api-server" || absl::StartsWith(info.subject.common_name, "system:node:");
+  // A certificate that names hosts is a server's too.
+  bool serves = !info.dns_names.empty() || !info.ip_addresses.empty();
   CertificateRequest request{.subject = info.subject,
                              .usage = serves ? Usage::kServerAndClient : Usage::kClient,
                              .dns_names = info.dns_names,

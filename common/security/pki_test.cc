@@ -54,6 +54,11 @@ TEST(PkiTest, EveryComponentGetsKubernetesIdentityAndTheRightNames) {
   EXPECT_EQ(node.subject.common_name, "system:node:node-1");
   EXPECT_THAT(node.subject.organizations, ElementsAre("system:nodes"));
   EXPECT_THAT(node.ip_addresses, ElementsAre("127.0.0.1", "172.28.0.11"));
+  // The scheduler serves its own port, under its name and on loopback.
+  const CertificateInfo& scheduler = (*entries)[6].info;
+  EXPECT_EQ(scheduler.subject.common_name, "system:kube-scheduler");
+  EXPECT_THAT(scheduler.dns_names, ElementsAre("scheduler", "localhost"));
+  EXPECT_THAT(scheduler.ip_addresses, ElementsAre("127.0.0.1"));
   struct stat st;
   ASSERT_EQ(stat(dir.Join("ca.key").c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0600u);

@@ -1,7 +1,9 @@
 #include "common/security/server_flags.h"
 
 #include "absl/flags/flag.h"
+#include "common/security/authenticator.h"
 #include "common/security/credentials.h"
+#include "common/status/status_macros.h"
 
 ABSL_FLAG(std::string, tls_cert_file, "",
           "PEM certificate this server presents (with --tls-private-key-file and "
@@ -30,6 +32,23 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFl
         "--tls-cert-file, --tls-private-key-file and --client-ca-file go together");
   }
   return NewServerCredentials(options);
+}
+
+absl::StatusOr<server::StartedServer> ServeComponentPort(
+    const std::string& listen, const std::string& port_file,
+    const std::vector<grpc::Service*>& services) {
+  ORDO_ASSIGN_OR_RETURN(std::shared_ptr<grpc::ServerCredentials> credentials,
+                        ServerCredentialsFromFlags(std::make_shared<Authenticator>()));
+  ORDO_ASSIGN_OR_RETURN(server::StartedServer started,
+                        server::StartGrpcServer(listen, services, credentials));
+  if (!port_file.empty()) ORDO_RETURN_IF_ERROR(server::WritePortFile(port_file, started.port));
+  return started;
+}
+
+ServerTlsFiles ServerTlsFilesFromFlags() {
+  return {.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
+          .key_file = absl::GetFlag(FLAGS_tls_private_key_file),
+          .client_ca_file = absl::GetFlag(FLAGS_client_ca_file)};
 }
 
 }  // namespace ordo::security

@@ -8,8 +8,10 @@
 #include <grpcpp/grpcpp.h>
 
 #include <memory>
+#include <string>
 
 #include "absl/status/statusor.h"
+#include "common/server/server_main.h"
 
 namespace ordo::security {
 
@@ -18,5 +20,21 @@ namespace ordo::security {
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFlags(
     std::shared_ptr<grpc::AuthMetadataProcessor> authenticator,
     bool client_certificate_optional = false);
+
+// A component's own port (the scheduler's, the controller-manager's: gRPC
+// health today, metrics with them): `services` on `listen` with the flags'
+// credentials, any client certificate of the cluster CA admitted; the bound
+// port is written to `port_file` when one is named.
+absl::StatusOr<server::StartedServer> ServeComponentPort(
+    const std::string& listen, const std::string& port_file,
+    const std::vector<grpc::Service*>& services = {});
+
+// The three files the flags name (empty strings when not given).
+struct ServerTlsFiles {
+  std::string cert_file;
+  std::string key_file;
+  std::string client_ca_file;
+};
+ServerTlsFiles ServerTlsFilesFromFlags();
 
 }  // namespace ordo::security

@@ -1,10 +1,14 @@
 #include "common/store/rocksdb_store.h"
 
+#include <fcntl.h>
 #include <rocksdb/cache.h>
 #include <rocksdb/db.h>
 #include <rocksdb/options.h>
 #include <rocksdb/table.h>
 #include <rocksdb/write_batch.h>
+#include <unistd.h>
+
+#include <filesystem>
 
 #include "absl/strings/str_cat.h"
 #include "common/status/status_macros.h"
@@ -124,6 +128,62 @@ absl::Status RocksDbJournal::Append(const std::vector<EventPtr>& events) {
   ORDO_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "write batch"));
   if (trim) oldest_event_on_disk_ = keep_from;
   return absl::OkStatus();
+}
+
+absl::StatusOr<SnapshotInfo> RocksDbJournal::LoadSnapshot(const std::string& path) {
+  std::string existing;
+  if (db_->Get(rocksdb::ReadOptions(), default_cf_, kRevisionKey, &existing).ok()) {
+    return absl::FailedPreconditionError("the store is not empty");
+  }
+  rocksdb::WriteBatch batch;
+  auto flush = [&](bool sync) {
+    rocksdb::WriteOptions options;
+    options.sync = sync;
+    absl::Status s = FromRocks(db_->Write(options, &batch), "write restored keys");
+    batch.Clear();
+    return s;
+  };
+  ORDO_ASSIGN_OR_RETURN(SnapshotInfo info, ReadSnapshot(path, [&](KeyValuePtr kv) -> absl::Status {
+                          batch.Put(kv_cf_, kv->key, EncodeKeyValueRecord(*kv));
+                          return batch.GetDataSize() < (4 << 20) ? absl::OkStatus() : flush(false);
+                        }));
+  batch.Put(default_cf_, kRevisionKey, EncodeFixed64(info.revision));
+  ORDO_RETURN_IF_ERROR(flush(true));
+  return info;
+}
+
+absl::StatusOr<SnapshotInfo> RestoreRocksDbStore(const std::string& snapshot_path,
+                                                 const std::string& dir) {
+  namespace fs = std::filesystem;
+  std::error_code ec;
+  if (fs::exists(dir, ec) && !fs::is_empty(dir, ec)) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "--data-dir ", dir, " is not empty: a snapshot is restored into a new directory"));
+  }
+  std::string building = fs::path(dir).lexically_normal().string() + ".restoring";
+  fs::remove_all(building, ec);
+  absl::StatusOr<SnapshotInfo> info;
+  {
+    ORDO_ASSIGN_OR_RETURN(std::unique_ptr<RocksDbJournal> journal, RocksDbJournal::Open(building));
+    info = journal->LoadSnapshot(snapshot_path);
+  }
+  if (!info.ok()) {
+    fs::remove_all(building, ec);
+    return info.status();
+  }
+  fs::remove(dir, ec);  // empty, if there
+  fs::rename(building, dir, ec);
+  if (ec) {
+    return absl::InternalError(
+        absl::StrCat("restore: cannot move ", building, " to ", dir, ": ", ec.message()));
+  }
+  // The rename is durable once the parent directory is.
+  int parent = open(fs::absolute(dir).parent_path().c_str(), O_RDONLY | O_DIRECTORY);
+  if (parent >= 0) {
+    fsync(parent);
+    close(parent);
+  }
+  return info;
 }
 
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,

@@ -11,6 +11,7 @@
 #include "absl/status/statusor.h"
 #include "common/store/journal.h"
 #include "common/store/memory_store.h"
+#include "common/store/snapshot.h"
 
 namespace rocksdb {
 class DB;
@@ -33,6 +34,11 @@ class RocksDbJournal final : public Journal {
   absl::StatusOr<JournalState> Load(size_t max_events) override;
   absl::Status Append(const std::vector<EventPtr>& events) override;
 
+  // Fills an empty journal from the snapshot at `path` (snapshot.h): its keys
+  // and revision, no events. The revision is written last, after the
+  // snapshot's hash checked out: until then the journal loads as empty.
+  absl::StatusOr<SnapshotInfo> LoadSnapshot(const std::string& path);
+
  private:
   RocksDbJournal() = default;
   RocksDbOptions options_;
@@ -42,6 +48,14 @@ class RocksDbJournal final : public Journal {
   rocksdb::ColumnFamilyHandle* events_cf_ = nullptr;
   int64_t oldest_event_on_disk_ = 0;
 };
+
+// Makes a new store in `dir` (absent or empty) from the snapshot at
+// `snapshot_path`: every key with its revisions, the store at the snapshot's
+// revision, watches starting after it. Built beside `dir` and renamed into
+// place once the whole snapshot read and checked, so a bad file or a crash
+// leaves no store behind.
+absl::StatusOr<SnapshotInfo> RestoreRocksDbStore(const std::string& snapshot_path,
+                                                 const std::string& dir);
 
 // Opens (creating if needed) the durable store in `dir`.
 absl::StatusOr<std::unique_ptr<Store>> OpenRocksDbStore(const std::string& dir,

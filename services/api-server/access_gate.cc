@@ -18,7 +18,7 @@ bool IsWrite(const std::string& verb) {
 }
 
 // The caller's address without the transport and port ("ipv4:1.2.3.4:5").
-std::string PeerIp(const grpc::CallbackServerContext& ctx) {
+std::string PeerIp(const grpc::ServerContextBase& ctx) {
   absl::string_view peer = ctx.peer();
   size_t colon = peer.find(':');
   if (colon != absl::string_view::npos) peer.remove_prefix(colon + 1);
@@ -42,8 +42,7 @@ std::string NewAuditId() {
 
 }  // namespace
 
-grpc::Status AccessGate::Admit(const grpc::CallbackServerContext& ctx,
-                               const RequestAttributes& request,
+grpc::Status AccessGate::Admit(const grpc::ServerContextBase& ctx, const RequestAttributes& request,
                                const std::string& api_version) const {
   grpc::Status status = Decide(ctx, request);
   if (!status.ok() && IsWrite(request.verb)) {
@@ -52,7 +51,7 @@ grpc::Status AccessGate::Admit(const grpc::CallbackServerContext& ctx,
   return status;
 }
 
-AuditRecorder AccessGate::Audit(const grpc::CallbackServerContext& ctx, RequestAttributes request,
+AuditRecorder AccessGate::Audit(const grpc::ServerContextBase& ctx, RequestAttributes request,
                                 std::string api_version) const {
   if (access_.audit == nullptr) return [](const absl::Status&) {};
   AuditEvent event{
@@ -75,13 +74,13 @@ AuditRecorder AccessGate::Audit(const grpc::CallbackServerContext& ctx, RequestA
 }
 
 std::optional<security::UserInfo> AccessGate::Authenticated(
-    const grpc::CallbackServerContext& ctx) const {
+    const grpc::ServerContextBase& ctx) const {
   if (access_.authenticator == nullptr) return std::nullopt;
   return access_.authenticator->UserOf(ctx);
 }
 
 absl::StatusOr<std::optional<security::UserInfo>> AccessGate::Acting(
-    const grpc::CallbackServerContext& ctx) const {
+    const grpc::ServerContextBase& ctx) const {
   std::optional<security::UserInfo> user = Authenticated(ctx);
   const auto& metadata = ctx.client_metadata();
   auto as_user = metadata.find(security::kImpersonateUserHeader);
@@ -106,7 +105,7 @@ absl::StatusOr<std::optional<security::UserInfo>> AccessGate::Acting(
   return std::optional<security::UserInfo>(std::move(target));
 }
 
-grpc::Status AccessGate::Decide(const grpc::CallbackServerContext& ctx,
+grpc::Status AccessGate::Decide(const grpc::ServerContextBase& ctx,
                                 const RequestAttributes& request) const {
   if (access_.authorizer == nullptr) return grpc::Status::OK;
   auto acting = Acting(ctx);

@@ -36,29 +36,29 @@ class AccessGate {
   // OK when the caller may do `request` (everything, without an authorizer);
   // else the refusal, and a refused write is audited. `api_version` is the
   // resource's ("apps/v1"), for the audit record.
-  grpc::Status Admit(const grpc::CallbackServerContext& ctx,
+  grpc::Status Admit(const grpc::ServerContextBase& ctx,
                      const authorization::RequestAttributes& request,
                      const std::string& api_version) const;
 
   // A recorder for write `request`, stamped with the caller and now.
-  AuditRecorder Audit(const grpc::CallbackServerContext& ctx,
-                      authorization::RequestAttributes request, std::string api_version) const;
+  AuditRecorder Audit(const grpc::ServerContextBase& ctx, authorization::RequestAttributes request,
+                      std::string api_version) const;
 
   // The user the TLS handshake or a bearer token proved (nullopt on a
   // plaintext server).
-  std::optional<security::UserInfo> Authenticated(const grpc::CallbackServerContext& ctx) const;
+  std::optional<security::UserInfo> Authenticated(const grpc::ServerContextBase& ctx) const;
 
   // Who the call acts as: its authenticated user, or the user of its
   // impersonate-user / impersonate-group metadata (Kubernetes'
   // Impersonate-User / Impersonate-Group headers), which the authenticated
   // user must be allowed to `impersonate` (PERMISSION_DENIED otherwise).
   absl::StatusOr<std::optional<security::UserInfo>> Acting(
-      const grpc::CallbackServerContext& ctx) const;
+      const grpc::ServerContextBase& ctx) const;
 
   const authorization::Authorizer* authorizer() const { return access_.authorizer; }
 
  private:
-  grpc::Status Decide(const grpc::CallbackServerContext& ctx,
+  grpc::Status Decide(const grpc::ServerContextBase& ctx,
                       const authorization::RequestAttributes& request) const;
 
   AccessControl access_;

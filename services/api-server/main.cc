@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "common/clock/clock.h"
 #include "common/security/authenticator.h"
+#include "common/security/credentials.h"
 #include "common/security/server_flags.h"
 #include "common/security/token_file.h"
 #include "common/server/executor.h"
@@ -14,12 +15,17 @@
 #include "common/store/rocksdb_store.h"
 #include "services/api-server/api_server.h"
 #include "services/api-server/authorization/node_authorizer.h"
+#include "services/api-server/maintenance_service.h"
+#include "services/api-server/pod_io_service.h"
 #include "services/api-server/rbac_authorizer.h"
 #include "services/api-server/typed_services.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:6443",
           "HOST:PORT to serve gRPC on; port 0 picks a free port (logged)");
 ABSL_FLAG(std::string, data_dir, "", "directory of the RocksDB store (required)");
+ABSL_FLAG(std::string, restore_from, "",
+          "a snapshot file (`ordoctl snapshot save`): before serving, make the store in "
+          "--data-dir, which must be new or empty, from it");
 ABSL_FLAG(int, handler_threads, 8,
           "threads for lists and subresources; plain writes need none, as they finish when "
           "their group commit is on disk");
@@ -35,7 +41,43 @@ ABSL_FLAG(std::string, audit_log_path, "",
           "(Kubernetes' audit.k8s.io/v1 Event, level Metadata)");
 ABSL_FLAG(int, audit_log_maxsize, 100, "megabytes an audit file grows to before it is rotated");
 ABSL_FLAG(int, audit_log_maxbackup, 10, "rotated audit files kept (FILE.1 the newest)");
+ABSL_FLAG(std::string, kubelet_client_certificate, "",
+          "PEM client certificate the api-server presents to kubelet-agents when it relays "
+          "pods/exec and pods/log (default: --tls-cert-file)");
+ABSL_FLAG(std::string, kubelet_client_key, "",
+          "PEM key of --kubelet-client-certificate (default: --tls-private-key-file)");
+ABSL_FLAG(std::string, kubelet_certificate_authority, "",
+          "PEM CA that signed the agents' serving certificates (default: --client-ca-file)");
 ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
+
+namespace {
+
+// How the api-server dials kubelet-agents: with its client certificate when
+// it serves TLS, in plaintext when it does not.
+absl::StatusOr<ordo::apiserver::AgentDialer> AgentDialerFromFlags(bool tls) {
+  if (!tls) {
+    return [](const std::string& address) {
+      return ordo::security::Dial(address, ordo::security::ClientCredentials{});
+    };
+  }
+  ordo::security::ServerTlsFiles serving = ordo::security::ServerTlsFilesFromFlags();
+  auto or_default = [](const std::string& value, const std::string& fallback) {
+    return value.empty() ? fallback : value;
+  };
+  auto creds = ordo::security::ClientCredentialsFromFiles(
+      {"--kubelet-client-certificate",
+       or_default(absl::GetFlag(FLAGS_kubelet_client_certificate), serving.cert_file)},
+      {"--kubelet-client-key",
+       or_default(absl::GetFlag(FLAGS_kubelet_client_key), serving.key_file)},
+      {"--kubelet-certificate-authority",
+       or_default(absl::GetFlag(FLAGS_kubelet_certificate_authority), serving.client_ca_file)});
+  if (!creds.ok()) return creds.status();
+  return [creds = *std::move(creds)](const std::string& address) {
+    return ordo::security::Dial(address, creds);
+  };
+}
+
+}  // namespace
 
 int main(int argc, char** argv) {
   ordo::server::ParseFlags(
@@ -48,6 +90,15 @@ int main(int argc, char** argv) {
   if (data_dir.empty()) {
     spdlog::error("--data-dir is required");
     return 2;
+  }
+  if (std::string snapshot = absl::GetFlag(FLAGS_restore_from); !snapshot.empty()) {
+    auto restored = ordo::store::RestoreRocksDbStore(snapshot, data_dir);
+    if (!restored.ok()) {
+      spdlog::error("--restore-from {}: {}", snapshot, std::string(restored.status().message()));
+      return 2;
+    }
+    spdlog::info("restored {} keys at revision {} from {} (sha256 {})", restored->keys,
+                 restored->revision, snapshot, restored->sha256_hex);
   }
   std::error_code ec;
   std::filesystem::create_directories(data_dir, ec);
@@ -121,11 +172,23 @@ int main(int argc, char** argv) {
     }
     audit = *std::move(opened);
   }
-  auto services = ordo::apiserver::MakeServices(
-      api, unary, watch,
-      {*credentials != nullptr ? authenticator.get() : nullptr, authorizer.get(), audit.get()});
-  auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), services->services(),
-                                               *credentials);
+  ordo::apiserver::AccessControl access{*credentials != nullptr ? authenticator.get() : nullptr,
+                                        authorizer.get(), audit.get()};
+  auto services = ordo::apiserver::MakeServices(api, unary, watch, access);
+  auto dial_agents = AgentDialerFromFlags(*credentials != nullptr);
+  if (!dial_agents.ok()) {
+    spdlog::error("{}", std::string(dial_agents.status().message()));
+    return 2;
+  }
+  ordo::apiserver::AccessGate gate(access);
+  std::unique_ptr<grpc::Service> pod_io = ordo::apiserver::NewPodIOService(
+      gate, ordo::apiserver::LocatePodsIn(api), *std::move(dial_agents));
+  std::unique_ptr<grpc::Service> maintenance =
+      ordo::apiserver::NewMaintenanceService(**store, gate);
+  std::vector<grpc::Service*> all = services->services();
+  all.push_back(pod_io.get());
+  all.push_back(maintenance.get());
+  auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), all, *credentials);
   if (!started.ok()) {
     spdlog::error("{}", started.status().ToString());
     return 1;

@@ -10,6 +10,7 @@
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
 #include "common/security/client_flags.h"
+#include "common/security/server_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/controller-manager/controller_descriptor.h"
@@ -24,6 +25,11 @@
 #include "services/controller-manager/storage/volume_controller.h"
 #include "spdlog/spdlog.h"
 
+ABSL_FLAG(std::string, listen, "127.0.0.1:10257",
+          "HOST:PORT of this controller-manager's own port (gRPC health; mutual TLS with "
+          "--tls-cert-file, "
+          "--tls-private-key-file and --client-ca-file); port 0 picks a free one");
+ABSL_FLAG(std::string, port_file, "", "if set, the bound port is written here once serving");
 ABSL_FLAG(std::string, server, "",
           "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, identity, "", "This replica's name in the lease (default: host_pid)");
@@ -133,6 +139,12 @@ int main(int argc, char** argv) {
     return 2;
   }
   std::shared_ptr<grpc::Channel> channel = *dialed;
+  auto serving = ordo::security::ServeComponentPort(absl::GetFlag(FLAGS_listen),
+                                                    absl::GetFlag(FLAGS_port_file));
+  if (!serving.ok()) {
+    spdlog::error("{}", std::string(serving.status().message()));
+    return 2;
+  }
   ordo::api::ResourceClient<ordo::coordination::v1::Lease> leases(channel, ordo::SystemClock());
   ordo::controller::LeaderElectionConfig config;
   config.identity = absl::GetFlag(FLAGS_identity);

@@ -4,10 +4,22 @@
 #include <sstream>
 #include <thread>
 
+#include "absl/algorithm/container.h"
 #include "absl/strings/str_cat.h"
 #include "common/status/grpc_status.h"
 
 namespace ordo::kubelet {
+
+grpc::Status AdmitAgentCaller(const security::UserInfo& user) {
+  if (user.name == "kube-apiserver" ||
+      absl::c_linear_search(user.groups, std::string("system:masters"))) {
+    return grpc::Status::OK;
+  }
+  return grpc::Status(grpc::StatusCode::PERMISSION_DENIED,
+                      absl::StrCat("User \"", user.name,
+                                   "\" cannot reach the kubelet-agent: it answers only the "
+                                   "api-server (use pods/exec and pods/log through it)"));
+}
 
 std::string TailLines(const std::string& text, int64_t lines) {
   if (lines < 0) return text;

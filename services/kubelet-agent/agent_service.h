@@ -5,6 +5,7 @@
 #pragma once
 
 #include "common/clock/clock.h"
+#include "common/security/authenticator.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 #include "services/kubelet-agent/container_runtime.h"
 #include "services/kubelet-agent/pod_manager.h"
@@ -32,6 +33,14 @@ class AgentService final : public agent::v1::KubeletAgent::Service {
   Clock& clock_;
   const std::function<int()> shutdown_;
 };
+
+// Who may call an agent at all (its Authenticator's admit policy): the
+// api-server (user kube-apiserver), which relays pods/exec and pods/log for
+// users RBAC allows, and the cluster's admins (group system:masters), whose
+// `ordoctl cluster down` shuts pods down. Anyone else, nodes included, is
+// refused PERMISSION_DENIED before a handler runs, as a kubelet refuses
+// callers other than the api-server.
+grpc::Status AdmitAgentCaller(const security::UserInfo& user);
 
 // The last `lines` lines of `text` (all of it when lines < 0).
 std::string TailLines(const std::string& text, int64_t lines);

@@ -181,9 +181,10 @@ int main(int argc, char** argv) {
     absl::MutexLock lock(&sync_mu);
     return pods.ShutdownAll(absl::Seconds(10));
   });
-  // Every caller must present a certificate of the cluster CA (for now any:
-  // the api-server's own, once exec and logs go through it).
-  auto credentials = security::ServerCredentialsFromFlags(nullptr);
+  // Every caller must present a certificate of the cluster CA, and be the
+  // api-server or an admin.
+  auto credentials = security::ServerCredentialsFromFlags(
+      std::make_shared<security::Authenticator>(security::TokenFile{}, kubelet::AdmitAgentCaller));
   if (!credentials.ok()) {
     spdlog::error("{}", std::string(credentials.status().message()));
     return 2;

@@ -40,42 +40,7 @@ std::vector<std::string> HostNameservers() {
   return out;
 }
 
-// Whether `file` runs: a path, or a name found on `path_list`.
-bool Executable(const std::string& file, const std::string& path_list) {
-  if (absl::StrContains(file, '/')) return access(file.c_str(), X_OK) == 0;
-  for (absl::string_view dir : absl::StrSplit(path_list, ':', absl::SkipEmpty())) {
-    if (access(absl::StrCat(dir, "/", file).c_str(), X_OK) == 0) return true;
-  }
-  return false;
-}
-
-std::string FieldRefValue(const std::string& field, const core::v1::Pod& pod, const std::string& ip,
-                          const std::string& node_ip) {
-  if (field == "metadata.name") return pod.metadata().name();
-  if (field == "metadata.namespace") return pod.metadata().namespace_();
-  if (field == "metadata.uid") return pod.metadata().uid();
-  if (field == "spec.nodeName") return pod.spec().node_name();
-  if (field == "spec.serviceAccountName") return pod.spec().service_account_name();
-  if (field == "status.podIP") return ip;
-  if (field == "status.hostIP") return node_ip;
-  return "";
-}
-
 }  // namespace
-
-std::vector<std::string> ContainerArgv(const core::v1::Container& container) {
-  std::vector<std::string> argv(container.command().begin(), container.command().end());
-  if (argv.empty()) {
-    std::string image = container.image();
-    image = image.substr(0, image.find('@'));
-    size_t slash = image.rfind('/');
-    if (slash != std::string::npos) image = image.substr(slash + 1);
-    image = image.substr(0, image.find(':'));
-    argv.push_back(image);
-  }
-  argv.insert(argv.end(), container.args().begin(), container.args().end());
-  return argv;
-}
 
 PodManager::PodManager(AgentConfig config, ContainerRuntime& runtime, PodNetwork& network,
                        PodCheckpoint& checkpoint, PodApi& api, Clock& clock)
@@ -316,116 +281,19 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
   }
 }
 
-absl::Status ApplySecurityContext(const core::v1::Pod& pod, const core::v1::Container& spec,
-                                  agent::v1::ContainerLaunch& launch) {
-  const auto& pod_sc = pod.spec().security_context();
-  const auto& sc = spec.security_context();
-  std::optional<int64_t> uid, gid;
-  if (sc.has_run_as_user()) {
-    uid = sc.run_as_user();
-  } else if (pod_sc.has_run_as_user()) {
-    uid = pod_sc.run_as_user();
-  }
-  if (sc.has_run_as_group()) {
-    gid = sc.run_as_group();
-  } else if (pod_sc.has_run_as_group()) {
-    gid = pod_sc.run_as_group();
-  }
-  bool non_root = sc.has_run_as_non_root() ? sc.run_as_non_root() : pod_sc.run_as_non_root();
-  if (non_root && uid.value_or(0) == 0) {
-    // Kubernetes' words: the image's user is root here (no USER in an ordo image).
-    return absl::InvalidArgumentError(
-        uid.has_value() ? absl::StrCat("container's runAsUser breaks non-root policy (pod: \"",
-                                       pod.metadata().name(), "_", pod.metadata().namespace_(),
-                                       "\", container: ", spec.name(), ")")
-                        : "container has runAsNonRoot and image will run as root");
-  }
-  if (uid.has_value()) launch.set_run_as_user(*uid);
-  if (gid.has_value()) launch.set_run_as_group(*gid);
-  for (int64_t g : pod_sc.supplemental_groups()) launch.add_supplemental_groups(g);
-  for (const auto& cap : sc.capabilities().drop()) launch.add_drop_capabilities(cap);
-  return absl::OkStatus();
-}
-
 absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& pod,
                                         const core::v1::Container& spec, ContainerState& c) {
-  std::string pod_dir = PodDir(state.uid);
-  std::string dir = absl::StrCat(pod_dir, "/containers/", c.name);
-  const char* host_path = getenv("PATH");
-  std::string path = absl::StrCat(config_.extra_path, config_.extra_path.empty() ? "" : ":",
-                                  host_path ? host_path : "/usr/local/bin:/usr/bin:/bin");
-  std::vector<std::string> argv = ContainerArgv(spec);
-  if (!Executable(argv[0], path)) {
-    c.waiting_reason = "ErrImagePull";
-    return absl::NotFoundError(
-        absl::StrCat("image \"", spec.image(), "\": no executable \"", argv[0], "\" on this node"));
-  }
-  agent::v1::ContainerLaunch launch;
-  if (absl::Status s = ApplySecurityContext(pod, spec, launch); !s.ok()) {
-    c.waiting_reason = "CreateContainerConfigError";
-    return s;
-  }
-  for (const std::string& p : config_.masked_paths) launch.add_masked_paths(p);
-  std::string hostname =
-      pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
-  launch.set_hostname(hostname);
-  for (const auto& a : argv) launch.add_argv(a);
-  std::vector<std::pair<std::string, std::string>> env = {
-      {"PATH", path},
-      {"HOME", "/root"},
-      {"HOSTNAME", hostname},
-      {"POD_NAME", pod.metadata().name()},
-      {"POD_NAMESPACE", pod.metadata().namespace_()},
-      {"POD_IP", state.ip},
-      {"NODE_NAME", config_.node_name},
-  };
-  for (const auto& e : spec.env()) {
-    std::string value = e.value();
-    if (e.has_value_from() && e.value_from().has_field_ref()) {
-      value =
-          FieldRefValue(e.value_from().field_ref().field_path(), pod, state.ip, config_.node_ip);
-    }
-    env.emplace_back(e.name(), value);
-  }
-  for (const auto& [k, v] : env) launch.add_env(absl::StrCat(k, "=", v));
-  launch.set_working_dir(spec.working_dir());
+  std::string dir = absl::StrCat(PodDir(state.uid), "/containers/", c.name);
   int run = c.ever_started() ? c.restart_count + 1 : 0;
-  launch.set_log_path(absl::StrCat(dir, "/", run, ".log"));
-  launch.set_exit_path(dir + "/exit");
-  auto add_mount = [&](const std::string& source, const std::string& target, bool ro) {
-    auto* m = launch.add_mounts();
-    m->set_source(source);
-    m->set_target(target);
-    m->set_read_only(ro);
-  };
-  add_mount(pod_dir + "/hosts", "/etc/hosts", false);
-  add_mount(pod_dir + "/resolv.conf", "/etc/resolv.conf", false);
-  add_mount(pod_dir + "/tmp", "/tmp", false);
-  for (const auto& vm : spec.volume_mounts()) {
-    const core::v1::Volume* volume = nullptr;
-    for (const auto& v : pod.spec().volumes()) {
-      if (v.name() == vm.name()) volume = &v;
-    }
-    if (volume == nullptr)
-      return absl::NotFoundError(absl::StrCat("volume \"", vm.name(), "\" not found"));
-    std::string source;
-    if (volume->has_host_path()) {
-      source = volume->host_path().path();
-    } else if (volume->has_persistent_volume_claim()) {
-      ORDO_ASSIGN_OR_RETURN(
-          source, api_.ClaimPath(state.ns, volume->persistent_volume_claim().claim_name()));
-    } else {  // emptyDir: lives and dies with the pod
-      source = absl::StrCat(pod_dir, "/volumes/", volume->name());
-    }
-    if (!vm.sub_path().empty()) source = absl::StrCat(source, "/", vm.sub_path());
-    std::error_code ec;
-    fs::create_directories(source, ec);
-    // Writable by any user the pod runs as, as Kubernetes makes an emptyDir.
-    if (!volume->has_host_path() && !volume->has_persistent_volume_claim()) {
-      fs::permissions(source, fs::perms::all, ec);
-    }
-    add_mount(source, vm.mount_path(), vm.read_only());
-  }
+  ORDO_ASSIGN_OR_RETURN(
+      agent::v1::ContainerLaunch launch,
+      BuildLaunch(
+          pod, spec, config_,
+          {.pod_dir = PodDir(state.uid), .container_dir = dir, .pod_ip = state.ip, .run = run},
+          [this](const std::string& ns, const std::string& claim) {
+            return api_.ClaimPath(ns, claim);
+          },
+          &c.waiting_reason));
   ORDO_ASSIGN_OR_RETURN(ContainerHandle handle, runtime_.Start(launch));
   if (c.ever_started()) ++c.restart_count;
   // Keep this run's log and the previous one.

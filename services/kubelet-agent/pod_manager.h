@@ -1,8 +1,8 @@
 // PodManager runs the pods bound to one node, level-triggered: each Sync pass
 // compares the pods the api-server wants here with the containers that run and
 // closes the gap. It prepares each pod (IP from the PodNetwork; a directory
-// with its own /etc/hosts, /etc/resolv.conf and /tmp; its volumes), starts
-// containers through the ContainerRuntime, restarts them by restartPolicy with
+// with its own /etc/hosts, /etc/resolv.conf and /tmp), starts containers
+// (container_launch.h says how) through the ContainerRuntime, restarts them by restartPolicy with
 // exponential back-off (CrashLoopBackOff), kills a container whose liveness
 // probe fails, reports phase, conditions and containerStatuses when they
 // change, and on deletion sends SIGTERM, then SIGKILL after the grace period,
@@ -21,6 +21,7 @@
 #include "common/clock/clock.h"
 #include "ordo/core/v1/core.pb.h"
 #include "services/kubelet-agent/checkpoint.h"
+#include "services/kubelet-agent/container_launch.h"
 #include "services/kubelet-agent/container_runtime.h"
 #include "services/kubelet-agent/pod_api.h"
 #include "services/kubelet-agent/pod_network.h"
@@ -28,31 +29,6 @@
 #include "services/kubelet-agent/prober.h"
 
 namespace ordo::kubelet {
-
-struct AgentConfig {
-  std::string node_name;
-  std::string node_ip = "127.0.0.1";
-  // Pods live under <root_dir>/pods/<uid>/.
-  std::string root_dir;
-  std::string cluster_domain = "cluster.local";
-  // Nameservers for pods' resolv.conf; empty copies the host's nameservers.
-  std::vector<std::string> dns_servers;
-  // Prepended to PATH in containers (the directory of ordo's own binaries, so
-  // `image: ordo-podapp` runs).
-  std::string extra_path;
-  absl::Duration initial_backoff = absl::Seconds(10);
-  absl::Duration max_backoff = absl::Seconds(300);
-  // Hidden from every container (the cluster's keys, store and the agent's
-  // own state): an empty read-only directory or file in their place.
-  std::vector<std::string> masked_paths;
-};
-
-// The container's user, group and dropped capabilities from its and its
-// pod's securityContext (the container's win), into `launch`.
-// INVALID_ARGUMENT (the container waits as CreateContainerConfigError) when
-// runAsNonRoot is set and the container would run as root.
-absl::Status ApplySecurityContext(const core::v1::Pod& pod, const core::v1::Container& spec,
-                                  agent::v1::ContainerLaunch& launch);
 
 // Where one container's logs and process are, for the logs and exec calls.
 struct ContainerLocation {
@@ -118,9 +94,5 @@ class PodManager {
   absl::Mutex wake_mu_;
   bool poked_ ABSL_GUARDED_BY(wake_mu_) = false;
 };
-
-// The argv a container runs: command + args, where an empty command runs the
-// image's name (its last path component, without tag or digest) from PATH.
-std::vector<std::string> ContainerArgv(const core::v1::Container& container);
 
 }  // namespace ordo::kubelet

@@ -299,58 +299,5 @@ TEST(PodNetworkTest, OnAnInterfaceEachAddressIsAddedWhileHeldAndAgainOnReconcile
   EXPECT_FALSE(CidrPodNetwork::OnInterface("172.28.1.0", plumber).ok());
 }
 
-TEST(ContainerArgvTest, AnEmptyCommandRunsTheImagesProgram) {
-  core::v1::Container c;
-  c.set_image("registry.example/tools/ordo-podapp:1.2");
-  c.add_args("--port");
-  c.add_args("80");
-  EXPECT_THAT(ContainerArgv(c), ::testing::ElementsAre("ordo-podapp", "--port", "80"));
-  c.add_command("sh");
-  EXPECT_THAT(ContainerArgv(c), ::testing::ElementsAre("sh", "--port", "80"));
-}
-
-TEST(SecurityContextTest, TheContainersSettingsWinOverThePods) {
-  core::v1::Pod pod;
-  pod.mutable_metadata()->set_name("web-0");
-  auto* psc = pod.mutable_spec()->mutable_security_context();
-  psc->set_run_as_user(1000);
-  psc->set_run_as_group(1000);
-  psc->add_supplemental_groups(4000);
-  core::v1::Container c;
-  c.set_name("app");
-  c.mutable_security_context()->set_run_as_user(2000);
-  c.mutable_security_context()->mutable_capabilities()->add_drop("ALL");
-  agent::v1::ContainerLaunch launch;
-  ASSERT_TRUE(ApplySecurityContext(pod, c, launch).ok());
-  EXPECT_EQ(launch.run_as_user(), 2000);
-  EXPECT_EQ(launch.run_as_group(), 1000);
-  EXPECT_THAT(launch.supplemental_groups(), ::testing::ElementsAre(4000));
-  EXPECT_THAT(launch.drop_capabilities(), ::testing::ElementsAre("ALL"));
-  agent::v1::ContainerLaunch plain;
-  ASSERT_TRUE(ApplySecurityContext(core::v1::Pod(), core::v1::Container(), plain).ok());
-  EXPECT_FALSE(plain.has_run_as_user());  // root, as the image says
-}
-
-TEST(SecurityContextTest, RunAsNonRootRefusesRoot) {
-  core::v1::Pod pod;
-  pod.mutable_metadata()->set_name("web-0");
-  pod.mutable_metadata()->set_namespace_("default");
-  pod.mutable_spec()->mutable_security_context()->set_run_as_non_root(true);
-  core::v1::Container c;
-  c.set_name("app");
-  agent::v1::ContainerLaunch launch;
-  EXPECT_EQ(ApplySecurityContext(pod, c, launch).message(),
-            "container has runAsNonRoot and image will run as root");
-  c.mutable_security_context()->set_run_as_user(0);
-  EXPECT_EQ(ApplySecurityContext(pod, c, launch).message(),
-            "container's runAsUser breaks non-root policy (pod: \"web-0_default\", container: "
-            "app)");
-  c.mutable_security_context()->set_run_as_user(1000);
-  EXPECT_TRUE(ApplySecurityContext(pod, c, launch).ok());
-  c.mutable_security_context()->set_run_as_non_root(false);  // the container's word wins
-  c.mutable_security_context()->clear_run_as_user();
-  EXPECT_TRUE(ApplySecurityContext(pod, c, launch).ok());
-}
-
 }  // namespace
 }  // namespace ordo::kubelet

@@ -4,11 +4,16 @@
 #include "absl/flags/flag.h"
 #include "common/informer/shared_informer_factory.h"
 #include "common/security/client_flags.h"
+#include "common/security/server_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
 #include "services/scheduler/scheduler.h"
 #include "spdlog/spdlog.h"
 
+ABSL_FLAG(std::string, listen, "127.0.0.1:10259",
+          "HOST:PORT of this scheduler's own port (gRPC health; mutual TLS with --tls-cert-file, "
+          "--tls-private-key-file and --client-ca-file); port 0 picks a free one");
+ABSL_FLAG(std::string, port_file, "", "if set, the bound port is written here once serving");
 ABSL_FLAG(std::string, server, "",
           "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, scheduler_name, "default-scheduler", "Pods naming this scheduler are ours");
@@ -25,6 +30,12 @@ int RunScheduler() {
     return 2;
   }
   std::shared_ptr<grpc::Channel> channel = *dialed;
+  auto serving =
+      security::ServeComponentPort(absl::GetFlag(FLAGS_listen), absl::GetFlag(FLAGS_port_file));
+  if (!serving.ok()) {
+    spdlog::error("{}", std::string(serving.status().message()));
+    return 2;
+  }
   Clock& clock = SystemClock();
   informer::SharedInformerFactory informers(channel, clock);
   // Asked for first, so started first: pods are placed against known nodes.
@@ -51,6 +62,7 @@ int RunScheduler() {
   runner.request_stop();
   runner.join();
   informers.Stop();
+  serving->server->Shutdown();
   return 0;
 }
 
