@@ -9,6 +9,7 @@
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
 #include "ordo/policy/v1/policy.pb.h"
+#include "ordo/snapshot/v1/snapshot.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 
 namespace ordo::ctl {
@@ -154,6 +155,41 @@ Row ClassRow(const storage::v1::StorageClass& sc, const TableOptions& o) {
           Age(sc.metadata(), o.now)};
 }
 
+// The snapshot kinds' columns are the external-snapshotter CRDs' printer
+// columns, as kubectl shows them.
+Row SnapshotRow(const snapshot::v1::VolumeSnapshot& vs, const TableOptions& o) {
+  const auto& st = vs.status();
+  const auto& src = vs.spec().source();
+  return {vs.metadata().name(),
+          st.has_ready_to_use() ? (st.ready_to_use() ? "true" : "false") : "",
+          src.persistent_volume_claim_name(),
+          src.volume_snapshot_content_name(),
+          st.restore_size(),
+          vs.spec().volume_snapshot_class_name(),
+          st.bound_volume_snapshot_content_name(),
+          st.has_creation_time()
+              ? ShortHumanDuration(o.now - absl::FromUnixSeconds(st.creation_time().seconds()))
+              : "",
+          Age(vs.metadata(), o.now)};
+}
+
+Row SnapshotContentRow(const snapshot::v1::VolumeSnapshotContent& c, const TableOptions& o) {
+  const auto& st = c.status();
+  return {c.metadata().name(),
+          st.has_ready_to_use() ? (st.ready_to_use() ? "true" : "false") : "",
+          st.has_restore_size() ? absl::StrCat(st.restore_size()) : "",
+          c.spec().deletion_policy(),
+          c.spec().driver(),
+          c.spec().volume_snapshot_class_name(),
+          c.spec().volume_snapshot_ref().name(),
+          c.spec().volume_snapshot_ref().namespace_(),
+          Age(c.metadata(), o.now)};
+}
+
+Row SnapshotClassRow(const snapshot::v1::VolumeSnapshotClass& c, const TableOptions& o) {
+  return {c.metadata().name(), c.driver(), c.deletion_policy(), Age(c.metadata(), o.now)};
+}
+
 Row NamespaceRow(const core::v1::Namespace& ns, const TableOptions& o) {
   return {ns.metadata().name(), ns.status().phase(), Age(ns.metadata(), o.now)};
 }
@@ -208,6 +244,22 @@ Columns ColumnsFor(const std::string& kind, bool wide) {
   }
   if (kind == "Namespace")
     return Make<core::v1::Namespace>({"NAME", "STATUS", "AGE"}, NamespaceRow);
+  if (kind == "VolumeSnapshot") {
+    return Make<snapshot::v1::VolumeSnapshot>(
+        {"NAME", "READYTOUSE", "SOURCEPVC", "SOURCESNAPSHOTCONTENT", "RESTORESIZE", "SNAPSHOTCLASS",
+         "SNAPSHOTCONTENT", "CREATIONTIME", "AGE"},
+        SnapshotRow);
+  }
+  if (kind == "VolumeSnapshotContent") {
+    return Make<snapshot::v1::VolumeSnapshotContent>(
+        {"NAME", "READYTOUSE", "RESTORESIZE", "DELETIONPOLICY", "DRIVER", "VOLUMESNAPSHOTCLASS",
+         "VOLUMESNAPSHOT", "VOLUMESNAPSHOTNAMESPACE", "AGE"},
+        SnapshotContentRow);
+  }
+  if (kind == "VolumeSnapshotClass") {
+    return Make<snapshot::v1::VolumeSnapshotClass>({"NAME", "DRIVER", "DELETIONPOLICY", "AGE"},
+                                                   SnapshotClassRow);
+  }
   return {{"NAME", "AGE"}, [](const google::protobuf::Message& m, const TableOptions& o) {
             return Row{MetaOf(m).name(), Age(MetaOf(m), o.now)};
           }};

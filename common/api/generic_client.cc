@@ -22,6 +22,8 @@ void LinkServiceDescriptors() {
       &descriptor_table_ordo_2fpolicy_2fv1_2fservices_2eproto,
       &descriptor_table_ordo_2fcoordination_2fv1_2fservices_2eproto,
       &descriptor_table_ordo_2frbac_2fv1_2fservices_2eproto,
+      &descriptor_table_ordo_2fsnapshot_2fv1_2fservices_2eproto,
+      &descriptor_table_ordo_2fvelero_2fv1_2fservices_2eproto,
   };
   (void)tables[0];
 }

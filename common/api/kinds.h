@@ -22,7 +22,9 @@
 #include "ordo/core/v1/services.grpc.pb.h"
 #include "ordo/policy/v1/services.grpc.pb.h"
 #include "ordo/rbac/v1/services.grpc.pb.h"
+#include "ordo/snapshot/v1/services.grpc.pb.h"
 #include "ordo/storage/v1/services.grpc.pb.h"
+#include "ordo/velero/v1/services.grpc.pb.h"
 
 // X(package, Kind, Service, group, plural, namespaced, has_status, short names...)
 // clang-format off
@@ -50,7 +52,18 @@
   X(rbac::v1, RoleBinding, RoleBindings, "rbac.authorization.k8s.io", "rolebindings", true,      \
     false)                                                                                       \
   X(rbac::v1, ClusterRoleBinding, ClusterRoleBindings, "rbac.authorization.k8s.io",             \
-    "clusterrolebindings", false, false)
+    "clusterrolebindings", false, false)                                                         \
+  X(snapshot::v1, VolumeSnapshotClass, VolumeSnapshotClasses, "snapshot.storage.k8s.io",        \
+    "volumesnapshotclasses", false, false, "vsclass", "vsclasses")                               \
+  X(snapshot::v1, VolumeSnapshot, VolumeSnapshots, "snapshot.storage.k8s.io", "volumesnapshots", \
+    true, true, "vs")                                                                            \
+  X(snapshot::v1, VolumeSnapshotContent, VolumeSnapshotContents, "snapshot.storage.k8s.io",     \
+    "volumesnapshotcontents", false, true, "vsc", "vscs")                                        \
+  X(velero::v1, Backup, Backups, "velero.io", "backups", true, true)                             \
+  X(velero::v1, Restore, Restores, "velero.io", "restores", true, true)                          \
+  X(velero::v1, Schedule, Schedules, "velero.io", "schedules", true, true)                       \
+  X(velero::v1, BackupStorageLocation, BackupStorageLocations, "velero.io",                     \
+    "backupstoragelocations", true, true, "bsl")
 // clang-format on
 
 namespace ordo::api {

@@ -21,6 +21,16 @@ inline constexpr char kSelectedNodeAnnotation[] = "volume.kubernetes.io/selected
 inline constexpr char kDefaultClassAnnotation[] = "storageclass.kubernetes.io/is-default-class";
 inline constexpr char kAttachedNodeAnnotation[] = "ordo.io/attached-node";
 
+// Volume snapshots: the default VolumeSnapshotClass of a driver, the node a
+// VolumeSnapshotContent is given to (it holds the data and takes the copy),
+// the directory the copy goes to, and how the copy was made consistent
+// ("hooks", "frozen", or "none" when no running pod used the claim).
+inline constexpr char kDefaultSnapshotClassAnnotation[] =
+    "snapshot.storage.kubernetes.io/is-default-class";
+inline constexpr char kSnapshotNodeAnnotation[] = "ordo.io/snapshot-node";
+inline constexpr char kSnapshotDirAnnotation[] = "ordo.io/snapshot-dir";
+inline constexpr char kSnapshotConsistencyAnnotation[] = "ordo.io/snapshot-consistency";
+
 // The pod's Ready condition is True.
 inline bool IsPodReady(const core::v1::Pod& pod) {
   for (const auto& c : pod.status().conditions()) {

@@ -137,4 +137,19 @@ void DefaultStorageClass(storage::v1::StorageClass& sc) {
   if (sc.volume_binding_mode().empty()) sc.set_volume_binding_mode("Immediate");
 }
 
+void DefaultBackup(velero::v1::Backup& backup) {
+  if (backup.spec().ttl().empty()) backup.mutable_spec()->set_ttl("720h0m0s");
+}
+
+void DefaultSchedule(velero::v1::Schedule& schedule) {
+  auto& tmpl = *schedule.mutable_spec()->mutable_template_();
+  if (tmpl.ttl().empty()) tmpl.set_ttl("720h0m0s");
+}
+
+void DefaultBackupStorageLocation(velero::v1::BackupStorageLocation& location) {
+  auto& spec = *location.mutable_spec();
+  if (spec.access_mode().empty()) spec.set_access_mode("ReadWrite");
+  if (spec.backup_sync_period().empty()) spec.set_backup_sync_period("1m0s");
+}
+
 }  // namespace ordo::apiserver

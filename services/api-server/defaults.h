@@ -8,6 +8,7 @@
 #include "ordo/policy/v1/policy.pb.h"
 #include "ordo/rbac/v1/rbac.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
+#include "ordo/velero/v1/velero.pb.h"
 
 namespace ordo::apiserver {
 
@@ -23,5 +24,11 @@ void DefaultStorageClass(storage::v1::StorageClass& sc);
 // A User or Group subject's apiGroup defaults to rbac.authorization.k8s.io.
 void DefaultRoleBinding(rbac::v1::RoleBinding& binding);
 void DefaultClusterRoleBinding(rbac::v1::ClusterRoleBinding& binding);
+
+// Velero's: a backup is kept 30 days ("720h0m0s"); a storage location is
+// ReadWrite, synced every minute.
+void DefaultBackup(velero::v1::Backup& backup);
+void DefaultSchedule(velero::v1::Schedule& schedule);
+void DefaultBackupStorageLocation(velero::v1::BackupStorageLocation& location);
 
 }  // namespace ordo::apiserver

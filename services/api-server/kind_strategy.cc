@@ -213,6 +213,40 @@ std::vector<KindStrategy>* BuildAll() {
           .Validate(ValidateClusterRoleBinding)
           .ValidateUpdate(ValidateClusterRoleBindingUpdate)
           .Build(),
+      Builder<snapshot::v1::VolumeSnapshotClass>("VolumeSnapshotClass")
+          .Validate(ValidateVolumeSnapshotClass)
+          .ValidateUpdate(ValidateVolumeSnapshotClassUpdate)
+          .Build(),
+      Builder<snapshot::v1::VolumeSnapshot>("VolumeSnapshot")
+          .Validate(ValidateVolumeSnapshot)
+          .ValidateUpdate(ValidateVolumeSnapshotUpdate)
+          .PrepareForCreate(ResetStatus<snapshot::v1::VolumeSnapshot>)
+          .Build(),
+      Builder<snapshot::v1::VolumeSnapshotContent>("VolumeSnapshotContent")
+          .Validate(ValidateVolumeSnapshotContent)
+          .ValidateUpdate(ValidateVolumeSnapshotContentUpdate)
+          .Build(),
+      Builder<velero::v1::Backup>("Backup")
+          .Defaults(DefaultBackup)
+          .Validate(ValidateBackup)
+          .ValidateUpdate(ValidateBackupUpdate)
+          .PrepareForCreate(ResetStatus<velero::v1::Backup>)
+          .Build(),
+      Builder<velero::v1::Restore>("Restore")
+          .Validate(ValidateRestore)
+          .ValidateUpdate(ValidateRestoreUpdate)
+          .PrepareForCreate(ResetStatus<velero::v1::Restore>)
+          .Build(),
+      Builder<velero::v1::Schedule>("Schedule")
+          .Defaults(DefaultSchedule)
+          .Validate(ValidateSchedule)
+          .PrepareForCreate(ResetStatus<velero::v1::Schedule>)
+          .Build(),
+      Builder<velero::v1::BackupStorageLocation>("BackupStorageLocation")
+          .Defaults(DefaultBackupStorageLocation)
+          .Validate(ValidateBackupStorageLocation)
+          .PrepareForCreate(ResetStatus<velero::v1::BackupStorageLocation>)
+          .Build(),
   };
   return all;
 }

@@ -5,6 +5,7 @@
 #include <filesystem>
 
 #include "absl/flags/flag.h"
+#include "common/api/well_known.h"
 #include "common/clock/clock.h"
 #include "common/security/authenticator.h"
 #include "common/security/credentials.h"
@@ -13,6 +14,7 @@
 #include "common/server/executor.h"
 #include "common/server/server_main.h"
 #include "common/store/rocksdb_store.h"
+#include "ordo/snapshot/v1/snapshot.pb.h"
 #include "services/api-server/api_server.h"
 #include "services/api-server/authorization/node_authorizer.h"
 #include "services/api-server/maintenance_service.h"
@@ -159,7 +161,18 @@ int main(int argc, char** argv) {
           if (!pod.ok()) return std::nullopt;
           return static_cast<const ordo::core::v1::Pod&>(**pod).spec().node_name();
         },
-        *rbac);
+        *rbac,
+        [&api](const std::string& name) -> std::optional<std::string> {
+          auto content = api.registry("VolumeSnapshotContent").Get("", name);
+          if (!content.ok()) return std::nullopt;
+          const auto& annotations =
+              static_cast<const ordo::snapshot::v1::VolumeSnapshotContent&>(**content)
+                  .metadata()
+                  .annotations();
+          auto it = annotations.find(ordo::api::kSnapshotNodeAnnotation);
+          if (it == annotations.end()) return std::nullopt;
+          return it->second;
+        });
   }
   std::unique_ptr<ordo::apiserver::FileAuditLog> audit;
   if (std::string path = absl::GetFlag(FLAGS_audit_log_path); !path.empty()) {

@@ -214,6 +214,19 @@ FieldErrors ValidatePersistentVolumeClaimSpec(const core::v1::PersistentVolumeCl
   Append(errs, ValidateStorageClassName(s.storage_class_name(), spec.Child("storageClassName")));
   Append(errs,
          ValidateOneOf(s.volume_mode(), {"Block", "Filesystem"}, spec.Child("volumeMode"), true));
+  if (s.has_data_source()) {
+    // ordo provisions from one kind of source: a VolumeSnapshot of the
+    // claim's namespace.
+    FieldPath source = spec.Child("dataSource");
+    const auto& ds = s.data_source();
+    if (ds.name().empty()) errs.push_back(Required(source.Child("name")));
+    if (ds.kind().empty()) {
+      errs.push_back(Required(source.Child("kind")));
+    } else if (ds.kind() != "VolumeSnapshot" || ds.api_group() != "snapshot.storage.k8s.io") {
+      errs.push_back(Invalid(source, Quote(ds.kind()),
+                             "must be a VolumeSnapshot (apiGroup snapshot.storage.k8s.io)"));
+    }
+  }
   return errs;
 }
 

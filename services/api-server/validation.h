@@ -14,7 +14,9 @@
 #include "ordo/meta/v1/meta.pb.h"
 #include "ordo/policy/v1/policy.pb.h"
 #include "ordo/rbac/v1/rbac.pb.h"
+#include "ordo/snapshot/v1/snapshot.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
+#include "ordo/velero/v1/velero.pb.h"
 
 namespace ordo::apiserver {
 
@@ -86,6 +88,25 @@ FieldErrors ValidateStorageClassUpdate(const storage::v1::StorageClass& updated,
                                        const storage::v1::StorageClass& old);
 FieldErrors ValidatePodDisruptionBudget(const policy::v1::PodDisruptionBudget& pdb);
 FieldErrors ValidateLease(const coordination::v1::Lease& lease);
+
+// ---- snapshot.storage.k8s.io and velero.io (validate_backup.cc) ----
+FieldErrors ValidateVolumeSnapshotClass(const snapshot::v1::VolumeSnapshotClass& c);
+FieldErrors ValidateVolumeSnapshotClassUpdate(const snapshot::v1::VolumeSnapshotClass& updated,
+                                              const snapshot::v1::VolumeSnapshotClass& old);
+FieldErrors ValidateVolumeSnapshot(const snapshot::v1::VolumeSnapshot& vs);
+FieldErrors ValidateVolumeSnapshotUpdate(const snapshot::v1::VolumeSnapshot& updated,
+                                         const snapshot::v1::VolumeSnapshot& old);
+FieldErrors ValidateVolumeSnapshotContent(const snapshot::v1::VolumeSnapshotContent& c);
+FieldErrors ValidateVolumeSnapshotContentUpdate(const snapshot::v1::VolumeSnapshotContent& updated,
+                                                const snapshot::v1::VolumeSnapshotContent& old);
+FieldErrors ValidateBackupSpec(const velero::v1::BackupSpec& spec, const FieldPath& path);
+FieldErrors ValidateBackup(const velero::v1::Backup& b);
+FieldErrors ValidateBackupUpdate(const velero::v1::Backup& updated, const velero::v1::Backup& old);
+FieldErrors ValidateRestore(const velero::v1::Restore& r);
+FieldErrors ValidateRestoreUpdate(const velero::v1::Restore& updated,
+                                  const velero::v1::Restore& old);
+FieldErrors ValidateSchedule(const velero::v1::Schedule& s);
+FieldErrors ValidateBackupStorageLocation(const velero::v1::BackupStorageLocation& l);
 
 // ---- rbac.authorization.k8s.io (validate_rbac.cc) ----
 FieldErrors ValidateRole(const rbac::v1::Role& role);

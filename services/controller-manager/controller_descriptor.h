@@ -32,6 +32,8 @@ struct ControllerOptions {
   int concurrent_disruption_syncs = 2;
   // Volumes.
   std::string storage_root = "/var/lib/ordo/storage";
+  // Where volume snapshots are copied when their class names no location.
+  std::string snapshot_root = "/var/lib/ordo/snapshots";
   bool default_storage_classes = true;
   // Node lifecycle.
   absl::Duration node_monitor_grace_period = absl::Seconds(50);

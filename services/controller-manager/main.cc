@@ -21,6 +21,7 @@
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
+#include "services/controller-manager/snapshot/snapshot_controller.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 #include "services/controller-manager/storage/volume_controller.h"
 #include "spdlog/spdlog.h"
@@ -40,7 +41,7 @@ ABSL_FLAG(
     std::string, controllers, "*",
     "Controllers to run: '*' (all on by default), 'name' (on), '-name' (off), comma-separated; "
     "names: statefulset, garbagecollector, persistentvolume-binder, endpoint, nodelifecycle, "
-    "taint-eviction-controller, podgc, disruption");
+    "taint-eviction-controller, podgc, disruption, volumesnapshot");
 ABSL_FLAG(int, concurrent_statefulset_syncs, 5, "StatefulSets synced at once");
 ABSL_FLAG(int, concurrent_gc_syncs, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(int, concurrent_persistentvolume_syncs, 5, "Claims and volumes synced at once");
@@ -48,6 +49,8 @@ ABSL_FLAG(int, concurrent_endpoint_syncs, 5, "Services whose Endpoints are synce
 ABSL_FLAG(int, concurrent_disruption_syncs, 2, "PodDisruptionBudgets synced at once");
 ABSL_FLAG(std::string, storage_root, "/var/lib/ordo/storage",
           "Where the local-path and shared classes keep volumes' directories");
+ABSL_FLAG(std::string, snapshot_root, "/var/lib/ordo/snapshots",
+          "Where volume snapshots are copied when their VolumeSnapshotClass names no location");
 ABSL_FLAG(bool, default_storage_classes, true, "Create the local-path and shared classes");
 ABSL_FLAG(absl::Duration, node_monitor_grace_period, absl::Seconds(50),
           "A node silent this long is Unknown (and tainted unreachable)");
@@ -77,7 +80,8 @@ std::vector<controller::ControllerDescriptor> AllControllers() {
           nodelifecycle::NodeLifecycleControllerDescriptor(),
           nodelifecycle::TaintEvictionControllerDescriptor(),
           nodelifecycle::PodGcControllerDescriptor(),
-          disruption::DisruptionControllerDescriptor()};
+          disruption::DisruptionControllerDescriptor(),
+          snapshot::SnapshotControllerDescriptor()};
 }
 
 controller::ControllerOptions OptionsFromFlags() {
@@ -88,6 +92,7 @@ controller::ControllerOptions OptionsFromFlags() {
       .concurrent_endpoint_syncs = absl::GetFlag(FLAGS_concurrent_endpoint_syncs),
       .concurrent_disruption_syncs = absl::GetFlag(FLAGS_concurrent_disruption_syncs),
       .storage_root = absl::GetFlag(FLAGS_storage_root),
+      .snapshot_root = absl::GetFlag(FLAGS_snapshot_root),
       .default_storage_classes = absl::GetFlag(FLAGS_default_storage_classes),
       .node_monitor_grace_period = absl::GetFlag(FLAGS_node_monitor_grace_period),
       .node_monitor_period = absl::GetFlag(FLAGS_node_monitor_period),

@@ -36,9 +36,42 @@ void FakeContainerRuntime::Signal(const kubelet::ContainerHandle& handle, int si
   }
 }
 
+namespace {
+
+// Ends at once with a set code, its stderr given.
+class FakeExecProcess final : public kubelet::ExecProcess {
+ public:
+  FakeExecProcess(int code, std::string err) : code_(code), err_(std::move(err)) {}
+  void WriteStdin(const std::string&) override {}
+  void CloseStdin() override {}
+  int Wait(const std::function<void(bool, const std::string&)>& on_output, absl::Time) override {
+    if (!err_.empty()) on_output(true, err_);
+    return code_;
+  }
+
+ private:
+  int code_;
+  std::string err_;
+};
+
+}  // namespace
+
 absl::StatusOr<std::unique_ptr<kubelet::ExecProcess>> FakeContainerRuntime::Exec(
-    const kubelet::ContainerHandle&, const std::vector<std::string>&) {
-  return absl::UnimplementedError("the fake runtime does not exec");
+    const kubelet::ContainerHandle&, const std::vector<std::string>& command) {
+  absl::MutexLock lock(&mu_);
+  execs_.push_back(command);
+  return std::make_unique<FakeExecProcess>(exec_exit_code_, exec_stderr_);
+}
+
+void FakeContainerRuntime::SetExecResult(int exit_code, std::string err) {
+  absl::MutexLock lock(&mu_);
+  exec_exit_code_ = exit_code;
+  exec_stderr_ = std::move(err);
+}
+
+std::vector<std::vector<std::string>> FakeContainerRuntime::execs() {
+  absl::MutexLock lock(&mu_);
+  return execs_;
 }
 
 void FakeContainerRuntime::Exit(int pid, int exit_code) {

@@ -14,6 +14,7 @@
 #include "services/kubelet-agent/container_runtime.h"
 #include "services/kubelet-agent/pod_api.h"
 #include "services/kubelet-agent/pod_network.h"
+#include "services/kubelet-agent/volume_snapshotter.h"
 
 namespace ordo::testing {
 
@@ -33,6 +34,9 @@ class FakeContainerRuntime final : public kubelet::ContainerRuntime {
   bool Running(int pid);
   std::vector<agent::v1::ContainerLaunch> launches();
   std::vector<std::pair<int, int>> signals();  // (pid, signal)
+  // What Exec runs from now on ends with `exit_code`, writing `err` to stderr.
+  void SetExecResult(int exit_code, std::string err = "");
+  std::vector<std::vector<std::string>> execs();  // the commands, in order
   // Pretends `pid` is a container started before (for adoption tests).
   void Adopt(int pid);
   // `pid` is gone and left no exit record (its shim died with it).
@@ -50,6 +54,9 @@ class FakeContainerRuntime final : public kubelet::ContainerRuntime {
   std::map<int, Entry> containers_ ABSL_GUARDED_BY(mu_);
   std::vector<agent::v1::ContainerLaunch> launches_ ABSL_GUARDED_BY(mu_);
   std::vector<std::pair<int, int>> signals_ ABSL_GUARDED_BY(mu_);
+  std::vector<std::vector<std::string>> execs_ ABSL_GUARDED_BY(mu_);
+  int exec_exit_code_ ABSL_GUARDED_BY(mu_) = 0;
+  std::string exec_stderr_ ABSL_GUARDED_BY(mu_);
 };
 
 class MemoryCheckpoint final : public kubelet::PodCheckpoint {
@@ -109,6 +116,23 @@ class FakeAddressPlumber final : public kubelet::AddressPlumber {
   absl::Mutex mu_;
   std::set<std::string> addresses_ ABSL_GUARDED_BY(mu_);
   absl::Status add_error_ ABSL_GUARDED_BY(mu_);
+};
+
+// The snapshotter's api-server over a FakeObjectStore: volumes are read
+// from it, reports written to it (status, then annotations).
+class FakeSnapshotContentApi final : public kubelet::SnapshotContentApi {
+ public:
+  explicit FakeSnapshotContentApi(Clock& clock) : store(clock) {}
+  FakeObjectStore store;
+  absl::StatusOr<core::v1::PersistentVolume> GetVolume(const std::string& name) override {
+    return store.Get<core::v1::PersistentVolume>("", name);
+  }
+  absl::Status Report(const snapshot::v1::VolumeSnapshotContent& content) override {
+    auto updated = store.UpdateStatus(content);
+    if (!updated.ok()) return updated.status();
+    *updated->mutable_metadata()->mutable_annotations() = content.metadata().annotations();
+    return store.Update(*updated).status();
+  }
 };
 
 }  // namespace ordo::testing

@@ -16,6 +16,7 @@
 #include "common/security/server_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
+#include "common/workqueue/work_queue.h"
 #include "services/kubelet-agent/agent_service.h"
 #include "services/kubelet-agent/checkpoint.h"
 #include "services/kubelet-agent/hollow.h"
@@ -24,6 +25,7 @@
 #include "services/kubelet-agent/pod_manager.h"
 #include "services/kubelet-agent/process_runtime.h"
 #include "services/kubelet-agent/shim.h"
+#include "services/kubelet-agent/volume_snapshotter.h"
 #include "spdlog/spdlog.h"
 
 ABSL_FLAG(std::string, server, "",
@@ -221,7 +223,27 @@ int main(int argc, char** argv) {
   auto& informer = informers.For<core::v1::Pod>(only_mine);
   auto poke = [&](const auto&...) { pods.Poke(); };
   informer.AddEventHandler({.on_add = poke, .on_update = poke, .on_delete = poke});
+  // Volume snapshots the controller gives this node, taken one at a time.
+  kubelet::GrpcSnapshotContentApi snapshot_api(channel, SystemClock());
+  kubelet::VolumeSnapshotter snapshotter(node_name, snapshot_api, pods, runtime,
+                                         informer::Lister(informer.indexer()), SystemClock());
+  workqueue::WorkQueue snapshot_queue(SystemClock());
+  auto& contents = informers.For<snapshot::v1::VolumeSnapshotContent>();
+  auto enqueue_mine = [&](const informer::ObjectPtr<snapshot::v1::VolumeSnapshotContent>& c) {
+    if (snapshotter.IsMine(*c)) snapshot_queue.Add(c->metadata().name());
+  };
+  contents.AddEventHandler({.on_add = enqueue_mine,
+                            .on_update = [&](const auto&, const auto& c) { enqueue_mine(c); },
+                            .on_delete = [](const auto&) {}});
   informers.Start();
+  std::jthread snapshot_worker([&] {
+    std::string name;
+    while (snapshot_queue.Get(&name)) {
+      auto content = contents.indexer().Get(name);
+      if (content != nullptr && snapshotter.IsMine(*content)) (void)snapshotter.Take(*content);
+      snapshot_queue.Done(name);
+    }
+  });
   std::jthread syncer([&](std::stop_token stop) {
     while (!stop.stop_requested()) {
       {
@@ -243,6 +265,8 @@ int main(int argc, char** argv) {
   spdlog::info("shutting down; pods keep running and are adopted on restart");
   syncer.request_stop();
   syncer.join();
+  snapshot_queue.ShutDown();
+  snapshot_worker.join();
   informers.Stop();
   beats.request_stop();
   beats.join();

@@ -64,12 +64,14 @@ RbacObjects BootstrapPolicy() {
       Rule(kRead, {""}, {"pods/log", "pods/status", "services/status", "namespaces"}),
       Rule(kRead, {"apps"},
            {"statefulsets", "statefulsets/status", "statefulsets/scale", "controllerrevisions"}),
-      Rule(kRead, {"policy"}, {"poddisruptionbudgets", "poddisruptionbudgets/status"})};
+      Rule(kRead, {"policy"}, {"poddisruptionbudgets", "poddisruptionbudgets/status"}),
+      Rule(kRead, {"snapshot.storage.k8s.io"}, {"volumesnapshots", "volumesnapshots/status"})};
   std::vector<PolicyRule> edit = view;
   edit.push_back(Rule(kWrite, {""}, kWorkloads));
   edit.push_back(Rule({"create"}, {""}, {"pods/exec", "pods/eviction"}));
   edit.push_back(Rule(kWrite, {"apps"}, {"statefulsets", "statefulsets/scale"}));
   edit.push_back(Rule(kWrite, {"policy"}, {"poddisruptionbudgets"}));
+  edit.push_back(Rule(kWrite, {"snapshot.storage.k8s.io"}, {"volumesnapshots"}));
   std::vector<PolicyRule> admin = edit;
   admin.push_back(Rule(kAll, {kRbacGroup}, {"roles", "rolebindings"}));
   p.cluster_roles.push_back(Role("admin", admin));
@@ -87,7 +89,10 @@ RbacObjects BootstrapPolicy() {
   // deletes every kind (rbac's included), as Kubernetes' generic one does.
   p.cluster_roles.push_back(
       Role("system:kube-controller-manager",
-           {Rule({"*"}, {"", "apps", "policy", "storage.k8s.io", "coordination.k8s.io"}, {"*"}),
+           {Rule({"*"},
+                 {"", "apps", "policy", "storage.k8s.io", "coordination.k8s.io",
+                  "snapshot.storage.k8s.io", "velero.io"},
+                 {"*"}),
             Rule({"get", "list", "watch", "update", "patch", "delete"}, {kRbacGroup}, {"*"})}));
   p.cluster_roles.push_back(Role(
       "system:node",

@@ -56,6 +56,15 @@ bool NodeAuthorizer::NodeMay(const std::string& node, const RequestAttributes& r
     return r.ns == kNodeLeaseNamespace && r.name == node && (r.verb == "get" || IsWrite(r.verb));
   }
   if (r.api_group == "storage.k8s.io" && res == "storageclasses") return IsRead(r.verb);
+  if (r.api_group == "snapshot.storage.k8s.io" && res == "volumesnapshotcontents") {
+    if (IsRead(r.verb) && r.subresource.empty()) return true;
+    // The snapshot's annotations (how it was made consistent), then its status.
+    bool writes = (r.subresource.empty() || r.subresource == "status") &&
+                  (r.verb == "update" || r.verb == "patch");
+    if (!writes) return false;
+    std::optional<std::string> given = content_node_ ? content_node_(r.name) : std::nullopt;
+    return given.has_value() && *given == node;
+  }
   return false;
 }
 

@@ -44,7 +44,11 @@ class NodeAuthorizerTest : public ::testing::Test {
         if (it == pods_.end()) return std::nullopt;
         return it->second;
       },
-      rbac_};
+      rbac_,
+      [](const std::string& name) -> std::optional<std::string> {
+        if (name == "snapcontent-1") return "node-1";
+        return std::nullopt;
+      }};
 };
 
 TEST_F(NodeAuthorizerTest, ANodeWritesItsOwnNodeAndLeaseOnly) {
@@ -75,6 +79,24 @@ TEST_F(NodeAuthorizerTest, PodsBoundToTheNodeAndNoOthers) {
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("create", "pods", "default", "mine")));
   EXPECT_FALSE(authorizer_.Allows(n1, Ask("create", "pods", "default", "web-0", "binding")));
   EXPECT_TRUE(authorizer_.Allows(n1, Ask("watch", "pods", "", "")));
+}
+
+TEST_F(NodeAuthorizerTest, SnapshotContentsGivenToTheNodeAndNoOthers) {
+  auto n1 = Node("node-1"), n2 = Node("node-2");
+  const std::string group = "snapshot.storage.k8s.io";
+  EXPECT_TRUE(authorizer_.Allows(n1, Ask("watch", "volumesnapshotcontents", "", "", "", group)));
+  EXPECT_TRUE(authorizer_.Allows(
+      n1, Ask("update", "volumesnapshotcontents", "", "snapcontent-1", "status", group)));
+  EXPECT_FALSE(authorizer_.Allows(
+      n2, Ask("update", "volumesnapshotcontents", "", "snapcontent-1", "status", group)));
+  EXPECT_TRUE(authorizer_.Allows(
+      n1, Ask("update", "volumesnapshotcontents", "", "snapcontent-1", "", group)));
+  EXPECT_FALSE(authorizer_.Allows(
+      n2, Ask("update", "volumesnapshotcontents", "", "snapcontent-1", "", group)));
+  EXPECT_FALSE(authorizer_.Allows(
+      n1, Ask("delete", "volumesnapshotcontents", "", "snapcontent-1", "", group)));
+  EXPECT_FALSE(authorizer_.Allows(
+      n1, Ask("update", "volumesnapshotcontents", "", "unassigned", "status", group)));
 }
 
 TEST_F(NodeAuthorizerTest, WhatItDoesNotGrantGoesToTheNextAuthorizer) {

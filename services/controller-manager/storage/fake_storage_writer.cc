@@ -76,10 +76,11 @@ absl::Status FakeStorageWriter::DeleteVolume(const std::string& name, const std:
 
 absl::StatusOr<PersistentVolume> FakeVolumeProvisioner::Provision(
     const PersistentVolumeClaim& claim, const storage::v1::StorageClass& sc,
-    const std::string& pv_name, const std::string& node) {
+    const std::string& pv_name, const std::string& node, const std::string& from) {
   {
     absl::MutexLock lock(&mu_);
-    calls_.push_back(absl::StrCat("provision ", pv_name, " on ", node.empty() ? "any" : node));
+    calls_.push_back(absl::StrCat("provision ", pv_name, " on ", node.empty() ? "any" : node,
+                                  from.empty() ? "" : " from " + from));
   }
   // The real shape, without the directory: the real provisioner minus mkdir
   // would need a writable root; the test only checks the object.

@@ -31,8 +31,12 @@ class FakeStorageWriter final : public storage::StorageWriter {
   informer::Indexer<core::v1::Pod>& pods;
 
   storage::VolumeListers Listers() {
-    return {informer::Lister(claims), informer::Lister(volumes), informer::Lister(classes),
-            informer::Lister(pods)};
+    return {informer::Lister(claims),
+            informer::Lister(volumes),
+            informer::Lister(classes),
+            informer::Lister(pods),
+            store.Lister<snapshot::v1::VolumeSnapshot>(),
+            store.Lister<snapshot::v1::VolumeSnapshotContent>()};
   }
   // Stores an object as a user would create it (uid "uid-NAME" unless set,
   // claims Pending), unlogged.
@@ -77,7 +81,8 @@ class FakeVolumeProvisioner final : public storage::VolumeProvisioner {
   absl::StatusOr<core::v1::PersistentVolume> Provision(const core::v1::PersistentVolumeClaim& claim,
                                                        const storage::v1::StorageClass& sc,
                                                        const std::string& pv_name,
-                                                       const std::string& node) override;
+                                                       const std::string& node,
+                                                       const std::string& from) override;
   absl::Status Delete(const core::v1::PersistentVolume& volume) override;
   std::vector<std::string> TakeCalls();
 

@@ -44,7 +44,8 @@ class Running final : public controller::RunningController {
         events_(ctx.events, ctx.clock, "persistentvolume-controller"),
         controller_({ListerFor<core::v1::PersistentVolumeClaim>(ctx),
                      ListerFor<core::v1::PersistentVolume>(ctx), ListerFor<v1::StorageClass>(ctx),
-                     ListerFor<core::v1::Pod>(ctx)},
+                     ListerFor<core::v1::Pod>(ctx), ListerFor<snapshot::v1::VolumeSnapshot>(ctx),
+                     ListerFor<snapshot::v1::VolumeSnapshotContent>(ctx)},
                     writer_, provisioner_, events_, ctx.clock) {
     ctx.informers.For<core::v1::PersistentVolumeClaim>().AddEventHandler(
         controller_.ClaimHandler());

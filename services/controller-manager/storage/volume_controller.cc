@@ -283,6 +283,23 @@ absl::Status VolumeController::MarkClaimBound(const PersistentVolumeClaim& claim
   return s;
 }
 
+absl::StatusOr<std::string> VolumeController::SnapshotDataOf(const PersistentVolumeClaim& claim) {
+  if (!claim.spec().has_data_source()) return std::string();
+  const std::string& name = claim.spec().data_source().name();
+  auto vs = listers_.snapshots.Get(claim.metadata().namespace_(), name);
+  if (vs == nullptr) {
+    return absl::UnavailableError(absl::StrCat("volumesnapshot \"", name, "\" not found"));
+  }
+  auto content =
+      listers_.snapshot_contents.Get("", vs->status().bound_volume_snapshot_content_name());
+  if (!vs->status().ready_to_use() || content == nullptr ||
+      content->status().snapshot_handle().empty()) {
+    return absl::UnavailableError(
+        absl::StrCat("waiting for volumesnapshot \"", name, "\" to be ready to use"));
+  }
+  return content->status().snapshot_handle();
+}
+
 absl::Status VolumeController::Provision(const PersistentVolumeClaim& claim) {
   auto ref = controller::ReferenceTo(claim, "v1", "PersistentVolumeClaim");
   const std::string& class_name = claim.spec().storage_class_name();
@@ -307,7 +324,12 @@ absl::Status VolumeController::Provision(const PersistentVolumeClaim& claim) {
   }
   std::string pv_name = absl::StrCat("pvc-", claim.metadata().uid());
   if (listers_.volumes.Get("", pv_name) != nullptr) return absl::OkStatus();  // binds next
-  auto volume = provisioner_.Provision(claim, *sc, pv_name, node);
+  auto from = SnapshotDataOf(claim);
+  if (!from.ok()) {
+    events_.Record(ref, kEventNormal, "WaitForSnapshot", std::string(from.status().message()));
+    return from.status();  // retried with back-off until the snapshot is ready
+  }
+  auto volume = provisioner_.Provision(claim, *sc, pv_name, node, *from);
   if (!volume.ok()) {
     events_.Record(ref, kEventWarning, "ProvisioningFailed",
                    std::string(volume.status().message()));

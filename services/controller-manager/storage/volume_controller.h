@@ -9,7 +9,9 @@
 //            the other retries); with no volume, a class ordo provisions
 //            makes one: at once (Immediate) or once the scheduler has chosen a
 //            node (WaitForFirstConsumer, the `volume.kubernetes.io/selected-node`
-//            annotation). A claim whose volume vanished is Lost.
+//            annotation). A claim whose volume vanished is Lost. A claim
+//            whose dataSource is a VolumeSnapshot is provisioned once the
+//            snapshot is readyToUse, as a copy of its data.
 //   volumes  Available without a claim, Bound with one, Released when their
 //            claim is gone; Released volumes are reclaimed by policy: Delete
 //            removes the storage (when ordo made it) and the volume, Retain
@@ -23,6 +25,7 @@
 #include "common/api/well_known.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
+#include "ordo/snapshot/v1/snapshot.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 #include "services/controller-manager/controller.h"
 #include "services/controller-manager/controller_descriptor.h"
@@ -42,6 +45,9 @@ struct VolumeListers {
   informer::Lister<PersistentVolume> volumes;
   informer::Lister<storage::v1::StorageClass> classes;
   informer::Lister<core::v1::Pod> pods;
+  // A claim's dataSource: the snapshot and the content holding its data.
+  informer::Lister<snapshot::v1::VolumeSnapshot> snapshots;
+  informer::Lister<snapshot::v1::VolumeSnapshotContent> snapshot_contents;
 };
 
 // The default StorageClass among `classes` (annotated is-default-class), or null.
@@ -76,6 +82,9 @@ class VolumeController final : public controller::Controller {
   absl::Status Bind(const PersistentVolumeClaim& claim, const PersistentVolume& volume);
   absl::Status MarkClaimBound(const PersistentVolumeClaim& claim, const PersistentVolume& volume);
   absl::Status Provision(const PersistentVolumeClaim& claim);
+  // The directory a claim's dataSource snapshot holds ("" without one);
+  // UNAVAILABLE until the snapshot is ready.
+  absl::StatusOr<std::string> SnapshotDataOf(const PersistentVolumeClaim& claim);
   absl::Status Reclaim(const PersistentVolume& volume);
   std::shared_ptr<const PersistentVolume> FindVolumeFor(const PersistentVolumeClaim& claim);
   bool ClaimInUse(const PersistentVolumeClaim& claim);

@@ -171,6 +171,39 @@ TEST_F(VolumeControllerTest, ImmediateClassesProvisionAtOnce) {
   EXPECT_EQ(fake_.Claim("data").status().phase(), "Bound");
 }
 
+// A claim restored from a VolumeSnapshot waits for the snapshot to be ready,
+// then is provisioned as a copy of its data.
+TEST_F(VolumeControllerTest, AClaimFromASnapshotWaitsForItThenStartsAsItsCopy) {
+  fake_.PutClass(Class("shared", kSharedProvisioner, "Immediate"));
+  PersistentVolumeClaim claim = Claim("restored", "1Gi", "shared");
+  claim.mutable_spec()->mutable_data_source()->set_api_group("snapshot.storage.k8s.io");
+  claim.mutable_spec()->mutable_data_source()->set_kind("VolumeSnapshot");
+  claim.mutable_spec()->mutable_data_source()->set_name("web-0-1");
+  fake_.PutClaim(claim);
+  absl::Status waiting = controller_.Sync(VolumeController::ClaimKey("default", "restored"));
+  EXPECT_EQ(waiting.message(), "volumesnapshot \"web-0-1\" not found");
+  snapshot::v1::VolumeSnapshot vs;
+  vs.mutable_metadata()->set_name("web-0-1");
+  vs.mutable_metadata()->set_namespace_("default");
+  vs.mutable_status()->set_bound_volume_snapshot_content_name("snapcontent-1");
+  vs.mutable_status()->set_ready_to_use(false);
+  fake_.store.Put(vs);
+  waiting = controller_.Sync(VolumeController::ClaimKey("default", "restored"));
+  EXPECT_EQ(waiting.message(), "waiting for volumesnapshot \"web-0-1\" to be ready to use");
+  EXPECT_THAT(provisioner_.TakeCalls(), IsEmpty());
+  snapshot::v1::VolumeSnapshotContent content;
+  content.mutable_metadata()->set_name("snapcontent-1");
+  content.mutable_status()->set_snapshot_handle("/snapshots/snapcontent-1");
+  content.mutable_status()->set_ready_to_use(true);
+  fake_.store.Put(content);
+  vs.mutable_status()->set_ready_to_use(true);
+  fake_.store.Put(vs);
+  SyncClaim("restored");
+  EXPECT_THAT(provisioner_.TakeCalls(),
+              ElementsAre("provision pvc-uid-restored on any from /snapshots/snapcontent-1"));
+  EXPECT_EQ(fake_.Claim("restored").status().phase(), "Bound");
+}
+
 TEST_F(VolumeControllerTest, AnotherProvisionersClassIsLeftAlone) {
   fake_.PutClass(Class("ebs", "ebs.csi.aws.com", "Immediate"));
   fake_.PutClaim(Claim("data", "1Gi", "ebs"));

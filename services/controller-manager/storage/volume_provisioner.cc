@@ -5,10 +5,11 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "common/fs/copy_tree.h"
 
 namespace ordo::storage {
 
-namespace fs = std::filesystem;
+namespace fs = std::filesystem;  // ordo::fs is written in full
 
 bool DirectoryProvisioner::Serves(const std::string& provisioner) const {
   return provisioner == kLocalPathProvisioner || provisioner == kSharedProvisioner;
@@ -16,7 +17,7 @@ bool DirectoryProvisioner::Serves(const std::string& provisioner) const {
 
 absl::StatusOr<core::v1::PersistentVolume> DirectoryProvisioner::Provision(
     const core::v1::PersistentVolumeClaim& claim, const storage::v1::StorageClass& sc,
-    const std::string& pv_name, const std::string& node) {
+    const std::string& pv_name, const std::string& node, const std::string& from) {
   bool local = sc.provisioner() == kLocalPathProvisioner;
   if (local && node.empty()) {
     return absl::FailedPreconditionError(
@@ -25,6 +26,20 @@ absl::StatusOr<core::v1::PersistentVolume> DirectoryProvisioner::Provision(
   fs::path dir =
       local ? fs::path(root_) / "local" / node / pv_name : fs::path(root_) / "shared" / pv_name;
   std::error_code ec;
+  if (!from.empty()) {
+    // Copied beside the target, then renamed: a failure leaves no half volume.
+    fs::create_directories(dir.parent_path(), ec);
+    fs::path partial = dir.string() + ".partial";
+    fs::remove_all(partial, ec);
+    if (!fs::exists(dir)) {
+      auto copied = ordo::fs::CopyTree(from, partial.string());
+      if (!copied.ok()) {
+        fs::remove_all(partial, ec);
+        return copied.status();
+      }
+      fs::rename(partial, dir, ec);
+    }
+  }
   fs::create_directories(dir, ec);
   if (ec) {
     return absl::InternalError(absl::StrCat("mkdir ", dir.string(), ": ", ec.message()));

@@ -6,9 +6,10 @@
 //                       affinity to <node>: the data lives on that node only;
 //   ordo.io/shared      <root>/shared/<pv>, a `hostPath` volume every node
 //                       reaches, standing in for network storage.
-// Deleting a volume removes its directory, and only a directory under the
-// root. FakeVolumeProvisioner (fake_storage_writer.h) records calls.
-// Thread-safety: Provision and Delete may run concurrently.
+// A volume provisioned from a snapshot starts as a copy of the snapshot's
+// directory (copy-on-write where offered). Deleting a volume removes its
+// directory, and only a directory under the root. FakeVolumeProvisioner (fake_storage_writer.h)
+// records calls. Thread-safety: Provision and Delete may run concurrently.
 #pragma once
 
 #include <string>
@@ -30,10 +31,11 @@ class VolumeProvisioner {
   virtual bool Serves(const std::string& provisioner) const = 0;
   // Creates the storage and returns the PersistentVolume to create for
   // `claim` (named `pv_name`, pre-bound to the claim), on `node` when the
-  // class waits for a consumer ("" otherwise).
+  // class waits for a consumer ("" otherwise), holding a copy of the
+  // directory `from` when one is given (a volume snapshot's data).
   virtual absl::StatusOr<core::v1::PersistentVolume> Provision(
       const core::v1::PersistentVolumeClaim& claim, const storage::v1::StorageClass& sc,
-      const std::string& pv_name, const std::string& node) = 0;
+      const std::string& pv_name, const std::string& node, const std::string& from) = 0;
   // Removes the storage of a volume it made.
   virtual absl::Status Delete(const core::v1::PersistentVolume& volume) = 0;
 };
@@ -45,7 +47,8 @@ class DirectoryProvisioner final : public VolumeProvisioner {
   absl::StatusOr<core::v1::PersistentVolume> Provision(const core::v1::PersistentVolumeClaim& claim,
                                                        const storage::v1::StorageClass& sc,
                                                        const std::string& pv_name,
-                                                       const std::string& node) override;
+                                                       const std::string& node,
+                                                       const std::string& from) override;
   absl::Status Delete(const core::v1::PersistentVolume& volume) override;
 
  private:
