@@ -1,6 +1,7 @@
 // Kubernetes' (and ordo's) well-known names that several components agree
-// on — taints, annotations — and the two status questions every controller
-// asks: is this pod Ready, what is this node's Ready condition. Stateless.
+// on — taints, annotations — and the questions every controller asks: is
+// this pod Ready, does it use this claim, what is this node's Ready
+// condition. Stateless.
 #pragma once
 
 #include <string>
@@ -35,6 +36,16 @@ inline constexpr char kSnapshotConsistencyAnnotation[] = "ordo.io/snapshot-consi
 inline bool IsPodReady(const core::v1::Pod& pod) {
   for (const auto& c : pod.status().conditions()) {
     if (c.type() == "Ready") return c.status() == "True";
+  }
+  return false;
+}
+
+// Whether one of the pod's volumes is claim `claim` (of the pod's namespace).
+inline bool PodUsesClaim(const core::v1::Pod& pod, const std::string& claim) {
+  for (const auto& v : pod.spec().volumes()) {
+    if (v.has_persistent_volume_claim() && v.persistent_volume_claim().claim_name() == claim) {
+      return true;
+    }
   }
   return false;
 }

@@ -240,7 +240,13 @@ int main(int argc, char** argv) {
     std::string name;
     while (snapshot_queue.Get(&name)) {
       auto content = contents.indexer().Get(name);
-      if (content != nullptr && snapshotter.IsMine(*content)) (void)snapshotter.Take(*content);
+      // A failed copy is reported on the content (no longer ours); a failed
+      // report is tried again, with back-off.
+      if (content != nullptr && snapshotter.IsMine(*content) && !snapshotter.Take(*content).ok()) {
+        snapshot_queue.AddRateLimited(name);
+      } else {
+        snapshot_queue.Forget(name);
+      }
       snapshot_queue.Done(name);
     }
   });

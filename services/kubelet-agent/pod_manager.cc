@@ -12,6 +12,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/api/deterministic.h"
+#include "common/api/well_known.h"
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
@@ -314,9 +315,7 @@ bool PodManager::ClaimUsedByOtherPod(const PodState& state, const std::string& c
   absl::MutexLock lock(&mu_);
   for (const auto& [uid, other] : pods_) {
     if (uid == state.uid || other->ns != state.ns || other->pod == nullptr) continue;
-    for (const auto& v : other->pod->spec().volumes()) {
-      if (v.persistent_volume_claim().claim_name() == claim) return true;
-    }
+    if (api::PodUsesClaim(*other->pod, claim)) return true;
   }
   return false;
 }

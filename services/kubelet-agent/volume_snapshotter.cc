@@ -36,15 +36,6 @@ std::vector<std::string> HookCommand(const std::string& text) {
   return {text};
 }
 
-bool UsesClaim(const core::v1::Pod& pod, const std::string& claim) {
-  for (const auto& v : pod.spec().volumes()) {
-    if (v.has_persistent_volume_claim() && v.persistent_volume_claim().claim_name() == claim) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 absl::Status GrpcSnapshotContentApi::Report(const VolumeSnapshotContent& content) {
@@ -129,7 +120,7 @@ absl::StatusOr<VolumeSnapshotter::Outcome> VolumeSnapshotter::Copy(
   std::vector<std::shared_ptr<const core::v1::Pod>> users;
   for (const auto& pod : pods_here_.List(spec.claim_ref().namespace_(), {})) {
     if (pod->status().phase() == "Running" && !pod->metadata().has_deletion_timestamp() &&
-        UsesClaim(*pod, spec.claim_ref().name())) {
+        api::PodUsesClaim(*pod, spec.claim_ref().name())) {
       users.push_back(pod);
     }
   }

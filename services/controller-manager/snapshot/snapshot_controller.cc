@@ -47,15 +47,6 @@ std::string LocalNodeOf(const core::v1::PersistentVolume& volume) {
   return "";
 }
 
-bool UsesClaim(const core::v1::Pod& pod, const std::string& claim) {
-  for (const auto& v : pod.spec().volumes()) {
-    if (v.has_persistent_volume_claim() && v.persistent_volume_claim().claim_name() == claim) {
-      return true;
-    }
-  }
-  return false;
-}
-
 }  // namespace
 
 informer::EventHandler<VolumeSnapshot> SnapshotController::SnapshotHandler() {
@@ -212,7 +203,7 @@ absl::StatusOr<std::string> SnapshotController::NodeFor(
   if (std::string node = LocalNodeOf(volume); !node.empty()) return node;
   for (const auto& pod : listers_.pods.List(claim.metadata().namespace_(), {})) {
     if (!pod->spec().node_name().empty() && pod->status().phase() == "Running" &&
-        UsesClaim(*pod, claim.metadata().name())) {
+        api::PodUsesClaim(*pod, claim.metadata().name())) {
       return pod->spec().node_name();
     }
   }

@@ -155,12 +155,7 @@ bool VolumeController::ClaimInUse(const PersistentVolumeClaim& claim) {
   for (const auto& pod : listers_.pods.List(claim.metadata().namespace_(), {})) {
     const std::string& phase = pod->status().phase();
     if (phase == "Succeeded" || phase == "Failed") continue;
-    for (const auto& v : pod->spec().volumes()) {
-      if (v.has_persistent_volume_claim() &&
-          v.persistent_volume_claim().claim_name() == claim.metadata().name()) {
-        return true;
-      }
-    }
+    if (api::PodUsesClaim(*pod, claim.metadata().name())) return true;
   }
   return false;
 }
