@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   clang python3 libssl-dev libcap-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -87,6 +87,9 @@ bench-statefulset: build
 
 bench-snapshot: build
 	bench/snapshot.sh
+
+bench-volume-snapshot: build
+	bench/volume_snapshot.sh
 
 bench-dns: build
 	bench/dns.sh
