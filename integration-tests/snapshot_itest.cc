@@ -89,14 +89,21 @@ class VolumeSnapshotTest : public ClusterFixture {
                absl::Seconds(30));
   }
 
-  // Waits until snapshot `name` is readyToUse; returns its content.
+  // Waits until snapshot `name` is readyToUse and its content says how it
+  // was made consistent (the agent writes that just after the status);
+  // returns the content.
   std::optional<snapshot::v1::VolumeSnapshotContent> WaitReadyToUse(const std::string& name) {
-    std::string bound;
+    std::optional<snapshot::v1::VolumeSnapshotContent> content;
     bool ready = WaitFor(
         [&] {
           auto vs = snapshots_->Get("default", name);
           if (!vs.ok() || !vs->status().ready_to_use()) return false;
-          bound = vs->status().bound_volume_snapshot_content_name();
+          auto c = contents_->Get("", vs->status().bound_volume_snapshot_content_name());
+          if (!c.ok() ||
+              !c->metadata().annotations().contains(api::kSnapshotConsistencyAnnotation)) {
+            return false;
+          }
+          content = *c;
           return true;
         },
         absl::Seconds(30));
@@ -105,9 +112,7 @@ class VolumeSnapshotTest : public ClusterFixture {
       ADD_FAILURE() << name << " not ready: " << (vs.ok() ? vs->DebugString() : "missing");
       return std::nullopt;
     }
-    auto content = contents_->Get("", bound);
-    if (!content.ok()) return std::nullopt;
-    return *content;
+    return content;
   }
 
   // The counter in a snapshot: both lines whole and equal.
@@ -186,6 +191,42 @@ TEST_F(VolumeSnapshotTest, VeleroHooksRunInThePodAroundItsSnapshot) {
   const std::string dir = content->status().snapshot_handle();
   EXPECT_TRUE(std::filesystem::exists(dir + "/pre-hook-ran"));
   ExpectWholeCounter(dir);
+}
+
+// examples/replicated.yaml: ordinal 0 takes writes, the others copy them
+// through its stable DNS name and refuse their own.
+TEST_F(VolumeSnapshotTest, TheReplicationExampleFollowsItsPrimaryByName) {
+  CommandResult applied =
+      Ordoctl({"apply", "-f", std::string(ORDO_SOURCE_DIR) + "/examples/replicated.yaml"});
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  for (const char* pod : {"db-0", "db-1", "db-2"}) {
+    ASSERT_TRUE(WaitFor([&] { return GetPod(pod).has_value(); }, absl::Seconds(60))) << pod;
+    ASSERT_TRUE(WaitReady(pod, true, absl::Seconds(60))) << pod;
+  }
+  auto put = [&](const std::string& from, const std::string& target, const std::string& body) {
+    return Ordoctl({"exec", from, "--", "python3", "-c",
+                    absl::StrCat("import urllib.request as u, urllib.error as e\n"
+                                 "try:\n"
+                                 "  r = u.urlopen(u.Request('http://",
+                                 target, ".db/data', data=b'", body,
+                                 "', method='PUT'), timeout=5)\n"
+                                 "  print(r.status)\n"
+                                 "except e.HTTPError as x:\n"
+                                 "  print(x.code)\n")});
+  };
+  CommandResult written = put("db-1", "db-0", "hello from the primary");
+  ASSERT_EQ(written.exit_code, 0) << written.err;
+  EXPECT_EQ(written.out, "200\n");
+  for (const char* follower : {"db-1", "db-2"}) {
+    EXPECT_TRUE(WaitFor(
+        [&] {
+          return Ordoctl({"exec", follower, "--", "cat", "/data/data.txt"}).out ==
+                 "hello from the primary";
+        },
+        absl::Seconds(30)))
+        << follower;
+  }
+  EXPECT_EQ(put("db-0", "db-2", "mine").out, "409\n");  // a follower takes no writes
 }
 
 }  // namespace

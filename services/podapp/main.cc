@@ -1,25 +1,37 @@
 // ordo-podapp: the test workload (see podapp.h). Serves HTTP/1.1 on
-// $POD_IP:--port, one request per connection, on one thread.
+// $POD_IP:--port, one request per connection, on one thread (a follower
+// polls its primary on a second).
 #include <arpa/inet.h>
+#include <netdb.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <cerrno>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <string>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
+#include "absl/time/clock.h"
 #include "common/server/server_main.h"
 #include "services/podapp/podapp.h"
 
 ABSL_FLAG(std::string, host, "", "Address to listen on (default: $POD_IP, else 0.0.0.0)");
 ABSL_FLAG(int, port, 8080, "Port to listen on");
 ABSL_FLAG(std::string, data_dir, "", "Directory holding data.txt for /data (a volume path)");
+ABSL_FLAG(std::string, replicate_from, "",
+          "Follow this primary (http://HOST[:PORT], e.g. http://web-0.nginx:80): copy its data "
+          "through its change feed and refuse writes");
+ABSL_FLAG(absl::Duration, replicate_interval, absl::Milliseconds(500),
+          "How often a follower asks its primary for changes");
 ABSL_FLAG(std::string, unready_file, "/tmp/podapp-unready",
           "While this file exists, /readyz answers 503");
 
@@ -65,6 +77,54 @@ bool ReadRequest(int fd, std::string* method, std::string* target, std::string* 
   return true;
 }
 
+// GET `path` of `base` ("http://HOST[:PORT]"), one request per connection,
+// as the server side answers them.
+absl::StatusOr<ordo::podapp::Response> HttpGet(const std::string& base, const std::string& path) {
+  absl::string_view rest = base;
+  if (!absl::ConsumePrefix(&rest, "http://")) {
+    return absl::InvalidArgumentError("--replicate-from must start with http://");
+  }
+  std::pair<std::string, std::string> host_port = absl::StrSplit(rest, absl::MaxSplits(':', 1));
+  std::string port = host_port.second.empty() ? "80" : host_port.second;
+  addrinfo hints{};
+  hints.ai_family = AF_INET;
+  hints.ai_socktype = SOCK_STREAM;
+  addrinfo* found = nullptr;
+  if (int e = getaddrinfo(host_port.first.c_str(), port.c_str(), &hints, &found); e != 0) {
+    return absl::UnavailableError(absl::StrCat(host_port.first, ": ", gai_strerror(e)));
+  }
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  timeval timeout{.tv_sec = 2, .tv_usec = 0};
+  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+  bool connected = connect(fd, found->ai_addr, found->ai_addrlen) == 0;
+  freeaddrinfo(found);
+  if (!connected) {
+    close(fd);
+    return absl::UnavailableError(absl::StrCat("connect to ", base, ": ", strerror(errno)));
+  }
+  std::string request = absl::StrCat("GET ", path, " HTTP/1.1\r\nHost: ", host_port.first,
+                                     "\r\nConnection: close\r\n\r\n");
+  if (write(fd, request.data(), request.size()) != static_cast<ssize_t>(request.size())) {
+    close(fd);
+    return absl::UnavailableError(absl::StrCat("write to ", base, ": ", strerror(errno)));
+  }
+  std::string data;
+  char buf[4096];
+  ssize_t n;
+  while ((n = read(fd, buf, sizeof buf)) > 0) data.append(buf, n);
+  close(fd);
+  size_t header_end = data.find("\r\n\r\n");
+  std::vector<std::string> status = absl::StrSplit(data.substr(0, data.find("\r\n")), ' ');
+  ordo::podapp::Response response;
+  if (header_end == std::string::npos || status.size() < 2 ||
+      !absl::SimpleAtoi(status[1], &response.code)) {
+    return absl::DataLossError(absl::StrCat(base, path, ": not an HTTP response"));
+  }
+  response.body = data.substr(header_end + 4);
+  return response;
+}
+
 void WriteAll(int fd, const std::string& s) {
   size_t off = 0;
   while (off < s.size()) {
@@ -102,6 +162,28 @@ int main(int argc, char** argv) {
   }
   std::printf("ordo-podapp %s listening on %s:%d\n", config.hostname.c_str(), host.c_str(), port);
   std::fflush(stdout);
+  config.replicate_from = absl::GetFlag(FLAGS_replicate_from);
+  if (!config.replicate_from.empty()) {
+    if (config.data_dir.empty()) {
+      std::fprintf(stderr, "ordo-podapp: --replicate-from needs --data-dir\n");
+      return 2;
+    }
+    // The follower: polls its primary, stores what is new, says so.
+    std::thread([config] {
+      for (;;) {
+        auto copied = ordo::podapp::FollowOnce(
+            config, [&](const std::string& path) { return HttpGet(config.replicate_from, path); });
+        if (!copied.ok()) {
+          std::printf("following %s: %s\n", config.replicate_from.c_str(),
+                      std::string(copied.status().message()).c_str());
+        } else if (*copied) {
+          std::printf("copied a change from %s\n", config.replicate_from.c_str());
+        }
+        std::fflush(stdout);
+        absl::SleepFor(absl::GetFlag(FLAGS_replicate_interval));
+      }
+    }).detach();
+  }
   for (;;) {
     int fd = accept4(listener, nullptr, nullptr, SOCK_CLOEXEC);
     if (fd < 0) continue;

@@ -8,22 +8,55 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_split.h"
+#include "absl/strings/strip.h"
 
 namespace ordo::podapp {
 namespace {
 
 bool Exists(const std::string& path) { return access(path.c_str(), F_OK) == 0; }
 
-Response WriteData(const Config& config, const std::string& body) {
-  std::string path = config.data_dir + "/data.txt";
+// Replaces `path` with `content`, durably (write, fsync, rename).
+bool Replace(const std::string& path, const std::string& content) {
   std::string tmp = path + ".tmp";
   int fd = open(tmp.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  if (fd < 0) return {500, "cannot open " + tmp + "\n"};
-  bool ok =
-      write(fd, body.data(), body.size()) == static_cast<ssize_t>(body.size()) && fsync(fd) == 0;
+  if (fd < 0) return false;
+  bool ok = write(fd, content.data(), content.size()) == static_cast<ssize_t>(content.size()) &&
+            fsync(fd) == 0;
   close(fd);
-  if (!ok || rename(tmp.c_str(), path.c_str()) != 0) return {500, "cannot write " + path + "\n"};
+  return ok && rename(tmp.c_str(), path.c_str()) == 0;
+}
+
+// The number of writes data.txt holds (0 before the first).
+int64_t Sequence(const Config& config) {
+  std::ifstream in(config.data_dir + "/data.seq");
+  int64_t seq = 0;
+  std::string text;
+  if (std::getline(in, text) && absl::SimpleAtoi(text, &seq)) return seq;
+  return 0;
+}
+
+// Stores `data` as the data's `seq`th write: the data first, so a crash
+// between the two leaves the sequence behind (a follower then asks again).
+bool Store(const Config& config, const std::string& data, int64_t seq) {
+  return Replace(config.data_dir + "/data.txt", data) &&
+         Replace(config.data_dir + "/data.seq", std::to_string(seq) + "\n");
+}
+
+Response WriteData(const Config& config, const std::string& body) {
+  if (!config.replicate_from.empty()) {
+    return {409, "read-only: a follower of " + config.replicate_from + "; write to the primary\n"};
+  }
+  if (!Store(config, body, Sequence(config) + 1)) {
+    return {500, "cannot write " + config.data_dir + "/data.txt\n"};
+  }
   return {200, "stored\n"};
+}
+
+std::string ReadData(const Config& config) {
+  std::ifstream in(config.data_dir + "/data.txt");
+  std::stringstream content;
+  content << in.rdbuf();
+  return content.str();
 }
 
 }  // namespace
@@ -41,11 +74,21 @@ Response Handle(const Config& config, const std::string& method, const std::stri
   if (path == "/data") {
     if (config.data_dir.empty()) return {404, "no --data-dir\n"};
     if (method == "PUT" || method == "POST") return WriteData(config, body);
-    std::ifstream in(config.data_dir + "/data.txt");
-    if (!in) return {404, "no data\n"};
-    std::stringstream content;
-    content << in.rdbuf();
-    return {200, content.str()};
+    if (!Exists(config.data_dir + "/data.txt")) return {404, "no data\n"};
+    return {200, ReadData(config)};
+  }
+  if (path == "/changes") {
+    if (config.data_dir.empty()) return {404, "no --data-dir\n"};
+    int64_t after = 0;
+    for (absl::string_view kv : absl::StrSplit(parts.second, '&')) {
+      if (absl::ConsumePrefix(&kv, "after=") && !absl::SimpleAtoi(kv, &after)) {
+        return {400, "after must be an integer\n"};
+      }
+    }
+    // The sequence is read before the data: the data sent is at least that new.
+    int64_t seq = Sequence(config);
+    if (seq <= after) return {204, ""};
+    return {200, std::to_string(seq) + "\n" + ReadData(config)};
   }
   if (path == "/exit") {
     int code = 0;
@@ -59,6 +102,25 @@ Response Handle(const Config& config, const std::string& method, const std::stri
     return r;
   }
   return {404, "not found: " + path + "\n"};
+}
+
+absl::StatusOr<bool> FollowOnce(const Config& config, const Fetch& fetch) {
+  int64_t mine = Sequence(config);
+  auto answer = fetch("/changes?after=" + std::to_string(mine));
+  if (!answer.ok()) return answer.status();
+  if (answer->code == 204) return false;
+  size_t newline = answer->body.find('\n');
+  int64_t seq = 0;
+  if (answer->code != 200 || newline == std::string::npos ||
+      !absl::SimpleAtoi(absl::string_view(answer->body).substr(0, newline), &seq)) {
+    return absl::DataLossError("the primary's change feed answered " +
+                               std::to_string(answer->code) + ": " + answer->body);
+  }
+  if (seq <= mine) return false;
+  if (!Store(config, answer->body.substr(newline + 1), seq)) {
+    return absl::InternalError("cannot write " + config.data_dir + "/data.txt");
+  }
+  return true;
 }
 
 }  // namespace ordo::podapp
