@@ -139,6 +139,8 @@ TEST_F(OrdoctlTest, EveryExampleAppliesFromTheDirectory) {
             "pod/podapp-1 created\n"
             "pod/podapp-2 created\n"
             "persistentvolume/pv-node-1-a created\n"
+            "service/db created\n"
+            "statefulset.apps/db created\n"
             "storageclass.storage.k8s.io/local-path created\n"
             "service/nginx created\n"
             "statefulset.apps/web created\n");

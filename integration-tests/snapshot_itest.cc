@@ -172,6 +172,50 @@ spec:
   EXPECT_EQ(read.exit_code, 0) << read.err;
   EXPECT_EQ(read.out, counter);
 
+  // Data kept outside the cluster (a copy of the snapshot's directory, as a
+  // backup holds it) comes back the same way: a content made by hand around
+  // it, a snapshot of that content, a claim from the snapshot.
+  std::string kept = dir_.Join("kept-outside");
+  std::filesystem::copy(dir, kept, std::filesystem::copy_options::recursive);
+  Apply(absl::StrCat(R"(apiVersion: snapshot.storage.k8s.io/v1
+kind: VolumeSnapshotContent
+metadata: {name: kept}
+spec:
+  deletionPolicy: Retain
+  driver: ordo.io/shared
+  source: {snapshotHandle: )",
+                     kept, R"(}
+  volumeSnapshotRef: {namespace: default, name: from-kept}
+---
+apiVersion: snapshot.storage.k8s.io/v1
+kind: VolumeSnapshot
+metadata: {name: from-kept}
+spec:
+  source: {volumeSnapshotContentName: kept}
+---
+apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: from-kept}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: shared
+  resources: {requests: {storage: 1Mi}}
+  dataSource: {apiGroup: snapshot.storage.k8s.io, kind: VolumeSnapshot, name: from-kept}
+)"));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto claim = api::ResourceClient<core::v1::PersistentVolumeClaim>(channel_, SystemClock())
+                         .Get("default", "from-kept");
+        return claim.ok() && claim->status().phase() == "Bound";
+      },
+      absl::Seconds(30)));
+  auto claim = api::ResourceClient<core::v1::PersistentVolumeClaim>(channel_, SystemClock())
+                   .Get("default", "from-kept");
+  auto volume = api::ResourceClient<core::v1::PersistentVolume>(channel_, SystemClock())
+                    .Get("", claim->spec().volume_name());
+  ASSERT_TRUE(volume.ok());
+  EXPECT_EQ(testing::ReadFile(volume->spec().host_path().path() + "/counter"), counter);
+
   // Deleting the snapshot (policy Delete) takes its content and data.
   ASSERT_EQ(Ordoctl({"delete", "volumesnapshot", "frozen-1"}).exit_code, 0);
   EXPECT_TRUE(WaitFor([&] { return !std::filesystem::exists(dir); }, absl::Seconds(30)));

@@ -3,6 +3,7 @@
 // remembers the data directories it was told to remove. Thread-safe.
 #pragma once
 
+#include <map>
 #include <string>
 #include <vector>
 
@@ -45,6 +46,21 @@ class FakeSnapshotClient final : public snapshot::SnapshotClient {
       const snapshot::v1::VolumeSnapshotContent& c) override {
     return store.Create(c);
   }
+  absl::StatusOr<snapshot::v1::VolumeSnapshotContent> UpdateContentStatus(
+      const snapshot::v1::VolumeSnapshotContent& c) override {
+    return store.UpdateStatus(c);
+  }
+  // The sizes DataSize answers; a directory not listed is NOT_FOUND.
+  void SetDataSize(const std::string& dir, int64_t bytes) {
+    absl::MutexLock lock(&mu_);
+    sizes_[dir] = bytes;
+  }
+  absl::StatusOr<int64_t> DataSize(const std::string& dir) override {
+    absl::MutexLock lock(&mu_);
+    auto it = sizes_.find(dir);
+    if (it == sizes_.end()) return absl::NotFoundError("no directory " + dir);
+    return it->second;
+  }
   absl::Status DeleteContent(const std::string& name, const std::string& uid) override {
     absl::Status s = store.Delete<snapshot::v1::VolumeSnapshotContent>("", name, {.uid = uid});
     return absl::IsNotFound(s) ? absl::OkStatus() : s;
@@ -58,6 +74,7 @@ class FakeSnapshotClient final : public snapshot::SnapshotClient {
  private:
   absl::Mutex mu_;
   std::vector<std::string> removed_ ABSL_GUARDED_BY(mu_);
+  std::map<std::string, int64_t> sizes_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ordo::testing

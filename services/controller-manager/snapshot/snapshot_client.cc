@@ -3,6 +3,7 @@
 #include <filesystem>
 
 #include "absl/strings/str_cat.h"
+#include "common/fs/copy_tree.h"
 
 namespace ordo::snapshot {
 
@@ -19,6 +20,14 @@ absl::Status ApiSnapshotClient::RemoveData(const std::string& dir) {
   std::filesystem::remove_all(dir, ec);
   if (ec) return absl::InternalError(absl::StrCat("remove ", dir, ": ", ec.message()));
   return absl::OkStatus();
+}
+
+absl::StatusOr<int64_t> ApiSnapshotClient::DataSize(const std::string& dir) {
+  std::error_code ec;
+  if (!std::filesystem::is_directory(dir, ec)) {
+    return absl::NotFoundError(absl::StrCat("no directory ", dir));
+  }
+  return fs::TreeSize(dir);
 }
 
 }  // namespace ordo::snapshot

@@ -269,14 +269,37 @@ absl::Status SnapshotController::DeleteSnapshot(const VolumeSnapshot& vs) {
 
 absl::Status SnapshotController::SyncContent(const std::string& name) {
   auto content = listers_.contents.Get("", name);
-  if (content == nullptr || content->spec().deletion_policy() != "Delete") {
-    return absl::OkStatus();
+  if (content == nullptr) return absl::OkStatus();
+  const auto& source = content->spec().source();
+  if (source.has_snapshot_handle() && !content->status().ready_to_use() &&
+      !content->status().has_error()) {
+    return ImportContent(*content);
   }
+  if (content->spec().deletion_policy() != "Delete") return absl::OkStatus();
   const auto& ref = content->spec().volume_snapshot_ref();
   if (ref.uid().empty()) return absl::OkStatus();  // not bound yet
   auto vs = listers_.snapshots.Get(ref.namespace_(), ref.name());
   if (vs != nullptr && vs->metadata().uid() == ref.uid()) return absl::OkStatus();
   return DeleteContent(*content);  // its snapshot is gone
+}
+
+absl::Status SnapshotController::ImportContent(const VolumeSnapshotContent& content) {
+  const std::string& handle = content.spec().source().snapshot_handle();
+  auto size = client_.DataSize(handle);
+  VolumeSnapshotContent updated = content;
+  auto& status = *updated.mutable_status();
+  status.set_snapshot_handle(handle);
+  if (size.ok()) {
+    status.set_ready_to_use(true);
+    status.set_restore_size(*size);
+    status.set_creation_time(absl::ToUnixNanos(clock_.Now()));
+  } else {
+    status.set_ready_to_use(false);
+    status.mutable_error()->set_message(
+        absl::StrCat("snapshotHandle ", handle, ": ", size.status().message()));
+    SetTimestamp(status.mutable_error()->mutable_time(), clock_.Now());
+  }
+  return client_.UpdateContentStatus(updated).status();
 }
 
 absl::Status SnapshotController::DeleteContent(const VolumeSnapshotContent& content) {

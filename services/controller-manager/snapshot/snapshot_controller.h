@@ -12,7 +12,10 @@
 //              takes the copy and writes the content's status; the snapshot's
 //              status mirrors it (readyToUse, creationTime, restoreSize as a
 //              quantity, error). A snapshot of a content made before binds to
-//              it when the content names it. An unbound claim is retried.
+//              it when the content names it; such a content (source
+//              snapshotHandle: a directory holding data, a backup's, say) is
+//              ready once the directory is there. An unbound claim is
+//              retried.
 //   deletion   snapshots carry the finalizer
 //              snapshot.storage.kubernetes.io/volumesnapshot-bound-protection:
 //              when one is deleted, its content goes too if its policy is
@@ -79,6 +82,9 @@ class SnapshotController final : public controller::Controller {
   absl::Status MirrorStatus(const VolumeSnapshot& vs, const VolumeSnapshotContent* content,
                             const std::string& error);
   absl::Status DeleteContent(const VolumeSnapshotContent& content);
+  // A content made before (source snapshotHandle): ready when its directory
+  // is there, with its size; else its error.
+  absl::Status ImportContent(const VolumeSnapshotContent& content);
 
   SnapshotListers listers_;
   SnapshotClient& client_;

@@ -173,6 +173,43 @@ TEST_F(SnapshotControllerTest, ASharedClaimIsCopiedWhereItsPodRunsElseOnAReadyNo
   EXPECT_EQ(ContentOf(second)->metadata().annotations().at(api::kSnapshotNodeAnnotation), "node-2");
 }
 
+// A content made by hand (or by a restore) around a directory that holds
+// data: ready once the directory is there, and its snapshot binds to it.
+TEST_F(SnapshotControllerTest, AContentMadeBeforeIsReadyWhenItsDataIsThere) {
+  v1::VolumeSnapshotContent content;
+  content.mutable_metadata()->set_name("restored-www-web-0");
+  content.mutable_spec()->mutable_source()->set_snapshot_handle("/backups/b1/www-web-0");
+  content.mutable_spec()->mutable_volume_snapshot_ref()->set_namespace_("default");
+  content.mutable_spec()->mutable_volume_snapshot_ref()->set_name("from-backup");
+  content.mutable_spec()->set_deletion_policy("Retain");
+  content.mutable_spec()->set_driver("ordo.io/local-path");
+  client_.store.Put(content);
+  v1::VolumeSnapshot vs;
+  vs.mutable_metadata()->set_name("from-backup");
+  vs.mutable_metadata()->set_namespace_("default");
+  vs.mutable_spec()->mutable_source()->set_volume_snapshot_content_name("restored-www-web-0");
+  client_.store.Put(vs);
+
+  // Not there (yet): the content says so.
+  ASSERT_TRUE(controller_.Sync("content/restored-www-web-0").ok());
+  auto stored = client_.store.Find<v1::VolumeSnapshotContent>("", "restored-www-web-0");
+  EXPECT_FALSE(stored->status().ready_to_use());
+  EXPECT_EQ(stored->status().error().message(),
+            "snapshotHandle /backups/b1/www-web-0: no directory /backups/b1/www-web-0");
+
+  client_.store.Put(content);  // a fresh content, the directory now there
+  client_.SetDataSize("/backups/b1/www-web-0", 2048);
+  ASSERT_TRUE(controller_.Sync("content/restored-www-web-0").ok());
+  stored = client_.store.Find<v1::VolumeSnapshotContent>("", "restored-www-web-0");
+  EXPECT_TRUE(stored->status().ready_to_use());
+  EXPECT_EQ(stored->status().restore_size(), 2048);
+  ASSERT_TRUE(Settle("from-backup").ok());
+  auto bound = client_.store.Find<v1::VolumeSnapshot>("default", "from-backup");
+  EXPECT_TRUE(bound->status().ready_to_use());
+  EXPECT_EQ(bound->status().bound_volume_snapshot_content_name(), "restored-www-web-0");
+  EXPECT_EQ(bound->status().restore_size(), "2Ki");
+}
+
 TEST_F(SnapshotControllerTest, AClassOfAnotherDriverIsRefused) {
   PutClaim("web-0", "local-path");
   v1::VolumeSnapshot vs;
