@@ -28,8 +28,10 @@ ABSL_FLAG(std::string, host, "", "Address to listen on (default: $POD_IP, else 0
 ABSL_FLAG(int, port, 8080, "Port to listen on");
 ABSL_FLAG(std::string, data_dir, "", "Directory holding data.txt for /data (a volume path)");
 ABSL_FLAG(std::string, replicate_from, "",
-          "Follow this primary (http://HOST[:PORT], e.g. http://web-0.nginx:80): copy its data "
-          "through its change feed and refuse writes");
+          "Follow this primary (http://HOST[:PORT], e.g. http://db-0.db:80): copy its data "
+          "through its change feed and refuse writes. The pod HOST names (its first label is "
+          "this pod's hostname) is the primary and ignores the flag, so one template serves "
+          "every ordinal of a StatefulSet");
 ABSL_FLAG(absl::Duration, replicate_interval, absl::Milliseconds(500),
           "How often a follower asks its primary for changes");
 ABSL_FLAG(std::string, unready_file, "/tmp/podapp-unready",
@@ -163,6 +165,9 @@ int main(int argc, char** argv) {
   std::printf("ordo-podapp %s listening on %s:%d\n", config.hostname.c_str(), host.c_str(), port);
   std::fflush(stdout);
   config.replicate_from = absl::GetFlag(FLAGS_replicate_from);
+  if (ordo::podapp::IsPrimaryOf(config.hostname, config.replicate_from)) {
+    config.replicate_from.clear();
+  }
   if (!config.replicate_from.empty()) {
     if (config.data_dir.empty()) {
       std::fprintf(stderr, "ordo-podapp: --replicate-from needs --data-dir\n");

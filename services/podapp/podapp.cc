@@ -104,6 +104,13 @@ Response Handle(const Config& config, const std::string& method, const std::stri
   return {404, "not found: " + path + "\n"};
 }
 
+bool IsPrimaryOf(const std::string& hostname, const std::string& replicate_from) {
+  absl::string_view host = replicate_from;
+  absl::ConsumePrefix(&host, "http://");
+  host = host.substr(0, host.find_first_of(".:/"));
+  return !hostname.empty() && host == hostname;
+}
+
 absl::StatusOr<bool> FollowOnce(const Config& config, const Fetch& fetch) {
   int64_t mine = Sequence(config);
   auto answer = fetch("/changes?after=" + std::to_string(mine));

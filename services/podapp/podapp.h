@@ -49,6 +49,10 @@ struct Response {
 Response Handle(const Config& config, const std::string& method, const std::string& target,
                 const std::string& body);
 
+// Whether `hostname` is the host `replicate_from` names ("db-0" of
+// "http://db-0.db:80"): that pod is the primary.
+bool IsPrimaryOf(const std::string& hostname, const std::string& replicate_from);
+
 // GET `path` on the primary: its code and body, or why it could not be asked.
 using Fetch = std::function<absl::StatusOr<Response>(const std::string& path)>;
 

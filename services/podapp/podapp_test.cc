@@ -67,6 +67,14 @@ TEST(PodAppTest, AFollowerCopiesThePrimarysWritesThroughTheChangeFeed) {
   EXPECT_EQ(Handle(follower, "GET", "/data", "").body, "two");
 }
 
+TEST(PodAppTest, ThePodTheUrlNamesIsThePrimary) {
+  EXPECT_TRUE(IsPrimaryOf("db-0", "http://db-0.db:80"));
+  EXPECT_TRUE(IsPrimaryOf("db-0", "http://db-0:80"));
+  EXPECT_FALSE(IsPrimaryOf("db-1", "http://db-0.db:80"));
+  EXPECT_FALSE(IsPrimaryOf("db-0", ""));
+  EXPECT_FALSE(IsPrimaryOf("", "http://db-0.db"));
+}
+
 TEST(PodAppTest, ExitsWithTheRequestedCode) {
   Config config{.hostname = "web-0"};
   EXPECT_EQ(Handle(config, "GET", "/exit?code=3", "").exit_code, 3);
