@@ -18,9 +18,10 @@ namespace ordo::security {
 
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> ServerCredentialsFromFlags(
     std::shared_ptr<grpc::AuthMetadataProcessor> authenticator, bool client_certificate_optional) {
-  ServerTlsOptions options{.cert_file = absl::GetFlag(FLAGS_tls_cert_file),
-                           .key_file = absl::GetFlag(FLAGS_tls_private_key_file),
-                           .client_ca_file = absl::GetFlag(FLAGS_client_ca_file),
+  ServerTlsFiles files = ServerTlsFilesFromFlags();
+  ServerTlsOptions options{.cert_file = std::move(files.cert_file),
+                           .key_file = std::move(files.key_file),
+                           .client_ca_file = std::move(files.client_ca_file),
                            .reload_interval = absl::GetFlag(FLAGS_tls_reload_interval),
                            .client_certificate_optional = client_certificate_optional,
                            .authenticator = std::move(authenticator)};
