@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   clang python3 libssl-dev libcap-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -90,6 +90,9 @@ bench-snapshot: build
 
 bench-volume-snapshot: build
 	bench/volume_snapshot.sh
+
+bench-backup: build
+	bench/backup.sh
 
 bench-dns: build
 	bench/dns.sh

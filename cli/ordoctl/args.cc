@@ -61,6 +61,21 @@ constexpr FlagSpec kFlags[] = {
     {"as-group", "", false},
     {"subresource", "", false},
     {"node-ips", "", false},
+    {"include-namespaces", "", false},
+    {"exclude-namespaces", "", false},
+    {"include-resources", "", false},
+    {"exclude-resources", "", false},
+    {"include-cluster-resources", "", true},
+    {"snapshot-volumes", "", true},
+    {"ttl", "", false},
+    {"storage-location", "", false},
+    {"schedule", "", false},
+    {"use-owner-references-in-backup", "", true},
+    {"from-backup", "", false},
+    {"from-schedule", "", false},
+    {"namespace-mappings", "", false},
+    {"restore-volumes", "", true},
+    {"backup-location", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {

@@ -306,6 +306,13 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
         args.Get("force-detach-timeout", "6m"), "--fence-pid-dir",
         fs::absolute(run).lexically_normal().string()}},
   };
+  // Backups go to a directory of the user's, outside DIR (made if missing).
+  if (args.Has("backup-location")) {
+    fs::path location = fs::absolute(args.Get("backup-location")).lexically_normal();
+    std::error_code ec;
+    fs::create_directories(location, ec);
+    rest[1].second.insert(rest[1].second.end(), {"--backup-location", location.string()});
+  }
   for (int i = 1; i <= nodes; ++i) {
     std::string name = absl::StrCat("node-", i);
     rest.push_back({name,

@@ -3,11 +3,10 @@
 // One file per verb family: apply.cc (apply, create, patch, scale), get.cc,
 // delete.cc, describe.cc (describe, wait), drain.cc (cordon, uncordon,
 // drain), taint.cc, rollout.cc (status, history, undo, restart), run.cc,
-// pod_io.cc (logs, exec), cluster.cc (cluster up/down/status), health.cc,
-// help.cc;
-// commands.cc holds what they share (reading manifests, waiting on an
-// object, printing errors) and api-resources and version.
-// Not synchronised: one command at a time.
+// pod_io.cc (logs, exec), backup.cc (backup, schedule, restore), cluster.cc (cluster
+// up/down/status), health.cc, help.cc; commands.cc holds what they share (reading manifests,
+// waiting on an object, printing errors) and api-resources and version. Not synchronised: one
+// command at a time.
 #pragma once
 
 #include <functional>
@@ -62,6 +61,13 @@ int SnapshotSave(const Args& args, Context& ctx);
 // ordoctl snapshot status FILE [-o json]: hash, revision, keys and size of a
 // snapshot file, checked whole (needs no server).
 int SnapshotStatus(const Args& args, std::ostream& out, std::ostream& err);
+
+// Velero's verbs (backup.cc), on the velero.io kinds in namespace velero:
+// backup create|get|describe|logs|delete, schedule create|get,
+// restore create|get|describe|logs.
+int BackupCommand(const Args& args, Context& ctx);
+int ScheduleCommand(const Args& args, Context& ctx);
+int RestoreCommand(const Args& args, Context& ctx);
 
 // ordoctl certs [init|renew NAME] [--data-dir DIR]: the cluster's certificates.
 int Certs(const Args& args, std::ostream& out, std::ostream& err);

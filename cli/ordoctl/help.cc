@@ -4,6 +4,32 @@
 namespace ordo::ctl {
 
 std::string VerbHelp(const std::string& verb) {
+  if (verb == "backup") {
+    return "Back up objects as YAML and their claims' data into a backup storage location "
+           "(Velero's verbs; objects in namespace velero).\n\nUsage:\n"
+           "  ordoctl backup create NAME [--selector k=v] [--include-namespaces a,b] "
+           "[--exclude-namespaces a,b]\n"
+           "         [--include-resources r,...] [--exclude-resources r,...] "
+           "[--include-cluster-resources]\n"
+           "         [--snapshot-volumes=false] [--ttl 720h0m0s] [--storage-location NAME] "
+           "[--wait]\n"
+           "  ordoctl backup get [NAME...]\n  ordoctl backup describe NAME\n"
+           "  ordoctl backup logs NAME\n  ordoctl backup delete NAME...   (its data goes too)\n";
+  }
+  if (verb == "schedule") {
+    return "Back up on a cron schedule.\n\nUsage:\n"
+           "  ordoctl schedule create NAME --schedule \"0 */6 * * *\" [backup create's flags] "
+           "[--use-owner-references-in-backup]\n  ordoctl schedule get\n";
+  }
+  if (verb == "restore") {
+    return "Restore a backup: claims first, each from its own data, then Services, then "
+           "workloads; objects that exist are left alone and reported.\n\nUsage:\n"
+           "  ordoctl restore create [NAME] --from-backup B|--from-schedule S "
+           "[--namespace-mappings a:b,...]\n"
+           "         [--include-namespaces a,b] [--include-resources r,...] [--selector k=v] "
+           "[--restore-volumes=false] [--wait]\n"
+           "  ordoctl restore get\n  ordoctl restore describe NAME\n  ordoctl restore logs NAME\n";
+  }
   if (verb == "wait") {
     return "Wait until an object is deleted or has a condition.\n\nUsage: ordoctl wait "
            "KIND/NAME --for=delete|condition=TYPE [--timeout 30s]\n";
@@ -59,6 +85,8 @@ std::string VerbHelp(const std::string& verb) {
            "[--data-dir .ordo] [--api-port 0] [--dns-port 0] [--crash-backoff 10s]\n"
            "      [--node-monitor-grace-period 50s] [--fence-after 0s] "
            "[--force-detach-timeout 6m]\n"
+           "      [--backup-location DIR]   (the default BackupStorageLocation: a directory "
+           "outside the cluster's)\n"
            "  ordoctl cluster down [--data-dir .ordo]\n"
            "  ordoctl cluster status [--data-dir .ordo]\n";
   }

@@ -43,7 +43,7 @@ Verbs:
   exec POD [-c C] [-i] -- CMD...
   run NAME --image=IMG [--restart=Never] [-i] [--tty] [--rm] [-- CMD...]
                              A one-off pod; with -i a session inside it (default sh)
-  cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P]
+  cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P] [--backup-location DIR]
                              A local cluster of processes under DIR (default .ordo), with
                              its certificates in DIR/pki and the admin's kubeconfig in DIR/kubeconfig
   certs [renew NAME] [--data-dir DIR]
@@ -54,6 +54,16 @@ Verbs:
   snapshot status FILE [-o json]
                              A snapshot's hash, revision, keys and size, checked whole
                              (ordo-api-server --restore-from FILE --data-dir NEW restores one)
+  backup create NAME [--selector k=v] [--include-namespaces a,b] [--include-resources r,...]
+         [--snapshot-volumes=false] [--ttl 720h0m0s] [--storage-location L] [--wait]
+                             Back up objects (as YAML) and their claims' data (Velero's verbs)
+  backup get [NAME...] | describe NAME | logs NAME | delete NAME
+  schedule create NAME --schedule "0 */6 * * *" [backup create's flags]
+  schedule get
+  restore create [NAME] --from-backup B|--from-schedule S [--namespace-mappings a:b,...]
+         [--include-namespaces a,b] [--selector k=v] [--restore-volumes=false] [--wait]
+                             Claims first (each from its own data), then Services, then sets
+  restore get | describe NAME | logs NAME
   api-resources              The kinds ordo serves, with their short names
   version                    The client and server versions
   health [HOST:PORT]         Whether a server is serving (grpc.health.v1)
@@ -140,6 +150,9 @@ int main(int argc, char** argv) {
   if (verb == "health") return ordo::ctl::Health(*args, ctx);
   if (verb == "auth") return ordo::ctl::Auth(*args, ctx);
   if (verb == "snapshot") return ordo::ctl::SnapshotSave(*args, ctx);
+  if (verb == "backup") return ordo::ctl::BackupCommand(*args, ctx);
+  if (verb == "schedule") return ordo::ctl::ScheduleCommand(*args, ctx);
+  if (verb == "restore") return ordo::ctl::RestoreCommand(*args, ctx);
   std::cerr << "error: unknown command \"" << verb
             << "\" for \"ordoctl\"\nRun 'ordoctl --help' for usage.\n";
   return 1;

@@ -206,6 +206,11 @@ absl::StatusOr<MessagePtr> GenericClient::Update(const ResourceInfo& info,
   return Call(info, "Update", obj);
 }
 
+absl::StatusOr<MessagePtr> GenericClient::UpdateStatus(const ResourceInfo& info,
+                                                       const google::protobuf::Message& obj) {
+  return Call(info, "UpdateStatus", obj);
+}
+
 absl::StatusOr<MessagePtr> GenericClient::Delete(const ResourceInfo& info,
                                                  const meta::v1::DeleteRequest& req) {
   return Call(info, "Delete", req);

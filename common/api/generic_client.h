@@ -39,6 +39,9 @@ class GenericClient {
   absl::StatusOr<MessagePtr> List(const ResourceInfo& info, const meta::v1::ListOptions& options,
                                   int64_t page_size = kDefaultPageSize);
   absl::StatusOr<MessagePtr> Update(const ResourceInfo& info, const google::protobuf::Message& obj);
+  // The status subresource (UNIMPLEMENTED for kinds without one).
+  absl::StatusOr<MessagePtr> UpdateStatus(const ResourceInfo& info,
+                                          const google::protobuf::Message& obj);
   absl::StatusOr<MessagePtr> Delete(const ResourceInfo& info, const meta::v1::DeleteRequest& req);
   // The Scale subresource of kinds that serve it (UNIMPLEMENTED for others).
   // UpdateScale is a compare-and-swap when scale.metadata.resourceVersion is set.

@@ -116,4 +116,15 @@ absl::StatusOr<int64_t> TreeSize(const std::string& dir) {
   return total;
 }
 
+absl::StatusOr<CopyStats> MoveTree(const std::string& from, const std::string& to) {
+  if (::rename(from.c_str(), to.c_str()) == 0) return CopyStats{};
+  if (errno != EXDEV) return Errno("rename", from);
+  auto copied = CopyTree(from, to);
+  if (!copied.ok()) return copied.status();
+  std::error_code ec;
+  stdfs::remove_all(from, ec);
+  if (ec) return absl::InternalError(absl::StrCat("remove ", from, ": ", ec.message()));
+  return copied;
+}
+
 }  // namespace ordo::fs

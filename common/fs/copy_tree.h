@@ -25,6 +25,11 @@ struct CopyStats {
 // must). Errors name the path that failed.
 absl::StatusOr<CopyStats> CopyTree(const std::string& from, const std::string& to);
 
+// Moves the tree at `from` to `to` (which must not exist): a rename when both
+// are on one file system (stats all zero), else CopyTree and then `from` is
+// removed.
+absl::StatusOr<CopyStats> MoveTree(const std::string& from, const std::string& to);
+
 // The bytes of the regular files under `dir`.
 absl::StatusOr<int64_t> TreeSize(const std::string& dir);
 

@@ -1,12 +1,11 @@
 #include "common/store/snapshot.h"
 
-#include <openssl/evp.h>
-
 #include <array>
 #include <fstream>
 
 #include "absl/strings/escaping.h"
 #include "absl/strings/str_cat.h"
+#include "common/fs/sha256.h"
 #include "common/store/encoding.h"
 
 namespace ordo::store {
@@ -18,24 +17,7 @@ constexpr size_t kHashSize = 32;
 // api-server refuses objects far smaller).
 constexpr int64_t kMaxFieldSize = int64_t{1} << 30;
 
-// OpenSSL's SHA-256, fed as bytes go by.
-class Sha256 {
- public:
-  Sha256() : ctx_(EVP_MD_CTX_new()) { EVP_DigestInit_ex(ctx_, EVP_sha256(), nullptr); }
-  ~Sha256() { EVP_MD_CTX_free(ctx_); }
-  Sha256(const Sha256&) = delete;
-  Sha256& operator=(const Sha256&) = delete;
-  void Update(absl::string_view bytes) { EVP_DigestUpdate(ctx_, bytes.data(), bytes.size()); }
-  std::string Final() {
-    std::array<unsigned char, EVP_MAX_MD_SIZE> out{};
-    unsigned int n = 0;
-    EVP_DigestFinal_ex(ctx_, out.data(), &n);
-    return std::string(reinterpret_cast<const char*>(out.data()), n);
-  }
-
- private:
-  EVP_MD_CTX* ctx_;
-};
+using fs::Sha256;
 
 }  // namespace
 

@@ -35,6 +35,8 @@ struct ControllerOptions {
   // Where volume snapshots are copied when their class names no location.
   std::string snapshot_root = "/var/lib/ordo/snapshots";
   bool default_storage_classes = true;
+  // Backups: the directory of the default BackupStorageLocation ("": none made).
+  std::string backup_location;
   // Node lifecycle.
   absl::Duration node_monitor_grace_period = absl::Seconds(50);
   absl::Duration node_monitor_period = absl::Seconds(5);

@@ -13,6 +13,7 @@
 #include "common/security/server_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
+#include "services/controller-manager/backup/backup_controller.h"
 #include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/disruption/disruption_controller.h"
 #include "services/controller-manager/endpoints/endpoints_controller.h"
@@ -41,7 +42,7 @@ ABSL_FLAG(
     std::string, controllers, "*",
     "Controllers to run: '*' (all on by default), 'name' (on), '-name' (off), comma-separated; "
     "names: statefulset, garbagecollector, persistentvolume-binder, endpoint, nodelifecycle, "
-    "taint-eviction-controller, podgc, disruption, volumesnapshot");
+    "taint-eviction-controller, podgc, disruption, volumesnapshot, backup");
 ABSL_FLAG(int, concurrent_statefulset_syncs, 5, "StatefulSets synced at once");
 ABSL_FLAG(int, concurrent_gc_syncs, 20, "Objects the garbage collector syncs at once");
 ABSL_FLAG(int, concurrent_persistentvolume_syncs, 5, "Claims and volumes synced at once");
@@ -51,6 +52,9 @@ ABSL_FLAG(std::string, storage_root, "/var/lib/ordo/storage",
           "Where the local-path and shared classes keep volumes' directories");
 ABSL_FLAG(std::string, snapshot_root, "/var/lib/ordo/snapshots",
           "Where volume snapshots are copied when their VolumeSnapshotClass names no location");
+ABSL_FLAG(std::string, backup_location, "",
+          "A directory outside the cluster's data: the default BackupStorageLocation "
+          "(velero/default) is made there when missing");
 ABSL_FLAG(bool, default_storage_classes, true, "Create the local-path and shared classes");
 ABSL_FLAG(absl::Duration, node_monitor_grace_period, absl::Seconds(50),
           "A node silent this long is Unknown (and tainted unreachable)");
@@ -81,7 +85,8 @@ std::vector<controller::ControllerDescriptor> AllControllers() {
           nodelifecycle::TaintEvictionControllerDescriptor(),
           nodelifecycle::PodGcControllerDescriptor(),
           disruption::DisruptionControllerDescriptor(),
-          snapshot::SnapshotControllerDescriptor()};
+          snapshot::SnapshotControllerDescriptor(),
+          backup::BackupControllersDescriptor()};
 }
 
 controller::ControllerOptions OptionsFromFlags() {
@@ -94,6 +99,7 @@ controller::ControllerOptions OptionsFromFlags() {
       .storage_root = absl::GetFlag(FLAGS_storage_root),
       .snapshot_root = absl::GetFlag(FLAGS_snapshot_root),
       .default_storage_classes = absl::GetFlag(FLAGS_default_storage_classes),
+      .backup_location = absl::GetFlag(FLAGS_backup_location),
       .node_monitor_grace_period = absl::GetFlag(FLAGS_node_monitor_grace_period),
       .node_monitor_period = absl::GetFlag(FLAGS_node_monitor_period),
       .node_eviction_rate = absl::GetFlag(FLAGS_node_eviction_rate),
