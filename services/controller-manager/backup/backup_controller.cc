@@ -19,6 +19,7 @@
 #include "common/labels/selector.h"
 #include "common/manifest/manifest.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/controller-manager/backup/selection.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::backup {
@@ -43,22 +44,6 @@ bool IsFinished(const std::string& phase) {
 bool NeverBackedUp(const api::ResourceInfo& info) {
   return info.group == "velero.io" || info.kind == "VolumeSnapshot" ||
          info.kind == "VolumeSnapshotContent" || info.kind == "Event";
-}
-
-// Velero's include/exclude lists: empty or "*" includes everything.
-bool Included(const google::protobuf::RepeatedPtrField<std::string>& included,
-              const google::protobuf::RepeatedPtrField<std::string>& excluded,
-              const std::function<bool(const std::string&)>& matches) {
-  bool in = included.empty();
-  for (const auto& entry : included) in = in || entry == "*" || matches(entry);
-  for (const auto& entry : excluded) {
-    if (entry == "*" || matches(entry)) return false;
-  }
-  return in;
-}
-
-bool ResourceMatches(const std::string& entry, const api::ResourceInfo& info) {
-  return api::FindResource(entry) == &info || entry == info.GroupResource();
 }
 
 // Objects read from lists carry no apiVersion and kind; a file must.

@@ -11,6 +11,7 @@
 #include "common/api/velero.h"
 #include "common/labels/selector.h"
 #include "services/controller-manager/backup/backup_location.h"
+#include "services/controller-manager/backup/selection.h"
 
 namespace ordo::backup {
 namespace {
@@ -40,17 +41,6 @@ std::string SkipReason(const api::ResourceInfo& info, const meta::v1::ObjectMeta
     }
   }
   return "";
-}
-
-bool Included(const google::protobuf::RepeatedPtrField<std::string>& included,
-              const google::protobuf::RepeatedPtrField<std::string>& excluded,
-              const std::function<bool(const std::string&)>& matches) {
-  bool in = included.empty();
-  for (const auto& entry : included) in = in || entry == "*" || matches(entry);
-  for (const auto& entry : excluded) {
-    if (entry == "*" || matches(entry)) return false;
-  }
-  return in;
 }
 
 void SetLabel(meta::v1::ObjectMeta& meta, const std::string& key, const std::string& value) {
