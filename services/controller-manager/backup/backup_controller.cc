@@ -32,7 +32,7 @@ using velero::v1::BackupStorageLocation;
 constexpr char kFrozenMillisAnnotation[] = "ordo.io/snapshot-frozen-ms";
 // How often a backup waiting on its snapshots looks again (their changes
 // also wake it).
-constexpr absl::Duration kSnapshotPoll = absl::Milliseconds(500);
+constexpr absl::Duration kSnapshotPoll = absl::Milliseconds(100);
 
 bool IsFinished(const std::string& phase) {
   return phase == "Completed" || phase == "PartiallyFailed" || phase == "Failed" ||
@@ -121,9 +121,9 @@ void BackupController::EndRun(const std::string& key) {
 }
 
 void BackupController::Log(Run& run, const std::string& level, const std::string& message) {
-  run.log.push_back(absl::StrCat(
-      "time=\"", absl::FormatTime(absl::RFC3339_sec, clock_.Now(), absl::UTCTimeZone()),
-      "\" level=", level, " msg=\"", message, "\""));
+  run.log.push_back(
+      absl::StrCat("time=\"", absl::FormatTime(kLogTimeFormat, clock_.Now(), absl::UTCTimeZone()),
+                   "\" level=", level, " msg=\"", message, "\""));
   if (level == "warning") ++run.warnings;
   if (level == "error") ++run.errors;
 }

@@ -28,6 +28,8 @@ inline constexpr char kManifestFile[] = "manifest.json";
 inline constexpr char kBackupLogFile[] = "backup.log";
 inline constexpr char kRestoreLogFile[] = "restore.log";
 inline constexpr char kFormatVersion[] = "1.1.0";
+// The time of a log line (backup.log, restore.log), to the millisecond, UTC.
+inline constexpr char kLogTimeFormat[] = "%Y-%m-%dT%H:%M:%E3SZ";
 
 // Where an object sits in a backup, relative to its directory.
 std::string ResourcePath(const api::ResourceInfo& info, const std::string& ns,

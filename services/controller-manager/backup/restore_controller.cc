@@ -139,9 +139,9 @@ absl::Status RestoreController::Run(const Restore& restore) {
   int warnings = 0;
   int errors = 0;
   auto say = [&](const std::string& level, const std::string& message) {
-    log.push_back(absl::StrCat(
-        "time=\"", absl::FormatTime(absl::RFC3339_sec, clock_.Now(), absl::UTCTimeZone()),
-        "\" level=", level, " msg=\"", message, "\""));
+    log.push_back(absl::StrCat("time=\"",
+                               absl::FormatTime(kLogTimeFormat, clock_.Now(), absl::UTCTimeZone()),
+                               "\" level=", level, " msg=\"", message, "\""));
     if (level == "warning") ++warnings;
     if (level == "error") ++errors;
   };
