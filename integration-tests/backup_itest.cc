@@ -1,7 +1,8 @@
 // Backups that restore, on real clusters of processes: three ordinals each
 // write distinct data; a backup holds it (each claim's snapshot taken with
 // the pod frozen while it rewrites a counter, so the copy is whole); the
-// cluster and its data directory are destroyed; a new cluster on the same
+// cluster and its data directory are destroyed (a claim backed up with
+// Velero's hooks instead holds a whole counter too); a new cluster on the same
 // storage location sees the backup, restores it, and every ordinal reads
 // back exactly its own bytes in its own pod.
 #include <gtest/gtest.h>
@@ -49,6 +50,34 @@ spec:
       accessModes: [ReadWriteOnce]
       storageClassName: local-path
       resources: {requests: {storage: 10Mi}}
+)";
+
+// A pod with Velero's pre-hook, rewriting a counter on its claim.
+constexpr char kHooked[] = R"(apiVersion: v1
+kind: PersistentVolumeClaim
+metadata: {name: hooked, labels: {app: hooked}}
+spec:
+  accessModes: [ReadWriteOnce]
+  storageClassName: local-path
+  resources: {requests: {storage: 1Mi}}
+---
+apiVersion: v1
+kind: Pod
+metadata:
+  name: hooked
+  labels: {app: hooked}
+  annotations:
+    pre.hook.backup.velero.io/command: '["/bin/sh", "-c", "touch /data/pre-hook-ran"]'
+spec:
+  terminationGracePeriodSeconds: 1
+  containers:
+  - name: writer
+    image: sh
+    command: ["sh", "-c", "i=0; while :; do i=$((i+1)); printf '%s\n%s\n' $i $i > /data/c.tmp; mv /data/c.tmp /data/counter; sleep 0.02; done"]
+    volumeMounts: [{name: data, mountPath: /data}]
+  volumes:
+  - name: data
+    persistentVolumeClaim: {claimName: hooked}
 )";
 
 class BackupTest : public ClusterFixture {
@@ -105,6 +134,28 @@ TEST_F(BackupTest, ANewClusterOnTheSameLocationRestoresEveryOrdinalsBytes) {
   }
   EXPECT_TRUE(std::filesystem::exists(backup_dir +
                                       "/resources/statefulsets.apps/namespaces/default/web.yaml"));
+
+  // With Velero's hooks the pod is not frozen: its pre-hook runs first, and
+  // the counter in the backup is whole all the same.
+  Apply(kHooked);
+  ASSERT_TRUE(WaitReady("hooked", true, absl::Seconds(60)));
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Ordoctl({"exec", "hooked", "--", "test", "-f", "/data/counter"}).exit_code == 0;
+      },
+      absl::Seconds(30)));
+  CommandResult hooked =
+      Ordoctl({"backup", "create", "b-hooked", "--selector", "app=hooked", "--wait"});
+  ASSERT_EQ(hooked.exit_code, 0) << hooked.out << hooked.err;
+  EXPECT_NE(Ordoctl({"backup", "describe", "b-hooked"}).out.find("default/hooked:  "),
+            std::string::npos);
+  EXPECT_NE(Ordoctl({"backup", "describe", "b-hooked"}).out.find(", hooks"), std::string::npos);
+  const std::string hooked_data = location_.Join("backups/b-hooked/volumes/default/hooked");
+  EXPECT_TRUE(std::filesystem::exists(hooked_data + "/pre-hook-ran"));
+  std::vector<std::string> hooked_lines =
+      absl::StrSplit(testing::ReadFile(hooked_data + "/counter"), '\n');
+  ASSERT_EQ(hooked_lines.size(), 3u);
+  EXPECT_EQ(hooked_lines[0], hooked_lines[1]);
 
   // The cluster and all its data go; a new one starts on the same location.
   CommandResult down = Ordoctl({"cluster", "down", "--data-dir", dir_.path()});

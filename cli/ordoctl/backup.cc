@@ -64,26 +64,41 @@ std::string SelectorOf(const velero::v1::BackupSpec& spec) {
   return selector.ok() && !selector->Empty() ? selector->ToString() : "<none>";
 }
 
-// The spec the backup flags describe (backup create, schedule create).
-absl::StatusOr<velero::v1::BackupSpec> BackupSpecFromFlags(const Args& args) {
-  velero::v1::BackupSpec spec;
-  for (const auto& ns : CommaList(args.Get("include-namespaces"))) spec.add_included_namespaces(ns);
-  for (const auto& ns : CommaList(args.Get("exclude-namespaces"))) spec.add_excluded_namespaces(ns);
-  for (const auto& r : CommaList(args.Get("include-resources"))) spec.add_included_resources(r);
-  for (const auto& r : CommaList(args.Get("exclude-resources"))) spec.add_excluded_resources(r);
-  if (args.Has("selector")) {
-    auto selector = labels::LabelSelector::Parse(args.Get("selector"));
-    if (!selector.ok()) return selector.status();
-    auto& out = *spec.mutable_label_selector();
-    for (const auto& req : selector->requirements()) {
-      if (req.op == labels::Requirement::Op::kEquals && req.values.size() == 1) {
-        (*out.mutable_match_labels())[req.key] = req.values[0];
-        continue;
-      }
+// A comma list flag's items, appended to `field`.
+void AddListFlag(const Args& args, const std::string& flag,
+                 google::protobuf::RepeatedPtrField<std::string>* field) {
+  for (absl::string_view part : absl::StrSplit(args.Get(flag), ',', absl::SkipEmpty())) {
+    field->Add(std::string(part));
+  }
+}
+
+// --selector as matchLabels (Velero's CLI takes key=value terms).
+absl::Status SelectorFlag(const Args& args, meta::v1::LabelSelector* out) {
+  if (!args.Has("selector")) return absl::OkStatus();
+  auto selector = labels::LabelSelector::Parse(args.Get("selector"));
+  if (!selector.ok()) {
+    return absl::InvalidArgumentError(absl::StrCat("--selector: ", selector.status().message()));
+  }
+  for (const auto& req : selector->requirements()) {
+    if (req.op != labels::Requirement::Op::kEquals || req.values.size() != 1) {
       return absl::InvalidArgumentError(
           absl::StrCat("--selector: only key=value terms are supported here, not \"",
                        args.Get("selector"), "\""));
     }
+    (*out->mutable_match_labels())[req.key] = req.values[0];
+  }
+  return absl::OkStatus();
+}
+
+// The spec the backup flags describe (backup create, schedule create).
+absl::StatusOr<velero::v1::BackupSpec> BackupSpecFromFlags(const Args& args) {
+  velero::v1::BackupSpec spec;
+  AddListFlag(args, "include-namespaces", spec.mutable_included_namespaces());
+  AddListFlag(args, "exclude-namespaces", spec.mutable_excluded_namespaces());
+  AddListFlag(args, "include-resources", spec.mutable_included_resources());
+  AddListFlag(args, "exclude-resources", spec.mutable_excluded_resources());
+  if (args.Has("selector")) {
+    if (absl::Status s = SelectorFlag(args, spec.mutable_label_selector()); !s.ok()) return s;
   }
   if (args.Has("snapshot-volumes"))
     spec.set_snapshot_volumes(args.Get("snapshot-volumes") == "true");
@@ -366,10 +381,10 @@ int RestoreCreate(const Args& args, Context& ctx) {
   auto& spec = *restore.mutable_spec();
   if (args.Has("from-backup")) spec.set_backup_name(source);
   if (args.Has("from-schedule")) spec.set_schedule_name(source);
-  for (const auto& ns : CommaList(args.Get("include-namespaces"))) spec.add_included_namespaces(ns);
-  for (const auto& ns : CommaList(args.Get("exclude-namespaces"))) spec.add_excluded_namespaces(ns);
-  for (const auto& r : CommaList(args.Get("include-resources"))) spec.add_included_resources(r);
-  for (const auto& r : CommaList(args.Get("exclude-resources"))) spec.add_excluded_resources(r);
+  AddListFlag(args, "include-namespaces", spec.mutable_included_namespaces());
+  AddListFlag(args, "exclude-namespaces", spec.mutable_excluded_namespaces());
+  AddListFlag(args, "include-resources", spec.mutable_included_resources());
+  AddListFlag(args, "exclude-resources", spec.mutable_excluded_resources());
   for (const auto& pair : CommaList(args.Get("namespace-mappings"))) {
     std::vector<std::string> parts = absl::StrSplit(pair, ':');
     if (parts.size() != 2 || parts[0].empty() || parts[1].empty()) {
@@ -380,17 +395,9 @@ int RestoreCreate(const Args& args, Context& ctx) {
     (*spec.mutable_namespace_mapping())[parts[0]] = parts[1];
   }
   if (args.Has("selector")) {
-    auto selector = labels::LabelSelector::Parse(args.Get("selector"));
-    if (!selector.ok()) {
-      ctx.err << "error: --selector: " << selector.status().message() << "\n";
+    if (absl::Status s = SelectorFlag(args, spec.mutable_label_selector()); !s.ok()) {
+      ctx.err << "error: " << s.message() << "\n";
       return 1;
-    }
-    for (const auto& req : selector->requirements()) {
-      if (req.op != labels::Requirement::Op::kEquals || req.values.size() != 1) {
-        ctx.err << "error: --selector: only key=value terms are supported here\n";
-        return 1;
-      }
-      (*spec.mutable_label_selector()->mutable_match_labels())[req.key] = req.values[0];
     }
   }
   if (args.Has("restore-volumes")) spec.set_restore_pvs(args.Get("restore-volumes") == "true");

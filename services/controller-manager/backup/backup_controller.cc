@@ -129,9 +129,8 @@ void BackupController::Log(Run& run, const std::string& level, const std::string
 }
 
 absl::Status BackupController::Sync(const std::string& key) {
-  std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  if (parts.size() != 2) return absl::OkStatus();
-  auto backup = listers_.backups.Get(parts[0], parts[1]);
+  const auto [ns, name] = informer::SplitKey(key);
+  auto backup = listers_.backups.Get(ns, name);
   if (backup == nullptr) {
     EndRun(key);
     return absl::OkStatus();

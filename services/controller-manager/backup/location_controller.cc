@@ -26,9 +26,8 @@ informer::EventHandler<BackupStorageLocation> LocationController::LocationHandle
 }
 
 absl::Status LocationController::Sync(const std::string& key) {
-  std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  if (parts.size() != 2) return absl::OkStatus();
-  auto location = locations_.Get(parts[0], parts[1]);
+  const auto [ns, name] = informer::SplitKey(key);
+  auto location = locations_.Get(ns, name);
   if (location == nullptr || location->metadata().has_deletion_timestamp()) {
     return absl::OkStatus();
   }

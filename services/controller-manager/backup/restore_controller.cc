@@ -109,9 +109,8 @@ absl::StatusOr<Backup> RestoreController::SourceOf(const Restore& restore) {
 }
 
 absl::Status RestoreController::Sync(const std::string& key) {
-  std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  if (parts.size() != 2) return absl::OkStatus();
-  auto restore = listers_.restores.Get(parts[0], parts[1]);
+  const auto [ns, name] = informer::SplitKey(key);
+  auto restore = listers_.restores.Get(ns, name);
   if (restore == nullptr || restore->metadata().has_deletion_timestamp()) return absl::OkStatus();
   const std::string& phase = restore->status().phase();
   if (phase.empty() || phase == "New") {

@@ -23,9 +23,8 @@ informer::EventHandler<Schedule> ScheduleController::ScheduleHandler() {
 }
 
 absl::Status ScheduleController::Sync(const std::string& key) {
-  std::vector<std::string> parts = absl::StrSplit(key, absl::MaxSplits('/', 1));
-  if (parts.size() != 2) return absl::OkStatus();
-  auto schedule = schedules_.Get(parts[0], parts[1]);
+  const auto [ns, name] = informer::SplitKey(key);
+  auto schedule = schedules_.Get(ns, name);
   if (schedule == nullptr || schedule->metadata().has_deletion_timestamp()) {
     return absl::OkStatus();
   }
