@@ -5,7 +5,7 @@ JOBS ?= 2
 CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
   libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
-  libgtest-dev libgmock-dev libyaml-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils \
+  libgtest-dev libgmock-dev libyaml-cpp-dev prometheus-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils \
   clang python3 libssl-dev libcap-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 

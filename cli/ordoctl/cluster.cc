@@ -206,6 +206,12 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
                                     "--tls-private-key-file", pki + "/" + name + ".key",
                                     "--client-ca-file",       pki + "/ca.crt"};
   };
+  // Every component serves Prometheus metrics on a free port of its own,
+  // written to DIR/run/<name>.metrics.port.
+  auto metrics_flags = [&](const std::string& name) {
+    return std::vector<std::string>{"--metrics-listen", "127.0.0.1:0", "--metrics-port-file",
+                                    run + "/" + name + ".metrics.port"};
+  };
   std::string bin = BinDir();
   std::string api_port = args.Get("api-port", "0");
   fs::remove(run + "/api-server.port");
@@ -214,6 +220,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
       "127.0.0.1:" + api_port,  "--port-file", run + "/api-server.port", "--audit-log-path",
       dir + "/logs/audit.log"};
   for (std::string& flag : tls_flags("api-server")) api_argv.push_back(std::move(flag));
+  for (std::string& flag : metrics_flags("api-server")) api_argv.push_back(std::move(flag));
   auto api = Launch("api-server", api_argv, dir);
   if (!api.ok()) {
     err << "error: " << api.status().message() << "\n";
@@ -257,6 +264,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     std::vector<std::string> argv = {bin + "/ordo-dns", "--listen", listen, "--port-file",
                                      run + "/dns.port"};
     for (std::string& flag : client_flags("dns")) argv.push_back(std::move(flag));
+    for (std::string& flag : metrics_flags("dns")) argv.push_back(std::move(flag));
     auto dns = Launch("dns", argv, dir);
     return dns.ok() &&
            Poll([&] { return fs::exists(run + "/dns.port") || !Alive(*dns); }, absl::Seconds(10)) &&
@@ -329,6 +337,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   for (auto& [name, argv] : rest) {
     for (std::string& flag : client_flags(name)) argv.push_back(std::move(flag));
     for (std::string& flag : tls_flags(name)) argv.push_back(std::move(flag));
+    for (std::string& flag : metrics_flags(name)) argv.push_back(std::move(flag));
     if (auto pid = Launch(name, argv, dir); !pid.ok()) {
       err << "error: " << pid.status().message() << "\n";
       return 1;

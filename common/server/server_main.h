@@ -4,6 +4,7 @@
 #pragma once
 
 #include <grpcpp/grpcpp.h>
+#include <grpcpp/support/server_interceptor.h>
 
 #include <memory>
 #include <string>
@@ -28,9 +29,12 @@ struct StartedServer {
 // Builds and starts a server on `listen` ("127.0.0.1:0") serving `services`,
 // plus grpc.health.v1 and server reflection, with `credentials` (mutual TLS,
 // security/credentials.h); null serves plaintext, for benchmarks and tools.
+// `interceptors` see every call (the api-server's request metrics).
 absl::StatusOr<StartedServer> StartGrpcServer(
     const std::string& listen, const std::vector<grpc::Service*>& services,
-    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr);
+    std::shared_ptr<grpc::ServerCredentials> credentials = nullptr,
+    std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+        interceptors = {});
 
 // Writes `port` to `path` atomically (write a temporary file, then rename), so
 // a reader never sees a partial number.

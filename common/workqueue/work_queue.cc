@@ -6,11 +6,26 @@ WorkQueue::WorkQueue(Clock& clock, std::unique_ptr<RateLimiter> limiter)
     : clock_(clock),
       limiter_(limiter != nullptr ? std::move(limiter) : DefaultControllerRateLimiter(clock)) {}
 
+void WorkQueue::SetName(const std::string& name) {
+  absl::MutexLock lock(&mu_);
+  metrics_ = NewQueueMetrics(name);
+  ReportDepthLocked();
+}
+
+void WorkQueue::ReportDepthLocked() {
+  if (metrics_ != nullptr) metrics_->Depth(static_cast<int>(queue_.size()));
+}
+
 void WorkQueue::AddLocked(const std::string& item) {
   if (shutting_down_ || dirty_.contains(item)) return;
   dirty_.insert(item);
+  if (metrics_ != nullptr) {
+    metrics_->Added();
+    added_at_.try_emplace(item, clock_.Now());
+  }
   if (processing_.contains(item)) return;  // handed out again after Done
   queue_.push_back(item);
+  ReportDepthLocked();
 }
 
 void WorkQueue::Add(const std::string& item) {
@@ -33,7 +48,13 @@ void WorkQueue::AddAfter(const std::string& item, absl::Duration delay) {
   ++delayed_generation_;
 }
 
-void WorkQueue::AddRateLimited(const std::string& item) { AddAfter(item, limiter_->When(item)); }
+void WorkQueue::AddRateLimited(const std::string& item) {
+  {
+    absl::MutexLock lock(&mu_);
+    if (metrics_ != nullptr) metrics_->Retried();
+  }
+  AddAfter(item, limiter_->When(item));
+}
 
 void WorkQueue::Forget(const std::string& item) { limiter_->Forget(item); }
 
@@ -59,6 +80,15 @@ bool WorkQueue::TakeLocked(std::string* item) {
   queue_.pop_front();
   processing_.insert(*item);
   dirty_.erase(*item);
+  if (metrics_ != nullptr) {
+    const absl::Time now = clock_.Now();
+    if (auto it = added_at_.find(*item); it != added_at_.end()) {
+      metrics_->Waited(now - it->second);
+      added_at_.erase(it);
+    }
+    taken_at_[*item] = now;
+    ReportDepthLocked();
+  }
   return true;
 }
 
@@ -87,7 +117,16 @@ bool WorkQueue::TryGet(std::string* item) {
 void WorkQueue::Done(const std::string& item) {
   absl::MutexLock lock(&mu_);
   processing_.erase(item);
-  if (dirty_.contains(item)) queue_.push_back(item);
+  if (metrics_ != nullptr) {
+    if (auto it = taken_at_.find(item); it != taken_at_.end()) {
+      metrics_->Worked(clock_.Now() - it->second);
+      taken_at_.erase(it);
+    }
+  }
+  if (dirty_.contains(item)) {
+    queue_.push_back(item);
+    ReportDepthLocked();
+  }
 }
 
 int WorkQueue::Len() {

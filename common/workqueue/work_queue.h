@@ -9,6 +9,7 @@
 //   - ShutDown stops new Adds, lets workers drain what is queued, then makes
 //     Get return false; ShutDownWithDrain also waits for in-flight keys.
 // Time comes from the injected Clock, so tests drive delays with FakeClock.
+// A named queue reports client-go's workqueue metrics (queue_metrics.h).
 // All methods are safe to call concurrently.
 #pragma once
 
@@ -22,6 +23,7 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
+#include "common/workqueue/queue_metrics.h"
 #include "common/workqueue/rate_limiter.h"
 
 namespace ordo::workqueue {
@@ -32,6 +34,9 @@ class WorkQueue {
   explicit WorkQueue(Clock& clock, std::unique_ptr<RateLimiter> limiter = nullptr);
   WorkQueue(const WorkQueue&) = delete;
   WorkQueue& operator=(const WorkQueue&) = delete;
+
+  // Names the queue; from then on it reports to NewQueueMetrics(name).
+  void SetName(const std::string& name);
 
   void Add(const std::string& item);
   void AddAfter(const std::string& item, absl::Duration delay);
@@ -63,6 +68,7 @@ class WorkQueue {
   // Moves delayed keys whose time has come onto the queue.
   void PromoteDueLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
   bool TakeLocked(std::string* item) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
+  void ReportDepthLocked() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
   Clock& clock_;
   const std::unique_ptr<RateLimiter> limiter_;
@@ -76,6 +82,11 @@ class WorkQueue {
   // Bumped whenever a delayed key is added, so a blocked Get rechecks its deadline.
   int64_t delayed_generation_ ABSL_GUARDED_BY(mu_) = 0;
   bool shutting_down_ ABSL_GUARDED_BY(mu_) = false;
+  // Metrics, once named: when each queued key was added, each handed-out
+  // key taken.
+  std::unique_ptr<QueueMetrics> metrics_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, absl::Time> added_at_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, absl::Time> taken_at_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace ordo::workqueue

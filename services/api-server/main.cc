@@ -7,6 +7,7 @@
 #include "absl/flags/flag.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
+#include "common/metrics/metrics_flags.h"
 #include "common/security/authenticator.h"
 #include "common/security/credentials.h"
 #include "common/security/server_flags.h"
@@ -20,6 +21,7 @@
 #include "services/api-server/maintenance_service.h"
 #include "services/api-server/pod_io_service.h"
 #include "services/api-server/rbac_authorizer.h"
+#include "services/api-server/request_metrics.h"
 #include "services/api-server/typed_services.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:6443",
@@ -79,6 +81,16 @@ absl::StatusOr<ordo::apiserver::AgentDialer> AgentDialerFromFlags(bool tls) {
   };
 }
 
+// The request-metrics interceptor when /metrics is served, else none.
+std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
+RequestInterceptors(bool serving_metrics) {
+  std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>> out;
+  if (serving_metrics) {
+    out.push_back(ordo::apiserver::RequestMetricsInterceptor(ordo::metrics::DefaultRegistry()));
+  }
+  return out;
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -88,6 +100,12 @@ int main(int argc, char** argv) {
       "Serves the ordo API (every kind, with watches) over gRPC, from a durable RocksDB store.");
   ordo::server::BlockShutdownSignals();
   ordo::server::InitLogging("api-server", absl::GetFlag(FLAGS_log_level));
+  // Kept for the life of the process: /metrics serves until exit.
+  auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
+  if (!metrics_endpoint.ok()) {
+    spdlog::error("{}", std::string(metrics_endpoint.status().message()));
+    return 1;
+  }
   std::string data_dir = absl::GetFlag(FLAGS_data_dir);
   if (data_dir.empty()) {
     spdlog::error("--data-dir is required");
@@ -201,7 +219,8 @@ int main(int argc, char** argv) {
   std::vector<grpc::Service*> all = services->services();
   all.push_back(pod_io.get());
   all.push_back(maintenance.get());
-  auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), all, *credentials);
+  auto started = ordo::server::StartGrpcServer(absl::GetFlag(FLAGS_listen), all, *credentials,
+                                               RequestInterceptors(*metrics_endpoint != nullptr));
   if (!started.ok()) {
     spdlog::error("{}", started.status().ToString());
     return 1;

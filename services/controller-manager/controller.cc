@@ -22,6 +22,7 @@ bool ProcessNextKey(Controller& controller) {
 }
 
 void RunWorkers(Controller& controller, int workers, std::stop_token stop) {
+  controller.queue().SetName(controller.Name());  // its workqueue_* series
   std::vector<std::jthread> threads;
   for (int i = 0; i < workers; ++i) {
     threads.emplace_back([&controller] {

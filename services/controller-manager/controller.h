@@ -35,8 +35,9 @@ class Controller {
 // queue. False once the queue has shut down.
 bool ProcessNextKey(Controller& controller);
 
-// Runs `workers` threads of ProcessNextKey until `stop`, then shuts the queue
-// down and joins them.
+// Names the queue after the controller (its workqueue_* metrics), runs
+// `workers` threads of ProcessNextKey until `stop`, then shuts the queue down
+// and joins them.
 void RunWorkers(Controller& controller, int workers, std::stop_token stop);
 
 }  // namespace ordo::controller

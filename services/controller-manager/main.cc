@@ -9,6 +9,7 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/security/server_flags.h"
 #include "common/server/channel.h"
@@ -137,6 +138,12 @@ int main(int argc, char** argv) {
   ordo::server::ParseFlags(argc, argv,
                            "ordo-controller-manager --server HOST:PORT: ordo's controllers");
   ordo::server::InitLogging("controller-manager", absl::GetFlag(FLAGS_log_level));
+  // Kept for the life of the process: /metrics serves until exit.
+  auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
+  if (!metrics_endpoint.ok()) {
+    spdlog::error("{}", std::string(metrics_endpoint.status().message()));
+    return 1;
+  }
   auto enabled =
       ordo::controller::EnabledControllers(absl::GetFlag(FLAGS_controllers), AllControllers());
   if (!enabled.ok()) {

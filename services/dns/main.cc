@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/clock/clock.h"
+#include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
@@ -53,6 +54,12 @@ int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-dns --server HOST:PORT: the cluster's DNS");
   ordo::server::InitLogging("dns", absl::GetFlag(FLAGS_log_level));
+  // Kept for the life of the process: /metrics serves until exit.
+  auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
+  if (!metrics_endpoint.ok()) {
+    spdlog::error("{}", std::string(metrics_endpoint.status().message()));
+    return 1;
+  }
   ordo::dns::ServerOptions options;
   options.listen = absl::GetFlag(FLAGS_listen);
   options.upstreams = absl::GetFlag(FLAGS_upstream);

@@ -12,6 +12,7 @@
 #include "absl/strings/str_split.h"
 #include "common/clock/clock.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/security/server_flags.h"
 #include "common/server/channel.h"
@@ -108,6 +109,12 @@ int main(int argc, char** argv) {
   server::ParseFlags(argc, argv,
                      "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
   server::InitLogging("kubelet-agent", absl::GetFlag(FLAGS_log_level));
+  // Kept for the life of the process: /metrics serves until exit.
+  auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
+  if (!metrics_endpoint.ok()) {
+    spdlog::error("{}", std::string(metrics_endpoint.status().message()));
+    return 1;
+  }
   auto dialed = security::DialFromFlags(absl::GetFlag(FLAGS_server));
   if (!dialed.ok()) {
     spdlog::error("{}", std::string(dialed.status().message()));

@@ -3,6 +3,7 @@
 
 #include "absl/flags/flag.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/security/server_flags.h"
 #include "common/server/channel.h"
@@ -73,5 +74,11 @@ int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-scheduler --server HOST:PORT: places pods on nodes");
   ordo::server::InitLogging("scheduler", absl::GetFlag(FLAGS_log_level));
+  // Kept for the life of the process: /metrics serves until exit.
+  auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
+  if (!metrics_endpoint.ok()) {
+    spdlog::error("{}", std::string(metrics_endpoint.status().message()));
+    return 1;
+  }
   return ordo::RunScheduler();
 }
