@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Runs ordo-bench against a fresh ordo-api-server (plaintext: "ordo"; mutual
-# TLS with RBAC, as clusters run it: "ordo-tls") and a fresh etcd (Debian's
+# TLS with RBAC, as clusters run it: "ordo-tls"; plaintext serving /metrics,
+# so every call goes through the request-metrics interceptor: "ordo-metrics")
+# and a fresh etcd (Debian's
 # etcd-server, installed when missing), workload by workload, each on an empty
 # store, and prints the figures and their ratios. A benchmark, not a test:
 # `make bench` runs it; `make test` never does.
@@ -33,16 +35,17 @@ free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",
 start() {
   local dir="$work/$1-$RANDOM"
   mkdir -p "$dir"
-  tls_flags=() client_flags=()
+  tls_flags=() client_flags=() metrics_flags=()
+  [ "$1" = ordo-metrics ] && metrics_flags=(--metrics-listen 127.0.0.1:0)
   if [ "$1" = ordo-tls ]; then
     "$BIN/ordoctl" certs init --data-dir "$dir" >/dev/null
     tls_flags=(--tls-cert-file "$dir/pki/api-server.crt" --tls-private-key-file
       "$dir/pki/api-server.key" --client-ca-file "$dir/pki/ca.crt")
     client_flags=(--kubeconfig "$dir/pki/admin.kubeconfig")
   fi
-  if [ "$1" = ordo ] || [ "$1" = ordo-tls ]; then
+  if [ "$1" != etcd ]; then
     "${server_cpu[@]}" "$BIN/ordo-api-server" --data-dir "$dir/store" --listen 127.0.0.1:0 --port-file "$dir/port" \
-      "${tls_flags[@]}" --log-level warn >"$dir/log" 2>&1 &
+      "${tls_flags[@]}" "${metrics_flags[@]}" --log-level warn >"$dir/log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
     address="127.0.0.1:$(cat "$dir/port")"
@@ -74,10 +77,11 @@ run() {  # target workload -> prints ordo-bench's line
     fill) args+=(--workloads fill --objects 100000) ;;
     *) args+=(--workloads "$w" --clients 500) ;;
   esac
+  local base=${target%%-*}  # ordo-tls and ordo-metrics are ordo to ordo-bench
   start "$target"
-  "${client_cpu[@]}" "$BIN/ordo-bench" --target "${target%-tls}" --server "$address" --server-pid "$server_pid" \
+  "${client_cpu[@]}" "$BIN/ordo-bench" --target "$base" --server "$address" --server-pid "$server_pid" \
     "${client_flags[@]}" "${args[@]}" 2>>"$work/errors" | grep -v conflicts_retried |
-    sed "s/target=${target%-tls} /target=$target /" || true
+    sed "s/target=$base /target=$target /" || true
   stop
 }
 
@@ -116,3 +120,6 @@ ratios ordo etcd
 echo
 echo "ordo-tls / ordo (the cost of mutual TLS and RBAC on the same machine, same run):"
 ratios ordo-tls ordo
+echo
+echo "ordo-metrics / ordo (the cost of request metrics, same run):"
+ratios ordo-metrics ordo

@@ -1,9 +1,12 @@
 #include "services/api-server/request_metrics.h"
 
+#include <map>
+
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "common/api/generic_client.h"
 #include "prometheus/counter.h"
@@ -47,45 +50,89 @@ const prometheus::Histogram::BucketBoundaries& Buckets() {
   return *buckets;
 }
 
+// One method's series, looked up once: the duration histogram and the
+// counter of each code seen (Family::Add hashes labels under a lock; a hot
+// path should not).
+class MethodSeries {
+ public:
+  MethodSeries(Families& families, const std::string& method)
+      : families_(families), kind_(DescribeMethod(method)) {
+    duration_ = &families_.duration.Add(Labels(), Buckets());
+  }
+  void Record(grpc::StatusCode status, absl::Duration took) {
+    duration_->Observe(absl::ToDoubleSeconds(took));
+    const int code = HttpCodeOf(status, kind_.verb);
+    prometheus::Counter* counter = nullptr;
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      if (auto it = by_code_.find(code); it != by_code_.end()) counter = it->second;
+    }
+    if (counter == nullptr) {
+      auto labels = Labels();
+      labels["code"] = absl::StrCat(code);
+      absl::MutexLock lock(&mu_);
+      counter = &families_.total.Add(labels);
+      by_code_[code] = counter;
+    }
+    counter->Increment();
+  }
+
+ private:
+  std::map<std::string, std::string> Labels() const {
+    return {{"verb", kind_.verb},
+            {"group", kind_.group},
+            {"resource", kind_.resource},
+            {"subresource", kind_.subresource}};
+  }
+
+  Families& families_;
+  const RequestKind kind_;
+  prometheus::Histogram* duration_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<int, prometheus::Counter*> by_code_ ABSL_GUARDED_BY(mu_);
+};
+
 class Interceptor final : public grpc::experimental::Interceptor {
  public:
-  Interceptor(std::shared_ptr<Families> families, const char* method)
-      : families_(std::move(families)), method_(method), start_(absl::Now()) {}
+  explicit Interceptor(MethodSeries* series) : series_(series), start_(absl::Now()) {}
 
   void Intercept(grpc::experimental::InterceptorBatchMethods* methods) override {
     if (methods->QueryInterceptionHookPoint(InterceptionHookPoints::PRE_SEND_STATUS)) {
-      const RequestKind kind = DescribeMethod(method_);
-      const int code = HttpCodeOf(methods->GetSendStatus().error_code(), kind.verb);
-      std::map<std::string, std::string> labels = {{"verb", kind.verb},
-                                                   {"group", kind.group},
-                                                   {"resource", kind.resource},
-                                                   {"subresource", kind.subresource}};
-      families_->duration.Add(labels, Buckets())
-          .Observe(absl::ToDoubleSeconds(absl::Now() - start_));
-      labels["code"] = absl::StrCat(code);
-      families_->total.Add(labels).Increment();
+      series_->Record(methods->GetSendStatus().error_code(), absl::Now() - start_);
     }
     methods->Proceed();
   }
 
  private:
-  std::shared_ptr<Families> families_;
-  std::string method_;
+  MethodSeries* series_;
   absl::Time start_;
 };
 
 class Factory final : public grpc::experimental::ServerInterceptorFactoryInterface {
  public:
   explicit Factory(std::shared_ptr<prometheus::Registry> registry)
-      : registry_(std::move(registry)), families_(std::make_shared<Families>(*registry_)) {}
+      : registry_(std::move(registry)), families_(*registry_) {}
   grpc::experimental::Interceptor* CreateServerInterceptor(
       grpc::experimental::ServerRpcInfo* info) override {
-    return new Interceptor(families_, info->method());
+    return new Interceptor(SeriesOf(info->method()));
   }
 
  private:
+  MethodSeries* SeriesOf(const char* method) {
+    {
+      absl::ReaderMutexLock lock(&mu_);
+      if (auto it = series_.find(method); it != series_.end()) return it->second.get();
+    }
+    absl::MutexLock lock(&mu_);
+    auto& slot = series_[method];
+    if (slot == nullptr) slot = std::make_unique<MethodSeries>(families_, method);
+    return slot.get();
+  }
+
   std::shared_ptr<prometheus::Registry> registry_;
-  std::shared_ptr<Families> families_;
+  Families families_;
+  absl::Mutex mu_;
+  absl::flat_hash_map<std::string, std::unique_ptr<MethodSeries>> series_ ABSL_GUARDED_BY(mu_);
 };
 
 }  // namespace
