@@ -111,21 +111,13 @@ BackupController::Run* BackupController::FindRun(const std::string& key) {
 BackupController::Run& BackupController::NewRun(const std::string& key) {
   absl::MutexLock lock(&mu_);
   auto& run = runs_[key];
-  run = std::make_unique<Run>();
+  run = std::make_unique<Run>(clock_);
   return *run;
 }
 
 void BackupController::EndRun(const std::string& key) {
   absl::MutexLock lock(&mu_);
   runs_.erase(key);
-}
-
-void BackupController::Log(Run& run, const std::string& level, const std::string& message) {
-  run.log.push_back(
-      absl::StrCat("time=\"", absl::FormatTime(kLogTimeFormat, clock_.Now(), absl::UTCTimeZone()),
-                   "\" level=", level, " msg=\"", message, "\""));
-  if (level == "warning") ++run.warnings;
-  if (level == "error") ++run.errors;
 }
 
 absl::Status BackupController::Sync(const std::string& key) {
@@ -198,9 +190,8 @@ absl::Status BackupController::Start(const Backup& backup) {
   SetTimestamp(status.mutable_start_timestamp(), now);
   if (ttl > absl::ZeroDuration()) SetTimestamp(status.mutable_expiration(), now + ttl);
   Run& run = NewRun(key);
-  Log(run, "info",
-      absl::StrCat("Setting up backup to location ", location->metadata().name(), " (",
-                   DirectoryOf(*location).root(), ")"));
+  run.log.Add("info", absl::StrCat("Setting up backup to location ", location->metadata().name(),
+                                   " (", DirectoryOf(*location).root(), ")"));
   if (auto s = UpdateStatus(client_, *written); !s.ok()) {
     EndRun(key);
     return s.status();
@@ -292,9 +283,9 @@ absl::Status BackupController::WriteResources(const Backup& backup, const Backup
                                 .claim = meta.name(),
                                 .storage_class = claim.spec().storage_class_name()});
         } else {
-          Log(run, "warning",
-              absl::StrCat("claim ", meta.namespace_(), "/", meta.name(), " is ",
-                           claim.status().phase(), ", not Bound: no data to back up"));
+          run.log.Add("warning",
+                      absl::StrCat("claim ", meta.namespace_(), "/", meta.name(), " is ",
+                                   claim.status().phase(), ", not Bound: no data to back up"));
         }
       }
     }
@@ -317,8 +308,8 @@ absl::Status BackupController::WriteResources(const Backup& backup, const Backup
     }
   }
   run.resources_written = true;
-  Log(run, "info",
-      absl::StrCat("Backed up ", run.items, " items; ", run.claims.size(), " claims to snapshot"));
+  run.log.Add("info", absl::StrCat("Backed up ", run.items, " items; ", run.claims.size(),
+                                   " claims to snapshot"));
   return absl::OkStatus();
 }
 
@@ -342,13 +333,13 @@ bool BackupController::AdvanceClaim(const Backup& backup, const BackupLocation& 
     request.mutable_spec()->mutable_source()->set_persistent_volume_claim_name(work.claim);
     auto created = Create(client_, request);
     if (!created.ok() && !absl::IsAlreadyExists(created.status())) {
-      Log(run, "error", absl::StrCat(what, ": snapshot: ", created.status().message()));
+      run.log.Add("error", absl::StrCat(what, ": snapshot: ", created.status().message()));
       return true;
     }
     return false;
   }
   if (vs->status().has_error() && !vs->status().error().message().empty()) {
-    Log(run, "error", absl::StrCat(what, ": snapshot failed: ", vs->status().error().message()));
+    run.log.Add("error", absl::StrCat(what, ": snapshot failed: ", vs->status().error().message()));
     client_.Delete(api::KindTraits<snapshot::v1::VolumeSnapshot>::Info(), work.ns, vs_name)
         .IgnoreError();
     return true;
@@ -368,7 +359,7 @@ bool BackupController::AdvanceClaim(const Backup& backup, const BackupLocation& 
   client_.Delete(api::KindTraits<snapshot::v1::VolumeSnapshot>::Info(), work.ns, vs_name)
       .IgnoreError();
   if (!moved.ok()) {
-    Log(run, "error", absl::StrCat(what, ": ", moved.status().message()));
+    run.log.Add("error", absl::StrCat(what, ": ", moved.status().message()));
     return true;
   }
   auto* volume = run.manifest.add_volumes();
@@ -382,9 +373,8 @@ bool BackupController::AdvanceClaim(const Backup& backup, const BackupLocation& 
     int64_t ms = 0;
     if (absl::SimpleAtoi(frozen->second, &ms)) volume->set_frozen_ms(ms);
   }
-  Log(run, "info",
-      absl::StrCat(what, ": ", content->status().restore_size(), " bytes backed up (",
-                   consistency->second, ")"));
+  run.log.Add("info", absl::StrCat(what, ": ", content->status().restore_size(),
+                                   " bytes backed up (", consistency->second, ")"));
   return true;
 }
 
@@ -397,15 +387,13 @@ absl::Status BackupController::Finish(const Backup& backup, const BackupLocation
   status.set_volume_snapshots_completed(run.manifest.volumes_size());
   status.mutable_progress()->set_total_items(run.items);
   status.mutable_progress()->set_items_backed_up(run.items);
-  status.set_phase(run.errors > 0 ? "PartiallyFailed" : "Completed");
-  Log(run, "info",
-      absl::StrCat("Backup ", status.phase(), " with ", run.errors, " errors and ", run.warnings,
-                   " warnings"));
-  status.set_warnings(run.warnings);
-  status.set_errors(run.errors);
+  status.set_phase(run.log.errors() > 0 ? "PartiallyFailed" : "Completed");
+  run.log.Add("info", absl::StrCat("Backup ", status.phase(), " with ", run.log.errors(),
+                                   " errors and ", run.log.warnings(), " warnings"));
+  status.set_warnings(run.log.warnings());
+  status.set_errors(run.log.errors());
   SetTimestamp(status.mutable_completion_timestamp(), clock_.Now());
-  if (auto s = location.WriteBackupFile(name, kBackupLogFile, absl::StrJoin(run.log, "\n") + "\n");
-      !s.ok()) {
+  if (auto s = location.WriteBackupFile(name, kBackupLogFile, run.log.Text()); !s.ok()) {
     return Fail(backup, std::string(s.message()));
   }
   // What another cluster syncs: the Backup as it ends, without this

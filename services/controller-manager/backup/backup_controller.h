@@ -37,6 +37,7 @@
 #include "ordo/velero/v1/velero.pb.h"
 #include "services/controller-manager/backup/backup_client.h"
 #include "services/controller-manager/backup/backup_location.h"
+#include "services/controller-manager/backup/run_log.h"
 #include "services/controller-manager/controller.h"
 #include "services/controller-manager/controller_descriptor.h"
 
@@ -85,13 +86,12 @@ class BackupController final : public controller::Controller {
   // What a backup in progress has done so far (only its key's worker
   // touches it).
   struct Run {
-    std::vector<std::string> log;
+    explicit Run(Clock& clock) : log(clock) {}
+    RunLog log;
     bool resources_written = false;
     int items = 0;
     std::vector<ClaimWork> claims;
     velero::v1::BackupManifest manifest;
-    int warnings = 0;
-    int errors = 0;
   };
 
   absl::Status Start(const velero::v1::Backup& backup);
@@ -106,7 +106,6 @@ class BackupController final : public controller::Controller {
   absl::Status Fail(const velero::v1::Backup& backup, const std::string& reason);
   absl::Status Expire(const velero::v1::Backup& backup);
   absl::Status Finalize(const velero::v1::Backup& backup);
-  void Log(Run& run, const std::string& level, const std::string& message);
 
   Run* FindRun(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_);
   Run& NewRun(const std::string& key) ABSL_LOCKS_EXCLUDED(mu_);

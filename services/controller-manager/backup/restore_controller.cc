@@ -13,6 +13,7 @@
 #include "common/manifest/manifest.h"
 #include "services/controller-manager/backup/backup_controller.h"
 #include "services/controller-manager/backup/restore_plan.h"
+#include "services/controller-manager/backup/run_log.h"
 #include "spdlog/spdlog.h"
 
 namespace ordo::backup {
@@ -134,23 +135,14 @@ absl::Status RestoreController::Sync(const std::string& key) {
 }
 
 absl::Status RestoreController::Run(const Restore& restore) {
-  std::vector<std::string> log;
-  int warnings = 0;
-  int errors = 0;
-  auto say = [&](const std::string& level, const std::string& message) {
-    log.push_back(absl::StrCat("time=\"",
-                               absl::FormatTime(kLogTimeFormat, clock_.Now(), absl::UTCTimeZone()),
-                               "\" level=", level, " msg=\"", message, "\""));
-    if (level == "warning") ++warnings;
-    if (level == "error") ++errors;
-  };
+  RunLog log(clock_);
   Restore done = restore;
   auto& status = *done.mutable_status();
   auto finish = [&](const std::string& phase, const std::string& reason) {
     status.set_phase(phase);
     if (!reason.empty()) status.set_failure_reason(reason);
-    status.set_warnings(warnings);
-    status.set_errors(errors);
+    status.set_warnings(log.warnings());
+    status.set_errors(log.errors());
     SetTimestamp(status.mutable_completion_timestamp(), clock_.Now());
     return UpdateStatus(client_, done).status();
   };
@@ -167,8 +159,8 @@ absl::Status RestoreController::Run(const Restore& restore) {
                                   : backup->spec().storage_location());
   if (!location.ok()) return finish("Failed", std::string(location.status().message()));
   const BackupLocation dir = DirectoryOf(*location);
-  say("info",
-      absl::StrCat("Restoring from backup ", backup_name, " in ", dir.BackupDir(backup_name)));
+  log.Add("info",
+          absl::StrCat("Restoring from backup ", backup_name, " in ", dir.BackupDir(backup_name)));
   auto manifest = dir.Verify(backup_name);
   if (!manifest.ok()) return finish("Failed", std::string(manifest.status().message()));
 
@@ -179,14 +171,14 @@ absl::Status RestoreController::Run(const Restore& restore) {
     if (!text.ok()) return finish("Failed", std::string(text.status().message()));
     auto decoded = manifest::Decode(*text, file.path());
     if (!decoded.ok()) {
-      say("error", std::string(decoded.status().message()));
+      log.Add("error", std::string(decoded.status().message()));
       continue;
     }
     for (auto& object : *decoded) objects.push_back(std::move(object));
   }
   RestorePlan plan =
       PlanRestore(std::move(objects), restore, backup_name, *manifest, dir.BackupDir(backup_name));
-  for (const auto& line : plan.skipped) say("info", absl::StrCat("Skipped ", line));
+  for (const auto& line : plan.skipped) log.Add("info", absl::StrCat("Skipped ", line));
   status.mutable_progress()->set_total_items(static_cast<int>(plan.items.size()));
   // A claim that exists keeps its data: its snapshot is not made.
   absl::flat_hash_set<std::string> unneeded = SnapshotsOfExistingClaims(plan);
@@ -200,22 +192,21 @@ absl::Status RestoreController::Run(const Restore& restore) {
     auto created = client_.Create(*item.info, *item.object);
     if (created.ok()) {
       ++restored;
-      say("info", absl::StrCat("Restored ", what));
+      log.Add("info", absl::StrCat("Restored ", what));
     } else if (absl::IsAlreadyExists(created.status())) {
-      say("warning", absl::StrCat(what, " already exists: left as it is"));
+      log.Add("warning", absl::StrCat(what, " already exists: left as it is"));
     } else {
-      say("error", absl::StrCat(what, ": ", created.status().message()));
+      log.Add("error", absl::StrCat(what, ": ", created.status().message()));
     }
   }
   status.mutable_progress()->set_items_restored(restored);
-  say("info", absl::StrCat("Restore ended: ", restored, " created, ", warnings, " warnings, ",
-                           errors, " errors"));
-  if (auto s = dir.WriteRestoreFile(restore.metadata().name(), kRestoreLogFile,
-                                    absl::StrJoin(log, "\n") + "\n");
+  log.Add("info", absl::StrCat("Restore ended: ", restored, " created, ", log.warnings(),
+                               " warnings, ", log.errors(), " errors"));
+  if (auto s = dir.WriteRestoreFile(restore.metadata().name(), kRestoreLogFile, log.Text());
       !s.ok()) {
     spdlog::warn("restore {}: {}", restore.metadata().name(), std::string(s.message()));
   }
-  return finish(errors > 0 ? "PartiallyFailed" : "Completed", "");
+  return finish(log.errors() > 0 ? "PartiallyFailed" : "Completed", "");
 }
 
 }  // namespace ordo::backup
