@@ -16,7 +16,11 @@ class MemoryStore::WatcherImpl final : public Watcher {
   ~WatcherImpl() override { store_->Unregister(this); }
 
   absl::StatusOr<std::vector<EventPtr>> Poll(size_t max) override {
-    return store_->EventsAfter(prefix_, cursor_, max);
+    auto events = store_->EventsAfter(prefix_, cursor_, max);
+    if (absl::IsOutOfRange(events.status()) && store_->options_.observer != nullptr) {
+      store_->options_.observer->WatcherCutOff();
+    }
+    return events;
   }
 
   bool AwaitReady(absl::Duration timeout) override {
@@ -271,8 +275,11 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
     }
   }
   if (events.empty()) return;
+  GroupCommit commit{.transactions = group.size(), .events = events.size()};
   if (journal_ != nullptr) {
+    absl::Time started = absl::Now();
     absl::Status written = journal_->Append(events);
+    commit.durable_write = absl::Now() - started;
     if (!written.ok()) {
       // Nothing was published: memory still equals the disk. Fail the group.
       absl::Status error =
@@ -298,6 +305,11 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
     }
     while (window_.size() > options_.event_window) window_.pop_front();
     revision_ = events.back()->revision();
+    commit.window_events = window_.size();
+  }
+  if (options_.observer != nullptr) {
+    commit.window_capacity = options_.event_window;
+    options_.observer->GroupCommitted(commit);
   }
   absl::MutexLock lock(&watchers_mu_);
   for (WatcherImpl* w : watchers_) w->Signal();

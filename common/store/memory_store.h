@@ -20,6 +20,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/store/journal.h"
 #include "common/store/store.h"
+#include "common/store/store_observer.h"
 
 namespace ordo::store {
 
@@ -28,6 +29,8 @@ struct MemoryStoreOptions {
   size_t event_window = 10'000;
   // Upper bound on transactions group-committed together.
   size_t max_group = 2'000;
+  // Told of each group commit and each watcher cut off; may be null.
+  std::shared_ptr<StoreObserver> observer;
 };
 
 class MemoryStore final : public Store {

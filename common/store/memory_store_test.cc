@@ -2,9 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <thread>
 
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "common/testing/status_matchers.h"
 
 namespace ordo::store {
@@ -139,6 +141,47 @@ TEST(MemoryStoreTest, SlowWatcherIsCutOffWithoutStallingWriters) {
   // Writers go on although the watcher reads nothing.
   for (int i = 0; i < 50; ++i) ASSERT_OK(store.Put("/k", absl::StrCat(i)));
   EXPECT_THAT((*slow)->Poll(10), StatusIs(absl::StatusCode::kOutOfRange));
+}
+
+// Records what the store reports.
+class RecordingObserver final : public StoreObserver {
+ public:
+  void GroupCommitted(const GroupCommit& commit) override {
+    absl::MutexLock lock(&mu_);
+    commits_.push_back(commit);
+  }
+  void WatcherCutOff() override { cut_off_++; }
+  std::vector<GroupCommit> commits() {
+    absl::MutexLock lock(&mu_);
+    return commits_;
+  }
+  int cut_off() const { return cut_off_; }
+
+ private:
+  absl::Mutex mu_;
+  std::vector<GroupCommit> commits_ ABSL_GUARDED_BY(mu_);
+  std::atomic<int> cut_off_{0};
+};
+
+TEST(MemoryStoreTest, ObserverSeesEachGroupAndEachWatcherCutOff) {
+  auto observer = std::make_shared<RecordingObserver>();
+  MemoryStore store(MemoryStoreOptions{.event_window = 4, .observer = observer});
+  auto slow = store.Watch("/k", 0, nullptr);
+  ASSERT_OK(slow);
+  for (int i = 0; i < 6; ++i) ASSERT_OK(store.Put("/k", absl::StrCat(i)));
+  // A failed check is a transaction of its group, but writes nothing.
+  EXPECT_THAT(store.Create("/k", "again"), StatusIs(absl::StatusCode::kAlreadyExists));
+
+  std::vector<GroupCommit> commits = observer->commits();
+  ASSERT_EQ(commits.size(), 6u);  // one per write: they ran one after another
+  EXPECT_EQ(commits[0].transactions, 1u);
+  EXPECT_EQ(commits[0].events, 1u);
+  EXPECT_EQ(commits[0].window_events, 1u);
+  EXPECT_EQ(commits[5].window_events, 4u);
+  EXPECT_EQ(commits[5].window_capacity, 4u);
+  EXPECT_EQ(observer->cut_off(), 0);
+  EXPECT_THAT((*slow)->Poll(10), StatusIs(absl::StatusCode::kOutOfRange));
+  EXPECT_EQ(observer->cut_off(), 1);
 }
 
 TEST(MemoryStoreTest, ReadyCallbackFiresOnCommit) {

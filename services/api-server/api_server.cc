@@ -32,6 +32,12 @@ ApiServer::ApiServer(store::Store& store, Clock& clock) : store_(store), clock_(
   }
 }
 
+std::vector<Registry*> ApiServer::registries() {
+  std::vector<Registry*> out;
+  for (auto& [kind, registry] : registries_) out.push_back(registry.get());
+  return out;
+}
+
 Registry& ApiServer::registry(absl::string_view kind) {
   auto it = registries_.find(kind);
   if (it == registries_.end()) std::abort();

@@ -9,6 +9,7 @@
 #include <map>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "common/clock/clock.h"
@@ -29,6 +30,8 @@ class ApiServer {
   absl::Status Bootstrap();
 
   Registry& registry(absl::string_view kind);
+  // Every kind's registry, in kind order.
+  std::vector<Registry*> registries();
   store::Store& store() { return store_; }
   Clock& clock() { return clock_; }
 

@@ -22,6 +22,7 @@
 #include "services/api-server/pod_io_service.h"
 #include "services/api-server/rbac_authorizer.h"
 #include "services/api-server/request_metrics.h"
+#include "services/api-server/storage_metrics.h"
 #include "services/api-server/typed_services.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:6443",
@@ -52,7 +53,6 @@ ABSL_FLAG(std::string, kubelet_client_key, "",
           "PEM key of --kubelet-client-certificate (default: --tls-private-key-file)");
 ABSL_FLAG(std::string, kubelet_certificate_authority, "",
           "PEM CA that signed the agents' serving certificates (default: --client-ca-file)");
-ABSL_FLAG(std::string, log_level, "info", "trace, debug, info, warn or error");
 
 namespace {
 
@@ -99,7 +99,7 @@ int main(int argc, char** argv) {
       "ordo-api-server --data-dir DIR [--listen HOST:PORT]\n"
       "Serves the ordo API (every kind, with watches) over gRPC, from a durable RocksDB store.");
   ordo::server::BlockShutdownSignals();
-  ordo::server::InitLogging("api-server", absl::GetFlag(FLAGS_log_level));
+  ordo::server::InitLogging("api-server");
   // Kept for the life of the process: /metrics serves until exit.
   auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
   if (!metrics_endpoint.ok()) {
@@ -124,6 +124,10 @@ int main(int argc, char** argv) {
   std::filesystem::create_directories(data_dir, ec);
   ordo::store::MemoryStoreOptions store_options;
   store_options.event_window = static_cast<size_t>(absl::GetFlag(FLAGS_event_window));
+  if (*metrics_endpoint != nullptr) {
+    store_options.observer =
+        std::make_shared<ordo::apiserver::StoreMetrics>(*ordo::metrics::DefaultRegistry());
+  }
   auto store = ordo::store::OpenRocksDbStore(data_dir, store_options);
   if (!store.ok()) {
     spdlog::error("cannot open the store: {}", store.status().ToString());
@@ -157,6 +161,9 @@ int main(int argc, char** argv) {
   if (absl::Status s = api.Bootstrap(); !s.ok()) {
     spdlog::error("bootstrap failed: {}", s.ToString());
     return 1;
+  }
+  if (*metrics_endpoint != nullptr) {
+    (*metrics_endpoint)->Add(std::make_shared<ordo::apiserver::StoredStateCollector>(api));
   }
   ordo::server::Executor unary(absl::GetFlag(FLAGS_handler_threads));
   ordo::server::Executor watch(absl::GetFlag(FLAGS_watch_threads));
@@ -235,5 +242,6 @@ int main(int argc, char** argv) {
   }
   ordo::server::WaitForShutdownSignal();
   started->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
+  metrics_endpoint->reset();  // no scrape may read `api` once it is gone
   return 0;
 }

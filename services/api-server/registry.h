@@ -8,6 +8,7 @@
 // All methods are safe to call concurrently.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <functional>
 #include <memory>
@@ -96,6 +97,11 @@ class Registry {
   // The namespace an object goes to: its own, or "default" for namespaced kinds.
   std::string NamespaceOf(const Message& obj) const;
 
+  // How many watches of this kind are open (apiserver_registered_watchers);
+  // each WatchSource counts itself in and out.
+  int64_t open_watches() const { return open_watches_.load(std::memory_order_relaxed); }
+  void CountWatch(int delta) { open_watches_.fetch_add(delta, std::memory_order_relaxed); }
+
   // Kubernetes' error texts.
   absl::Status NotFound(const std::string& name) const;
   absl::Status Conflict(const std::string& name, absl::string_view why) const;
@@ -126,6 +132,7 @@ class Registry {
   store::Store& store_;
   Clock& clock_;
   const NamespaceCheck namespace_check_;
+  std::atomic<int64_t> open_watches_{0};
 
   // Recently encoded watch events, by revision and type.
   absl::Mutex encoded_mu_;

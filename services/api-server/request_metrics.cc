@@ -31,12 +31,12 @@ struct Families {
   explicit Families(prometheus::Registry& r)
       : total(prometheus::BuildCounter()
                   .Name("apiserver_request_total")
-                  .Help("Counter of apiserver requests broken out for each verb, group, "
-                        "resource, subresource and HTTP response code.")
+                  .Help("Requests answered, by verb, group, resource, subresource and the "
+                        "HTTP code kube-apiserver would have answered.")
                   .Register(r)),
         duration(prometheus::BuildHistogram()
                      .Name("apiserver_request_duration_seconds")
-                     .Help("Response latency distribution in seconds for each verb, group, "
+                     .Help("Seconds from a request's arrival to its answer, by verb, group, "
                            "resource and subresource.")
                      .Register(r)) {}
   prometheus::Family<prometheus::Counter>& total;

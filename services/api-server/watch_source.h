@@ -36,9 +36,15 @@ class WatchSource {
   // stored bytes; objects are parsed only when a selector must look at them.
   absl::StatusOr<std::vector<std::shared_ptr<const std::string>>> Next(size_t max);
 
+  ~WatchSource() { registry_.CountWatch(-1); }
+  WatchSource(const WatchSource&) = delete;
+  WatchSource& operator=(const WatchSource&) = delete;
+
  private:
   WatchSource(Registry& registry, Filter filter, bool bookmarks)
-      : registry_(registry), filter_(std::move(filter)), bookmarks_(bookmarks) {}
+      : registry_(registry), filter_(std::move(filter)), bookmarks_(bookmarks) {
+    registry_.CountWatch(1);
+  }
   // Whether objects must be parsed to decide: a label or field selector.
   bool Selective() const {
     return !filter_.label_selector.Empty() || !filter_.field_selector.Empty();
