@@ -9,11 +9,13 @@
 #include "absl/cleanup/cleanup.h"
 #include "absl/flags/flag.h"
 #include "absl/strings/str_cat.h"
+#include "common/metrics/metrics.h"
 #include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/security/server_flags.h"
 #include "common/server/channel.h"
 #include "common/server/server_main.h"
+#include "prometheus/gauge.h"
 #include "services/controller-manager/backup/backup_controller.h"
 #include "services/controller-manager/controller_descriptor.h"
 #include "services/controller-manager/disruption/disruption_controller.h"
@@ -24,6 +26,7 @@
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
 #include "services/controller-manager/snapshot/snapshot_controller.h"
+#include "services/controller-manager/state_metrics.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 #include "services/controller-manager/storage/volume_controller.h"
 #include "spdlog/spdlog.h"
@@ -70,7 +73,6 @@ ABSL_FLAG(absl::Duration, pod_gc_quarantine, absl::Seconds(40),
           "How long a pod bound to a vanished node waits before it is force-deleted");
 ABSL_FLAG(absl::Duration, force_detach_timeout, absl::Minutes(6),
           "How long a volume no pod uses stays attached to a node that is not Ready (0: ever)");
-ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
 
@@ -111,16 +113,19 @@ controller::ControllerOptions OptionsFromFlags() {
 }
 
 // One term of leadership: the enabled controllers over one informer factory,
-// run until `leading` stops.
+// run until `leading` stops. `state` serves the term's caches meanwhile.
 void Lead(const std::shared_ptr<grpc::Channel>& channel,
           const std::vector<controller::ControllerDescriptor>& enabled,
-          const controller::ControllerOptions& options, std::stop_token leading) {
+          const controller::ControllerOptions& options, controller::StateMetrics& state,
+          std::stop_token leading) {
   Clock& clock = SystemClock();
   informer::SharedInformerFactory informers(channel, clock);
   api::ResourceClient<core::v1::Event> events(channel, clock);
   controller::ControllerContext ctx{channel, clock, informers, events, options};
   std::vector<std::unique_ptr<controller::RunningController>> running;
   for (const auto& descriptor : enabled) running.push_back(descriptor.init(ctx));
+  state.Lead(controller::StateMetrics::CachesOf(informers));
+  absl::Cleanup stop_serving_state = [&] { state.Stop(); };
   // The informers' handlers call into the controllers: stop them first.
   absl::Cleanup stop_informers = [&] { informers.Stop(); };
   informers.Start();
@@ -137,7 +142,7 @@ int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv,
                            "ordo-controller-manager --server HOST:PORT: ordo's controllers");
-  ordo::server::InitLogging("controller-manager", absl::GetFlag(FLAGS_log_level));
+  ordo::server::InitLogging("controller-manager");
   // Kept for the life of the process: /metrics serves until exit.
   auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
   if (!metrics_endpoint.ok()) {
@@ -175,8 +180,22 @@ int main(int argc, char** argv) {
   config.renew_deadline = absl::GetFlag(FLAGS_renew_deadline);
   config.retry_period = absl::GetFlag(FLAGS_retry_period);
   ordo::controller::LeaderElector elector(config, leases, ordo::SystemClock());
+  auto state = std::make_shared<ordo::controller::StateMetrics>();
+  // client-go's leader election gauge: 1 while this replica leads.
+  prometheus::Gauge& leading_gauge = prometheus::BuildGauge()
+                                         .Name("leader_election_master_status")
+                                         .Help(
+                                             "1 while this replica holds the lease `name` "
+                                             "and leads, 0 while it stands by.")
+                                         .Register(*ordo::metrics::DefaultRegistry())
+                                         .Add({{"name", "ordo-controller-manager"}});
+  if (*metrics_endpoint != nullptr) (*metrics_endpoint)->Add(state);
   std::jthread runner([&](std::stop_token stop) {
-    elector.Run(stop, [&](std::stop_token leading) { Lead(channel, *enabled, options, leading); });
+    elector.Run(stop, [&](std::stop_token leading) {
+      leading_gauge.Set(1);
+      Lead(channel, *enabled, options, *state, leading);
+      leading_gauge.Set(0);
+    });
   });
   ordo::server::WaitForShutdownSignal();
   return 0;

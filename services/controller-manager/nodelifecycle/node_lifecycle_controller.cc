@@ -108,7 +108,13 @@ absl::Status NodeLifecycleController::MarkUnknown(const core::v1::Node& node) {
   }
   spdlog::warn("node {}: no heartbeat for {}: Ready=Unknown", node.metadata().name(),
                absl::FormatDuration(options_.grace_period));
-  return writer_.UpdateNodeStatus(updated);
+  ORDO_RETURN_IF_ERROR(writer_.UpdateNodeStatus(updated));
+  if (options_.events != nullptr) {
+    options_.events->Record(
+        events::ReferenceTo(node, "v1", "Node"), events::kEventNormal, "NodeNotReady",
+        absl::StrCat("Node ", node.metadata().name(), " status is now: NodeNotReady"));
+  }
+  return absl::OkStatus();
 }
 
 absl::Status NodeLifecycleController::MarkPodsNotReady(const std::string& node) {

@@ -23,6 +23,7 @@
 #include "common/api/resource_client.h"
 #include "common/api/well_known.h"
 #include "common/clock/clock.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
 #include "common/workqueue/rate_limiter.h"
 #include "services/controller-manager/controller_descriptor.h"
@@ -91,6 +92,8 @@ struct NodeLifecycleOptions {
   // are released to other nodes. Zero (or no oracle): never.
   absl::Duration fence_after = absl::ZeroDuration();
   DeathOracle* oracle = nullptr;
+  // Where NodeNotReady events go (null: nowhere).
+  events::EventRecorder* events = nullptr;
 };
 
 inline constexpr char kFenceValue[] = "ordo-fence";

@@ -8,6 +8,7 @@
 
 #include "common/clock/fake_clock.h"
 #include "common/clock/timestamp.h"
+#include "common/events/fake_event_recorder.h"
 #include "common/testing/fake_object_store.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
@@ -116,12 +117,14 @@ class NodeLifecycleTest : public ::testing::Test {
                    informer::Lister(cluster_.pods), cluster_, clock_,
                    {.grace_period = absl::Seconds(50),
                     .monitor_period = absl::Seconds(5),
-                    .eviction_rate = 0.1}),
+                    .eviction_rate = 0.1,
+                    .events = &events_}),
         eviction_(informer::Lister(cluster_.nodes), informer::Lister(cluster_.pods), cluster_,
-                  clock_) {}
+                  clock_, &events_) {}
 
   FakeClock clock_;
   FakeCluster cluster_{clock_};
+  testing::FakeEventRecorder events_;
   NodeLifecycleController lifecycle_;
   TaintEviction eviction_;
 };
@@ -139,6 +142,8 @@ TEST_F(NodeLifecycleTest, SilentNodeGoesUnknownAfterTheGracePeriodAndIsTainted) 
   EXPECT_EQ(cluster_.nodes.Get("node-1")->status().conditions(0).message(),
             "Kubelet stopped posting node status.");
   EXPECT_EQ(cluster_.pods.Get("default/web-1")->status().conditions(0).status(), "False");
+  EXPECT_THAT(events_.Take(), ElementsAre("Normal NodeNotReady Node node-1 status is now: "
+                                          "NodeNotReady"));
   ASSERT_TRUE(lifecycle_.Monitor().ok());  // taints: from a fresh copy of the node, one pass later
   EXPECT_THAT(cluster_.Taints("node-1"), ElementsAre("node.kubernetes.io/unreachable:NoSchedule",
                                                      "node.kubernetes.io/unreachable:NoExecute"));
@@ -199,8 +204,11 @@ TEST_F(NodeLifecycleTest, TaintEvictionHonoursTolerationSeconds) {
   clock_.Advance(absl::Seconds(51));
   ASSERT_TRUE(lifecycle_.Monitor().ok());
   ASSERT_TRUE(lifecycle_.Monitor().ok());  // tainted NoExecute now
+  events_.Take();
   absl::Duration next = eviction_.Pass();
   EXPECT_THAT(cluster_.deleted, ElementsAre("untolerating"));
+  EXPECT_THAT(events_.Take(), ElementsAre("Normal TaintManagerEviction Marking for deletion Pod "
+                                          "default/untolerating"));
   EXPECT_EQ(next, absl::Seconds(300));
   clock_.Advance(absl::Seconds(299));
   eviction_.Pass();

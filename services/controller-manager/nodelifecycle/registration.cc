@@ -20,6 +20,7 @@ class RunningLifecycle final : public controller::RunningController {
  public:
   explicit RunningLifecycle(controller::ControllerContext& ctx)
       : writer_(ctx.channel, ctx.clock),
+        events_(ctx.events, ctx.clock, "node-controller"),
         oracle_(ctx.options.fence_pid_dir.empty()
                     ? nullptr
                     : std::make_unique<PidFileOracle>(ctx.options.fence_pid_dir, PodsByNode(ctx))),
@@ -29,11 +30,13 @@ class RunningLifecycle final : public controller::RunningController {
                      .monitor_period = ctx.options.node_monitor_period,
                      .eviction_rate = ctx.options.node_eviction_rate,
                      .fence_after = ctx.options.fence_after,
-                     .oracle = oracle_.get()}) {}
+                     .oracle = oracle_.get(),
+                     .events = &events_}) {}
   void Run(std::stop_token stop) override { controller_.Run(stop); }
 
  private:
   ApiNodeWriter writer_;
+  events::ApiEventRecorder events_;
   std::unique_ptr<PidFileOracle> oracle_;
   NodeLifecycleController controller_;
 };
@@ -42,11 +45,13 @@ class RunningTaintEviction final : public controller::RunningController {
  public:
   explicit RunningTaintEviction(controller::ControllerContext& ctx)
       : evictor_(ctx.channel, ctx.clock),
-        eviction_(ListerFor<core::v1::Node>(ctx), PodsByNode(ctx), evictor_, ctx.clock) {}
+        events_(ctx.events, ctx.clock, "taint-eviction-controller"),
+        eviction_(ListerFor<core::v1::Node>(ctx), PodsByNode(ctx), evictor_, ctx.clock, &events_) {}
   void Run(std::stop_token stop) override { eviction_.Run(stop, absl::Seconds(1)); }
 
  private:
   ApiPodEvictor evictor_;
+  events::ApiEventRecorder events_;
   TaintEviction eviction_;
 };
 

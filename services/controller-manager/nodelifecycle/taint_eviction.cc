@@ -1,5 +1,6 @@
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
 
+#include "absl/strings/str_cat.h"
 #include "common/api/tolerations.h"
 #include "common/clock/timestamp.h"
 #include "spdlog/spdlog.h"
@@ -60,6 +61,12 @@ absl::Duration TaintEviction::Pass() {
       if (s.ok()) {
         spdlog::info("taint eviction: deleting {}/{} from node {}", pod->metadata().namespace_(),
                      pod->metadata().name(), node->metadata().name());
+        if (events_ != nullptr) {
+          events_->Record(events::ReferenceTo(*pod, "v1", "Pod"), events::kEventNormal,
+                          "TaintManagerEviction",
+                          absl::StrCat("Marking for deletion Pod ", pod->metadata().namespace_(),
+                                       "/", pod->metadata().name()));
+        }
       } else {
         spdlog::warn("taint eviction: {}/{}: {}", pod->metadata().namespace_(),
                      pod->metadata().name(), std::string(s.message()));

@@ -13,6 +13,7 @@
 #include "absl/time/time.h"
 #include "common/api/resource_client.h"
 #include "common/clock/clock.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
 #include "services/controller-manager/controller_descriptor.h"
 
@@ -42,9 +43,11 @@ class ApiPodEvictor final : public PodEvictor {
 
 class TaintEviction {
  public:
+  // TaintManagerEviction events about the pods it deletes go to `events`
+  // (null: nowhere).
   TaintEviction(informer::Lister<core::v1::Node> nodes, informer::Lister<core::v1::Pod> pods,
-                PodEvictor& evictor, Clock& clock)
-      : nodes_(nodes), pods_(pods), evictor_(evictor), clock_(clock) {}
+                PodEvictor& evictor, Clock& clock, events::EventRecorder* events = nullptr)
+      : nodes_(nodes), pods_(pods), evictor_(evictor), clock_(clock), events_(events) {}
 
   // Evicts what is due; returns the time until the next pod falls due
   // (InfiniteDuration: none waiting).
@@ -57,6 +60,7 @@ class TaintEviction {
   informer::Lister<core::v1::Pod> pods_;
   PodEvictor& evictor_;
   Clock& clock_;
+  events::EventRecorder* const events_;
 };
 
 // The controller-manager's entry for this controller (registration.cc).

@@ -50,7 +50,7 @@ class Running final : public controller::RunningController {
 
  private:
   ApiSnapshotClient client_;
-  controller::ApiEventRecorder events_;
+  events::ApiEventRecorder events_;
   SnapshotController controller_;
 };
 

@@ -113,8 +113,8 @@ absl::Status SnapshotController::SyncSnapshot(const std::string& ns, const std::
   }
   auto created = client_.CreateContent(*want);
   if (!created.ok() && !absl::IsAlreadyExists(created.status())) return created.status();
-  events_.Record(controller::ReferenceTo(*vs, kApiVersion, "VolumeSnapshot"),
-                 controller::kEventNormal, "CreatingSnapshot",
+  events_.Record(events::ReferenceTo(*vs, kApiVersion, "VolumeSnapshot"), events::kEventNormal,
+                 "CreatingSnapshot",
                  absl::StrCat("Waiting for a snapshot ", ns, "/", name, " to be taken by node ",
                               want->metadata().annotations().at(api::kSnapshotNodeAnnotation)));
   return MirrorStatus(*vs, created.ok() ? &*created : &*want, "");

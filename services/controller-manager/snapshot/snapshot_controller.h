@@ -25,6 +25,7 @@
 // Thread-safety: as Controller.
 #pragma once
 
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
 #include "ordo/core/v1/core.pb.h"
@@ -32,7 +33,6 @@
 #include "ordo/storage/v1/storage.pb.h"
 #include "services/controller-manager/controller.h"
 #include "services/controller-manager/controller_descriptor.h"
-#include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/snapshot/snapshot_client.h"
 
 namespace ordo::snapshot {
@@ -54,8 +54,8 @@ struct SnapshotListers {
 class SnapshotController final : public controller::Controller {
  public:
   // `snapshot_root`: where copies go when a class names no location.
-  SnapshotController(SnapshotListers listers, SnapshotClient& client,
-                     controller::EventRecorder& events, Clock& clock, std::string snapshot_root)
+  SnapshotController(SnapshotListers listers, SnapshotClient& client, events::EventRecorder& events,
+                     Clock& clock, std::string snapshot_root)
       : Controller(clock),
         listers_(listers),
         client_(client),
@@ -88,7 +88,7 @@ class SnapshotController final : public controller::Controller {
 
   SnapshotListers listers_;
   SnapshotClient& client_;
-  controller::EventRecorder& events_;
+  events::EventRecorder& events_;
   Clock& clock_;
   const std::string snapshot_root_;
 };

@@ -9,7 +9,7 @@
 
 #include "common/api/well_known.h"
 #include "common/clock/fake_clock.h"
-#include "services/controller-manager/fake_event_recorder.h"
+#include "common/events/fake_event_recorder.h"
 #include "services/controller-manager/snapshot/fake_snapshot_client.h"
 
 namespace ordo::snapshot {

@@ -1,5 +1,5 @@
 // The StatefulSet controller's entry in the controller-manager's table.
-#include "services/controller-manager/event_recorder.h"
+#include "common/events/event_recorder.h"
 #include "services/controller-manager/statefulset/api_writers.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"
 
@@ -34,7 +34,7 @@ class Running final : public controller::RunningController {
   ApiPodClaimWriter pods_;
   ApiRevisionWriter revisions_;
   ApiStatusUpdater sets_;
-  controller::ApiEventRecorder events_;
+  events::ApiEventRecorder events_;
   DefaultStatefulSetControl control_;
   StatefulSetController controller_;
 };

@@ -9,11 +9,11 @@ namespace ordo::statefulset {
 namespace {
 
 using apps::v1::StatefulSet;
-using controller::kEventNormal;
-using controller::kEventWarning;
+using events::kEventNormal;
+using events::kEventWarning;
 
 core::v1::ObjectReference SetRef(const StatefulSet& set) {
-  return controller::ReferenceTo(set, "apps/v1", "StatefulSet");
+  return events::ReferenceTo(set, "apps/v1", "StatefulSet");
 }
 
 // "create Pod web-0 in StatefulSet web"

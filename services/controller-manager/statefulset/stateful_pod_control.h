@@ -11,15 +11,15 @@
 
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
-#include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/statefulset/writers.h"
 
 namespace ordo::statefulset {
 
 class StatefulPodControl {
  public:
-  StatefulPodControl(PodClaimWriter& writer, controller::EventRecorder& events,
+  StatefulPodControl(PodClaimWriter& writer, events::EventRecorder& events,
                      informer::Lister<core::v1::PersistentVolumeClaim> claims)
       : writer_(writer), events_(events), claims_(claims) {}
 
@@ -56,7 +56,7 @@ class StatefulPodControl {
 
  private:
   PodClaimWriter& writer_;
-  controller::EventRecorder& events_;
+  events::EventRecorder& events_;
   const informer::Lister<core::v1::PersistentVolumeClaim> claims_;
 };
 

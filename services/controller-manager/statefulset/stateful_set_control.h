@@ -38,8 +38,8 @@
 #include "absl/container/flat_hash_set.h"
 #include "absl/status/statusor.h"
 #include "common/clock/clock.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
-#include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/statefulset/revision_history.h"
 #include "services/controller-manager/statefulset/stateful_pod_control.h"
 #include "services/controller-manager/statefulset/writers.h"
@@ -62,8 +62,8 @@ class StatefulSetControl {
 
 class DefaultStatefulSetControl final : public StatefulSetControl {
  public:
-  DefaultStatefulSetControl(StatefulSetClients clients, controller::EventRecorder& events,
-                            Clock& clock, informer::Lister<core::v1::PersistentVolumeClaim> claims,
+  DefaultStatefulSetControl(StatefulSetClients clients, events::EventRecorder& events, Clock& clock,
+                            informer::Lister<core::v1::PersistentVolumeClaim> claims,
                             std::optional<informer::Lister<core::v1::Node>> nodes = std::nullopt)
       : sets_(clients.sets),
         clock_(clock),

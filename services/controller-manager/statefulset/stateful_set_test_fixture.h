@@ -11,7 +11,7 @@
 
 #include "absl/strings/match.h"
 #include "common/clock/fake_clock.h"
-#include "services/controller-manager/fake_event_recorder.h"
+#include "common/events/fake_event_recorder.h"
 #include "services/controller-manager/statefulset/fake_stateful_set_cluster.h"
 #include "services/controller-manager/statefulset/pod_identity.h"
 #include "services/controller-manager/statefulset/stateful_set_controller.h"

@@ -60,7 +60,7 @@ class Running final : public controller::RunningController {
   const int workers_;
   ApiStorageWriter writer_;
   DirectoryProvisioner provisioner_;
-  controller::ApiEventRecorder events_;
+  events::ApiEventRecorder events_;
   VolumeController controller_;
 };
 

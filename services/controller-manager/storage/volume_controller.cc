@@ -10,8 +10,8 @@
 namespace ordo::storage {
 namespace {
 
-using controller::kEventNormal;
-using controller::kEventWarning;
+using events::kEventNormal;
+using events::kEventWarning;
 
 constexpr char kClaimPrefix[] = "claim/";
 constexpr char kVolumePrefix[] = "volume/";
@@ -192,7 +192,7 @@ absl::Status VolumeController::SyncBoundClaim(const PersistentVolumeClaim& claim
     if (claim.status().phase() == "Bound") {
       PersistentVolumeClaim lost = claim;
       lost.mutable_status()->set_phase("Lost");
-      events_.Record(controller::ReferenceTo(claim, "v1", "PersistentVolumeClaim"), kEventWarning,
+      events_.Record(events::ReferenceTo(claim, "v1", "PersistentVolumeClaim"), kEventWarning,
                      "ClaimLost",
                      absl::StrCat("Bound claim has lost its PersistentVolume. Data on the volume "
                                   "is lost!"));
@@ -205,7 +205,7 @@ absl::Status VolumeController::SyncBoundClaim(const PersistentVolumeClaim& claim
     if (volume->spec().claim_ref().uid().empty()) return Bind(claim, *volume);
     return MarkClaimBound(claim, *volume);
   }
-  events_.Record(controller::ReferenceTo(claim, "v1", "PersistentVolumeClaim"), kEventWarning,
+  events_.Record(events::ReferenceTo(claim, "v1", "PersistentVolumeClaim"), kEventWarning,
                  "FailedBinding",
                  absl::StrCat("volume \"", volume->metadata().name(),
                               "\" already bound to a different claim."));
@@ -296,7 +296,7 @@ absl::StatusOr<std::string> VolumeController::SnapshotDataOf(const PersistentVol
 }
 
 absl::Status VolumeController::Provision(const PersistentVolumeClaim& claim) {
-  auto ref = controller::ReferenceTo(claim, "v1", "PersistentVolumeClaim");
+  auto ref = events::ReferenceTo(claim, "v1", "PersistentVolumeClaim");
   const std::string& class_name = claim.spec().storage_class_name();
   auto sc = class_name.empty() ? nullptr : listers_.classes.Get("", class_name);
   if (sc == nullptr) {
@@ -385,7 +385,7 @@ absl::Status VolumeController::Reclaim(const PersistentVolume& volume) {
   }
   absl::Status deleted = provisioner_.Delete(volume);
   if (!deleted.ok()) {
-    events_.Record(controller::ReferenceTo(volume, "v1", "PersistentVolume"), kEventWarning,
+    events_.Record(events::ReferenceTo(volume, "v1", "PersistentVolume"), kEventWarning,
                    "VolumeFailedDelete", std::string(deleted.message()));
     return deleted;
   }

@@ -23,13 +23,13 @@
 #pragma once
 
 #include "common/api/well_known.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
 #include "ordo/snapshot/v1/snapshot.pb.h"
 #include "ordo/storage/v1/storage.pb.h"
 #include "services/controller-manager/controller.h"
 #include "services/controller-manager/controller_descriptor.h"
-#include "services/controller-manager/event_recorder.h"
 #include "services/controller-manager/storage/storage_writer.h"
 #include "services/controller-manager/storage/volume_provisioner.h"
 
@@ -57,7 +57,7 @@ std::shared_ptr<const storage::v1::StorageClass> DefaultClass(
 class VolumeController final : public controller::Controller {
  public:
   VolumeController(VolumeListers listers, StorageWriter& writer, VolumeProvisioner& provisioner,
-                   controller::EventRecorder& events, Clock& clock)
+                   events::EventRecorder& events, Clock& clock)
       : Controller(clock),
         listers_(listers),
         writer_(writer),
@@ -94,7 +94,7 @@ class VolumeController final : public controller::Controller {
   VolumeListers listers_;
   StorageWriter& writer_;
   VolumeProvisioner& provisioner_;
-  controller::EventRecorder& events_;
+  events::EventRecorder& events_;
 };
 
 // The controller-manager's entry for this controller (registration.cc); it

@@ -7,7 +7,7 @@
 #include <gtest/gtest.h>
 
 #include "common/clock/fake_clock.h"
-#include "services/controller-manager/fake_event_recorder.h"
+#include "common/events/fake_event_recorder.h"
 #include "services/controller-manager/storage/fake_storage_writer.h"
 
 namespace ordo::storage {

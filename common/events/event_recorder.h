@@ -15,7 +15,7 @@
 #include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 
-namespace ordo::controller {
+namespace ordo::events {
 
 inline constexpr char kEventNormal[] = "Normal";
 inline constexpr char kEventWarning[] = "Warning";
@@ -63,4 +63,4 @@ class ApiEventRecorder final : public EventRecorder {
   std::jthread writer_;
 };
 
-}  // namespace ordo::controller
+}  // namespace ordo::events

@@ -1,10 +1,10 @@
-#include "services/controller-manager/event_recorder.h"
+#include "common/events/event_recorder.h"
 
 #include "absl/strings/str_cat.h"
 #include "common/clock/timestamp.h"
 #include "spdlog/spdlog.h"
 
-namespace ordo::controller {
+namespace ordo::events {
 
 // Beyond this many unwritten events new ones are dropped: a slow api-server
 // must not make a controller's memory grow without bound.
@@ -77,4 +77,4 @@ void ApiEventRecorder::Drain(std::stop_token) {
   }
 }
 
-}  // namespace ordo::controller
+}  // namespace ordo::events

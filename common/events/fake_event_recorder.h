@@ -6,11 +6,11 @@
 #include <vector>
 
 #include "absl/synchronization/mutex.h"
-#include "services/controller-manager/event_recorder.h"
+#include "common/events/event_recorder.h"
 
 namespace ordo::testing {
 
-class FakeEventRecorder final : public controller::EventRecorder {
+class FakeEventRecorder final : public events::EventRecorder {
  public:
   void Record(const core::v1::ObjectReference& object, const std::string& type,
               const std::string& reason, const std::string& message) override {
