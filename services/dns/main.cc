@@ -9,6 +9,7 @@
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "common/clock/clock.h"
+#include "common/metrics/metrics.h"
 #include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/server/channel.h"
@@ -27,7 +28,6 @@ ABSL_FLAG(std::vector<std::string>, upstream, {},
           "Servers for names outside the zone (default: the host's resolv.conf)");
 ABSL_FLAG(int, ttl, 5, "TTL of positive answers, seconds");
 ABSL_FLAG(int, negative_ttl, 1, "TTL (and SOA minimum) of negative answers, seconds");
-ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
 
@@ -53,7 +53,7 @@ std::vector<std::string> HostNameservers(const std::vector<std::string>& listen)
 int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-dns --server HOST:PORT: the cluster's DNS");
-  ordo::server::InitLogging("dns", absl::GetFlag(FLAGS_log_level));
+  ordo::server::InitLogging("dns");
   // Kept for the life of the process: /metrics serves until exit.
   auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
   if (!metrics_endpoint.ok()) {
@@ -74,6 +74,8 @@ int main(int argc, char** argv) {
       options.zone.server_addresses.push_back(*a);
     }
   }
+  options.metrics = std::make_shared<ordo::dns::DnsMetrics>(ordo::metrics::DefaultRegistry());
+  if (*metrics_endpoint != nullptr) (*metrics_endpoint)->Add(options.metrics);
   ordo::dns::DnsServer server(options);
   if (absl::Status s = server.Bind(); !s.ok()) {
     spdlog::critical("{}", std::string(s.message()));

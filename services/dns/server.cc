@@ -77,11 +77,16 @@ std::string CacheKey(const Query& q) {
 
 }  // namespace
 
-DnsServer::DnsServer(ServerOptions options) : options_(std::move(options)) {
+DnsServer::DnsServer(ServerOptions options)
+    : options_(std::move(options)),
+      metrics_(options_.metrics != nullptr
+                   ? options_.metrics
+                   : std::make_shared<DnsMetrics>(std::make_shared<prometheus::Registry>())) {
   for (const auto& u : options_.upstreams) {
     auto address = ParseAddress(u, 53);
     if (address.ok()) {
       upstreams_.push_back(*address);
+      upstream_names_.push_back(u);
     } else {
       spdlog::warn("upstream {}: {}", u, std::string(address.status().message()));
     }
@@ -131,8 +136,11 @@ absl::Status DnsServer::Bind() {
 }
 
 void DnsServer::SetZone(std::shared_ptr<const ZoneSnapshot> zone) {
-  absl::MutexLock lock(&zone_mu_);
-  zone_ = std::move(zone);
+  {
+    absl::MutexLock lock(&zone_mu_);
+    zone_ = std::move(zone);
+  }
+  metrics_->ZoneReplaced(absl::Now());
 }
 
 std::shared_ptr<const ZoneSnapshot> DnsServer::zone() {
@@ -199,7 +207,8 @@ std::string DnsServer::Forward(std::string_view packet) {
   if (ParseQuery(packet, &q).has_value()) return "";
   std::string key = CacheKey(q);
   if (auto hit = CacheLookup(key, q.id); hit.has_value()) return *hit;
-  for (const auto& upstream : upstreams_) {
+  for (size_t i = 0; i < upstreams_.size(); ++i) {
+    const sockaddr_storage& upstream = upstreams_[i];
     int fd = socket(upstream.ss_family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
     if (fd < 0) continue;
     std::string reply;
@@ -213,6 +222,7 @@ std::string DnsServer::Forward(std::string_view packet) {
       }
     }
     close(fd);
+    metrics_->Forwarded(upstream_names_[i], reply);
     if (reply.empty()) continue;
     CacheStore(key, reply);
     return reply;
@@ -229,6 +239,7 @@ void DnsServer::ServeUdp(int fd, std::stop_token stop) {
   std::vector<char> buffers(kBatch * kBufferSize);
   std::vector<std::string> replies(kBatch);
   PacketCache answered;
+  DnsTally tally;
   mmsghdr in[kBatch], out[kBatch];
   iovec in_iov[kBatch], out_iov[kBatch];
   sockaddr_storage from[kBatch];
@@ -252,7 +263,11 @@ void DnsServer::ServeUdp(int fd, std::stop_token stop) {
       for (int i = 0; i < got; ++i) {
         std::string_view packet(buffers.data() + i * kBufferSize, in[i].msg_len);
         bool forward = false;
-        if (!answered.Lookup(packet, &replies[i])) {
+        tally.Request(packet, /*tcp=*/false);
+        if (answered.Lookup(packet, &replies[i])) {
+          ++tally.cache_hits;
+        } else {
+          ++tally.cache_misses;
           replies[i] = Handle(packet, false, &forward, *snapshot);
           if (!forward && !replies[i].empty()) answered.Store(packet, replies[i]);
         }
@@ -264,6 +279,7 @@ void DnsServer::ServeUdp(int fd, std::stop_token stop) {
           continue;
         }
         if (replies[i].empty()) continue;
+        tally.Response(replies[i]);
         out_iov[replies_out] = {replies[i].data(), replies[i].size()};
         out[replies_out].msg_hdr = {};
         out[replies_out].msg_hdr.msg_name = &from[i];
@@ -277,6 +293,7 @@ void DnsServer::ServeUdp(int fd, std::stop_token stop) {
         if (n <= 0) break;  // a full socket buffer: the client retries
         sent += n;
       }
+      metrics_->Add(tally);
       if (got < kBatch) break;
     }
   }
@@ -310,6 +327,9 @@ void DnsServer::ForwardLoop() {
     }
     sendto(job.fd, reply.data(), reply.size(), 0, reinterpret_cast<sockaddr*>(&job.from),
            job.from_len);
+    DnsTally tally;
+    tally.Response(reply);
+    metrics_->Add(tally);
   }
 }
 
@@ -323,8 +343,12 @@ void DnsServer::ServeConnection(int fd) {
     std::string packet(n, '\0');
     if (n == 0 || !ReadFull(fd, packet.data(), n)) break;
     bool forward = false;
+    DnsTally tally;
+    tally.Request(packet, /*tcp=*/true);
     std::string reply = Handle(packet, true, &forward);
     if (forward) reply = Forward(packet);
+    tally.Response(reply);
+    metrics_->Add(tally);
     if (reply.empty()) continue;
     std::string framed;
     framed.push_back(static_cast<char>(reply.size() >> 8));

@@ -27,6 +27,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "services/dns/dns_metrics.h"
 #include "services/dns/zone.h"
 
 namespace ordo::dns {
@@ -36,6 +37,8 @@ struct ServerOptions {
   std::vector<std::string> upstreams;  // "IP" or "IP:PORT"
   ZoneConfig zone;
   int forwarders = 4;
+  // Where queries, answers and forwards are counted (null: counted for no one).
+  std::shared_ptr<DnsMetrics> metrics;
 };
 
 class DnsServer {
@@ -86,6 +89,8 @@ class DnsServer {
   std::vector<Listener> listeners_;
   std::vector<int> ports_;
   std::vector<sockaddr_storage> upstreams_;
+  std::vector<std::string> upstream_names_;  // as given, for metrics
+  const std::shared_ptr<DnsMetrics> metrics_;
 
   absl::Mutex zone_mu_;
   std::shared_ptr<const ZoneSnapshot> zone_ ABSL_GUARDED_BY(zone_mu_);

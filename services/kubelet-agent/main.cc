@@ -11,7 +11,9 @@
 #include "absl/flags/reflection.h"
 #include "absl/strings/str_split.h"
 #include "common/clock/clock.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/metrics/metrics.h"
 #include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/security/server_flags.h"
@@ -55,7 +57,6 @@ ABSL_FLAG(int, hollow_nodes, 1, "With --hollow: how many nodes this process pret
 ABSL_FLAG(std::vector<std::string>, masked_paths, {},
           "Paths hidden from every container (the cluster's store, logs, keys); the agent's "
           "checkpoint and the directories of --kubeconfig and its TLS files are always hidden");
-ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace {
 
@@ -108,7 +109,7 @@ int main(int argc, char** argv) {
   server::BlockShutdownSignals();
   server::ParseFlags(argc, argv,
                      "ordo-kubelet-agent --node-name N --server HOST:PORT: the node agent");
-  server::InitLogging("kubelet-agent", absl::GetFlag(FLAGS_log_level));
+  server::InitLogging("kubelet-agent");
   // Kept for the life of the process: /metrics serves until exit.
   auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
   if (!metrics_endpoint.ok()) {
@@ -179,7 +180,10 @@ int main(int argc, char** argv) {
           std::filesystem::absolute(value).parent_path().lexically_normal().string());
     }
   }
-  kubelet::PodManager pods(config, runtime, **network, **checkpoint, pod_api, SystemClock());
+  api::ResourceClient<core::v1::Event> event_client(channel, SystemClock());
+  events::ApiEventRecorder events(event_client, SystemClock(), "kubelet");
+  kubelet::PodManager pods(config, runtime, **network, **checkpoint, pod_api, SystemClock(),
+                           metrics::DefaultRegistry(), &events);
   if (absl::Status s = pods.Restore(); !s.ok()) {
     spdlog::error("restoring the checkpoint: {}", std::string(s.message()));
     return 1;

@@ -44,14 +44,19 @@ std::vector<std::string> HostNameservers() {
 }  // namespace
 
 PodManager::PodManager(AgentConfig config, ContainerRuntime& runtime, PodNetwork& network,
-                       PodCheckpoint& checkpoint, PodApi& api, Clock& clock)
+                       PodCheckpoint& checkpoint, PodApi& api, Clock& clock,
+                       std::shared_ptr<prometheus::Registry> metrics, events::EventRecorder* events)
     : config_(std::move(config)),
       runtime_(runtime),
       network_(network),
       checkpoint_(checkpoint),
       api_(api),
       clock_(clock),
-      prober_(std::make_unique<Prober>(runtime, clock, [this] { Poke(); })) {}
+      metrics_registry_(metrics != nullptr ? std::move(metrics)
+                                           : std::make_shared<prometheus::Registry>()),
+      metrics_(*metrics_registry_),
+      events_(events),
+      prober_(std::make_unique<Prober>(runtime, clock, metrics_, [this] { Poke(); })) {}
 
 PodManager::~PodManager() { prober_.reset(); }
 
@@ -143,6 +148,31 @@ void PodManager::Sync(const std::vector<PodPtr>& desired, bool complete) {
     }
     SyncPod(*state, it->second);
   }
+  ReportRunning();
+}
+
+void PodManager::Event(const PodState& state, const char* type, const std::string& reason,
+                       const std::string& message) {
+  if (events_ == nullptr) return;
+  core::v1::ObjectReference pod;
+  pod.set_api_version("v1");
+  pod.set_kind("Pod");
+  pod.set_namespace_(state.ns);
+  pod.set_name(state.name);
+  pod.set_uid(state.uid);
+  events_->Record(pod, type, reason, message);
+}
+
+void PodManager::ReportRunning() {
+  int pods = 0, containers = 0;
+  absl::MutexLock lock(&mu_);
+  for (const auto& [uid, state] : pods_) {
+    int running = 0;
+    for (const auto& c : state->containers) running += c.handle.pid != 0 ? 1 : 0;
+    pods += running > 0 ? 1 : 0;
+    containers += running;
+  }
+  metrics_.Running(pods, containers);
 }
 
 absl::Status PodManager::PreparePod(PodState& state, const core::v1::Pod& pod) {
@@ -197,8 +227,15 @@ void PodManager::SyncPod(PodState& state, const PodPtr& pod_ptr) {
     Save(state);
   }
   state.pending_message.clear();
+  bool all_started = true;
   for (const auto& spec : pod.spec().containers()) {
-    SyncContainer(state, pod, spec, state.Container(spec.name()));
+    ContainerState& c = state.Container(spec.name());
+    SyncContainer(state, pod, spec, c);
+    all_started = all_started && c.ever_started();
+  }
+  if (all_started && !state.start_measured) {
+    metrics_.PodStarted(clock_.Now() - state.start_time);
+    state.start_measured = true;
   }
   ReportStatus(state, pod);
 }
@@ -210,9 +247,13 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
   if (c.handle.pid != 0) {
     ContainerProbe seen = runtime_.Inspect(c.handle, dir + "/exit");
     if (seen.running) {
-      if (!prober_->Get(state.uid, c.name).live) {
+      if (ProbeResults probes = prober_->Get(state.uid, c.name); !probes.live) {
         spdlog::info("pod {}/{}: container {} failed its liveness probe, killing it", state.ns,
                      state.name, c.name);
+        Event(state, events::kEventWarning, "Unhealthy",
+              absl::StrCat("Liveness probe failed: ", probes.message));
+        Event(state, events::kEventNormal, "Killing",
+              absl::StrCat("Container ", c.name, " failed liveness probe, will be restarted"));
         runtime_.Signal(c.handle, SIGKILL);
       }
       return;
@@ -250,6 +291,11 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
     // A container its securityContext keeps from starting says so while it
     // waits, as kubelet's CreateContainerConfigError does; nothing crashed.
     if (c.waiting_reason == "CreateContainerConfigError") return;
+    if (c.waiting_reason != "CrashLoopBackOff") {
+      Event(state, events::kEventWarning, "BackOff",
+            absl::StrCat("Back-off restarting failed container ", c.name, " in pod ", state.name,
+                         "_", state.ns, "(", state.uid, ")"));
+    }
     c.waiting_reason = "CrashLoopBackOff";
     c.waiting_message = absl::StrCat("back-off ", absl::FormatDuration(c.backoff),
                                      " restarting failed container=", c.name, " pod=", state.name,
@@ -277,6 +323,7 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
       c.waiting_reason = "CreateContainerError";
     }
     c.waiting_message = std::string(s.message());
+    Event(state, events::kEventWarning, "Failed", c.waiting_message);
     spdlog::warn("pod {}/{}: container {}: {}", state.ns, state.name, c.name,
                  std::string(s.message()));
   }
@@ -296,7 +343,10 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
           },
           &c.waiting_reason));
   ORDO_ASSIGN_OR_RETURN(ContainerHandle handle, runtime_.Start(launch));
-  if (c.ever_started()) ++c.restart_count;
+  if (c.ever_started()) {
+    ++c.restart_count;
+    metrics_.ContainerRestarted();
+  }
   // Keep this run's log and the previous one.
   std::error_code ec;
   fs::remove(absl::StrCat(dir, "/", run - 2, ".log"), ec);
@@ -306,6 +356,7 @@ absl::Status PodManager::StartContainer(PodState& state, const core::v1::Pod& po
   c.waiting_message.clear();
   Save(state);
   prober_->Start(state.uid, spec, state.ip, handle);
+  Event(state, events::kEventNormal, "Started", absl::StrCat("Started container ", c.name));
   spdlog::info("pod {}/{}: started container {} (pid {})", state.ns, state.name, c.name,
                handle.pid);
   return absl::OkStatus();
@@ -334,7 +385,9 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
     state.kill_at = now + absl::Seconds(grace);
     prober_->StopPod(state.uid);
     for (auto& c : state.containers) {
-      if (c.handle.pid != 0) runtime_.Signal(c.handle, SIGTERM);
+      if (c.handle.pid == 0) continue;
+      Event(state, events::kEventNormal, "Killing", absl::StrCat("Stopping container ", c.name));
+      runtime_.Signal(c.handle, SIGTERM);
     }
     spdlog::info("pod {}/{}: stopping (grace {}s)", state.ns, state.name, grace);
   }

@@ -19,6 +19,7 @@
 
 #include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
+#include "common/events/event_recorder.h"
 #include "ordo/core/v1/core.pb.h"
 #include "services/kubelet-agent/checkpoint.h"
 #include "services/kubelet-agent/container_launch.h"
@@ -39,8 +40,13 @@ struct ContainerLocation {
 
 class PodManager {
  public:
+  // Metrics go to `metrics` (null: a registry of its own); the kubelet's
+  // events about pods (Started, Killing, BackOff, Unhealthy, Failed) to
+  // `events` (null: nowhere).
   PodManager(AgentConfig config, ContainerRuntime& runtime, PodNetwork& network,
-             PodCheckpoint& checkpoint, PodApi& api, Clock& clock);
+             PodCheckpoint& checkpoint, PodApi& api, Clock& clock,
+             std::shared_ptr<prometheus::Registry> metrics = nullptr,
+             events::EventRecorder* events = nullptr);
   ~PodManager();
 
   // Adopts the pods in the checkpoint: running containers keep running.
@@ -78,6 +84,11 @@ class PodManager {
   bool ClaimUsedByOtherPod(const PodState& state, const std::string& claim);
   void ReportStatus(PodState& state, const core::v1::Pod& pod);
   void Save(const PodState& state);
+  // Sets the running pods and containers gauges.
+  void ReportRunning();
+  // Records an event about the pod of `state`.
+  void Event(const PodState& state, const char* type, const std::string& reason,
+             const std::string& message);
   std::string PodDir(const std::string& uid) const;
 
   const AgentConfig config_;
@@ -86,6 +97,9 @@ class PodManager {
   PodCheckpoint& checkpoint_;
   PodApi& api_;
   Clock& clock_;
+  const std::shared_ptr<prometheus::Registry> metrics_registry_;
+  AgentMetrics metrics_;
+  events::EventRecorder* const events_;
   std::unique_ptr<Prober> prober_;
 
   absl::Mutex mu_;  // guards pods_ against Find* from gRPC threads

@@ -5,8 +5,10 @@
 #include <signal.h>
 
 #include "common/clock/fake_clock.h"
+#include "common/events/fake_event_recorder.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
+#include "prometheus/text_serializer.h"
 #include "services/kubelet-agent/fakes.h"
 
 namespace ordo::kubelet {
@@ -23,9 +25,11 @@ class PodManagerTest : public ::testing::Test {
     config_.dns_servers = {"127.0.0.53"};
     config_.initial_backoff = absl::Seconds(10);
     config_.max_backoff = absl::Seconds(300);
-    manager_ =
-        std::make_unique<PodManager>(config_, runtime_, *network_, checkpoint_, api_, clock_);
+    manager_ = std::make_unique<PodManager>(config_, runtime_, *network_, checkpoint_, api_, clock_,
+                                            metrics_, &events_);
   }
+
+  std::string Exposition() { return prometheus::TextSerializer().Serialize(metrics_->Collect()); }
 
   static PodPtr MakePod(const std::string& name, const std::string& restart_policy = "Always") {
     auto pod = std::make_shared<core::v1::Pod>();
@@ -66,6 +70,8 @@ class PodManagerTest : public ::testing::Test {
   testing::FakePodApi api_{clock_};
   std::unique_ptr<CidrPodNetwork> network_;
   AgentConfig config_;
+  std::shared_ptr<prometheus::Registry> metrics_ = std::make_shared<prometheus::Registry>();
+  testing::FakeEventRecorder events_;
   std::unique_ptr<PodManager> manager_;
 };
 
@@ -121,6 +127,35 @@ TEST_F(PodManagerTest, ACrashedContainerRestartsWithDoublingBackOff) {
   manager_->Sync({pod}, true);
   EXPECT_EQ(runtime_.launches().size(), 3u);
   EXPECT_EQ(api_.LastStatus("web-0")->container_statuses(0).restart_count(), 2);
+  EXPECT_NE(Exposition().find("ordo_kubelet_container_restarts_total 2"), std::string::npos);
+  EXPECT_THAT(events_.Take(), ::testing::ElementsAre(
+                                  "Normal Started Started container app",
+                                  "Warning BackOff Back-off restarting failed container app in pod "
+                                  "web-0_default(uid-web-0)",
+                                  "Normal Started Started container app",
+                                  "Warning BackOff Back-off restarting failed container app in pod "
+                                  "web-0_default(uid-web-0)",
+                                  "Normal Started Started container app"));
+}
+
+TEST_F(PodManagerTest, RunningPodsAndStartDurationAreMeasured) {
+  PodPtr pod = MakePod("web-0");
+  manager_->Sync({pod}, true);
+  std::string text = Exposition();
+  EXPECT_NE(text.find("kubelet_running_pods 1"), std::string::npos) << text;
+  EXPECT_NE(text.find(R"(kubelet_running_containers{container_state="running"} 1)"),
+            std::string::npos)
+      << text;
+  // Started in the same pass it was first seen in: 0 s.
+  EXPECT_NE(text.find(R"(kubelet_pod_start_duration_seconds_bucket{le="0.5"} 1)"),
+            std::string::npos)
+      << text;
+  runtime_.Exit(LastPid(), 0);
+  manager_->Sync({pod}, true);
+  text = Exposition();
+  EXPECT_NE(text.find("kubelet_running_pods 0"), std::string::npos) << text;
+  // A restart is not a second start.
+  EXPECT_NE(text.find("kubelet_pod_start_duration_seconds_count 1"), std::string::npos) << text;
 }
 
 TEST_F(PodManagerTest, AContainerGoneWithoutARecordIsUnknownOnlyAfterItsWaiterHadTime) {

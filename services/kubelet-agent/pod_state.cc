@@ -38,6 +38,7 @@ std::unique_ptr<PodState> StateFromRecord(const agent::v1::PodRecord& r, absl::T
   state->ns = r.namespace_();
   state->name = r.name();
   state->ip = r.pod_ip();
+  state->start_measured = true;  // first seen by an earlier run of the agent
   state->prepared = !r.pod_ip().empty();
   state->start_time = now;
   for (const auto& cr : r.containers()) {

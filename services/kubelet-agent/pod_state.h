@@ -46,8 +46,9 @@ struct PodState {
   bool terminating = false;
   absl::Time kill_at;
   absl::Time start_time;
-  std::string last_reported;  // the status last written, serialized
-  std::string reported_over;  // the resourceVersion of the pod that write replaced
+  bool start_measured = false;  // its start duration is recorded (or, restored, unknowable)
+  std::string last_reported;    // the status last written, serialized
+  std::string reported_over;    // the resourceVersion of the pod that write replaced
 
   ContainerState& Container(const std::string& name) {
     for (auto& c : containers) {

@@ -156,8 +156,9 @@ struct ProbeRun {
 
 }  // namespace
 
-Prober::Prober(ContainerRuntime& runtime, Clock& clock, std::function<void()> on_change)
-    : runtime_(runtime), clock_(clock), on_change_(std::move(on_change)) {}
+Prober::Prober(ContainerRuntime& runtime, Clock& clock, AgentMetrics& metrics,
+               std::function<void()> on_change)
+    : runtime_(runtime), metrics_(metrics), clock_(clock), on_change_(std::move(on_change)) {}
 
 Prober::~Prober() {
   std::vector<std::string> keys;
@@ -259,6 +260,10 @@ void Prober::Run(Worker& worker) {
     for (ProbeRun* r : due_order) {
       if (r->next > now) continue;
       ProbeOutcome outcome = RunProbe(*r->probe, c, worker.pod_ip, worker.handle, runtime_);
+      metrics_.ProbeRan(r == &startup    ? ProbeType::kStartup
+                        : r == &liveness ? ProbeType::kLiveness
+                                         : ProbeType::kReadiness,
+                        outcome.success);
       r->next = clock_.Now() + absl::Seconds(Seconds(r->probe->period_seconds(), 10));
       if (outcome.success) {
         ++r->successes;

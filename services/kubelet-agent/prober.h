@@ -15,6 +15,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
 #include "ordo/core/v1/core.pb.h"
+#include "services/kubelet-agent/agent_metrics.h"
 #include "services/kubelet-agent/container_runtime.h"
 
 namespace ordo::kubelet {
@@ -38,8 +39,10 @@ struct ProbeResults {
 
 class Prober {
  public:
-  // `on_change` is called (from a probe thread) whenever a result flips.
-  Prober(ContainerRuntime& runtime, Clock& clock, std::function<void()> on_change);
+  // `on_change` is called (from a probe thread) whenever a result flips;
+  // every probe run is counted in `metrics`.
+  Prober(ContainerRuntime& runtime, Clock& clock, AgentMetrics& metrics,
+         std::function<void()> on_change);
   ~Prober();
 
   // (Re)starts probing one run of a container; earlier results are dropped.
@@ -58,6 +61,7 @@ class Prober {
   }
 
   ContainerRuntime& runtime_;
+  AgentMetrics& metrics_;
   Clock& clock_;
   const std::function<void()> on_change_;
   absl::Mutex mu_;

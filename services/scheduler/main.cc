@@ -2,7 +2,9 @@
 #include <thread>
 
 #include "absl/flags/flag.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/shared_informer_factory.h"
+#include "common/metrics/metrics.h"
 #include "common/metrics/metrics_flags.h"
 #include "common/security/client_flags.h"
 #include "common/security/server_flags.h"
@@ -19,7 +21,6 @@ ABSL_FLAG(std::string, server, "",
           "The api-server's address (default: the --kubeconfig's server, else 127.0.0.1:6443)");
 ABSL_FLAG(std::string, scheduler_name, "default-scheduler", "Pods naming this scheduler are ours");
 ABSL_FLAG(int, binders, 32, "Concurrent Bind calls");
-ABSL_FLAG(std::string, log_level, "info", "trace|debug|info|warn|error");
 
 namespace ordo {
 namespace {
@@ -46,11 +47,16 @@ int RunScheduler() {
   auto& classes = informers.For<storage::v1::StorageClass>();
   auto& pods = informers.For<core::v1::Pod>();
   scheduler::ApiSchedulerClient client(channel, clock);
+  api::ResourceClient<core::v1::Event> event_client(channel, clock);
+  events::ApiEventRecorder events(event_client, clock, absl::GetFlag(FLAGS_scheduler_name));
   scheduler::Scheduler scheduler(
       {informer::Lister(pods.indexer()), informer::Lister(claims.indexer()),
        informer::Lister(volumes.indexer()), informer::Lister(classes.indexer())},
       client, clock,
-      {.name = absl::GetFlag(FLAGS_scheduler_name), .binders = absl::GetFlag(FLAGS_binders)});
+      {.name = absl::GetFlag(FLAGS_scheduler_name),
+       .binders = absl::GetFlag(FLAGS_binders),
+       .metrics = metrics::DefaultRegistry(),
+       .events = &events});
   nodes.AddEventHandler(scheduler.NodeHandler());
   claims.AddEventHandler(scheduler.RetryHandler<core::v1::PersistentVolumeClaim>());
   volumes.AddEventHandler(scheduler.RetryHandler<core::v1::PersistentVolume>());
@@ -73,7 +79,7 @@ int RunScheduler() {
 int main(int argc, char** argv) {
   ordo::server::BlockShutdownSignals();
   ordo::server::ParseFlags(argc, argv, "ordo-scheduler --server HOST:PORT: places pods on nodes");
-  ordo::server::InitLogging("scheduler", absl::GetFlag(FLAGS_log_level));
+  ordo::server::InitLogging("scheduler");
   // Kept for the life of the process: /metrics serves until exit.
   auto metrics_endpoint = ordo::metrics::ServeMetricsFromFlags();
   if (!metrics_endpoint.ok()) {

@@ -32,7 +32,12 @@ Scheduler::Scheduler(SchedulerListers listers, SchedulerClient& client, Clock& c
       client_(client),
       clock_(clock),
       options_(std::move(options)),
-      queue_(clock) {}
+      queue_(clock),
+      metrics_registry_(options_.metrics != nullptr ? options_.metrics
+                                                    : std::make_shared<prometheus::Registry>()),
+      metrics_(*metrics_registry_, options_.name) {
+  queue_.SetName("scheduler");
+}
 
 informer::EventHandler<core::v1::Pod> Scheduler::PodHandler() {
   return {.on_add = [this](const auto& p) { OnPod(p); },
@@ -75,6 +80,7 @@ void Scheduler::OnPodDeleted(const informer::ObjectPtr<core::v1::Pod>& pod) {
     absl::MutexLock lock(&mu_);
     Unplace(key);
     unschedulable_.erase(key);
+    first_attempt_.erase(key);
   }
   RetryUnschedulable();  // room was freed
 }
@@ -106,6 +112,17 @@ void Scheduler::RetryUnschedulable() {
     waiting.swap(unschedulable_);
   }
   for (const auto& key : waiting) queue_.Add(key);
+  ReportPending();
+}
+
+void Scheduler::ReportPending() {
+  size_t unschedulable;
+  {
+    absl::MutexLock lock(&mu_);
+    unschedulable = unschedulable_.size();
+  }
+  metrics_.active_pods.Set(static_cast<double>(queue_.Len()));
+  metrics_.unschedulable_pods.Set(static_cast<double>(unschedulable));
 }
 
 void Scheduler::Place(const std::string& key, const std::string& node, const core::v1::Pod& pod) {
@@ -213,6 +230,7 @@ void Scheduler::ScheduleOne(const std::string& key) {
   {
     absl::MutexLock lock(&mu_);
     if (placed_.contains(key)) return;  // assumed; its bind is under way
+    first_attempt_.try_emplace(key, clock_.Now());
     if (node_order_stale_) {
       node_order_.clear();
       for (auto& [name, info] : nodes_) {
@@ -253,6 +271,7 @@ void Scheduler::ScheduleOne(const std::string& key) {
     }
   }
   if (chosen.empty()) {
+    metrics_.unschedulable.Increment();
     ReportUnschedulable(*pod, FitErrorMessage(total, reasons));
     return;
   }
@@ -271,6 +290,10 @@ void Scheduler::ReportUnschedulable(const core::v1::Pod& pod, const std::string&
   if (update.status().phase().empty()) update.mutable_status()->set_phase("Pending");
   api::SetPodCondition(*update.mutable_status(), "PodScheduled", "False", "Unschedulable", message,
                        clock_.Now());
+  if (options_.events != nullptr) {
+    options_.events->Record(events::ReferenceTo(pod, "v1", "Pod"), events::kEventWarning,
+                            "FailedScheduling", message);
+  }
   absl::Status s = client_.UpdatePodStatus(update);
   if (!s.ok() && !absl::IsNotFound(s) && !absl::IsAborted(s)) {
     spdlog::warn("pod {}: reporting unschedulable: {}", informer::KeyOf(pod.metadata()),
@@ -313,6 +336,7 @@ void Scheduler::Bind(BindTask task) {
       !selected.ok()) {
     spdlog::warn("pod {}: marking its claims for {}: {}", task.key, task.node,
                  std::string(selected.message()));
+    metrics_.error.Increment();
     absl::MutexLock lock(&mu_);
     Unplace(task.key);
     queue_.AddRateLimited(task.key);
@@ -322,8 +346,26 @@ void Scheduler::Bind(BindTask task) {
   if (s.ok()) {
     bound_.fetch_add(1);
     queue_.Forget(task.key);
+    metrics_.scheduled.Increment();
+    if (options_.events != nullptr) {
+      core::v1::ObjectReference pod;
+      pod.set_api_version("v1");
+      pod.set_kind("Pod");
+      pod.set_namespace_(task.ns);
+      pod.set_name(task.name);
+      pod.set_uid(task.uid);
+      options_.events->Record(
+          pod, events::kEventNormal, "Scheduled",
+          absl::StrCat("Successfully assigned ", task.ns, "/", task.name, " to ", task.node));
+    }
+    absl::MutexLock lock(&mu_);
+    if (auto it = first_attempt_.find(task.key); it != first_attempt_.end()) {
+      metrics_.scheduling_duration.Observe(absl::ToDoubleSeconds(clock_.Now() - it->second));
+      first_attempt_.erase(it);
+    }
     return;
   }
+  metrics_.error.Increment();
   spdlog::warn("binding {} to {}: {}", task.key, task.node, std::string(s.message()));
   {
     absl::MutexLock lock(&mu_);
@@ -337,6 +379,7 @@ bool Scheduler::ScheduleNext() {
   if (!queue_.TryGet(&key)) return false;
   ScheduleOne(key);
   queue_.Done(key);
+  ReportPending();
   return true;
 }
 
@@ -348,6 +391,7 @@ void Scheduler::Run(std::stop_token stop) {
     while (queue_.Get(&key)) {
       ScheduleOne(key);
       queue_.Done(key);
+      ReportPending();
     }
   });
   std::stop_callback on_stop(stop, [this] { queue_.ShutDown(); });

@@ -32,18 +32,24 @@
 #include "absl/container/node_hash_map.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
+#include "common/events/event_recorder.h"
 #include "common/informer/indexer.h"
 #include "common/informer/shared_informer.h"
 #include "common/workqueue/work_queue.h"
 #include "services/scheduler/node_info.h"
 #include "services/scheduler/predicates.h"
 #include "services/scheduler/scheduler_client.h"
+#include "services/scheduler/scheduler_metrics.h"
 
 namespace ordo::scheduler {
 
 struct SchedulerOptions {
   std::string name = "default-scheduler";
   int binders = 32;
+  // Where the scheduler's metrics go (null: a registry of its own).
+  std::shared_ptr<prometheus::Registry> metrics;
+  // Where Scheduled and FailedScheduling events go (null: nowhere).
+  events::EventRecorder* events = nullptr;
 };
 
 // What the scheduler reads. Nodes come through NodeHandler only.
@@ -120,6 +126,7 @@ class Scheduler {
   void BindLoop();
   void Bind(BindTask task);
   void ReportUnschedulable(const core::v1::Pod& pod, const std::string& message);
+  void ReportPending() ABSL_LOCKS_EXCLUDED(mu_);
 
   const SchedulerListers listers_;
   SchedulerClient& client_;
@@ -127,6 +134,8 @@ class Scheduler {
   const SchedulerOptions options_;
   workqueue::WorkQueue queue_;
   std::atomic<int64_t> bound_{0};
+  std::shared_ptr<prometheus::Registry> metrics_registry_;
+  SchedulerMetrics metrics_;
 
   absl::Mutex mu_;
   // node_hash_map: NodeInfo addresses stay put, so node_order_ can hold them.
@@ -136,6 +145,8 @@ class Scheduler {
   size_t next_start_ ABSL_GUARDED_BY(mu_) = 0;
   absl::flat_hash_map<std::string, Placement> placed_ ABSL_GUARDED_BY(mu_);  // by pod key
   absl::flat_hash_set<std::string> unschedulable_ ABSL_GUARDED_BY(mu_);
+  // When each pod not yet bound was first tried (for the scheduling duration).
+  absl::flat_hash_map<std::string, absl::Time> first_attempt_ ABSL_GUARDED_BY(mu_);
 
   absl::Mutex bind_mu_;
   std::deque<BindTask> binds_ ABSL_GUARDED_BY(bind_mu_);

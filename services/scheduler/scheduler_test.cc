@@ -9,6 +9,8 @@
 
 #include "common/api/well_known.h"
 #include "common/clock/fake_clock.h"
+#include "common/events/fake_event_recorder.h"
+#include "prometheus/text_serializer.h"
 #include "services/scheduler/fake_scheduler_client.h"
 
 namespace ordo::scheduler {
@@ -90,11 +92,14 @@ class SchedulerTest : public ::testing::Test {
   FakeClock clock_;
   testing::FakeObjectStore store_{clock_};
   testing::FakeSchedulerClient client_{store_};
+  std::shared_ptr<prometheus::Registry> metrics_ = std::make_shared<prometheus::Registry>();
+  testing::FakeEventRecorder events_;
   Scheduler scheduler_{
       {store_.Lister<core::v1::Pod>(), store_.Lister<core::v1::PersistentVolumeClaim>(),
        store_.Lister<core::v1::PersistentVolume>(), store_.Lister<storage::v1::StorageClass>()},
       client_,
-      clock_};
+      clock_,
+      {.metrics = metrics_, .events = &events_}};
 };
 
 TEST_F(SchedulerTest, APodGoesToTheNodeWithTheMostRoomAndIsBound) {
@@ -105,6 +110,8 @@ TEST_F(SchedulerTest, APodGoesToTheNodeWithTheMostRoomAndIsBound) {
   EXPECT_EQ(NodeOf("web-0"), "big");
   EXPECT_EQ(Scheduled("web-0").status(), "True");
   EXPECT_EQ(scheduler_.bound(), 1);
+  EXPECT_THAT(events_.Take(),
+              ElementsAre("Normal Scheduled Successfully assigned default/web-0 to big"));
 }
 
 TEST_F(SchedulerTest, PodsOfOneOwnerSpreadAcrossEqualNodes) {
@@ -127,6 +134,9 @@ TEST_F(SchedulerTest, APodThatFitsNowhereIsToldWhyInKubernetesWords) {
   EXPECT_EQ(scheduled.message(),
             "0/2 nodes are available: 1 Insufficient cpu, 1 node(s) were not ready.");
   EXPECT_EQ(NodeOf("web-0"), "");
+  EXPECT_THAT(events_.Take(),
+              ElementsAre("Warning FailedScheduling 0/2 nodes are available: 1 Insufficient cpu, "
+                          "1 node(s) were not ready."));
   // Told once: a second look with the same answer writes nothing.
   scheduler_.queue().Add("default/web-0");
   EXPECT_TRUE(Run().empty());
@@ -141,6 +151,29 @@ TEST_F(SchedulerTest, AnUnschedulablePodWaitsUntilTheClusterChanges) {
   EXPECT_EQ(scheduler_.queue().Len(), 1);
   EXPECT_THAT(Run(), ElementsAre("create pods/binding default/web-0"));
   EXPECT_EQ(NodeOf("web-0"), "big");
+}
+
+TEST_F(SchedulerTest, AttemptsPendingPodsAndTimeToBindAreMeasured) {
+  AddNode("small", "1");
+  AddPod("web-0", "2");
+  Run();
+  clock_.Advance(absl::Seconds(3));
+  AddNode("big", "4");
+  Run();
+  const std::string text = prometheus::TextSerializer().Serialize(metrics_->Collect());
+  for (
+      const char* line : {
+          R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="unschedulable"} 1)",
+          R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="scheduled"} 1)",
+          R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="error"} 0)",
+          R"(scheduler_pending_pods{queue="unschedulable"} 0)",
+          R"(scheduler_pending_pods{queue="active"} 0)",
+          // First tried, then bound three seconds later.
+          R"(scheduler_pod_scheduling_duration_seconds_bucket{le="2.56"} 0)",
+          R"(scheduler_pod_scheduling_duration_seconds_bucket{le="5.12"} 1)",
+      }) {
+    EXPECT_NE(text.find(line), std::string::npos) << line << "\n" << text;
+  }
 }
 
 TEST_F(SchedulerTest, AFailedBindGivesTheRoomBackAndRetriesAfterABackOff) {
