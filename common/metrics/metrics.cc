@@ -49,4 +49,9 @@ absl::StatusOr<std::unique_ptr<MetricsEndpoint>> MetricsEndpoint::Serve(
   return std::unique_ptr<MetricsEndpoint>(new MetricsEndpoint(std::move(exposer), port));
 }
 
+void MetricsEndpoint::Add(std::shared_ptr<prometheus::Collectable> collectable) {
+  exposer_->RegisterCollectable(collectable);
+  added_.push_back(std::move(collectable));
+}
+
 }  // namespace ordo::metrics

@@ -8,6 +8,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "absl/status/statusor.h"
 #include "prometheus/exposer.h"
@@ -27,6 +28,9 @@ class MetricsEndpoint {
   static absl::StatusOr<std::unique_ptr<MetricsEndpoint>> Serve(const std::string& address,
                                                                 const std::string& port_file);
   int port() const { return port_; }
+  // Also serves what `collectable` reports, from the next scrape on; it is
+  // kept alive as long as the endpoint.
+  void Add(std::shared_ptr<prometheus::Collectable> collectable);
 
  private:
   MetricsEndpoint(std::unique_ptr<prometheus::Exposer> exposer, int port)
@@ -34,6 +38,7 @@ class MetricsEndpoint {
 
   std::unique_ptr<prometheus::Exposer> exposer_;
   int port_;
+  std::vector<std::shared_ptr<prometheus::Collectable>> added_;
 };
 
 }  // namespace ordo::metrics

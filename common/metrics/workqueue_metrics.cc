@@ -19,23 +19,23 @@ struct Families {
   explicit Families(prometheus::Registry& r)
       : depth(prometheus::BuildGauge()
                   .Name("workqueue_depth")
-                  .Help("Current depth of workqueue")
+                  .Help("Items waiting in the queue now.")
                   .Register(r)),
         adds(prometheus::BuildCounter()
                  .Name("workqueue_adds_total")
-                 .Help("Total number of adds handled by workqueue")
+                 .Help("Items added to the queue.")
                  .Register(r)),
         queued(prometheus::BuildHistogram()
                    .Name("workqueue_queue_duration_seconds")
-                   .Help("How long in seconds an item stays in workqueue before being requested.")
+                   .Help("Seconds an item waited in the queue before a worker took it.")
                    .Register(r)),
         worked(prometheus::BuildHistogram()
                    .Name("workqueue_work_duration_seconds")
-                   .Help("How long in seconds processing an item from workqueue takes.")
+                   .Help("Seconds a worker spent on an item.")
                    .Register(r)),
         retries(prometheus::BuildCounter()
                     .Name("workqueue_retries_total")
-                    .Help("Total number of retries handled by workqueue")
+                    .Help("Items put back to be retried after a failure.")
                     .Register(r)) {}
   prometheus::Family<prometheus::Gauge>& depth;
   prometheus::Family<prometheus::Counter>& adds;

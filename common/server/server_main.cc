@@ -9,6 +9,7 @@
 
 #include <cstdio>
 
+#include "absl/flags/flag.h"
 #include "absl/flags/parse.h"
 #include "absl/flags/usage.h"
 #include "absl/flags/usage_config.h"
@@ -16,6 +17,14 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "common/server/channel.h"
+#include "common/server/logging.h"
+
+ABSL_FLAG(std::string, log_level, "info",
+          "Least severe messages logged: trace|debug|info|warn|error");
+ABSL_FLAG(int, v, 0, "klog's verbosity: 2 or more logs debug messages, 4 or more trace");
+ABSL_FLAG(std::string, log_format, "text",
+          "text (one readable line per message) or json (one JSON object per line, for "
+          "shipping)");
 
 namespace ordo::server {
 
@@ -47,11 +56,16 @@ std::vector<char*> ParseFlags(int argc, char** argv, const char* usage) {
   return absl::ParseCommandLine(static_cast<int>(args->size()), args->data());
 }
 
-void InitLogging(const std::string& name, const std::string& level) {
+void InitLogging(const std::string& name) {
   auto logger = spdlog::stderr_color_mt(name);
   spdlog::set_default_logger(logger);
-  spdlog::set_pattern("%Y-%m-%dT%H:%M:%S.%e %^%L%$ [%n] %v");
-  spdlog::set_level(spdlog::level::from_str(level));
+  LogOptions options{.level = absl::GetFlag(FLAGS_log_level), .verbosity = absl::GetFlag(FLAGS_v)};
+  absl::Status configured = ParseLogFormat(absl::GetFlag(FLAGS_log_format), &options.format);
+  if (configured.ok()) configured = ConfigureLogger(*logger, options);
+  if (!configured.ok()) {
+    spdlog::error("{}", std::string(configured.message()));
+    std::exit(2);
+  }
 }
 
 absl::StatusOr<StartedServer> StartGrpcServer(

@@ -18,8 +18,10 @@ namespace ordo::server {
 // Abseil's underscored ones (--data_dir). Returns the positional arguments.
 std::vector<char*> ParseFlags(int argc, char** argv, const char* usage);
 
-// Sets up spdlog for a service named `name` ("api-server") at `level`.
-void InitLogging(const std::string& name, const std::string& level);
+// Sets up spdlog for a service named `name` ("api-server") from the flags
+// every service takes: --log-level, --v and --log-format (logging.h). Exits
+// with status 2, naming the flag, when one is bad.
+void InitLogging(const std::string& name);
 
 struct StartedServer {
   std::unique_ptr<grpc::Server> server;
