@@ -6,10 +6,10 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
   libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
   libgtest-dev libgmock-dev libyaml-cpp-dev prometheus-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils \
-  clang python3 libssl-dev libcap-dev
+  clang python3 libssl-dev libcap-dev prometheus
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -96,6 +96,10 @@ bench-backup: build
 
 bench-dns: build
 	bench/dns.sh
+
+# The cost of a scrape of the api-server with 10,000 pods stored (issue 19).
+bench-metrics: build
+	bench/metrics_scrape.sh
 
 bench-dns-reference:
 	bench/dns_reference.sh

@@ -9,12 +9,16 @@
 #   2. latency at half that rate (-Q), with dnsperf's latency histogram;
 #   and the server's CPU seconds per 100,000 queries.
 # A benchmark, not a test: `make bench-dns`. Needs dnsperf (apt install dnsperf).
+# DNS_COMPARE_METRICS=1 measures instead the cost of metrics: a second
+# ordo-dns serving /metrics, both loaded by ordo-dns-load in turn A B B A
+# (this disk and CPU drift within a run), and the ratio of their queries/s.
 # DNS_PROFILE=FILE records a perf profile (linux-perf) of the server's run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 SERVICES=${DNS_SERVICES:-1000}
 SECONDS_RUN=${DNS_SECONDS:-10}
-command -v dnsperf >/dev/null || { echo "dnsperf is not installed (apt install dnsperf)"; exit 1; }
+[ "${DNS_COMPARE_METRICS:-0}" = 1 ] || command -v dnsperf >/dev/null ||
+  { echo "dnsperf is not installed (apt install dnsperf)"; exit 1; }
 source bench/lib.sh
 bench_init dns
 
@@ -50,6 +54,30 @@ done
 untrack_udp_port "$port"
 
 write_dns_queries "$work/queries.txt" "$SERVICES"
+
+if [ "${DNS_COMPARE_METRICS:-0}" = 1 ]; then
+  taskset -c 0 "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/dns-m.port" \
+    --upstream 127.0.0.1:9 --metrics-listen 127.0.0.1:0 --log-level warn >"$work/dns-m.log" 2>&1 &
+  pids+=($!)
+  for _ in $(seq 100); do [ -s "$work/dns-m.port" ] && break; sleep 0.1; done
+  port_m=$(cat "$work/dns-m.port")
+  for _ in $(seq 100); do
+    [ -n "$(dig @127.0.0.1 -p "$port_m" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && break
+    sleep 0.1
+  done
+  untrack_udp_port "$port_m"
+  declare -A total=([plain]=0 [metrics]=0)
+  for run in plain metrics metrics plain; do
+    p=$port; [ "$run" = metrics ] && p=$port_m
+    q=$(taskset -c 1 "$BIN/ordo-dns-load" --port "$p" --queries "$work/queries.txt" \
+      --seconds "$SECONDS_RUN" --outstanding 500 | awk '/Queries per second/ { print int($4) }')
+    echo "$run: $q queries/s"
+    total[$run]=$((total[$run] + q))
+  done
+  echo "metrics on / off, mean of two runs each: $((total[metrics] / 2)) / $((total[plain] / 2)) =" \
+    "$(awk -v a="${total[metrics]}" -v b="${total[plain]}" 'BEGIN { printf "%.3f", a / b }')"
+  exit 0
+fi
 
 cpu() { process_ticks "$dns_pid"; }
 if [ -n "${DNS_PROFILE:-}" ]; then  # a perf profile of the server during the run

@@ -1,10 +1,16 @@
-// Metrics on a real cluster: every component `cluster up` starts serves
-// /metrics on its own port with the process series, the api-server counts a
-// StatefulSet's create under kube-apiserver's names, and the
-// controller-manager's queues report client-go's workqueue series.
+// Metrics on a real cluster started with a real Prometheus (`cluster up
+// --prometheus`): every component serves /metrics on its own port with the
+// process series and its own, under Kubernetes' names, in an exposition
+// promtool finds no fault with; Prometheus scrapes every one of them, and
+// its kube_statefulset_status_replicas_ready is the set's ready count.
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
+#include <cctype>
+
 #include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
 #include "common/testing/http_get.h"
 #include "integration-tests/harness/cluster_fixture.h"
 
@@ -13,12 +19,49 @@ namespace {
 
 class MetricsTest : public ClusterFixture {
  protected:
+  MetricsTest() { extra_up_args_ = {"--prometheus", "--prometheus-scrape-interval", "1s"}; }
+
   std::string Scrape(const std::string& component) {
     int port = 0;
     if (!absl::SimpleAtoi(ReadLine(dir_.Join("run/" + component + ".metrics.port")), &port)) {
       return "";
     }
     return testing::HttpGet(port, "/metrics");
+  }
+
+  // The result vector of a Prometheus instant query (each element holds a
+  // series' labels and its [time, value]); empty on any failure.
+  std::vector<google::protobuf::Value> Query(const std::string& promql) {
+    const std::string url = ReadLine(dir_.Join("run/prometheus.url"));
+    int port = 0;
+    if (!absl::SimpleAtoi(url.substr(url.rfind(':') + 1), &port)) return {};
+    std::string encoded;
+    for (unsigned char c : promql) {
+      if (std::isalnum(c) || c == '_') {
+        encoded.push_back(static_cast<char>(c));
+      } else {
+        absl::StrAppend(&encoded, "%", absl::Hex(c, absl::kZeroPad2));
+      }
+    }
+    std::string response = testing::HttpGet(port, "/api/v1/query?query=" + encoded);
+    size_t body = response.find("\r\n\r\n");
+    google::protobuf::Struct parsed;
+    if (body == std::string::npos ||
+        !google::protobuf::util::JsonStringToMessage(response.substr(body + 4), &parsed).ok()) {
+      return {};
+    }
+    auto data = parsed.fields().find("data");
+    if (data == parsed.fields().end()) return {};
+    auto result = data->second.struct_value().fields().find("result");
+    if (result == data->second.struct_value().fields().end()) return {};
+    return {result->second.list_value().values().begin(),
+            result->second.list_value().values().end()};
+  }
+
+  // A series' value ("2") from a query result element.
+  static std::string ValueOf(const google::protobuf::Value& series) {
+    const auto& value = series.struct_value().fields().at("value").list_value();
+    return value.values_size() == 2 ? value.values(1).string_value() : "";
   }
 };
 
@@ -60,6 +103,59 @@ spec:
   EXPECT_NE(cm.find(R"(workqueue_depth{name="statefulset-controller"})"), std::string::npos);
   EXPECT_NE(cm.find(R"(workqueue_work_duration_seconds_count{name="statefulset-controller"})"),
             std::string::npos);
+  // Each component's own series, one at least of each family.
+  const std::vector<std::pair<const char*, std::vector<const char*>>> own = {
+      {"api-server",
+       {"\nordo_store_fsync_duration_seconds_bucket{",
+        "\nordo_store_commit_group_transactions_count ", "\nordo_store_event_window_events ",
+        "\nordo_store_watchers_cut_off_total ",
+        R"(apiserver_storage_objects{resource="statefulsets.apps"} 1)",
+        R"(apiserver_registered_watchers{group="",version="v1",kind="Pod"})"}},
+      {"controller-manager",
+       {R"(leader_election_master_status{name="ordo-controller-manager"} 1)",
+        R"(kube_statefulset_replicas{namespace="default",statefulset="web"} 2)",
+        R"(kube_pod_status_ready{namespace="default",pod="web-0",)",
+        R"(kube_node_status_condition{node="node-1",condition="Ready",status="true"} 1)"}},
+      {"scheduler",
+       {R"(scheduler_schedule_attempts_total{profile="default-scheduler",result="scheduled"} 2)",
+        "\nscheduler_pod_scheduling_duration_seconds_count 2", "\nscheduler_pending_pods{"}},
+      {"node-1",
+       {"\nkubelet_running_pods ", "\nkubelet_pod_start_duration_seconds_bucket{",
+        "\nprober_probe_total{", "\nordo_kubelet_container_restarts_total "}},
+      {"dns",
+       {"\ncoredns_dns_requests_total{", "\ncoredns_dns_responses_total{",
+        "\nordo_dns_packet_cache_hits_total ", "\nordo_dns_zone_snapshot_age_seconds "}},
+  };
+  for (const auto& [component, lines] : own) {
+    std::string page = Scrape(component);
+    for (const char* line : lines) {
+      EXPECT_NE(page.find(line), std::string::npos) << component << ": " << line;
+    }
+    // The exposition is one promtool accepts without a complaint.
+    CommandResult check = RunCommand("/usr/bin/promtool", {"check", "metrics"}, {},
+                                     page.substr(page.find("\r\n\r\n") + 4));
+    EXPECT_EQ(check.exit_code, 0) << component << ": " << check.out << check.err;
+  }
+
+  // Prometheus scrapes every component, and sees the set's two ready pods.
+  bool all_up = WaitFor(
+      [&] {
+        auto up = Query("up");
+        if (up.size() != 7) return false;
+        for (const auto& series : up) {
+          if (ValueOf(series) != "1") return false;
+        }
+        return true;
+      },
+      absl::Seconds(60));
+  EXPECT_TRUE(all_up) << Query("up").size() << " targets";
+  bool ready_seen = WaitFor(
+      [&] {
+        auto ready = Query(R"(kube_statefulset_status_replicas_ready{statefulset="web"})");
+        return ready.size() == 1 && ValueOf(ready[0]) == "2";
+      },
+      absl::Seconds(60));
+  EXPECT_TRUE(ready_seen);
 }
 
 }  // namespace

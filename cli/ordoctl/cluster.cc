@@ -1,8 +1,11 @@
 #include "cli/ordoctl/cluster.h"
 
+#include <arpa/inet.h>
 #include <fcntl.h>
+#include <netinet/in.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -15,10 +18,13 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "cli/ordoctl/prometheus.h"
 #include "common/api/resource_client.h"
 #include "common/security/credentials.h"
 #include "common/security/pki.h"
+#include "common/status/status_macros.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
 extern char** environ;
@@ -168,6 +174,107 @@ absl::StatusOr<int> ClaimPodNetwork(const std::string& dir) {
     return x;
   }
   return absl::ResourceExhaustedError("every 127.X pod network is taken by a running cluster");
+}
+
+// A port nothing listens on now (the kernel's pick), for a program that
+// cannot report the port it bound.
+absl::StatusOr<int> FreePort() {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t len = sizeof addr;
+  int port = 0;
+  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
+      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
+    port = ntohs(addr.sin_port);
+  }
+  close(fd);
+  if (port == 0) return absl::InternalError("no free port on 127.0.0.1");
+  return port;
+}
+
+bool Accepts(int port) {
+  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+  if (fd < 0) return false;
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_port = htons(static_cast<uint16_t>(port));
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
+  close(fd);
+  return ok;
+}
+
+// Starts Prometheus (the `prometheus` on PATH, Debian's package) scraping
+// every component whose metrics port is in DIR/run, with the alerting rules,
+// its data in DIR/prometheus/data; returns its URL (also in
+// DIR/run/prometheus.url).
+absl::StatusOr<std::string> StartPrometheus(const Args& args, const std::string& dir) {
+  std::string binary;
+  for (absl::string_view path : absl::StrSplit(getenv("PATH") ? getenv("PATH") : "", ':')) {
+    std::string candidate = absl::StrCat(path, "/prometheus");
+    if (!path.empty() && access(candidate.c_str(), X_OK) == 0) {
+      binary = candidate;
+      break;
+    }
+  }
+  if (binary.empty()) {
+    return absl::NotFoundError("no prometheus on PATH (Debian: apt-get install prometheus)");
+  }
+  const std::string run = dir + "/run";
+  // Every component writes its metrics port as it starts serving.
+  std::vector<std::string> components;
+  for (const auto& name : Components(run)) {
+    if (name != "prometheus") components.push_back(name);
+  }
+  auto all_written = [&] {
+    for (const auto& name : components) {
+      if (!fs::exists(absl::StrCat(run, "/", name, ".metrics.port"))) return false;
+    }
+    return true;
+  };
+  if (!Poll(all_written, absl::Seconds(10))) {
+    return absl::DeadlineExceededError(
+        absl::StrCat("not every component of ", run, " wrote its <name>.metrics.port in 10s"));
+  }
+  std::vector<ScrapeTarget> targets;
+  for (const auto& name : components) {
+    targets.push_back(
+        {name, "127.0.0.1:" + ReadFile(absl::StrCat(run, "/", name, ".metrics.port"))});
+  }
+  int port = 0;
+  if (args.Has("prometheus-port")) {
+    if (!absl::SimpleAtoi(args.Get("prometheus-port"), &port) || port < 1 || port > 65535) {
+      return absl::InvalidArgumentError("--prometheus-port must be a port number (1 to 65535)");
+    }
+  } else {
+    ORDO_ASSIGN_OR_RETURN(port, FreePort());
+  }
+  absl::Duration interval = absl::Seconds(5);
+  if (!absl::ParseDuration(args.Get("prometheus-scrape-interval", "5s"), &interval) ||
+      interval < absl::Seconds(1)) {
+    return absl::InvalidArgumentError("--prometheus-scrape-interval must be 1s or longer");
+  }
+  const std::string home = dir + "/prometheus";
+  fs::create_directories(home + "/data");
+  ORDO_RETURN_IF_ERROR(security::WriteFileAtomically(home + "/alerts.yml", AlertRules(), 0644));
+  ORDO_RETURN_IF_ERROR(security::WriteFileAtomically(
+      home + "/prometheus.yml", ScrapeConfig(targets, interval, home + "/alerts.yml"), 0644));
+  const std::string address = absl::StrCat("127.0.0.1:", port);
+  ORDO_ASSIGN_OR_RETURN(pid_t pid, Launch("prometheus",
+                                          {binary, "--config.file=" + home + "/prometheus.yml",
+                                           "--storage.tsdb.path=" + home + "/data",
+                                           "--web.listen-address=" + address},
+                                          dir));
+  if (!Poll([&] { return Accepts(port) || !Alive(pid); }, absl::Seconds(30)) || !Alive(pid)) {
+    return absl::UnavailableError(
+        absl::StrCat("it did not start on ", address, "; see ", dir, "/logs/prometheus.log"));
+  }
+  const std::string url = "http://" + address;
+  std::ofstream(run + "/prometheus.url") << url << "\n";
+  return url;
 }
 
 int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream& err) {
@@ -347,11 +454,21 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     err << "error: nodes did not become Ready within 60s; see " << dir << "/logs/\n";
     return 1;
   }
+  std::string prometheus_url;
+  if (args.Has("prometheus")) {
+    auto url = StartPrometheus(args, dir);
+    if (!url.ok()) {
+      err << "error: prometheus: " << url.status().message() << "\n";
+      return 1;
+    }
+    prometheus_url = *url;
+  }
   out << "ordo cluster up: " << nodes << " node(s) Ready in "
       << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))) << "\n"
       << "server " << server << "\n"
       << "dns " << dns << (pods_use_dns ? " (pods: " + pod_dns + ":53)" : " (pods: the host's)")
       << "\n"
+      << (prometheus_url.empty() ? "" : "prometheus " + prometheus_url + "\n")
       << "  export KUBECONFIG=" << dir << "/kubeconfig\n";
   return 0;
 }

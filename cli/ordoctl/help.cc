@@ -87,6 +87,9 @@ std::string VerbHelp(const std::string& verb) {
            "[--force-detach-timeout 6m]\n"
            "      [--backup-location DIR]   (the default BackupStorageLocation: a directory "
            "outside the cluster's)\n"
+           "      [--prometheus [--prometheus-port 0] [--prometheus-scrape-interval 5s]]\n"
+           "                                (a Prometheus scraping every component, with "
+           "deploy/prometheus's alerts)\n"
            "  ordoctl cluster down [--data-dir .ordo]\n"
            "  ordoctl cluster status [--data-dir .ordo]\n";
   }
