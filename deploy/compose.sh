@@ -49,6 +49,7 @@ case "${1:-}" in
     awk -v s="$start" -v e="$(date +%s.%N)" \
       'BEGIN { printf "compose: every node Ready %.1f s after docker-compose up\n", e - s }'
     "$ordoctl" get nodes -o wide
+    echo "prometheus http://127.0.0.1:${ORDO_PROMETHEUS_PORT:-9090}"
     echo "export KUBECONFIG=$KUBECONFIG"
     ;;
   down)

@@ -8,7 +8,7 @@
 #                        link (found with ldd, mapped to packages with
 #                        dpkg -S) and the binaries of build/bin, stripped;
 #                        also tagged ordo:latest. One image serves every
-#                        compose service.
+#                        compose service (Debian's prometheus included).
 # Usage: deploy/images.sh [BUILD_DIR]   (make images)
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -66,6 +66,9 @@ packages=$(ldd "${binaries[@]}" 2>/dev/null | awk '/=> \//{print $3}' | sort -u 
   xargs -r -n1 realpath | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u |
   grep -v -x -e libc6 -e libgcc-s1 -e libstdc++6 || true)
 [ -n "$packages" ] || die "found no libraries for ${binaries[*]} (ldd and dpkg -S gave nothing)"
+# The compose cluster's Prometheus runs from this image too.
+packages="$packages
+prometheus"
 
 context=$BUILD_DIR/image
 rm -rf "$context" && mkdir -p "$context/bin"

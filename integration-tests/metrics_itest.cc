@@ -3,16 +3,12 @@
 // process series and its own, under Kubernetes' names, in an exposition
 // promtool finds no fault with; Prometheus scrapes every one of them, and
 // its kube_statefulset_status_replicas_ready is the set's ready count.
-#include <google/protobuf/struct.pb.h>
-#include <google/protobuf/util/json_util.h>
 #include <gtest/gtest.h>
 
-#include <cctype>
-
 #include "absl/strings/numbers.h"
-#include "absl/strings/str_cat.h"
 #include "common/testing/http_get.h"
 #include "integration-tests/harness/cluster_fixture.h"
+#include "integration-tests/harness/prometheus_query.h"
 
 namespace ordo::itest {
 namespace {
@@ -29,39 +25,13 @@ class MetricsTest : public ClusterFixture {
     return testing::HttpGet(port, "/metrics");
   }
 
-  // The result vector of a Prometheus instant query (each element holds a
-  // series' labels and its [time, value]); empty on any failure.
-  std::vector<google::protobuf::Value> Query(const std::string& promql) {
+  int PrometheusPort() {
     const std::string url = ReadLine(dir_.Join("run/prometheus.url"));
     int port = 0;
-    if (!absl::SimpleAtoi(url.substr(url.rfind(':') + 1), &port)) return {};
-    std::string encoded;
-    for (unsigned char c : promql) {
-      if (std::isalnum(c) || c == '_') {
-        encoded.push_back(static_cast<char>(c));
-      } else {
-        absl::StrAppend(&encoded, "%", absl::Hex(c, absl::kZeroPad2));
-      }
-    }
-    std::string response = testing::HttpGet(port, "/api/v1/query?query=" + encoded);
-    size_t body = response.find("\r\n\r\n");
-    google::protobuf::Struct parsed;
-    if (body == std::string::npos ||
-        !google::protobuf::util::JsonStringToMessage(response.substr(body + 4), &parsed).ok()) {
-      return {};
-    }
-    auto data = parsed.fields().find("data");
-    if (data == parsed.fields().end()) return {};
-    auto result = data->second.struct_value().fields().find("result");
-    if (result == data->second.struct_value().fields().end()) return {};
-    return {result->second.list_value().values().begin(),
-            result->second.list_value().values().end()};
+    return absl::SimpleAtoi(url.substr(url.rfind(':') + 1), &port) ? port : 0;
   }
-
-  // A series' value ("2") from a query result element.
-  static std::string ValueOf(const google::protobuf::Value& series) {
-    const auto& value = series.struct_value().fields().at("value").list_value();
-    return value.values_size() == 2 ? value.values(1).string_value() : "";
+  std::vector<google::protobuf::Value> Query(const std::string& promql) {
+    return PrometheusQuery(PrometheusPort(), promql);
   }
 };
 
@@ -143,7 +113,7 @@ spec:
         auto up = Query("up");
         if (up.size() != 7) return false;
         for (const auto& series : up) {
-          if (ValueOf(series) != "1") return false;
+          if (SeriesValue(series) != "1") return false;
         }
         return true;
       },
@@ -152,7 +122,7 @@ spec:
   bool ready_seen = WaitFor(
       [&] {
         auto ready = Query(R"(kube_statefulset_status_replicas_ready{statefulset="web"})");
-        return ready.size() == 1 && ValueOf(ready[0]) == "2";
+        return ready.size() == 1 && SeriesValue(ready[0]) == "2";
       },
       absl::Seconds(60));
   EXPECT_TRUE(ready_seen);

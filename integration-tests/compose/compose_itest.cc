@@ -7,6 +7,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 #include <fstream>
 
@@ -15,6 +16,7 @@
 #include "absl/strings/strip.h"
 #include "integration-tests/harness/identity_checker.h"
 #include "integration-tests/harness/process.h"
+#include "integration-tests/harness/prometheus_query.h"
 #include "integration-tests/harness/wait.h"
 
 namespace ordo::itest {
@@ -24,12 +26,15 @@ using ::testing::HasSubstr;
 
 constexpr char kProject[] = "ordo-itest";
 constexpr char kApiPort[] = "16443";
+constexpr int kPrometheusPort = 19090;
 
 CommandResult Compose(const std::vector<std::string>& args) {
   std::vector<std::string> full = {"docker-compose", "-f", ORDO_SOURCE_DIR "/docker-compose.yml",
                                    "-p", kProject};
   full.insert(full.end(), args.begin(), args.end());
-  return RunCommand("/usr/bin/env", full, {absl::StrCat("ORDO_API_PORT=", kApiPort)});
+  return RunCommand("/usr/bin/env", full,
+                    {absl::StrCat("ORDO_API_PORT=", kApiPort),
+                     absl::StrCat("ORDO_PROMETHEUS_PORT=", kPrometheusPort)});
 }
 
 // The admin's kubeconfig, copied out of the cluster's pki volume once it is up.
@@ -221,6 +226,30 @@ TEST_F(ComposeTest, WebRollsOutAcrossNodesAndItsPodsReachEachOtherByName) {
     EXPECT_EQ(fetched.exit_code, 0) << from << " -> " << to << ": " << fetched.err;
     EXPECT_THAT(fetched.out, HasSubstr(to)) << from << " -> " << to << " read another's volume";
   }
+}
+
+TEST_F(ComposeTest, PrometheusScrapesEveryContainerAndSeesTheSetReady) {
+  WebReady();
+  // The api-server, two controller-managers, the scheduler, dns, three nodes.
+  EXPECT_TRUE(WaitFor(
+      [] {
+        auto up = PrometheusQuery(kPrometheusPort, "up");
+        return up.size() == 8 && std::all_of(up.begin(), up.end(), [](const auto& series) {
+                 return SeriesValue(series) == "1";
+               });
+      },
+      absl::Seconds(90)))
+      << PrometheusQuery(kPrometheusPort, "up == 1").size() << " of 8 targets up";
+  EXPECT_TRUE(WaitFor(
+      [] {
+        auto ready = PrometheusQuery(
+            kPrometheusPort, R"(kube_statefulset_status_replicas_ready{statefulset="web"})");
+        return ready.size() == 1 && SeriesValue(ready[0]) == "3";
+      },
+      absl::Seconds(60)));
+  // One controller-manager leads: only its series exist.
+  auto leaders = PrometheusQuery(kPrometheusPort, "leader_election_master_status == 1");
+  EXPECT_EQ(leaders.size(), 1u);
 }
 
 // The pods of every node container run in the host's process table, their
