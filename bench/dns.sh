@@ -40,32 +40,32 @@ start_api_server
 } >"$work/objects.yaml"
 ORDO_SERVER=$server "$BIN/ordoctl" apply -f "$work/objects.yaml" >/dev/null
 
-taskset -c 0 "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/dns.port" \
-  --upstream 127.0.0.1:9 --log-level warn >"$work/dns.log" 2>&1 &
-dns_pid=$!
-pids+=($dns_pid)
-for _ in $(seq 100); do [ -s "$work/dns.port" ] && break; sleep 0.1; done
-port=$(cat "$work/dns.port")
-for _ in $(seq 100); do
-  [ -n "$(dig @127.0.0.1 -p "$port" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && break
-  sleep 0.1
-done
+# Starts ordo-dns on CPU 0 (NAME names its files; more flags may follow) and
+# waits until it answers from the zone; sets dns_pid and port.
+start_dns() {
+  local name=$1
+  shift
+  taskset -c 0 "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/$name.port" \
+    --upstream 127.0.0.1:9 --log-level warn "$@" >"$work/$name.log" 2>&1 &
+  dns_pid=$!
+  pids+=($dns_pid)
+  for _ in $(seq 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
+  port=$(cat "$work/$name.port")
+  for _ in $(seq 100); do
+    [ -n "$(dig @127.0.0.1 -p "$port" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && break
+    sleep 0.1
+  done
+  untrack_udp_port "$port"
+}
 
-untrack_udp_port "$port"
+start_dns dns
 
 write_dns_queries "$work/queries.txt" "$SERVICES"
 
 if [ "${DNS_COMPARE_METRICS:-0}" = 1 ]; then
-  taskset -c 0 "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/dns-m.port" \
-    --upstream 127.0.0.1:9 --metrics-listen 127.0.0.1:0 --log-level warn >"$work/dns-m.log" 2>&1 &
-  pids+=($!)
-  for _ in $(seq 100); do [ -s "$work/dns-m.port" ] && break; sleep 0.1; done
-  port_m=$(cat "$work/dns-m.port")
-  for _ in $(seq 100); do
-    [ -n "$(dig @127.0.0.1 -p "$port_m" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && break
-    sleep 0.1
-  done
-  untrack_udp_port "$port_m"
+  port_plain=$port plain_pid=$dns_pid
+  start_dns dns-metrics --metrics-listen 127.0.0.1:0
+  port_m=$port port=$port_plain dns_pid=$plain_pid
   declare -A total=([plain]=0 [metrics]=0)
   for run in plain metrics metrics plain; do
     p=$port; [ "$run" = metrics ] && p=$port_m

@@ -295,6 +295,14 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   for (const char* sub : {"/logs", "/run", "/api-server", "/nodes"})
     fs::create_directories(dir + sub);
   for (const auto& name : Components(run)) fs::remove(absl::StrCat(run, "/", name, ".pid"));
+  // Each component writes its metrics port afresh: none of the last run's may
+  // be mistaken for this run's (Prometheus would scrape a dead port).
+  {
+    std::error_code ec;
+    for (const auto& e : fs::directory_iterator(run, ec)) {
+      if (absl::EndsWith(e.path().filename().string(), ".metrics.port")) fs::remove(e.path(), ec);
+    }
+  }
   auto network = ClaimPodNetwork(dir);
   if (!network.ok()) {
     err << "error: " << network.status().message() << "\n";

@@ -6,6 +6,17 @@
 
 namespace ordo::events {
 
+core::v1::ObjectReference PodReference(const std::string& ns, const std::string& name,
+                                       const std::string& uid) {
+  core::v1::ObjectReference pod;
+  pod.set_api_version("v1");
+  pod.set_kind("Pod");
+  pod.set_namespace_(ns);
+  pod.set_name(name);
+  pod.set_uid(uid);
+  return pod;
+}
+
 // Beyond this many unwritten events new ones are dropped: a slow api-server
 // must not make a controller's memory grow without bound.
 constexpr size_t kMaxPendingEvents = 10000;

@@ -41,6 +41,11 @@ core::v1::ObjectReference ReferenceTo(const T& obj, const std::string& api_versi
   return ref;
 }
 
+// A reference to the pod `ns`/`name` of `uid`, for events about a pod known
+// by name only (the scheduler's bind, the agent's containers).
+core::v1::ObjectReference PodReference(const std::string& ns, const std::string& name,
+                                       const std::string& uid);
+
 class ApiEventRecorder final : public EventRecorder {
  public:
   // `component` is the event's source ("statefulset-controller").

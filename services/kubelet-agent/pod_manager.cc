@@ -154,13 +154,7 @@ void PodManager::Sync(const std::vector<PodPtr>& desired, bool complete) {
 void PodManager::Event(const PodState& state, const char* type, const std::string& reason,
                        const std::string& message) {
   if (events_ == nullptr) return;
-  core::v1::ObjectReference pod;
-  pod.set_api_version("v1");
-  pod.set_kind("Pod");
-  pod.set_namespace_(state.ns);
-  pod.set_name(state.name);
-  pod.set_uid(state.uid);
-  events_->Record(pod, type, reason, message);
+  events_->Record(events::PodReference(state.ns, state.name, state.uid), type, reason, message);
 }
 
 void PodManager::ReportRunning() {

@@ -348,14 +348,8 @@ void Scheduler::Bind(BindTask task) {
     queue_.Forget(task.key);
     metrics_.scheduled.Increment();
     if (options_.events != nullptr) {
-      core::v1::ObjectReference pod;
-      pod.set_api_version("v1");
-      pod.set_kind("Pod");
-      pod.set_namespace_(task.ns);
-      pod.set_name(task.name);
-      pod.set_uid(task.uid);
       options_.events->Record(
-          pod, events::kEventNormal, "Scheduled",
+          events::PodReference(task.ns, task.name, task.uid), events::kEventNormal, "Scheduled",
           absl::StrCat("Successfully assigned ", task.ns, "/", task.name, " to ", task.node));
     }
     absl::MutexLock lock(&mu_);
