@@ -91,20 +91,8 @@ spec:
   clusterIP: None
   selector: {app: web}
   ports: [{port: 8080}]
----
-apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web}
-spec:
-  serviceName: web
-  replicas: 1
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: c, image: sh, command: ["sh", "-c", "exec sleep 100000"]}]
 )");
+  Apply(SleepingWeb(1));
   // The restarted controller-manager waits out its predecessor's lease (15 s).
   ASSERT_TRUE(WaitAllReady({"web-0"}, absl::Seconds(90)));
   const std::string ip = GetPod("web-0")->status().pod_ip();

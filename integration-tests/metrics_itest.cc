@@ -36,19 +36,7 @@ class MetricsTest : public ClusterFixture {
 };
 
 TEST_F(MetricsTest, EveryComponentServesItsSeries) {
-  Apply(R"(apiVersion: apps/v1
-kind: StatefulSet
-metadata: {name: web}
-spec:
-  serviceName: web
-  replicas: 2
-  selector: {matchLabels: {app: web}}
-  template:
-    metadata: {labels: {app: web}}
-    spec:
-      terminationGracePeriodSeconds: 1
-      containers: [{name: c, image: sh, command: ["sh", "-c", "exec sleep 100000"]}]
-)");
+  Apply(SleepingWeb(2));
   ASSERT_TRUE(WaitAllReady({"web-0", "web-1"}));
   for (const char* component :
        {"api-server", "controller-manager", "scheduler", "dns", "node-1", "node-2", "node-3"}) {

@@ -74,6 +74,25 @@ class ClusterFixture : public ::testing::Test {
                       {"ORDO_SERVER=" + server_, "KUBECONFIG=" + dir_.Join("kubeconfig")}, input);
   }
 
+  // A StatefulSet `web` of `replicas` pods that sleep (image sh), stopping
+  // within a second, behind serviceName `web`.
+  static std::string SleepingWeb(int replicas) {
+    return absl::StrCat(R"(apiVersion: apps/v1
+kind: StatefulSet
+metadata: {name: web}
+spec:
+  serviceName: web
+  replicas: )",
+                        replicas, R"(
+  selector: {matchLabels: {app: web}}
+  template:
+    metadata: {labels: {app: web}}
+    spec:
+      terminationGracePeriodSeconds: 1
+      containers: [{name: c, image: sh, command: ["sh", "-c", "exec sleep 100000"]}]
+)");
+  }
+
   void Apply(const std::string& yaml) {
     CommandResult r = Ordoctl({"apply", "-f", "-"}, yaml);
     ASSERT_EQ(r.exit_code, 0) << r.err;
