@@ -9,8 +9,10 @@
 #include <fstream>
 
 #include "absl/strings/str_cat.h"
+#include "common/status/error_details.h"
 #include "common/status/field_errors.h"
 #include "common/status/grpc_status.h"
+#include "common/testing/reflection_client.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
 #include "ordo/apps/v1/services.grpc.pb.h"
@@ -21,6 +23,7 @@ namespace {
 
 using ::testing::Contains;
 using ::testing::HasSubstr;
+using ::testing::IsSupersetOf;
 using ::testing::Pair;
 
 // The StatefulSet of the Kubernetes docs' StatefulSet tutorial, as JSON.
@@ -105,6 +108,49 @@ class ApiServerTest : public ::testing::Test {
   std::unique_ptr<core::v1::Services::Stub> services_;
   std::unique_ptr<core::v1::Namespaces::Stub> namespaces_;
 };
+
+// What grpcurl and every reflection-driven client need: each service the
+// server lists is described, with every method's messages resolvable.
+TEST_F(ApiServerTest, ReflectionDescribesEveryServiceItServes) {
+  testing::ReflectionClient reflection(server_->NewChannel());
+  auto services = reflection.ListServices();
+  ASSERT_TRUE(services.ok()) << services.status();
+  EXPECT_THAT(
+      *services,
+      IsSupersetOf({"grpc.health.v1.Health", "ordo.core.v1.Pods", "ordo.apps.v1.StatefulSets",
+                    "ordo.core.v1.PodIO", "ordo.rbac.v1.Roles", "ordo.velero.v1.Backups",
+                    "ordo.snapshot.v1.VolumeSnapshots", "ordo.maintenance.v1.Maintenance",
+                    "ordo.authorization.v1.AccessReviews"}));
+  for (const std::string& name : *services) {
+    auto service = reflection.DescribeService(name);
+    ASSERT_TRUE(service.ok()) << service.status();
+    EXPECT_GT((*service)->method_count(), 0) << name;
+    for (int i = 0; i < (*service)->method_count(); ++i) {
+      EXPECT_NE((*service)->method(i)->input_type(), nullptr) << name;
+      EXPECT_NE((*service)->method(i)->output_type(), nullptr) << name;
+    }
+  }
+}
+
+TEST_F(ApiServerTest, MissingAndDuplicateObjectsAreNamedInResourceInfo) {
+  apps::v1::StatefulSet out;
+  meta::v1::GetRequest get;
+  get.set_namespace_("default");
+  get.set_name("web");
+  absl::Status missing = status::FromGrpcStatus(sets_->Get(Ctx().get(), get, &out));
+  EXPECT_EQ(missing.code(), absl::StatusCode::kNotFound);
+  auto info = status::ResourceInfoOf(missing);
+  ASSERT_TRUE(info.has_value()) << missing;
+  EXPECT_EQ(info->resource_type(), "statefulsets.apps");
+  EXPECT_EQ(info->resource_name(), "default/web");
+
+  ASSERT_TRUE(CreateSet(WebSet()).ok());
+  absl::Status duplicate = CreateSet(WebSet());
+  EXPECT_EQ(duplicate.code(), absl::StatusCode::kAlreadyExists);
+  info = status::ResourceInfoOf(duplicate);
+  ASSERT_TRUE(info.has_value()) << duplicate;
+  EXPECT_EQ(info->resource_name(), "default/web");
+}
 
 TEST_F(ApiServerTest, WebStatefulSetComesBackDefaulted) {
   apps::v1::StatefulSet created;
@@ -244,6 +290,12 @@ TEST_F(ApiServerTest, UpdateRefusesImmutableFieldsAndStaleVersions) {
   s = status::FromGrpcStatus(sets_->Update(Ctx().get(), scaled, &out));
   EXPECT_EQ(s.code(), absl::StatusCode::kAborted);
   EXPECT_THAT(std::string(s.message()), HasSubstr("the object has been modified"));
+  // A client learns what conflicted from the details, without the message.
+  auto failure = status::PreconditionFailureOf(s);
+  ASSERT_TRUE(failure.has_value());
+  ASSERT_EQ(failure->violations_size(), 1);
+  EXPECT_EQ(failure->violations(0).type(), "Conflict");
+  EXPECT_EQ(failure->violations(0).subject(), "statefulsets.apps/default/web");
 
   // Status writes do not bump the generation; main writes ignore status.
   apps::v1::StatefulSet fresh;

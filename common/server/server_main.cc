@@ -18,6 +18,7 @@
 #include "absl/synchronization/mutex.h"
 #include "common/server/channel.h"
 #include "common/server/logging.h"
+#include "proto/all_proto_files.h"
 
 ABSL_FLAG(std::string, log_level, "info",
           "Least severe messages logged: trace|debug|info|warn|error");
@@ -74,6 +75,8 @@ absl::StatusOr<StartedServer> StartGrpcServer(
     std::vector<std::unique_ptr<grpc::experimental::ServerInterceptorFactoryInterface>>
         interceptors) {
   grpc::EnableDefaultHealthCheckService(true);
+  // Reflection describes what the generated pool holds: put every file there.
+  ordo::proto::RegisterAllProtoFiles();
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   StartedServer started;
@@ -84,10 +87,14 @@ absl::StatusOr<StartedServer> StartGrpcServer(
   builder.AddListeningPort(listen, credentials, &started.port);
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
-  // Clients ping every 30 s while a call is open (channel.h): allow it, also
-  // on a quiet watch.
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 20'000);
-  builder.AddChannelArgument(GRPC_ARG_HTTP2_MAX_PING_STRIKES, 0);
+  // Keepalive enforcement: a client may ping as often as every
+  // kMinClientPingInterval, with or without calls open (ordo's own ping every
+  // 30 s, channel.h; grpc-go users often choose 10 s). A client pinging faster
+  // gets a strike per ping; after gRPC's two allowed strikes its connection is
+  // closed with GOAWAY "too_many_pings".
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS,
+                             kMinClientPingIntervalMs);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
   for (grpc::Service* s : services) builder.RegisterService(s);
   if (!interceptors.empty()) builder.experimental().SetInterceptorCreators(std::move(interceptors));
   started.server = builder.BuildAndStart();

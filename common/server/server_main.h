@@ -23,13 +23,19 @@ std::vector<char*> ParseFlags(int argc, char** argv, const char* usage);
 // with status 2, naming the flag, when one is bad.
 void InitLogging(const std::string& name);
 
+// The shortest interval between a client's keepalive pings that a server
+// accepts as not abusive.
+inline constexpr int kMinClientPingIntervalMs = 5'000;
+
 struct StartedServer {
   std::unique_ptr<grpc::Server> server;
   int port = 0;
 };
 
 // Builds and starts a server on `listen` ("127.0.0.1:0") serving `services`,
-// plus grpc.health.v1 and server reflection, with `credentials` (mutual TLS,
+// plus grpc.health.v1 and server reflection of every ordo service, with
+// messages up to kMaxMessageBytes either way, gzip and deflate accepted (gRPC's
+// default), keepalive enforcement as above, and `credentials` (mutual TLS,
 // security/credentials.h); null serves plaintext, for benchmarks and tools.
 // `interceptors` see every call (the api-server's request metrics).
 absl::StatusOr<StartedServer> StartGrpcServer(

@@ -128,10 +128,11 @@ absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {
       [&](Message& m) -> absl::Status {
         auto& pod = static_cast<core::v1::Pod&>(m);
         if (pod.metadata().has_deletion_timestamp()) {
-          return pods.Conflict(pod_name, "pod is being deleted, cannot be assigned to a host");
+          return pods.Conflict(pod.metadata().namespace_(), pod_name,
+                               "pod is being deleted, cannot be assigned to a host");
         }
         if (!pod.spec().node_name().empty()) {
-          return pods.Conflict(pod_name,
+          return pods.Conflict(pod.metadata().namespace_(), pod_name,
                                absl::StrCat("pod ", pod_name, " is already assigned to node \"",
                                             pod.spec().node_name(), "\""));
         }

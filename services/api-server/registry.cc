@@ -7,6 +7,7 @@
 #include "absl/synchronization/notification.h"
 #include "common/clock/timestamp.h"
 #include "common/server/channel.h"
+#include "common/status/error_details.h"
 #include "common/status/status_macros.h"
 #include "services/api-server/continue_token.h"
 #include "services/api-server/object_access.h"
@@ -57,13 +58,32 @@ Registry::Registry(const KindStrategy& strategy, store::Store& store, Clock& clo
       clock_(clock),
       namespace_check_(std::move(namespace_check)) {}
 
-absl::Status Registry::NotFound(const std::string& name) const {
-  return absl::NotFoundError(absl::StrCat(info().GroupResource(), " \"", name, "\" not found"));
+namespace {
+// How ResourceInfo and PreconditionFailure name an object: "default/web", or
+// "node-1" for a cluster-scoped one.
+std::string ObjectName(const std::string& ns, const std::string& name) {
+  return ns.empty() ? name : absl::StrCat(ns, "/", name);
+}
+}  // namespace
+
+absl::Status Registry::NotFound(const std::string& ns, const std::string& name) const {
+  return status::WithResourceInfo(
+      absl::NotFoundError(absl::StrCat(info().GroupResource(), " \"", name, "\" not found")),
+      info().GroupResource(), ObjectName(ns, name));
 }
 
-absl::Status Registry::Conflict(const std::string& name, absl::string_view why) const {
-  return absl::AbortedError(absl::StrCat("Operation cannot be fulfilled on ",
-                                         info().GroupResource(), " \"", name, "\": ", why));
+absl::Status Registry::AlreadyExists(const std::string& ns, const std::string& name) const {
+  return status::WithResourceInfo(absl::AlreadyExistsError(absl::StrCat(
+                                      info().GroupResource(), " \"", name, "\" already exists")),
+                                  info().GroupResource(), ObjectName(ns, name));
+}
+
+absl::Status Registry::Conflict(const std::string& ns, const std::string& name,
+                                absl::string_view why) const {
+  return status::WithPreconditionFailure(
+      absl::AbortedError(absl::StrCat("Operation cannot be fulfilled on ", info().GroupResource(),
+                                      " \"", name, "\": ", why)),
+      "Conflict", absl::StrCat(info().GroupResource(), "/", ObjectName(ns, name)));
 }
 
 std::string Registry::NamespaceOf(const Message& obj) const {
@@ -116,7 +136,7 @@ absl::StatusOr<MessagePtr> Registry::Get(const std::string& ns, const std::strin
   std::string namespace_ = info().namespaced ? (ns.empty() ? "default" : ns) : "";
   auto kv = store_.Get(info().Key(namespace_, name));
   if (!kv.ok()) {
-    if (kv.status().code() == absl::StatusCode::kNotFound) return NotFound(name);
+    if (kv.status().code() == absl::StatusCode::kNotFound) return NotFound(namespace_, name);
     return kv.status();
   }
   return Decode(**kv);
@@ -296,8 +316,7 @@ void Registry::CreateAsync(const Message& input, Callback done) {
     auto& obj = *holder;
     if (!result.ok()) {
       if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-        return done(absl::AlreadyExistsError(
-            absl::StrCat(info().GroupResource(), " \"", Meta(*obj).name(), "\" already exists")));
+        return done(AlreadyExists(Meta(*obj).namespace_(), Meta(*obj).name()));
       }
       return done(result.status());
     }
@@ -319,10 +338,11 @@ void Registry::WriteAsync(MessagePtr updated, int64_t revision, Callback done) {
                                          absl::StatusOr<store::TxnResult> result) {
     auto& obj = *holder;
     if (!result.ok()) {
+      const std::string& ns = Meta(*obj).namespace_();
       const std::string& name = Meta(*obj).name();
       if (result.status().code() == absl::StatusCode::kAborted)
-        return done(Conflict(name, kModified));
-      if (result.status().code() == absl::StatusCode::kNotFound) return done(NotFound(name));
+        return done(Conflict(ns, name, kModified));
+      if (result.status().code() == absl::StatusCode::kNotFound) return done(NotFound(ns, name));
       return done(result.status());
     }
     MutableMeta(*obj)->set_resource_version(absl::StrCat(result->revision));
@@ -352,7 +372,7 @@ absl::StatusOr<MessagePtr> Registry::PlanUpdate(const Message& current,
                                                 Mode mode) {
   const auto& cm = Meta(current);
   if (!resource_version.empty() && resource_version != cm.resource_version()) {
-    return Conflict(cm.name(), kModified);
+    return Conflict(cm.namespace_(), cm.name(), kModified);
   }
   MessagePtr updated(current.New());
   updated->CopyFrom(current);
@@ -417,7 +437,7 @@ void Registry::UpdateAsync(const Message& obj, Callback done) {
     const Message& in = **input;
     const auto& im = Meta(in);
     if (!im.uid().empty() && im.uid() != Meta(current).uid()) {
-      return Conflict(im.name(),
+      return Conflict(Meta(current).namespace_(), im.name(),
                       absl::StrCat("Precondition failed: UID in precondition: ", im.uid(),
                                    ", UID in object meta: ", Meta(current).uid()));
     }
@@ -476,11 +496,12 @@ absl::StatusOr<MessagePtr> Registry::PlanDelete(const Message& current,
   const auto& cm = Meta(current);
   const auto& pre = request.preconditions();
   if (pre.has_uid() && pre.uid() != cm.uid()) {
-    return Conflict(cm.name(), absl::StrCat("Precondition failed: UID in precondition: ", pre.uid(),
-                                            ", UID in object meta: ", cm.uid()));
+    return Conflict(cm.namespace_(), cm.name(),
+                    absl::StrCat("Precondition failed: UID in precondition: ", pre.uid(),
+                                 ", UID in object meta: ", cm.uid()));
   }
   if (pre.has_resource_version() && pre.resource_version() != cm.resource_version()) {
-    return Conflict(cm.name(),
+    return Conflict(cm.namespace_(), cm.name(),
                     absl::StrCat("Precondition failed: ResourceVersion in precondition: ",
                                  pre.resource_version(),
                                  ", ResourceVersion in object meta: ", cm.resource_version()));

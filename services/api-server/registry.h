@@ -102,9 +102,13 @@ class Registry {
   int64_t open_watches() const { return open_watches_.load(std::memory_order_relaxed); }
   void CountWatch(int delta) { open_watches_.fetch_add(delta, std::memory_order_relaxed); }
 
-  // Kubernetes' error texts.
-  absl::Status NotFound(const std::string& name) const;
-  absl::Status Conflict(const std::string& name, absl::string_view why) const;
+  // Kubernetes' error texts, with google.rpc details naming the object
+  // (ResourceInfo; PreconditionFailure for a conflict). `ns` is empty for a
+  // cluster-scoped kind.
+  absl::Status NotFound(const std::string& ns, const std::string& name) const;
+  absl::Status AlreadyExists(const std::string& ns, const std::string& name) const;
+  absl::Status Conflict(const std::string& ns, const std::string& name,
+                        absl::string_view why) const;
 
  private:
   enum class Mode { kUpdate, kStatus, kSubresource };
