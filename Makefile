@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   clang python3 libssl-dev libcap-dev prometheus python3-grpcio python3-protobuf python3-yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build test check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -27,7 +27,20 @@ configure: $(BUILD_DIR)/build.ninja
 build: configure
 	cmake --build $(BUILD_DIR) -j $(JOBS)
 
-test: deps build format-check
+# The cluster's programs only, no tests: what `make up` and the images run.
+binaries: configure
+	cmake --build $(BUILD_DIR) -j $(JOBS) --target binaries
+
+# The Go tools the tests use (grpcurl, buf, ...) build in the background beside
+# the C++ build, so their downloads and compiles are done before ctest needs them.
+go-prefetch:
+	@mkdir -p $(BUILD_DIR)/tools && (tools/go_prefetch.sh > $(BUILD_DIR)/tools/go_prefetch.log 2>&1 &)
+
+test: deps go-prefetch build format-check
+	$(MAKE) --no-print-directory run-tests
+
+# The tests of an up-to-date build, without building (make test builds first).
+run-tests:
 	cd $(BUILD_DIR) && ctest --output-on-failure -j $(JOBS) --timeout 600
 
 # Compile-only clang checks the style guide asks for (tools/clang_check.py):
@@ -47,7 +60,7 @@ integration: build
 
 # Starts a 3-node cluster of processes under .ordo/, applies the example pods
 # and shows them running, one per node. `build/bin/ordoctl cluster down` stops it.
-up: deps build
+up: deps binaries
 	$(BUILD_DIR)/bin/ordoctl cluster up --nodes 3 --data-dir .ordo
 	export KUBECONFIG=$$PWD/.ordo/kubeconfig; \
 	$(BUILD_DIR)/bin/ordoctl apply -f examples/pods.yaml && \
@@ -61,12 +74,12 @@ down:
 
 # Container images from Debian packages and build/bin (deploy/images.sh):
 # ordo-base once (debootstrap), then ordo:<commit> and ordo:latest.
-images: build
+images: binaries
 	deploy/images.sh $(BUILD_DIR)
 
 # The docker-compose cluster (docker-compose.yml): up waits for every node;
 # down keeps the volumes unless WIPE=1.
-compose-up: deps build images
+compose-up: deps binaries images
 	BUILD_DIR=$(BUILD_DIR) deploy/compose.sh up
 
 compose-down:

@@ -13,10 +13,13 @@ case "$1" in
   *) echo "go_tool.sh: unknown tool $1" >&2; exit 2 ;;
 esac
 bin="$tools_dir/$1-${module##*@}"
+mkdir -p "$tools_dir/gobin-$1"
+# One build per tool at a time (go_prefetch.sh may be building it already).
+exec 9> "$tools_dir/$1.lock"
+flock 9
 if [ ! -x "$bin" ]; then
-  mkdir -p "$tools_dir/gobin"
-  PATH="$PATH:/usr/local/go/bin" GOBIN="$tools_dir/gobin" GOFLAGS=-mod=mod \
+  PATH="$PATH:/usr/local/go/bin" GOBIN="$tools_dir/gobin-$1" GOFLAGS=-mod=mod \
     go install "$module" >&2
-  mv "$tools_dir/gobin/$1" "$bin"
+  mv "$tools_dir/gobin-$1/$1" "$bin"
 fi
 echo "$bin"

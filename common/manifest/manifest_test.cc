@@ -47,7 +47,7 @@ TEST(ManifestTest, TheDocsExampleDecodesAndRoundTrips) {
 
 TEST(ManifestTest, EveryExampleDecodesAndRoundTrips) {
   for (const char* name : {"web.yaml", "storageclass.yaml", "pv.yaml", "pdb.yaml"}) {
-    auto objects = Decode(ReadFile(std::string(ORDO_SOURCE_DIR) + "/examples/" + name), name);
+    auto objects = Decode(ReadFile(absl::StrCat(ORDO_SOURCE_DIR, "/examples/", name)), name);
     ASSERT_OK(objects) << name;
     EXPECT_FALSE(objects->empty()) << name;
     for (const auto& obj : *objects) ExpectRoundTrip(*obj.message);

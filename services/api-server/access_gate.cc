@@ -101,7 +101,7 @@ absl::StatusOr<std::optional<security::UserInfo>> AccessGate::Acting(
       return absl::PermissionDeniedError(authorization::ForbiddenMessage(*user, r));
     }
   }
-  target.groups.push_back(security::kAuthenticatedGroup);
+  target.groups.emplace_back(security::kAuthenticatedGroup);
   return std::optional<security::UserInfo>(std::move(target));
 }
 

@@ -77,7 +77,7 @@ RequestAttributes Request(const std::string& verb, const std::string& resource,
 }
 
 UserInfo User(const std::string& name, std::vector<std::string> groups = {}) {
-  groups.push_back("system:authenticated");
+  groups.emplace_back("system:authenticated");
   return {.name = name, .groups = std::move(groups)};
 }
 
