@@ -88,7 +88,7 @@ absl::StatusOr<StartedServer> StartGrpcServer(
   builder.SetMaxReceiveMessageSize(kMaxMessageBytes);
   builder.SetMaxSendMessageSize(kMaxMessageBytes);
   // Keepalive enforcement: a client may ping as often as every
-  // kMinClientPingInterval, with or without calls open (ordo's own ping every
+  // kMinClientPingIntervalMs, with or without calls open (ordo's own ping every
   // 30 s, channel.h; grpc-go users often choose 10 s). A client pinging faster
   // gets a strike per ping; after gRPC's two allowed strikes its connection is
   // closed with GOAWAY "too_many_pings".

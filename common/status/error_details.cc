@@ -3,17 +3,6 @@
 #include <string>
 
 namespace ordo::status {
-namespace {
-
-template <typename Detail>
-std::optional<Detail> PayloadOf(const absl::Status& status, absl::string_view type_url) {
-  auto payload = status.GetPayload(type_url);
-  Detail detail;
-  if (!payload || !detail.ParseFromString(std::string(*payload))) return std::nullopt;
-  return detail;
-}
-
-}  // namespace
 
 absl::Status WithResourceInfo(absl::Status status, absl::string_view resource_type,
                               absl::string_view resource_name) {
@@ -37,11 +26,11 @@ absl::Status WithPreconditionFailure(absl::Status status, absl::string_view type
 }
 
 std::optional<google::rpc::ResourceInfo> ResourceInfoOf(const absl::Status& status) {
-  return PayloadOf<google::rpc::ResourceInfo>(status, kResourceInfoTypeUrl);
+  return DetailOf<google::rpc::ResourceInfo>(status, kResourceInfoTypeUrl);
 }
 
 std::optional<google::rpc::PreconditionFailure> PreconditionFailureOf(const absl::Status& status) {
-  return PayloadOf<google::rpc::PreconditionFailure>(status, kPreconditionFailureTypeUrl);
+  return DetailOf<google::rpc::PreconditionFailure>(status, kPreconditionFailureTypeUrl);
 }
 
 }  // namespace ordo::status

@@ -8,8 +8,10 @@
 #pragma once
 
 #include <optional>
+#include <string>
 
 #include "absl/status/status.h"
+#include "absl/strings/cord.h"
 #include "absl/strings/string_view.h"
 #include "google/rpc/error_details.pb.h"
 
@@ -28,6 +30,16 @@ absl::Status WithResourceInfo(absl::Status status, absl::string_view resource_ty
 // `subject` ("statefulsets.apps/default/web"), and the status message.
 absl::Status WithPreconditionFailure(absl::Status status, absl::string_view type,
                                      absl::string_view subject);
+
+// The detail of type `Detail` that `status` carries under `type_url`; nullopt
+// when it carries none (or bytes that do not parse as one).
+template <typename Detail>
+std::optional<Detail> DetailOf(const absl::Status& status, absl::string_view type_url) {
+  auto payload = status.GetPayload(type_url);  // absl::optional<absl::Cord>
+  Detail detail;
+  if (!payload || !detail.ParseFromString(std::string(*payload))) return std::nullopt;
+  return detail;
+}
 
 // The details back out of a status; nullopt when it carries none.
 std::optional<google::rpc::ResourceInfo> ResourceInfoOf(const absl::Status& status);

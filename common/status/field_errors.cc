@@ -2,6 +2,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "common/status/error_details.h"
 #include "google/rpc/error_details.pb.h"
 
 namespace ordo::status {
@@ -115,11 +116,10 @@ absl::Status InvalidError(absl::string_view qualified_kind, absl::string_view na
 
 std::vector<std::pair<std::string, std::string>> FieldViolations(const absl::Status& status) {
   std::vector<std::pair<std::string, std::string>> out;
-  auto payload = status.GetPayload(kBadRequestTypeUrl);
-  if (!payload) return out;
-  google::rpc::BadRequest bad_request;
-  if (!bad_request.ParseFromString(std::string(*payload))) return out;
-  for (const auto& v : bad_request.field_violations()) out.emplace_back(v.field(), v.description());
+  auto bad_request = DetailOf<google::rpc::BadRequest>(status, kBadRequestTypeUrl);
+  if (!bad_request) return out;
+  for (const auto& v : bad_request->field_violations())
+    out.emplace_back(v.field(), v.description());
   return out;
 }
 

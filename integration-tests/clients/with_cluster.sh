@@ -1,7 +1,8 @@
 #!/bin/sh
 # Runs a command against a fresh process cluster: `ordoctl cluster up` with one
 # node in a new directory, then the command with KUBECONFIG (the admin's,
-# mutual TLS) and ORDO_SERVER (the api-server's address) exported, then
+# mutual TLS), ORDO_SERVER (the api-server's address) and ORDO_PKI (the
+# cluster's certificate directory) exported, then
 # `cluster down`. Exits with the command's status; on failure it prints the
 # tail of every component's log.
 # Usage: with_cluster.sh BIN_DIR COMMAND [ARGS...]
@@ -13,7 +14,8 @@ trap '"$bin_dir/ordoctl" cluster down --data-dir "$work" > /dev/null 2>&1 || tru
 "$bin_dir/ordoctl" cluster up --nodes 1 --data-dir "$work" --crash-backoff 1s
 KUBECONFIG="$work/kubeconfig"
 ORDO_SERVER=$(cat "$work/run/server")
-export KUBECONFIG ORDO_SERVER
+ORDO_PKI="$work/pki"
+export KUBECONFIG ORDO_SERVER ORDO_PKI
 status=0
 "$@" || status=$?
 if [ "$status" -ne 0 ]; then

@@ -169,6 +169,48 @@ TEST_F(ZoneTest, HeadlessSrvHasATargetPerReadyEndpoint) {
   EXPECT_EQ(Ask("_tcp.nginx.default.svc.cluster.local", kSRV).rcode, kNoError);
 }
 
+// RFC 2181 5: an answer holds no record twice. Two pods with one hostname
+// (a pod recreated on a new address while the old one is still listed) and an
+// address listed in two subsets each give one record per name, not two.
+TEST_F(ZoneTest, NoRecordTwiceInAnAnswer) {
+  services_.push_back(std::make_shared<core::v1::Service>(Svc("dup", "None")));
+  auto e = std::make_shared<core::v1::Endpoints>();
+  e->mutable_metadata()->set_name("dup");
+  e->mutable_metadata()->set_namespace_("default");
+  for (int i = 0; i < 2; ++i) {  // two subsets, both listing db-0 on port 8080
+    auto* subset = e->add_subsets();
+    *subset->add_addresses() = Addr("10.0.4.1", "db-0");
+    auto* port = subset->add_ports();
+    port->set_name("web");
+    port->set_port(8080);
+    port->set_protocol("TCP");
+  }
+  *e->mutable_subsets(0)->add_addresses() = Addr("10.0.4.2", "db-1");
+  *e->mutable_subsets(0)->add_addresses() = Addr("10.0.4.3", "db-1");
+  endpoints_.push_back(e);
+  Rebuild();
+  EXPECT_THAT(Ask("db-0.dup.default.svc.cluster.local", kA).answer,
+              ElementsAre("db-0.dup.default.svc.cluster.local. 5 A 10.0.4.1"));
+  EXPECT_THAT(Ask("db-1.dup.default.svc.cluster.local", kA).answer,
+              UnorderedElementsAre("db-1.dup.default.svc.cluster.local. 5 A 10.0.4.2",
+                                   "db-1.dup.default.svc.cluster.local. 5 A 10.0.4.3"));
+  EXPECT_THAT(Ask("dup.default.svc.cluster.local", kA).answer,
+              UnorderedElementsAre("dup.default.svc.cluster.local. 5 A 10.0.4.1",
+                                   "dup.default.svc.cluster.local. 5 A 10.0.4.2",
+                                   "dup.default.svc.cluster.local. 5 A 10.0.4.3"));
+  auto srv = Ask("_web._tcp.dup.default.svc.cluster.local", kSRV);
+  EXPECT_THAT(srv.answer, UnorderedElementsAre("_web._tcp.dup.default.svc.cluster.local. 5 SRV 0 "
+                                               "50 8080 db-0.dup.default.svc.cluster.local.",
+                                               "_web._tcp.dup.default.svc.cluster.local. 5 SRV 0 "
+                                               "50 8080 db-1.dup.default.svc.cluster.local."));
+  EXPECT_THAT(srv.additional,
+              UnorderedElementsAre("db-0.dup.default.svc.cluster.local. 5 A 10.0.4.1",
+                                   "db-1.dup.default.svc.cluster.local. 5 A 10.0.4.2",
+                                   "db-1.dup.default.svc.cluster.local. 5 A 10.0.4.3"));
+  EXPECT_THAT(Ask("1.4.0.10.in-addr.arpa", kPTR).answer,
+              ElementsAre("1.4.0.10.in-addr.arpa. 5 PTR db-0.dup.default.svc.cluster.local."));
+}
+
 TEST_F(ZoneTest, NxdomainVersusNodata) {
   EXPECT_EQ(Ask("nope.default.svc.cluster.local", kA).rcode, kNXDomain);   // no service
   EXPECT_EQ(Ask("nginx.nowhere.svc.cluster.local", kA).rcode, kNXDomain);  // no namespace

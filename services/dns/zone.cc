@@ -104,18 +104,31 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::Build(
         it != by_name.end()) {
       for (const auto& subset : it->second->subsets()) {
         std::vector<NamedPort> ports = PortsOf(subset);
+        // One record per name and address, however often the Endpoints list
+        // it (RFC 2181 5: no duplicate records in an answer): an address in
+        // two subsets gets the ports of both.
         auto add = [&](const core::v1::EndpointAddress& a, bool ready) {
           auto address = Address::Parse(a.ip());
           if (!address.has_value()) return;
-          EndpointRecord e;
-          e.name = a.hostname().empty() ? Dashed(a.ip()) : Lower(a.hostname());
-          e.address = *address;
-          e.ports = ports;
-          e.ready = ready;
-          if (ready) {
-            zone->reverse_[Key(*address)].push_back(absl::StrCat(e.name, ".", fqdn));
+          std::string name = a.hostname().empty() ? Dashed(a.ip()) : Lower(a.hostname());
+          auto same = std::find_if(record.endpoints.begin(), record.endpoints.end(), [&](auto& e) {
+            return e.name == name && e.address.bytes == address->bytes;
+          });
+          if (same == record.endpoints.end()) {
+            record.endpoints.push_back({.name = name, .address = *address, .ready = false});
+            same = std::prev(record.endpoints.end());
           }
-          record.endpoints.push_back(std::move(e));
+          for (const auto& p : ports) {
+            if (std::find(same->ports.begin(), same->ports.end(), p) == same->ports.end()) {
+              same->ports.push_back(p);
+            }
+          }
+          if (ready && !same->ready) {
+            auto& names = zone->reverse_[Key(*address)];
+            std::string ptr = absl::StrCat(name, ".", fqdn);
+            if (std::find(names.begin(), names.end(), ptr) == names.end()) names.push_back(ptr);
+          }
+          same->ready = same->ready || ready;
         };
         for (const auto& a : subset.addresses()) add(a, true);
         if (unready_names) {
@@ -350,21 +363,30 @@ class Resolution {
     };
     struct Target {
       uint16_t port;
-      std::string name;  // relative to the zone
-      const Address* address;
+      std::string name;                // relative to the zone
+      std::vector<Address> addresses;  // a headless target's; empty: the cluster IPs
     };
     std::vector<Target> targets;
     if (svc.kind == ServiceRecord::kHeadless) {
       for (const auto& e : svc.endpoints) {
         if (!e.ready) continue;
         for (const auto& p : e.ports) {
-          if (matches(p))
-            targets.push_back({p.port, absl::StrCat(e.name, ".", Absl(svc_rel)), &e.address});
+          if (!matches(p)) continue;
+          // Two pods with one hostname are one target with both addresses.
+          std::string name = absl::StrCat(e.name, ".", Absl(svc_rel));
+          auto same = std::find_if(targets.begin(), targets.end(), [&](const Target& t) {
+            return t.port == p.port && t.name == name;
+          });
+          if (same == targets.end()) {
+            targets.push_back({p.port, std::move(name), {}});
+            same = std::prev(targets.end());
+          }
+          same->addresses.push_back(e.address);
         }
       }
     } else {
       for (const auto& p : svc.ports) {
-        if (matches(p)) targets.push_back({p.port, std::string(svc_rel), nullptr});
+        if (matches(p)) targets.push_back({p.port, std::string(svc_rel), {}});
       }
     }
     if (targets.empty()) return all ? NoData() : NxDomain();
@@ -375,11 +397,9 @@ class Resolution {
     }
     for (const auto& t : targets) {
       std::string target = Under(t.name);
-      if (t.address != nullptr) {
-        AddAddresses(B::kAdditional, target, {*t.address}, t.address->v6 ? kAAAA : kA);
-      } else {
-        AddAddresses(B::kAdditional, target, svc.cluster_ips, kA);
-      }
+      const std::vector<Address>& addresses = t.addresses.empty() ? svc.cluster_ips : t.addresses;
+      AddAddresses(B::kAdditional, target, addresses, kA);
+      AddAddresses(B::kAdditional, target, addresses, kAAAA);
     }
     return Finish(kNoError, false);
   }

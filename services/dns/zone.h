@@ -48,6 +48,7 @@ struct NamedPort {
   std::string name;      // lower case
   std::string protocol;  // lower case: "tcp", "udp"
   uint16_t port = 0;
+  bool operator==(const NamedPort&) const = default;
 };
 
 struct EndpointRecord {

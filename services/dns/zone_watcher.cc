@@ -26,17 +26,18 @@ void ZoneWatcher::MarkDirty() {
   dirty_ = true;
 }
 
-bool ZoneWatcher::Synced() const { return informers_.HasSynced(); }
-
 void ZoneWatcher::Run(std::stop_token stop) {
   informers_.Start();
   bool announced = false;
   while (!stop.stop_requested()) {
+    // Until every informer has listed once there is no zone to build; waiting
+    // on dirty_ then would spin (the zone starts dirty), so poll the sync.
+    if (!informers_.WaitForCacheSync(stop)) break;
     {
       absl::MutexLock lock(&mu_);
-      // Wake on a change, or every 50 ms to notice the first sync and the stop.
+      // Wake on a change, or every 50 ms to notice the stop.
       mu_.AwaitWithTimeout(absl::Condition(&dirty_), absl::Milliseconds(50));
-      if (!dirty_ || !Synced()) continue;
+      if (!dirty_) continue;
       dirty_ = false;
     }
     auto zone = ZoneSnapshot::Build(namespaces_.indexer().List(), services_.indexer().List(),

@@ -24,7 +24,6 @@ class ZoneWatcher {
 
  private:
   void MarkDirty();
-  bool Synced() const;
 
   DnsServer& server_;
   informer::SharedInformerFactory informers_;

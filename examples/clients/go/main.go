@@ -85,14 +85,6 @@ func waitForReady(sets appsv1.StatefulSetsClient, name string, replicas int32) {
 	}
 }
 
-func scale(sets appsv1.StatefulSetsClient, name string, replicas int32) {
-	current := must(sets.GetScale(ctx, &metav1.GetRequest{Namespace: "default", Name: name}))
-	current.Spec.Replicas = replicas
-	must(sets.UpdateScale(ctx, current))
-	waitForReady(sets, name, replicas)
-	fmt.Printf("scaled to %d: all Ready\n", replicas)
-}
-
 // ctx bounds every call of the run; a real client sets one per call.
 var ctx, cancel = context.WithTimeout(context.Background(), 4*time.Minute)
 
@@ -109,9 +101,13 @@ func main() {
 	fromYAML(docs[1], web)
 	must(services.Create(ctx, service))
 	fmt.Printf("created statefulset uid %s\n", must(sets.Create(ctx, web)).Metadata.Uid)
-	scale(sets, "web", 3)
-	scale(sets, "web", 5)
-	scale(sets, "web", 3)
+	for _, replicas := range []int32{3, 5, 3} { // as created, then scaled to 5 and back
+		current := must(sets.GetScale(ctx, &metav1.GetRequest{Namespace: "default", Name: "web"}))
+		current.Spec.Replicas = replicas
+		must(sets.UpdateScale(ctx, current))
+		waitForReady(sets, "web", replicas)
+		fmt.Printf("%d replicas: all Ready\n", replicas)
+	}
 	web.Metadata.Name, web.Spec.Replicas = "web2", proto.Int32(-1)
 	_, err := sets.Create(ctx, web)
 	if status.Code(err) != codes.InvalidArgument {
