@@ -3,7 +3,9 @@
 #include <arpa/inet.h>
 
 #include <algorithm>
+#include <utility>
 
+#include "absl/container/flat_hash_map.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -102,6 +104,8 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::Build(
     bool unready_names = annotation != meta.annotations().end() && annotation->second == "true";
     if (auto it = by_name.find(absl::StrCat(meta.namespace_(), "/", meta.name()));
         it != by_name.end()) {
+      // Where each (name, address) is in record.endpoints.
+      absl::flat_hash_map<std::string, size_t> endpoint_index;
       for (const auto& subset : it->second->subsets()) {
         std::vector<NamedPort> ports = PortsOf(subset);
         // One record per name and address, however often the Endpoints list
@@ -111,13 +115,12 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::Build(
           auto address = Address::Parse(a.ip());
           if (!address.has_value()) return;
           std::string name = a.hostname().empty() ? Dashed(a.ip()) : Lower(a.hostname());
-          auto same = std::find_if(record.endpoints.begin(), record.endpoints.end(), [&](auto& e) {
-            return e.name == name && e.address.bytes == address->bytes;
-          });
-          if (same == record.endpoints.end()) {
+          auto [index, added] = endpoint_index.try_emplace(absl::StrCat(name, "/", Key(*address)),
+                                                           record.endpoints.size());
+          if (added) {
             record.endpoints.push_back({.name = name, .address = *address, .ready = false});
-            same = std::prev(record.endpoints.end());
           }
+          EndpointRecord* same = &record.endpoints[index->second];
           for (const auto& p : ports) {
             if (std::find(same->ports.begin(), same->ports.end(), p) == same->ports.end()) {
               same->ports.push_back(p);
@@ -368,20 +371,16 @@ class Resolution {
     };
     std::vector<Target> targets;
     if (svc.kind == ServiceRecord::kHeadless) {
+      // Two pods with one hostname are one target with both addresses.
+      absl::flat_hash_map<std::pair<uint16_t, std::string>, size_t> target_index;
       for (const auto& e : svc.endpoints) {
         if (!e.ready) continue;
         for (const auto& p : e.ports) {
           if (!matches(p)) continue;
-          // Two pods with one hostname are one target with both addresses.
           std::string name = absl::StrCat(e.name, ".", Absl(svc_rel));
-          auto same = std::find_if(targets.begin(), targets.end(), [&](const Target& t) {
-            return t.port == p.port && t.name == name;
-          });
-          if (same == targets.end()) {
-            targets.push_back({p.port, std::move(name), {}});
-            same = std::prev(targets.end());
-          }
-          same->addresses.push_back(e.address);
+          auto [index, added] = target_index.try_emplace({p.port, name}, targets.size());
+          if (added) targets.push_back({p.port, std::move(name), {}});
+          targets[index->second].addresses.push_back(e.address);
         }
       }
     } else {

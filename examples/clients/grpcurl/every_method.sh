@@ -60,13 +60,14 @@ call_every_method "$server"
 [ -n "$pki" ] || exit 0
 
 # Each node's agent: its first address and the kubelet endpoint's port, from
-# the api-server's Nodes (status.addresses, status.daemon_endpoints).
+# the api-server's Nodes (status.addresses, status.daemon_endpoints; the port's
+# field is `Port`, capitalised, as in Kubernetes' DaemonEndpoint).
 nodes=$(call -d '{}' "$server" ordo.core.v1.Nodes/List) || fail "Nodes/List: $nodes"
 agents=$(echo "$nodes" | python3 -c '
 import json, sys
 for node in json.load(sys.stdin).get("items", []):
     status = node.get("status", {})
-    port = status.get("daemon_endpoints", {}).get("kubelet_endpoint", {}).get("port")
+    port = status.get("daemon_endpoints", {}).get("kubelet_endpoint", {}).get("Port")
     address = status.get("addresses", [{}])[0].get("address")
     if port and address:
         print(f"{address}:{port}")')

@@ -1,1 +1,0 @@
-// The translation unit CMake precompiles cmake/pch.h or cmake/test_pch.h with.
