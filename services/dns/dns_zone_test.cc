@@ -50,6 +50,18 @@ core::v1::EndpointAddress Addr(const std::string& ip, const std::string& hostnam
   return a;
 }
 
+// A subset of `e` with these addresses on port web, 8080/TCP.
+void AddWebSubset(core::v1::Endpoints& e, const std::vector<core::v1::EndpointAddress>& ready,
+                  const std::vector<core::v1::EndpointAddress>& unready = {}) {
+  auto* subset = e.add_subsets();
+  for (const auto& a : ready) *subset->add_addresses() = a;
+  for (const auto& a : unready) *subset->add_not_ready_addresses() = a;
+  auto* port = subset->add_ports();
+  port->set_name("web");
+  port->set_port(8080);
+  port->set_protocol("TCP");
+}
+
 class ZoneTest : public ::testing::Test {
  protected:
   ZoneTest() {
@@ -74,13 +86,7 @@ class ZoneTest : public ::testing::Test {
       auto e = std::make_shared<core::v1::Endpoints>();
       e->mutable_metadata()->set_name(name);
       e->mutable_metadata()->set_namespace_("default");
-      auto* subset = e->add_subsets();
-      for (auto& a : ready) *subset->add_addresses() = a;
-      for (auto& a : unready) *subset->add_not_ready_addresses() = a;
-      auto* port = subset->add_ports();
-      port->set_name("web");
-      port->set_port(8080);
-      port->set_protocol("TCP");
+      AddWebSubset(*e, ready, unready);
       return std::shared_ptr<const core::v1::Endpoints>(e);
     };
     endpoints_ = {
@@ -177,16 +183,9 @@ TEST_F(ZoneTest, NoRecordTwiceInAnAnswer) {
   auto e = std::make_shared<core::v1::Endpoints>();
   e->mutable_metadata()->set_name("dup");
   e->mutable_metadata()->set_namespace_("default");
-  for (int i = 0; i < 2; ++i) {  // two subsets, both listing db-0 on port 8080
-    auto* subset = e->add_subsets();
-    *subset->add_addresses() = Addr("10.0.4.1", "db-0");
-    auto* port = subset->add_ports();
-    port->set_name("web");
-    port->set_port(8080);
-    port->set_protocol("TCP");
-  }
-  *e->mutable_subsets(0)->add_addresses() = Addr("10.0.4.2", "db-1");
-  *e->mutable_subsets(0)->add_addresses() = Addr("10.0.4.3", "db-1");
+  // Two subsets list db-0 on port 8080; db-1 has two addresses.
+  AddWebSubset(*e, {Addr("10.0.4.1", "db-0"), Addr("10.0.4.2", "db-1"), Addr("10.0.4.3", "db-1")});
+  AddWebSubset(*e, {Addr("10.0.4.1", "db-0")});
   endpoints_.push_back(e);
   Rebuild();
   EXPECT_THAT(Ask("db-0.dup.default.svc.cluster.local", kA).answer,
