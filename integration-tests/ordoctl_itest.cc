@@ -8,11 +8,14 @@
 
 #include <thread>
 
+#include "absl/strings/str_replace.h"
 #include "common/api/resource_client.h"
 #include "common/clock/clock.h"
 #include "common/manifest/manifest.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
+#include "integration-tests/harness/process.h"
+#include "integration-tests/harness/wait.h"
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/services.grpc.pb.h"
 
@@ -35,9 +38,36 @@ class OrdoctlTest : public ::testing::Test {
     return RunCommand(BinDir() + "/ordoctl", args, server_->OrdoctlEnv(), input);
   }
 
+  // ordoctl running beside the test (a watch), its output in `log`.
+  absl::StatusOr<Process> StartCtl(std::vector<std::string> args, const std::string& log) {
+    for (const std::string& env : server_->OrdoctlEnv()) {
+      auto [name, value] = std::pair(env.substr(0, env.find('=')), env.substr(env.find('=') + 1));
+      args.push_back(name == "ORDO_SERVER" ? "--server" : "--kubeconfig");
+      args.push_back(value);
+    }
+    return Process::Start(BinDir() + "/ordoctl", args, log);
+  }
+  void SetPodReady(const std::string& name) {
+    auto pods = core::v1::Pods::NewStub(server_->NewChannel());
+    grpc::ClientContext get_ctx;
+    meta::v1::GetRequest get;
+    get.set_name(name);
+    core::v1::Pod pod;
+    ASSERT_TRUE(pods->Get(&get_ctx, get, &pod).ok());
+    auto* ready = pod.mutable_status()->add_conditions();
+    ready->set_type("Ready");
+    ready->set_status("True");
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(pods->UpdateStatus(&ctx, pod, &pod).ok());
+  }
+
   testing::TempDir dir_;
   std::unique_ptr<ApiServerProcess> server_;
 };
+
+constexpr char kPodManifest[] =
+    "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: "
+    "i}]\n";
 
 TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
   std::string web = std::string(ORDO_SOURCE_DIR) + "/examples/web.yaml";
@@ -80,8 +110,9 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
       "message: create Pod web-0 in StatefulSet web successful\ntype: Normal\n";
   EXPECT_EQ(Ctl({"create", "-f", "-"}, event).exit_code, 0);
   auto described = Ctl({"describe", "sts", "web"});
-  EXPECT_THAT(described.out, HasSubstr("Name:         web\nNamespace:    default\n"));
-  EXPECT_THAT(described.out, HasSubstr("serviceName: nginx"));
+  EXPECT_THAT(described.out, HasSubstr("Name:               web\nNamespace:          default\n"));
+  EXPECT_THAT(described.out, HasSubstr("Replicas:           4 desired | 0 total\n"));
+  EXPECT_THAT(described.out, HasSubstr("Volume Claims:\n  Name:          www\n"));
   EXPECT_THAT(described.out, HasSubstr("create Pod web-0 in StatefulSet web successful"));
   auto scaled =
       Ctl({"apply", "-f", "-"}, yaml.out.replace(yaml.out.find("replicas: 3"), 11, "replicas: 5"));
@@ -204,6 +235,93 @@ TEST_F(OrdoctlTest, WaitAndDeleteWaitFollowTheServer) {
   auto timeout = Ctl({"wait", "pod/p2", "--for=condition=Ready", "--timeout", "300ms"});
   EXPECT_EQ(timeout.exit_code, 1);
   EXPECT_EQ(timeout.err, "error: timed out waiting for the condition on pods/p2\n");
+}
+
+TEST_F(OrdoctlTest, ReplaceSendsTheManifestAndForceMakesTheObjectAnew) {
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, kPodManifest).exit_code, 0);
+  std::string uid = Ctl({"get", "pod", "p", "-o", "jsonpath={.metadata.uid}"}).out;
+  // The user's manifest with a label added: no defaulted field, no default
+  // toleration in it, and still accepted (the server defaults and admits it
+  // again).
+  std::string labelled =
+      absl::StrReplaceAll(kPodManifest, {{"{name: p}", "{name: p, labels: {tier: web}}"}});
+  auto replaced = Ctl({"replace", "-f", "-"}, labelled);
+  EXPECT_EQ(replaced.exit_code, 0) << replaced.err;
+  EXPECT_EQ(replaced.out, "pod/p replaced\n");
+  EXPECT_EQ(Ctl({"get", "pod", "p", "-o", "jsonpath={.metadata.labels.tier} {.metadata.uid}"}).out,
+            "web " + uid);
+  EXPECT_EQ(Ctl({"get", "pod", "p", "-o", "jsonpath={.spec.tolerations[*].key}"}).out,
+            "node.kubernetes.io/not-ready node.kubernetes.io/unreachable");
+
+  auto forced = Ctl({"replace", "--force", "-f", "-"}, kPodManifest);
+  EXPECT_EQ(forced.exit_code, 0) << forced.err;
+  EXPECT_EQ(forced.out, "pod \"p\" deleted\npod/p replaced\n");
+  std::string new_uid = Ctl({"get", "pod", "p", "-o", "jsonpath={.metadata.uid}"}).out;
+  EXPECT_NE(new_uid, uid);
+  EXPECT_FALSE(new_uid.empty());
+  EXPECT_EQ(Ctl({"get", "pod", "p", "-o", "jsonpath={.metadata.labels.tier}"}).out, "");
+
+  auto missing =
+      Ctl({"replace", "-f", "-"}, absl::StrReplaceAll(kPodManifest, {{"name: p}", "name: q}"}}));
+  EXPECT_EQ(missing.exit_code, 1);
+  EXPECT_EQ(missing.err, "Error from server (NotFound): pods \"q\" not found\n");
+}
+
+TEST_F(OrdoctlTest, NoHeadersJsonPathFiltersAndWaitingForAValue) {
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, kPodManifest).exit_code, 0);
+  auto rows = Ctl({"get", "pods", "--no-headers"});
+  EXPECT_EQ(rows.exit_code, 0) << rows.err;
+  EXPECT_THAT(rows.out, ::testing::StartsWith("p "));
+  EXPECT_THAT(rows.out, Not(HasSubstr("NAME")));
+
+  const std::string ready = R"({.status.conditions[?(@.type=="Ready")].status})";
+  EXPECT_EQ(Ctl({"get", "pod", "p", "-o", "jsonpath=" + ready}).out, "");
+  auto already = Ctl({"wait", "pod/p", "--for=jsonpath={.status.phase}=Pending"});
+  EXPECT_EQ(already.exit_code, 0) << already.err;
+  EXPECT_EQ(already.out, "pod/p condition met\n");
+  std::thread kubelet([&] { SetPodReady("p"); });
+  auto waited = Ctl({"wait", "pod/p", "--for=jsonpath=" + ready + "=True", "--timeout", "20s"});
+  kubelet.join();
+  EXPECT_EQ(waited.exit_code, 0) << waited.err;
+  EXPECT_EQ(Ctl({"get", "pod", "p", "-o", "jsonpath=" + ready}).out, "True");
+  auto never =
+      Ctl({"wait", "pod/p", "--for=jsonpath={.status.phase}=Running", "--timeout", "300ms"});
+  EXPECT_EQ(never.exit_code, 1);
+  auto malformed = Ctl({"wait", "pod/p", "--for=jsonpath={.status.phase"});
+  EXPECT_EQ(malformed.exit_code, 1);
+  EXPECT_THAT(malformed.err, HasSubstr("jsonpath wait format"));
+}
+
+TEST_F(OrdoctlTest, GetWatchWaitsForTheFirstObjectAndStreamsInTheAskedFormat) {
+  std::string table_log = dir_.path() + "/table.log", json_log = dir_.path() + "/json.log";
+  auto table = StartCtl({"get", "pods", "-w"}, table_log);
+  ASSERT_TRUE(table.ok()) << table.status();
+  auto json = StartCtl({"get", "pods", "-w", "-o", "json"}, json_log);
+  ASSERT_TRUE(json.ok()) << json.status();
+  // Both have listed nothing and go on watching.
+  auto listed_nothing = [&](const std::string& log) {
+    return WaitFor(
+        [&] {
+          return ReadFile(log).find("No resources found") != std::string::npos ||
+                 ReadFile(log).find("\"items\": [") != std::string::npos;
+        },
+        absl::Seconds(20));
+  };
+  ASSERT_TRUE(listed_nothing(table_log)) << ReadFile(table_log);
+  ASSERT_TRUE(listed_nothing(json_log)) << ReadFile(json_log);
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, kPodManifest).exit_code, 0);
+  SetPodReady("p");
+  EXPECT_TRUE(WaitFor([&] { return ReadFile(table_log).find("\np ") != std::string::npos; },
+                      absl::Seconds(20)))
+      << ReadFile(table_log);
+  // The JSON stream carries each version of the object: created, then Ready.
+  EXPECT_TRUE(WaitFor([&] { return ReadFile(json_log).find("\"Ready\"") != std::string::npos; },
+                      absl::Seconds(20)))
+      << ReadFile(json_log);
+  EXPECT_THAT(ReadFile(json_log), HasSubstr("\"name\": \"p\""));
+  EXPECT_TRUE(table->running()) << "a watch goes on until interrupted";
+  table->Stop();
+  json->Stop();
 }
 
 TEST_F(OrdoctlTest, ErrorsReadAsKubectlsWithExitCodeOne) {

@@ -2,7 +2,9 @@
 // through a watch the way a user would see it: ordered creation (each pod
 // Ready before the next exists), scale-up and scale-down order, a rolling
 // update from the highest ordinal down, and a deleted pod coming back with its
-// name and hostname.
+// name and hostname; a pod a finalizer holds reports its end, and one past its
+// activeDeadlineSeconds fails and is replaced.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <thread>
@@ -288,6 +290,64 @@ TEST_F(StatefulSetTest, DeletingTheSetRemovesItsPodsUnlessOrphaned) {
   EXPECT_EQ(GetPod("web-0")->metadata().uid(), uid);
   ASSERT_EQ(Ordoctl({"delete", "sts", "web"}).exit_code, 0);
   EXPECT_TRUE(WaitFor([&] { return !GetPod("web-0") && !GetPod("web-1"); }, absl::Seconds(30)));
+}
+
+// Issue 21 item 5: a pod whose containers stopped for its deletion says so
+// (terminated, not Ready, a terminal phase) while a finalizer keeps the
+// object, so the set no longer counts it ready.
+TEST_F(StatefulSetTest, APodAFinalizerHoldsReportsItsEndAndLeavesTheReadyCount) {
+  Apply(WebSet(2));
+  ASSERT_TRUE(WaitSettled(2));
+  std::string uid = GetPod("web-1")->metadata().uid();
+  ASSERT_EQ(Ordoctl({"patch", "pod", "web-1", "--type=merge", "-p",
+                     R"({"metadata":{"finalizers":["example.com/hold"]}})"})
+                .exit_code,
+            0);
+  ASSERT_EQ(Ordoctl({"delete", "pod", "web-1", "--wait=false"}).exit_code, 0);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("web-1");
+        if (!pod.has_value() || pod->metadata().uid() != uid) return false;
+        const auto& status = pod->status();
+        return (status.phase() == "Failed" || status.phase() == "Succeeded") && !Ready(*pod) &&
+               status.container_statuses_size() == 1 &&
+               status.container_statuses(0).state().has_terminated();
+      },
+      absl::Seconds(30)))
+      << GetPod("web-1")->status().DebugString();
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto set = sets_->Get("default", "web");
+        return set.ok() && set->status().ready_replicas() == 1;
+      },
+      absl::Seconds(20)));
+  EXPECT_EQ(GetPod("web-1")->metadata().uid(), uid) << "the finalizer still holds it";
+  // Let it go: the set makes web-1 anew.
+  ASSERT_EQ(Ordoctl({"patch", "pod", "web-1", "--type=json", "-p",
+                     R"([{"op":"remove","path":"/metadata/finalizers"}])"})
+                .exit_code,
+            0);
+  EXPECT_TRUE(WaitSettled(2));
+}
+
+// Issue 21 item 6: past activeDeadlineSeconds the agent stops the pod and
+// fails it (DeadlineExceeded); the set replaces the failed pod.
+TEST_F(StatefulSetTest, APodPastItsActiveDeadlineFailsAndTheSetReplacesIt) {
+  Apply(WebSet(1));
+  ASSERT_TRUE(WaitSettled(1));
+  std::string uid = GetPod("web-0")->metadata().uid();
+  ASSERT_EQ(
+      Ordoctl({"patch", "pod", "web-0", "-p", R"({"spec":{"activeDeadlineSeconds":1}})"}).exit_code,
+      0);
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("web-0");
+        return pod.has_value() && pod->metadata().uid() != uid && Ready(*pod);
+      },
+      absl::Seconds(60)));
+  CommandResult reasons = Ordoctl({"get", "events", "-o", "jsonpath={.items[*].reason}",
+                                   "--field-selector", "involvedObject.uid=" + uid});
+  EXPECT_THAT(reasons.out, ::testing::HasSubstr("DeadlineExceeded")) << reasons.err;
 }
 
 }  // namespace

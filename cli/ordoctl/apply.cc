@@ -1,7 +1,8 @@
-// ordoctl apply/create, patch and scale: the verbs that change objects.
+// ordoctl apply/create, replace, patch and scale: the verbs that change objects.
 #include <algorithm>
 #include <limits>
 
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -98,6 +99,78 @@ int Apply(const Args& args, Context& ctx, bool create_only) {
     }
     bool unchanged = MetaOf(**result).resource_version() == before;
     ctx.out << ref << (unchanged ? " unchanged" : " configured") << "\n";
+  }
+  return code;
+}
+
+int Replace(const Args& args, Context& ctx) {
+  if (!args.Has("filename")) {
+    ctx.err << "error: must specify --filename to replace\n";
+    return 1;
+  }
+  absl::Duration timeout = absl::Seconds(60);
+  if (args.Has("timeout") && !absl::ParseDuration(args.Get("timeout"), &timeout)) {
+    ctx.err << "error: invalid argument \"" << args.Get("timeout") << "\" for \"--timeout\" flag\n";
+    return 1;
+  }
+  int64_t grace = -1;
+  if (args.Has("grace-period") && !absl::SimpleAtoi(args.Get("grace-period"), &grace)) {
+    ctx.err << "error: invalid argument \"" << args.Get("grace-period")
+            << "\" for \"--grace-period\" flag\n";
+    return 1;
+  }
+  auto objects = ReadManifests(args.Get("filename"), ctx.in);
+  if (!objects.ok()) {
+    ctx.err << "error: " << objects.status().message() << "\n";
+    return 1;
+  }
+  const bool force = args.Get("force") == "true";
+  int code = 0;
+  for (auto& obj : *objects) {
+    const auto& info = *obj.info;
+    auto* meta = MutableMetaOf(*obj.message);
+    meta->set_namespace_(NamespaceFor(info, *meta, ctx));
+    std::string ref = TypedName(info, meta->name());
+    if (!force) {
+      // The manifest as the whole new object; without a resourceVersion it
+      // overwrites whatever is there, as kubectl's replace.
+      auto replaced = ctx.client.Update(info, *obj.message);
+      if (!replaced.ok()) {
+        code = PrintError(replaced.status(), ctx);
+        continue;
+      }
+      ctx.out << ref << " replaced\n";
+      continue;
+    }
+    // --force: delete (a missing object is fine), wait until that object is
+    // gone, then create.
+    meta::v1::DeleteRequest req;
+    req.set_namespace_(meta->namespace_());
+    req.set_name(meta->name());
+    if (grace >= 0) req.set_grace_period_seconds(grace);
+    auto deleted = ctx.client.Delete(info, req);
+    if (!deleted.ok() && deleted.status().code() != absl::StatusCode::kNotFound) {
+      code = PrintError(deleted.status(), ctx);
+      continue;
+    }
+    if (deleted.ok()) {
+      ctx.out << absl::AsciiStrToLower(info.kind) << (info.group.empty() ? "" : ".") << info.group
+              << " \"" << meta->name() << "\" deleted\n";
+      std::string uid = MetaOf(**deleted).uid();
+      absl::Status gone = WaitForObject(
+          ctx, info, meta->namespace_(), meta->name(), absl::Now() + timeout,
+          [&](const Message* live) { return live == nullptr || MetaOf(*live).uid() != uid; });
+      if (!gone.ok()) {
+        code = PrintError(gone, ctx);
+        continue;
+      }
+    }
+    auto created = ctx.client.Create(info, *obj.message);
+    if (!created.ok()) {
+      code = PrintError(created.status(), ctx);
+      continue;
+    }
+    ctx.out << ref << " replaced\n";
   }
   return code;
 }

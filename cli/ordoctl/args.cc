@@ -57,6 +57,7 @@ constexpr FlagSpec kFlags[] = {
     {"prometheus-port", "", false},
     {"prometheus-scrape-interval", "", false},
     {"chunk-size", "", false},
+    {"no-headers", "", true},
     {"kubeconfig", "", false},
     {"context", "", false},
     {"san", "", false},

@@ -1,6 +1,6 @@
 // ordoctl's verbs. Each takes the parsed Args and a Context, prints what
 // kubectl would print, and returns the process exit code (0, or 1 on error).
-// One file per verb family: apply.cc (apply, create, patch, scale), get.cc,
+// One file per verb family: apply.cc (apply, create, replace, patch, scale), get.cc,
 // delete.cc, describe.cc (describe, wait), drain.cc (cordon, uncordon,
 // drain), taint.cc, rollout.cc (status, history, undo, restart), run.cc,
 // pod_io.cc (logs, exec), backup.cc (backup, schedule, restore), cluster.cc (cluster
@@ -36,6 +36,9 @@ struct Context {
 std::shared_ptr<grpc::Channel> Dial(const Context& ctx, const std::string& address);
 
 int Apply(const Args& args, Context& ctx, bool create_only);
+// kubectl replace -f: each object updated to exactly the manifest; with
+// --force, deleted, waited for, and created anew.
+int Replace(const Args& args, Context& ctx);
 int Get(const Args& args, Context& ctx);
 int Delete(const Args& args, Context& ctx);
 int Scale(const Args& args, Context& ctx);

@@ -1,4 +1,6 @@
 // ordoctl describe and wait: an object in detail, and waiting on one.
+#include <optional>
+
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -6,10 +8,14 @@
 #include "absl/time/clock.h"
 #include "cli/ordoctl/apply_merge.h"
 #include "cli/ordoctl/commands.h"
+#include "cli/ordoctl/describers.h"
+#include "cli/ordoctl/jsonpath.h"
 #include "cli/ordoctl/printer.h"
 #include "common/api/object_meta.h"
 #include "common/manifest/manifest.h"
+#include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
+#include "yaml-cpp/yaml.h"
 
 namespace ordo::ctl {
 
@@ -37,24 +43,8 @@ bool HasCondition(const Message& obj, const std::string& type) {
   return false;
 }
 
-}  // namespace
-
-// kubectl describe's shape, for any kind: the identity block, the object's
-// spec and status as indented YAML, its conditions, then its Events.
-int Describe(const Args& args, Context& ctx) {
-  if (args.positional.size() < 3) {
-    ctx.err << "error: describe takes a kind and a name: ordoctl describe KIND NAME\n";
-    return 1;
-  }
-  const api::ResourceInfo* info = api::FindResource(args.positional[1]);
-  if (info == nullptr) {
-    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1] << "\"\n";
-    return 1;
-  }
-  std::string ns = info->namespaced ? ctx.ns : "";
-  auto got = ctx.client.Get(*info, ns, args.positional[2]);
-  if (!got.ok()) return PrintError(got.status(), ctx);
-  const Message& obj = **got;
+// Any other kind: the identity block, the spec and status as indented YAML.
+void DescribeGeneric(Context& ctx, const api::ResourceInfo& info, const Message& obj) {
   const auto& meta = MetaOf(obj);
   auto pairs = [](const google::protobuf::Map<std::string, std::string>& m) {
     std::vector<std::string> out;
@@ -65,7 +55,7 @@ int Describe(const Args& args, Context& ctx) {
     return out.empty() ? std::string("<none>") : absl::StrJoin(out, "\n             ");
   };
   ctx.out << "Name:         " << meta.name() << "\n";
-  if (info->namespaced) ctx.out << "Namespace:    " << meta.namespace_() << "\n";
+  if (info.namespaced) ctx.out << "Namespace:    " << meta.namespace_() << "\n";
   ctx.out << "Labels:       " << pairs(meta.labels()) << "\n";
   ctx.out << "Annotations:  " << pairs(meta.annotations()) << "\n";
   ctx.out << "CreationTimestamp:  "
@@ -80,7 +70,7 @@ int Describe(const Args& args, Context& ctx) {
                                 absl::UTCTimeZone())
             << "\n";
   }
-  if (info->kind == "PersistentVolumeClaim") {
+  if (info.kind == "PersistentVolumeClaim") {
     // kubectl's "Used By": the pods that mount the claim.
     meta::v1::ListOptions in_ns;
     in_ns.set_namespace_(meta.namespace_());
@@ -107,6 +97,60 @@ int Describe(const Args& args, Context& ctx) {
     for (absl::string_view line : absl::StrSplit(yaml, '\n', absl::SkipEmpty())) {
       ctx.out << "  " << line << "\n";
     }
+  }
+}
+
+// The phases of the pods a set controls, for its "Pods Status".
+PodPhaseCounts CountPods(Context& ctx, const apps::v1::StatefulSet& set) {
+  PodPhaseCounts counts;
+  meta::v1::ListOptions in_ns;
+  in_ns.set_namespace_(set.metadata().namespace_());
+  auto pods = ctx.client.List(api::ResourceFor("Pod"), in_ns);
+  if (!pods.ok()) return counts;
+  core::v1::PodList list;
+  list.CopyFrom(**pods);
+  for (const auto& pod : list.items()) {
+    bool owned = false;
+    for (const auto& ref : pod.metadata().owner_references()) {
+      owned = owned || (ref.controller() && ref.uid() == set.metadata().uid());
+    }
+    if (!owned) continue;
+    const std::string& phase = pod.status().phase();
+    if (phase == "Running") ++counts.running;
+    if (phase == "Pending" || phase.empty()) ++counts.waiting;
+    if (phase == "Succeeded") ++counts.succeeded;
+    if (phase == "Failed") ++counts.failed;
+  }
+  return counts;
+}
+
+}  // namespace
+
+// kubectl describe's shape: the object's own sections (pods and
+// StatefulSets as kubectl lays them out, other kinds generically), then the
+// Events about it.
+int Describe(const Args& args, Context& ctx) {
+  if (args.positional.size() < 3) {
+    ctx.err << "error: describe takes a kind and a name: ordoctl describe KIND NAME\n";
+    return 1;
+  }
+  const api::ResourceInfo* info = api::FindResource(args.positional[1]);
+  if (info == nullptr) {
+    ctx.err << "error: the server doesn't have a resource type \"" << args.positional[1] << "\"\n";
+    return 1;
+  }
+  std::string ns = info->namespaced ? ctx.ns : "";
+  auto got = ctx.client.Get(*info, ns, args.positional[2]);
+  if (!got.ok()) return PrintError(got.status(), ctx);
+  const Message& obj = **got;
+  const auto& meta = MetaOf(obj);
+  if (info->kind == "Pod") {
+    ctx.out << DescribePod(static_cast<const core::v1::Pod&>(obj));
+  } else if (info->kind == "StatefulSet") {
+    const auto& set = static_cast<const apps::v1::StatefulSet&>(obj);
+    ctx.out << DescribeStatefulSet(set, CountPods(ctx, set));
+  } else {
+    DescribeGeneric(ctx, *info, obj);
   }
   // Events about this object, oldest first.
   meta::v1::ListOptions about;
@@ -140,7 +184,8 @@ int Wait(const Args& args, Context& ctx) {
   const api::ResourceInfo* info = words.size() == 2 ? api::FindResource(words[0]) : nullptr;
   std::string condition = args.Get("for");
   if (info == nullptr || condition.empty()) {
-    ctx.err << "error: usage: ordoctl wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]\n";
+    ctx.err << "error: usage: ordoctl wait KIND/NAME --for=delete|condition=TYPE|"
+               "jsonpath='{PATH}'=VALUE [--timeout 30s]\n";
     return 1;
   }
   absl::Duration timeout = absl::Seconds(30);
@@ -154,6 +199,29 @@ int Wait(const Args& args, Context& ctx) {
   } else if (absl::StartsWith(condition, "condition=")) {
     std::string type = condition.substr(std::string("condition=").size());
     done = [type](const Message* obj) { return obj != nullptr && HasCondition(*obj, type); };
+  } else if (absl::StartsWith(condition, "jsonpath=")) {
+    // kubectl's --for=jsonpath='{.status.readyReplicas}'=3: the template up to
+    // its closing brace, then =VALUE (without one: the path yields anything).
+    std::string expr = condition.substr(std::string("jsonpath=").size());
+    size_t close = expr.rfind('}');
+    if (expr.empty() || expr[0] != '{' || close == std::string::npos ||
+        (close + 1 < expr.size() && expr[close + 1] != '=')) {
+      ctx.err << "error: jsonpath wait format must be --for=jsonpath='{.status.readyReplicas}'=3\n";
+      return 1;
+    }
+    std::string tmpl = expr.substr(0, close + 1);
+    std::optional<std::string> want;
+    if (close + 1 < expr.size()) want = expr.substr(close + 2);
+    if (auto checked = JsonPath(tmpl, YAML::Node()); !checked.ok()) {
+      ctx.err << "error: " << checked.status().message() << "\n";
+      return 1;
+    }
+    done = [tmpl, want](const Message* obj) {
+      if (obj == nullptr) return false;
+      auto got = JsonPath(tmpl, YAML::Load(manifest::EncodeJson(*obj)));
+      if (!got.ok()) return false;
+      return want.has_value() ? *got == *want : !got->empty();
+    };
   } else {
     ctx.err << "error: unrecognized condition: \"" << condition << "\"\n";
     return 1;

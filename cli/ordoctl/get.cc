@@ -1,4 +1,5 @@
-// ordoctl get: tables, -o yaml|json|name|wide|jsonpath=, -w.
+// ordoctl get: tables (--no-headers), -o yaml|json|name|wide|jsonpath=, and -w,
+// which goes on printing each change in the same format.
 #include <sstream>
 
 #include "absl/strings/numbers.h"
@@ -17,6 +18,73 @@ namespace ordo::ctl {
 using api::MetaOf;
 using api::MutableMetaOf;
 using google::protobuf::Message;
+
+namespace {
+
+// Prints `objects` as `output` (a valid format) asks: `as_list` wraps them
+// in a List (yaml, json, jsonpath), as kubectl does for all but one object
+// asked for by name. False after printing an error.
+bool PrintObjects(Context& ctx, const api::ResourceInfo& info,
+                  const std::vector<api::MessagePtr>& objects, const std::string& output,
+                  bool as_list, const TableOptions& table) {
+  if (output == "yaml" || output == "json") {
+    if (!as_list) {
+      for (const auto& obj : objects) {
+        ctx.out << (output == "yaml" ? manifest::EncodeYaml(*obj) : manifest::EncodeJson(*obj));
+      }
+      return true;
+    }
+    if (output == "yaml") {
+      ctx.out << "apiVersion: v1\nitems:\n";
+      for (const auto& obj : objects) {
+        std::string yaml = manifest::EncodeYaml(*obj);
+        std::vector<std::string> lines = absl::StrSplit(yaml, '\n', absl::SkipEmpty());
+        for (size_t i = 0; i < lines.size(); ++i)
+          ctx.out << (i == 0 ? "- " : "  ") << lines[i] << "\n";
+      }
+      ctx.out << "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
+    } else {
+      std::vector<std::string> items;
+      for (const auto& obj : objects) items.push_back(manifest::EncodeJson(*obj));
+      ctx.out << "{\n \"apiVersion\": \"v1\",\n \"kind\": \"List\",\n \"items\": [\n"
+              << absl::StrJoin(items, ",\n") << "]\n}\n";
+    }
+    return true;
+  }
+  if (absl::StartsWith(output, "jsonpath=")) {
+    auto node_of = [](const Message& obj) { return YAML::Load(manifest::EncodeJson(obj)); };
+    std::vector<YAML::Node> roots;
+    if (as_list) {
+      YAML::Node root;
+      root["apiVersion"] = "v1";
+      root["kind"] = "List";
+      root["items"] = YAML::Node(YAML::NodeType::Sequence);
+      for (const auto& obj : objects) root["items"].push_back(node_of(*obj));
+      roots.push_back(root);
+    } else {
+      for (const auto& obj : objects) roots.push_back(node_of(*obj));
+    }
+    for (const auto& root : roots) {
+      auto printed = JsonPath(output.substr(strlen("jsonpath=")), root);
+      if (!printed.ok()) {
+        ctx.err << "error: " << printed.status().message() << "\n";
+        return false;
+      }
+      ctx.out << *printed;
+    }
+    return true;
+  }
+  if (output == "name") {
+    for (const auto& obj : objects) ctx.out << TypedName(info, MetaOf(*obj).name()) << "\n";
+    return true;
+  }
+  std::vector<const Message*> rows;
+  for (const auto& obj : objects) rows.push_back(obj.get());
+  PrintTable(ctx.out, info, rows, table);
+  return true;
+}
+
+}  // namespace
 
 int Get(const Args& args, Context& ctx) {
   if (args.positional.size() < 2) {
@@ -82,6 +150,12 @@ int Get(const Args& args, Context& ctx) {
     }
   }
   std::string output = args.Get("output");
+  if (!output.empty() && output != "wide" && output != "yaml" && output != "json" &&
+      output != "name" && !absl::StartsWith(output, "jsonpath=")) {
+    ctx.err << "error: unable to match a printer suitable for the output format \"" << output
+            << "\", allowed formats are: json,jsonpath,name,wide,yaml\n";
+    return 1;
+  }
   for (auto& obj : objects) {
     // Objects from a list carry no apiVersion/kind of their own.
     auto* r = obj->GetReflection();
@@ -89,75 +163,26 @@ int Get(const Args& args, Context& ctx) {
                  info->ApiVersion());
     r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("kind"), info->kind);
   }
-  if (output == "yaml" || output == "json") {
-    bool single = objects.size() == 1 && args.positional.size() == 3;
-    if (single) {
-      ctx.out << (output == "yaml" ? manifest::EncodeYaml(*objects[0])
-                                   : manifest::EncodeJson(*objects[0]));
-      return 0;
-    }
-    if (output == "yaml") {
-      ctx.out << "apiVersion: v1\nitems:\n";
-      for (const auto& obj : objects) {
-        std::string yaml = manifest::EncodeYaml(*obj);
-        std::vector<std::string> lines = absl::StrSplit(yaml, '\n', absl::SkipEmpty());
-        for (size_t i = 0; i < lines.size(); ++i)
-          ctx.out << (i == 0 ? "- " : "  ") << lines[i] << "\n";
-      }
-      ctx.out << "kind: List\nmetadata:\n  resourceVersion: \"\"\n";
-    } else {
-      std::vector<std::string> items;
-      for (const auto& obj : objects) items.push_back(manifest::EncodeJson(*obj));
-      ctx.out << "{\n \"apiVersion\": \"v1\",\n \"kind\": \"List\",\n \"items\": [\n"
-              << absl::StrJoin(items, ",\n") << "]\n}\n";
-    }
-    return 0;
-  }
-  if (absl::StartsWith(output, "jsonpath=")) {
-    // kubectl's shape: one object as itself, several as a List.
-    auto node_of = [](const Message& obj) { return YAML::Load(manifest::EncodeJson(obj)); };
-    YAML::Node root;
-    if (objects.size() == 1 && args.positional.size() == 3) {
-      root = node_of(*objects[0]);
-    } else {
-      root["apiVersion"] = "v1";
-      root["kind"] = "List";
-      root["items"] = YAML::Node(YAML::NodeType::Sequence);
-      for (const auto& obj : objects) root["items"].push_back(node_of(*obj));
-    }
-    auto printed = JsonPath(output.substr(strlen("jsonpath=")), root);
-    if (!printed.ok()) {
-      ctx.err << "error: " << printed.status().message() << "\n";
-      return 1;
-    }
-    ctx.out << *printed;
-    return 0;
-  }
-  if (output == "name") {
-    for (const auto& obj : objects) ctx.out << TypedName(*info, MetaOf(*obj).name()) << "\n";
-    return 0;
-  }
-  if (!output.empty() && output != "wide") {
-    ctx.err << "error: unable to match a printer suitable for the output format \"" << output
-            << "\", allowed formats are: json,jsonpath,name,wide,yaml\n";
-    return 1;
-  }
-  if (objects.empty()) {
+  bool watch = args.Get("watch") == "true";
+  TableOptions table{.wide = output == "wide",
+                     .with_namespace = ctx.all_namespaces && info->namespaced,
+                     .no_headers = args.Get("no-headers") == "true",
+                     .now = absl::Now()};
+  if (objects.empty() && (output.empty() || output == "wide")) {
     if (info->namespaced && !ctx.all_namespaces) {
       ctx.err << "No resources found in " << ns << " namespace.\n";
     } else {
       ctx.err << "No resources found\n";
     }
-    return 0;
+  } else {
+    // kubectl's shape: one object asked for by name as itself, else a List.
+    bool single = objects.size() == 1 && args.positional.size() == 3;
+    if (!PrintObjects(ctx, *info, objects, output, !single, table)) return 1;
   }
-  std::vector<const Message*> rows;
-  for (const auto& obj : objects) rows.push_back(obj.get());
-  TableOptions table{.wide = output == "wide",
-                     .with_namespace = ctx.all_namespaces && info->namespaced,
-                     .now = absl::Now()};
-  PrintTable(ctx.out, *info, rows, table);
-  if (args.Get("watch") != "true") return 0;
-  // -w: then every change, a row each, until interrupted.
+  if (!watch) return 0;
+  ctx.out << std::flush;  // what was listed shows before the first change
+  // -w: then every change, printed as the output asks, until interrupted. A
+  // table prints one row each, without the header again.
   meta::v1::ListOptions options;
   options.set_namespace_(ns);
   options.set_label_selector(args.Get("selector"));
@@ -170,15 +195,19 @@ int Get(const Args& args, Context& ctx) {
     seen_version = std::max(seen_version, v);
   }
   options.set_resource_version(absl::StrCat(seen_version));
+  table.no_headers = true;
+  bool printed = true;
   absl::Status ended = ctx.client.Watch(
       *info, options, absl::InfiniteFuture(), [&](const std::string&, api::MessagePtr obj) {
-        std::ostringstream row;
         table.now = absl::Now();
-        PrintTable(row, *info, {obj.get()}, table);
-        std::string text = row.str();
-        ctx.out << text.substr(text.find('\n') + 1) << std::flush;  // no header
-        return true;
+        if (output == "yaml") ctx.out << "---\n";  // one YAML stream, as kubectl
+        std::vector<api::MessagePtr> changed;
+        changed.push_back(std::move(obj));
+        printed = PrintObjects(ctx, *info, changed, output, /*as_list=*/false, table);
+        ctx.out << std::flush;
+        return printed;
       });
+  if (!printed) return 1;
   return ended.ok() ? 0 : PrintError(ended, ctx);
 }
 

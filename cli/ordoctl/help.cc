@@ -31,8 +31,9 @@ std::string VerbHelp(const std::string& verb) {
            "  ordoctl restore get\n  ordoctl restore describe NAME\n  ordoctl restore logs NAME\n";
   }
   if (verb == "wait") {
-    return "Wait until an object is deleted or has a condition.\n\nUsage: ordoctl wait "
-           "KIND/NAME --for=delete|condition=TYPE [--timeout 30s]\n";
+    return "Wait until an object is deleted, has a condition, or a field has a value.\n\n"
+           "Usage: ordoctl wait KIND/NAME --for=delete|condition=TYPE|jsonpath='{PATH}'=VALUE "
+           "[--timeout 30s]\n";
   }
   if (verb == "describe") {
     return "Show an object in detail: its identity, spec, status and the Events about it.\n\n"
@@ -43,13 +44,20 @@ std::string VerbHelp(const std::string& verb) {
            "or stdin (-f -).\nCreates what is missing, updates what changed, and reports "
            "\"unchanged\" (writing nothing) otherwise.\n\nUsage: ordoctl apply -f FILE|DIR|-\n";
   }
+  if (verb == "replace") {
+    return "Replace objects with the manifests as given (fields they leave out are dropped).\n\n"
+           "Usage: ordoctl replace -f FILE|DIR|- [--force [--grace-period N] [--timeout 60s]]\n"
+           "  --force  delete each object, wait until it is gone, and create it anew\n";
+  }
   if (verb == "create") {
     return "Create objects from a file, a directory or stdin; an existing object is an error.\n\n"
            "Usage: ordoctl create -f FILE|DIR|-\n";
   }
   if (verb == "get") {
     return "Display one or many objects.\n\nUsage: ordoctl get KIND [NAME...] [-o "
-           "yaml|json|wide|name] [-l SELECTOR] [--field-selector SELECTOR] [-n NS | -A]\n"
+           "yaml|json|wide|name|jsonpath=T] [-l SELECTOR] [--field-selector SELECTOR] [-n NS | "
+           "-A]\n"
+           "  [-w]  (then every change, in the same format)  [--no-headers]\n"
            "  [--chunk-size N]  (objects per List page, default 500; 0: one unpaged List)\n\n"
            "KIND is a kind, its plural or short name: pods (po), statefulsets (sts), services "
            "(svc), persistentvolumeclaims (pvc), ... (see ordoctl api-resources).\n";

@@ -22,12 +22,13 @@ Usage: ordoctl [--kubeconfig FILE] [--context NAME] [-n NAMESPACE | -A] VERB [AR
 Verbs:
   apply -f FILE|DIR|-        Create objects, or update what changed ("unchanged" when nothing did)
   create -f FILE|DIR|-       Create objects; an existing one is an error
-  get KIND [NAME...]         Show objects: [-o yaml|json|wide|name|jsonpath=T] [-l SELECTOR] [--field-selector S] [-w]
+  replace -f FILE|DIR|-      Replace objects with the manifests: [--force] deletes and creates anew
+  get KIND [NAME...]         Show objects: [-o yaml|json|wide|name|jsonpath=T] [-l SELECTOR] [--field-selector S] [-w] [--no-headers]
   describe KIND NAME         Show an object in detail, with the Events about it
   delete KIND NAME... | KIND -l SELECTOR | -f FILE
                              Delete objects: [--grace-period N] [--force] [--cascade=background|orphan|foreground] [--wait]
-  wait KIND/NAME --for=delete|condition=TYPE [--timeout 30s]
-                             Wait until an object is gone or has a condition
+  wait KIND/NAME --for=delete|condition=TYPE|jsonpath='{PATH}'=VALUE [--timeout 30s]
+                             Wait until an object is gone, has a condition or a value
   scale sts NAME --replicas N Set the number of replicas of a StatefulSet
   patch KIND NAME -p PATCH   Update fields: [--type strategic|merge|json]
   rollout status|history|undo|restart sts/NAME
@@ -131,6 +132,7 @@ int main(int argc, char** argv) {
   const std::string& verb = args->positional[0];
   if (verb == "apply") return ordo::ctl::Apply(*args, ctx, /*create_only=*/false);
   if (verb == "create") return ordo::ctl::Apply(*args, ctx, /*create_only=*/true);
+  if (verb == "replace") return ordo::ctl::Replace(*args, ctx);
   if (verb == "get") return ordo::ctl::Get(*args, ctx);
   if (verb == "delete") return ordo::ctl::Delete(*args, ctx);
   if (verb == "scale") return ordo::ctl::Scale(*args, ctx);

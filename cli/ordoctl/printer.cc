@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <functional>
+#include <sstream>
 
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
@@ -315,7 +316,14 @@ void PrintTable(std::ostream& out, const api::ResourceInfo& info,
     if (o.with_namespace) row.insert(row.begin(), MetaOf(*obj).namespace_());
     rows.push_back(std::move(row));
   }
-  PrintRows(out, rows);
+  if (!o.no_headers) {
+    PrintRows(out, rows);
+    return;
+  }
+  std::ostringstream table;
+  PrintRows(table, rows);
+  std::string text = table.str();
+  out << text.substr(text.find('\n') + 1);
 }
 
 }  // namespace ordo::ctl

@@ -27,6 +27,7 @@ void PrintRows(std::ostream& out, const std::vector<std::vector<std::string>>& r
 struct TableOptions {
   bool wide = false;
   bool with_namespace = false;
+  bool no_headers = false;  // the columns keep the header's widths
   absl::Time now;
 };
 

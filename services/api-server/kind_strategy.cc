@@ -40,6 +40,10 @@ class Builder {
     s_.prepare_for_create = [fn](Message& m) { fn(static_cast<T&>(m)); };
     return *this;
   }
+  Builder& Admit(void (*fn)(T&)) {
+    s_.admit = [fn](Message& m) { fn(static_cast<T&>(m)); };
+    return *this;
+  }
   Builder& GracePeriod(int64_t (*fn)(const T&, std::optional<int64_t>)) {
     s_.grace_period = [fn](const Message& m, std::optional<int64_t> requested) {
       return fn(static_cast<const T&>(m), requested);
@@ -74,8 +78,10 @@ std::string QosClass(const core::v1::PodSpec& spec) {
 }
 
 // The DefaultTolerationSeconds admission plugin: pods ride out a node that is
-// not-ready or unreachable for 300 s before taint eviction deletes them.
-void AddDefaultTolerations(core::v1::PodSpec& spec) {
+// not-ready or unreachable for 300 s before taint eviction deletes them. It
+// admits updates too, so a pod replaced from its original manifest keeps them.
+void AddDefaultTolerations(core::v1::Pod& pod) {
+  core::v1::PodSpec& spec = *pod.mutable_spec();
   for (const char* key : {"node.kubernetes.io/not-ready", "node.kubernetes.io/unreachable"}) {
     bool covered = false;
     for (const auto& t : spec.tolerations()) {
@@ -93,7 +99,6 @@ void AddDefaultTolerations(core::v1::PodSpec& spec) {
 }
 
 void PreparePod(core::v1::Pod& pod) {
-  AddDefaultTolerations(*pod.mutable_spec());
   pod.clear_status();
   pod.mutable_status()->set_phase("Pending");
   pod.mutable_status()->set_qos_class(QosClass(pod.spec()));
@@ -155,6 +160,7 @@ std::vector<KindStrategy>* BuildAll() {
           .ValidateUpdate(ValidatePodUpdate)
           .ValidateStatus(PodStatusUpdate)
           .PrepareForCreate(PreparePod)
+          .Admit(AddDefaultTolerations)
           .GracePeriod(PodGracePeriod)
           .Build(),
       Builder<Node>("Node").Validate(ValidateNode).Build(),

@@ -1,7 +1,8 @@
 // A KindStrategy is everything the generic Registry needs to know about one
 // kind (Kubernetes' registry "strategy"): its ResourceInfo, an empty prototype
-// message, defaulting, create/update/status validation, what create resets
-// (server-owned status), and how long a graceful delete waits.
+// message, defaulting, mutating admission, create/update/status validation,
+// what create resets (server-owned status), and how long a graceful delete
+// waits.
 // Strategies are built once at start-up and are immutable; safe to share.
 #pragma once
 
@@ -27,6 +28,9 @@ struct KindStrategy {
   std::function<FieldErrors(const Message& updated, const Message& old)> validate_update;
   std::function<FieldErrors(const Message& updated, const Message& old)> validate_status;
   std::function<void(Message&)> prepare_for_create;
+  // Mutating admission, after defaulting, on create and on update (not on
+  // status or other subresources), as Kubernetes' admission plugins.
+  std::function<void(Message&)> admit;
   // Seconds a delete waits for confirmation (0: delete at once). `requested` is
   // DeleteRequest.gracePeriodSeconds when set.
   std::function<int64_t(const Message&, std::optional<int64_t> requested)> grace_period;

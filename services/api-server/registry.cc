@@ -295,6 +295,7 @@ absl::StatusOr<MessagePtr> Registry::PrepareCreate(const Message& input) {
   SetTypeMeta(*obj, info());
   if (strategy_.prepare_for_create) strategy_.prepare_for_create(*obj);
   if (strategy_.apply_defaults) strategy_.apply_defaults(*obj);
+  if (strategy_.admit) strategy_.admit(*obj);
   if (strategy_.validate) {
     FieldErrors errs = strategy_.validate(*obj);
     if (!errs.empty()) return status::InvalidError(info().QualifiedKind(), m->name(), errs);
@@ -401,6 +402,7 @@ absl::StatusOr<MessagePtr> Registry::PlanUpdate(const Message& current,
     if (strategy_.validate_status) errs = strategy_.validate_status(*updated, current);
   } else {
     if (strategy_.apply_defaults) strategy_.apply_defaults(*updated);
+    if (strategy_.admit && mode == Mode::kUpdate) strategy_.admit(*updated);
     if (strategy_.validate) errs = strategy_.validate(*updated);
     if (mode == Mode::kSubresource) {
       // The subresource decides what may change.

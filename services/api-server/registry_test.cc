@@ -107,6 +107,19 @@ TEST_F(RegistryTest, NoOpUpdateWritesNothingAndSpecChangesBumpGeneration) {
   EXPECT_TRUE(AsPod(*kept).metadata().has_creation_timestamp());
 }
 
+// What `kubectl replace -f pod.yaml` sends: the user's manifest with a label
+// changed, none of what defaulting and admission added on create.
+TEST_F(RegistryTest, AnUpdateFromTheOriginalManifestIsDefaultedAndAdmittedAsACreate) {
+  core::v1::Pod manifest = Pod("web-0");
+  ASSERT_OK(pods_.Create(manifest));
+  (*manifest.mutable_metadata()->mutable_labels())["tier"] = "web";
+  auto replaced = pods_.Update(manifest);
+  ASSERT_OK(replaced);
+  EXPECT_EQ(AsPod(*replaced).metadata().labels().at("tier"), "web");
+  EXPECT_EQ(AsPod(*replaced).spec().tolerations_size(), 2) << "the default tolerations stay";
+  EXPECT_EQ(AsPod(*replaced).metadata().generation(), 1) << "the spec did not change";
+}
+
 TEST_F(RegistryTest, StaleResourceVersionConflictsButUnconditionalUpdateWins) {
   auto created = pods_.Create(Pod("web-0"));
   ASSERT_OK(created);

@@ -104,6 +104,12 @@ void PodManager::Sync(const std::vector<PodPtr>& desired, bool complete) {
   for (const auto& pod : desired) {
     if (pod->spec().node_name() == config_.node_name) wanted[pod->metadata().uid()] = pod;
   }
+  // A pod whose deletion we confirmed but a finalizer keeps is done with;
+  // once it leaves a whole list it is forgotten here too.
+  if (complete) {
+    absl::erase_if(confirmed_, [&](const std::string& uid) { return !wanted.contains(uid); });
+  }
+  for (const auto& uid : confirmed_) wanted.erase(uid);
   std::vector<std::string> uids;
   {
     absl::MutexLock lock(&mu_);
@@ -211,6 +217,14 @@ absl::Status PodManager::PreparePod(PodState& state, const core::v1::Pod& pod) {
 
 void PodManager::SyncPod(PodState& state, const PodPtr& pod_ptr) {
   const core::v1::Pod& pod = *pod_ptr;
+  if (state.failure_reason.empty()) EnforceActiveDeadline(state, pod);
+  if (!state.failure_reason.empty()) {
+    // Ended by the agent: stopped, never started again, and reported Failed.
+    RequestStop(state, clock_.Now() + absl::Seconds(GracePeriodSeconds(state)));
+    ContainersStopped(state);
+    ReportStatus(state, pod);
+    return;
+  }
   if (!state.prepared) {
     absl::Status s = PreparePod(state, pod);
     if (!s.ok()) {
@@ -234,6 +248,20 @@ void PodManager::SyncPod(PodState& state, const PodPtr& pod_ptr) {
   ReportStatus(state, pod);
 }
 
+void PodManager::EnforceActiveDeadline(PodState& state, const core::v1::Pod& pod) {
+  if (!pod.spec().has_active_deadline_seconds()) return;
+  // Counted from the pod's startTime, as kubelet's activeDeadlineHandler does.
+  absl::Time started =
+      pod.status().has_start_time() ? FromTimestamp(pod.status().start_time()) : state.start_time;
+  absl::Duration allowed = absl::Seconds(pod.spec().active_deadline_seconds());
+  if (clock_.Now() - started < allowed) return;
+  state.failure_reason = "DeadlineExceeded";
+  state.failure_message = "Pod was active on the node longer than the specified deadline";
+  spdlog::info("pod {}/{}: past activeDeadlineSeconds ({}), stopping it", state.ns, state.name,
+               pod.spec().active_deadline_seconds());
+  Event(state, events::kEventWarning, state.failure_reason, state.failure_message);
+}
+
 void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
                                const core::v1::Container& spec, ContainerState& c) {
   absl::Time now = clock_.Now();
@@ -252,21 +280,8 @@ void PodManager::SyncContainer(PodState& state, const core::v1::Pod& pod,
       }
       return;
     }
-    if (!seen.exit.has_value()) {
-      // Give the waiter time to write the exit record; only a container whose
-      // record never comes (its waiter was killed too) is "unknown".
-      if (c.gone_since == absl::InfiniteFuture()) c.gone_since = now;
-      if (now - c.gone_since < absl::Seconds(2)) return;
-    }
-    c.gone_since = absl::InfiniteFuture();
+    if (!TakeExit(c, seen, now)) return;  // its exit record may still come
     prober_->Stop(state.uid, c.name);
-    if (seen.exit.has_value()) {
-      c.last_exit = seen.exit;
-      c.last_reason = seen.exit->exit_code == 0 ? "Completed" : "Error";
-    } else {
-      c.last_exit = ContainerExit{137, 0, now};
-      c.last_reason = "ContainerStatusUnknown";
-    }
     c.handle = {};
     // A container that ran long enough starts its back-off afresh.
     if (now - c.started_at > 2 * config_.max_backoff) c.backoff = absl::ZeroDuration();
@@ -365,39 +380,56 @@ bool PodManager::ClaimUsedByOtherPod(const PodState& state, const std::string& c
   return false;
 }
 
-bool PodManager::Terminate(PodState& state, bool still_in_api) {
-  absl::Time now = clock_.Now();
-  if (!state.terminating) {
-    state.terminating = true;
-    int64_t grace = 30;
-    if (state.pod != nullptr) {
-      const auto& m = state.pod->metadata();
-      grace = m.has_deletion_grace_period_seconds()
-                  ? m.deletion_grace_period_seconds()
-                  : state.pod->spec().termination_grace_period_seconds();
-    }
-    state.kill_at = now + absl::Seconds(grace);
-    prober_->StopPod(state.uid);
-    for (auto& c : state.containers) {
-      if (c.handle.pid == 0) continue;
-      Event(state, events::kEventNormal, "Killing", absl::StrCat("Stopping container ", c.name));
-      runtime_.Signal(c.handle, SIGTERM);
-    }
-    spdlog::info("pod {}/{}: stopping (grace {}s)", state.ns, state.name, grace);
+void PodManager::RequestStop(PodState& state, absl::Time kill_at) {
+  state.kill_at = state.stop_requested ? std::min(state.kill_at, kill_at) : kill_at;
+  if (state.stop_requested) return;
+  state.stop_requested = true;
+  prober_->StopPod(state.uid);
+  for (auto& c : state.containers) {
+    if (c.handle.pid == 0) continue;
+    Event(state, events::kEventNormal, "Killing", absl::StrCat("Stopping container ", c.name));
+    runtime_.Signal(c.handle, SIGTERM);
   }
-  bool running = false;
+}
+
+bool PodManager::ContainersStopped(PodState& state) {
+  absl::Time now = clock_.Now();
+  bool running = false, exited = false;
   std::string pod_dir = PodDir(state.uid);
   for (auto& c : state.containers) {
     if (c.handle.pid == 0) continue;
-    if (runtime_.Inspect(c.handle, absl::StrCat(pod_dir, "/containers/", c.name, "/exit"))
-            .running) {
+    ContainerProbe seen =
+        runtime_.Inspect(c.handle, absl::StrCat(pod_dir, "/containers/", c.name, "/exit"));
+    if (seen.running) {
       running = true;
       if (now >= state.kill_at) runtime_.Signal(c.handle, SIGKILL);
-    } else {
+    } else if (TakeExit(c, seen, now)) {
       c.handle = {};
+      exited = true;
+    } else {
+      running = true;  // its exit record may still come
     }
   }
-  if (running) return false;
+  if (exited) Save(state);
+  return !running;
+}
+
+int64_t PodManager::GracePeriodSeconds(const PodState& state) {
+  if (state.pod == nullptr) return 30;
+  const auto& m = state.pod->metadata();
+  return m.has_deletion_grace_period_seconds()
+             ? m.deletion_grace_period_seconds()
+             : state.pod->spec().termination_grace_period_seconds();
+}
+
+bool PodManager::Terminate(PodState& state, bool still_in_api) {
+  if (!state.terminating) {
+    state.terminating = true;
+    int64_t grace = GracePeriodSeconds(state);
+    RequestStop(state, clock_.Now() + absl::Seconds(grace));
+    spdlog::info("pod {}/{}: stopping (grace {}s)", state.ns, state.name, grace);
+  }
+  if (!ContainersStopped(state)) return false;
   // Its containers are gone: its claims may go to another node (unless
   // another pod here still uses them).
   if (state.pod != nullptr) {
@@ -414,6 +446,13 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
     }
   }
   if (still_in_api) {
+    // The pod's last word before it goes (kubelet 1.27+): its containers
+    // terminated, not Ready, phase Succeeded or Failed. A finalizer may keep
+    // the object a while, and nobody must count it as running meanwhile.
+    if (absl::Status s = ReportFinalStatus(state); !s.ok()) {
+      spdlog::warn("pod {}/{}: final status: {}", state.ns, state.name, std::string(s.message()));
+      return false;  // try again next pass
+    }
     absl::Status s = api_.ConfirmPodDeletion(state.ns, state.name, state.uid);
     if (!s.ok()) {
       spdlog::warn("pod {}/{}: confirming deletion: {}", state.ns, state.name,
@@ -421,13 +460,29 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
       return false;  // try again next pass
     }
   }
+  if (still_in_api) confirmed_.insert(state.uid);
   network_.Release(state.uid);
   absl::Status s = checkpoint_.Remove(state.uid);
   if (!s.ok()) spdlog::error("pod {}/{}: {}", state.ns, state.name, std::string(s.message()));
   std::error_code ec;
-  fs::remove_all(pod_dir, ec);
+  fs::remove_all(PodDir(state.uid), ec);
   spdlog::info("pod {}/{}: stopped and forgotten", state.ns, state.name);
   return true;
+}
+
+absl::Status PodManager::ReportFinalStatus(PodState& state) {
+  if (state.pod == nullptr || !state.prepared) return absl::OkStatus();  // nothing ran here
+  const core::v1::Pod& pod = *state.pod;
+  core::v1::PodStatus status = BuildPodStatus(
+      state, pod, [](const std::string&) { return ProbeResults{}; }, config_.node_ip, clock_.Now());
+  if (google::protobuf::util::MessageDifferencer::Equals(status, pod.status())) {
+    return absl::OkStatus();
+  }
+  core::v1::Pod update;
+  *update.mutable_metadata() = pod.metadata();
+  *update.mutable_status() = std::move(status);
+  absl::Status s = api_.UpdatePodStatus(update);
+  return absl::IsNotFound(s) ? absl::OkStatus() : s;
 }
 
 void PodManager::ReportStatus(PodState& state, const core::v1::Pod& pod) {
@@ -475,14 +530,8 @@ int PodManager::ShutdownAll(absl::Duration grace) {
   for (;;) {
     bool done = true;
     for (PodState* s : all) {
-      if (!s->terminating) {
-        s->terminating = true;
-        s->kill_at = deadline;
-        prober_->StopPod(s->uid);
-        for (auto& c : s->containers) {
-          if (c.handle.pid != 0) runtime_.Signal(c.handle, SIGTERM);
-        }
-      }
+      s->terminating = true;
+      RequestStop(*s, deadline);
       if (!Terminate(*s, /*still_in_api=*/false)) done = false;
     }
     if (done) break;

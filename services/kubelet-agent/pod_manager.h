@@ -5,9 +5,10 @@
 // (container_launch.h says how) through the ContainerRuntime, restarts them by restartPolicy with
 // exponential back-off (CrashLoopBackOff), kills a container whose liveness
 // probe fails, reports phase, conditions and containerStatuses when they
-// change, and on deletion sends SIGTERM, then SIGKILL after the grace period,
-// then confirms the deletion. Every container start and end is checkpointed,
-// so Restore() after an agent restart adopts the containers still running.
+// change, stops a pod past its activeDeadlineSeconds (Failed,
+// DeadlineExceeded), and on deletion sends SIGTERM, then SIGKILL after the
+// grace period, writes the pod's last status, then confirms the deletion. Every container start and
+// end is checkpointed, so Restore() after an agent restart adopts the containers still running.
 // Thread-safety: Sync, Restore and ShutdownAll from one thread; Find* from any.
 #pragma once
 
@@ -17,6 +18,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
 #include "common/clock/clock.h"
 #include "common/events/event_recorder.h"
@@ -79,8 +81,20 @@ class PodManager {
                      ContainerState& c);
   absl::Status StartContainer(PodState& state, const core::v1::Pod& pod,
                               const core::v1::Container& spec, ContainerState& c);
+  // Past spec.activeDeadlineSeconds: marks the pod failed (DeadlineExceeded).
+  void EnforceActiveDeadline(PodState& state, const core::v1::Pod& pod);
+  // Sends SIGTERM to every container the first time; SIGKILL follows at
+  // `kill_at` (a later, earlier `kill_at` brings it forward).
+  void RequestStop(PodState& state, absl::Time kill_at);
+  // Whether every container has stopped (their exits recorded); kills those
+  // past kill_at.
+  bool ContainersStopped(PodState& state);
+  // The pod's deletionGracePeriodSeconds, else terminationGracePeriodSeconds.
+  static int64_t GracePeriodSeconds(const PodState& state);
   // Returns true once every container has stopped and the pod is forgotten.
   bool Terminate(PodState& state, bool still_in_api);
+  // Writes the status of a pod whose containers stopped for its deletion.
+  absl::Status ReportFinalStatus(PodState& state);
   bool ClaimUsedByOtherPod(const PodState& state, const std::string& claim);
   void ReportStatus(PodState& state, const core::v1::Pod& pod);
   void Save(const PodState& state);
@@ -105,6 +119,9 @@ class PodManager {
   absl::Mutex mu_;  // guards pods_ against Find* from gRPC threads
   std::map<std::string, std::unique_ptr<PodState>> pods_ ABSL_GUARDED_BY(mu_);  // by uid
   bool shut_down_ = false;  // ShutdownAll and Sync run on one thread at a time
+  // Pods whose deletion this agent confirmed (a finalizer may keep them a
+  // while); Sync's thread only.
+  absl::flat_hash_set<std::string> confirmed_;
   absl::Mutex wake_mu_;
   bool poked_ ABSL_GUARDED_BY(wake_mu_) = false;
 };

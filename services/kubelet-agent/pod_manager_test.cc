@@ -56,6 +56,23 @@ class PodManagerTest : public ::testing::Test {
     return copy;
   }
 
+  // Pod `name` as the store holds it, with a finalizer that keeps the object
+  // after the agent confirms its deletion (so its last status can be read).
+  PodPtr HeldPod(const std::string& name) {
+    core::v1::Pod pod = *MakePod(name);
+    pod.mutable_metadata()->add_finalizers("example.com/hold");
+    api_.store.Put(pod);
+    return Current(name);
+  }
+  PodPtr Current(const std::string& name) {
+    return api_.store.Find<core::v1::Pod>("default", name);
+  }
+  std::vector<std::string> TakeActions() {
+    std::vector<std::string> out;
+    for (const auto& a : api_.store.TakeActions()) out.push_back(a.ToString());
+    return out;
+  }
+
   int LastPid() {
     auto status = api_.LastStatus("web-0");
     if (!status.has_value() || status->container_statuses_size() == 0) return 0;
@@ -200,6 +217,84 @@ TEST_F(PodManagerTest, DeletionSendsTermThenKillAfterTheGracePeriodThenConfirms)
   manager_->Sync({Deleting(pod, 5)}, true);
   EXPECT_THAT(api_.confirmed(), ::testing::ElementsAre("uid-web-0"));
   EXPECT_THAT(*checkpoint_.LoadAll(), IsEmpty());
+}
+
+TEST_F(PodManagerTest, ADeletedPodReportsItsEndBeforeTheConfirmation) {
+  manager_->Sync({HeldPod("web-0")}, true);
+  ASSERT_EQ(api_.LastStatus("web-0")->phase(), "Running");
+  ASSERT_TRUE(api_.LastStatus("web-0")->container_statuses(0).ready());
+  TakeActions();
+  manager_->Sync({Deleting(Current("web-0"), 30)}, true);  // SIGTERM ends it: exit 143
+
+  EXPECT_THAT(TakeActions(), ::testing::ElementsAre("update pods/status default/web-0",
+                                                    "delete pods default/web-0"));
+  auto status = api_.LastStatus("web-0");  // the finalizer keeps the object
+  ASSERT_TRUE(status.has_value());
+  EXPECT_EQ(status->phase(), "Failed");
+  const auto& container = status->container_statuses(0);
+  EXPECT_FALSE(container.ready());
+  EXPECT_EQ(container.state().terminated().exit_code(), 128 + SIGTERM);
+  EXPECT_EQ(container.state().terminated().reason(), "Error");
+  for (const auto& c : status->conditions()) {
+    if (c.type() == "Ready") {
+      EXPECT_EQ(c.status(), "False");
+    }
+  }
+  // Confirmed once: the pod a finalizer keeps costs no more calls.
+  manager_->Sync({Current("web-0")}, true);
+  manager_->Sync({Current("web-0")}, true);
+  EXPECT_THAT(TakeActions(), IsEmpty());
+  EXPECT_THAT(api_.confirmed(), ::testing::ElementsAre("uid-web-0"));
+}
+
+TEST_F(PodManagerTest, APodWhoseContainersExitZeroOnTermEndsSucceeded) {
+  manager_->Sync({HeldPod("web-0")}, true);
+  int pid = LastPid();
+  runtime_.IgnoreTerm(pid);
+  manager_->Sync({Deleting(Current("web-0"), 30)}, true);
+  EXPECT_EQ(api_.LastStatus("web-0")->phase(), "Running") << "still stopping";
+  runtime_.Exit(pid, 0);
+  manager_->Sync({Deleting(Current("web-0"), 30)}, true);
+  auto status = api_.LastStatus("web-0");
+  EXPECT_EQ(status->phase(), "Succeeded");
+  EXPECT_EQ(status->container_statuses(0).state().terminated().reason(), "Completed");
+  EXPECT_THAT(api_.confirmed(), ::testing::ElementsAre("uid-web-0"));
+}
+
+TEST_F(PodManagerTest, APodPastItsActiveDeadlineIsStoppedAndFailedForGood) {
+  core::v1::Pod spec = *MakePod("web-0");
+  spec.mutable_spec()->set_active_deadline_seconds(60);
+  api_.store.Put(spec);
+  manager_->Sync({Current("web-0")}, true);
+  int pid = LastPid();
+  runtime_.IgnoreTerm(pid);
+  clock_.Advance(absl::Seconds(59));
+  manager_->Sync({Current("web-0")}, true);
+  EXPECT_EQ(api_.LastStatus("web-0")->phase(), "Running");
+  EXPECT_THAT(runtime_.signals(), IsEmpty());
+
+  clock_.Advance(absl::Seconds(1));
+  manager_->Sync({Current("web-0")}, true);
+  EXPECT_THAT(runtime_.signals(), ::testing::ElementsAre(std::pair{pid, SIGTERM}));
+  auto status = api_.LastStatus("web-0");
+  EXPECT_EQ(status->phase(), "Failed");
+  EXPECT_EQ(status->reason(), "DeadlineExceeded");
+  EXPECT_EQ(status->message(), "Pod was active on the node longer than the specified deadline");
+  EXPECT_FALSE(status->container_statuses(0).ready());
+
+  clock_.Advance(absl::Seconds(30));  // the grace period
+  manager_->Sync({Current("web-0")}, true);
+  EXPECT_THAT(runtime_.signals(), Contains(std::pair{pid, SIGKILL}));
+  manager_->Sync({Current("web-0")}, true);
+  EXPECT_EQ(api_.LastStatus("web-0")->container_statuses(0).state().terminated().exit_code(),
+            128 + SIGKILL);
+  clock_.Advance(absl::Minutes(10));
+  manager_->Sync({Current("web-0")}, true);
+  EXPECT_EQ(runtime_.launches().size(), 1u) << "a failed pod never starts again";
+  EXPECT_EQ(api_.LastStatus("web-0")->phase(), "Failed");
+  EXPECT_THAT(events_.Take(),
+              Contains("Warning DeadlineExceeded Pod was active on the node longer than the "
+                       "specified deadline"));
 }
 
 TEST_F(PodManagerTest, APodGoneFromTheApiServerIsStoppedButOnlyOnceTheListIsComplete) {

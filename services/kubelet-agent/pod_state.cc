@@ -32,6 +32,22 @@ agent::v1::PodRecord RecordOf(const PodState& state) {
   return r;
 }
 
+bool TakeExit(ContainerState& c, const ContainerProbe& seen, absl::Time now) {
+  if (!seen.exit.has_value()) {
+    if (c.gone_since == absl::InfiniteFuture()) c.gone_since = now;
+    if (now - c.gone_since < absl::Seconds(2)) return false;
+  }
+  c.gone_since = absl::InfiniteFuture();
+  if (seen.exit.has_value()) {
+    c.last_exit = seen.exit;
+    c.last_reason = seen.exit->exit_code == 0 ? "Completed" : "Error";
+  } else {
+    c.last_exit = ContainerExit{137, 0, now};
+    c.last_reason = "ContainerStatusUnknown";
+  }
+  return true;
+}
+
 std::unique_ptr<PodState> StateFromRecord(const agent::v1::PodRecord& r, absl::Time now) {
   auto state = std::make_unique<PodState>();
   state->uid = r.uid();

@@ -42,9 +42,13 @@ struct PodState {
   bool prepared = false;
   std::string pending_message;  // why the pod cannot start yet
   std::vector<ContainerState> containers;
-  PodPtr pod;  // the latest object seen
-  bool terminating = false;
+  PodPtr pod;                   // the latest object seen
+  bool terminating = false;     // being deleted
+  bool stop_requested = false;  // every container got SIGTERM; SIGKILL at kill_at
   absl::Time kill_at;
+  // Set when the agent itself ended the pod (reason DeadlineExceeded): the
+  // pod is Failed, whatever its containers' exit codes.
+  std::string failure_reason, failure_message;
   absl::Time start_time;
   bool start_measured = false;  // its start duration is recorded (or, restored, unknowable)
   std::string last_reported;    // the status last written, serialized
@@ -63,6 +67,13 @@ struct PodState {
 // at `now`: a restored pod's startTime, unless the api-server has one).
 agent::v1::PodRecord RecordOf(const PodState& state);
 std::unique_ptr<PodState> StateFromRecord(const agent::v1::PodRecord& record, absl::Time now);
+
+// Takes the exit of container `c`, whose process Inspect found not running,
+// into its record (last_exit, last_reason) and returns true; or returns false
+// while the exit record may still come: a process gone without one is given
+// two seconds for its waiter to write it, then recorded as exit 137,
+// ContainerStatusUnknown.
+bool TakeExit(ContainerState& c, const ContainerProbe& seen, absl::Time now);
 
 // Whether restartPolicy restarts a container that exited with `exit_code`.
 inline bool ShouldRestart(const std::string& policy, int exit_code) {

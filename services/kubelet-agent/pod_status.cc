@@ -13,6 +13,9 @@ core::v1::PodStatus BuildPodStatus(
   const core::v1::PodStatus& old = pod.status();
   int finished = 0, failed = 0, ready = 0, started = 0;
   int total = pod.spec().containers_size();
+  // A pod being stopped (deleted, or ended by the agent) runs no container
+  // again: each that stopped is terminated for good, and none is ready.
+  const bool stopping = state.stop_requested;
   for (const auto& spec : pod.spec().containers()) {
     ContainerState& c = state.Container(spec.name());
     ProbeResults probes = probe_results(c.name);
@@ -25,10 +28,10 @@ core::v1::PodStatus BuildPodStatus(
       cs->set_container_id(absl::StrCat("ordo://", c.handle.pid));
       SetTimestamp(cs->mutable_state()->mutable_running()->mutable_started_at(), c.started_at);
       cs->set_started(probes.started);
-      cs->set_ready(probes.started && probes.ready);
+      cs->set_ready(!stopping && probes.started && probes.ready);
       ++started;
     } else if (c.ever_started() && c.last_exit.has_value() &&
-               !ShouldRestart(pod.spec().restart_policy(), c.last_exit->exit_code)) {
+               (stopping || !ShouldRestart(pod.spec().restart_policy(), c.last_exit->exit_code))) {
       auto* t = cs->mutable_state()->mutable_terminated();
       t->set_exit_code(c.last_exit->exit_code);
       t->set_signal(c.last_exit->signal);
@@ -55,7 +58,15 @@ core::v1::PodStatus BuildPodStatus(
   }
   bool any_started = false;
   for (const auto& c : state.containers) any_started |= c.ever_started();
-  if (total > 0 && finished == total) {
+  if (!state.failure_reason.empty()) {
+    status.set_phase("Failed");
+    status.set_reason(state.failure_reason);
+    status.set_message(state.failure_message);
+  } else if (stopping && started == 0) {
+    // Every container has stopped for the pod's deletion (kubelet 1.27+):
+    // Succeeded only if each one exited 0.
+    status.set_phase(failed == 0 && finished == total ? "Succeeded" : "Failed");
+  } else if (total > 0 && finished == total) {
     status.set_phase(failed > 0 ? "Failed" : "Succeeded");
   } else if (any_started) {
     status.set_phase("Running");

@@ -1,8 +1,10 @@
 // The status the kubelet reports for a pod, built from the agent's record of
 // it (pod_state.h) as Kubernetes' kubelet builds it: each container running,
-// terminated (not to be restarted) or waiting (with why), its last
-// termination; the phase (Succeeded or Failed once every container finished
-// for good, Running once one started, else Pending); the conditions
+// terminated (not to be restarted, or the pod is being stopped) or waiting
+// (with why), its last termination; the phase (Succeeded or Failed once every
+// container finished for good or stopped for a deletion, Failed with the
+// reason once the agent ended the pod, Running once one started, else
+// Pending); the conditions
 // Initialized, Ready, ContainersReady and PodScheduled, keeping each one's
 // lastTransitionTime while its status holds; the pod's IPs, the host's IP,
 // startTime and qosClass. Pure but for adding missing containers to `state`;
