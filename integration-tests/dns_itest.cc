@@ -1,11 +1,15 @@
 // Cluster DNS on a real 3-node cluster of processes, asked with dig over UDP
 // and TCP and from inside pods with getent: the StatefulSet's pod names, the
 // headless Service listing only ready pods, SRV per named port, a pod that
-// turns unready leaving the Service's set, a replaced pod found at once.
+// turns unready leaving the Service's set, a replaced pod found at once; the
+// pod DNS fields (setHostnameAsFQDN, dnsConfig, dnsPolicy None); a deleted
+// namespace taking its objects and names with it.
+#include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
 #include <algorithm>
 
+#include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 #include "integration-tests/harness/cluster_fixture.h"
@@ -114,6 +118,86 @@ TEST_F(DnsTest, TheTutorialsRunAndNslookup) {
   EXPECT_TRUE(absl::StrContains(session.out, "Address: " + IpOf("web-0"))) << session.out;
   EXPECT_TRUE(absl::StrContains(session.out, "pod \"dns-test\" deleted")) << session.out;
   EXPECT_TRUE(WaitFor([&] { return !GetPod("dns-test").has_value(); }, absl::Seconds(10)));
+}
+
+// Issue 21 item 4: the pod DNS fields of "DNS for Services and Pods".
+TEST_F(DnsTest, SetHostnameAsFqdnAndDnsConfigShapeThePodsNames) {
+  Apply(R"(apiVersion: v1
+kind: Pod
+metadata: {name: fqdn}
+spec:
+  hostname: box
+  subdomain: nginx
+  setHostnameAsFQDN: true
+  dnsConfig:
+    searches: [my.dns.search.suffix]
+    options: [{name: ndots, value: "2"}, {name: edns0}]
+  containers: [{name: c, image: sh, command: ["sh", "-c", "exec sleep 100000"]}]
+)");
+  ASSERT_TRUE(WaitReady("fqdn"));
+  CommandResult hostname = Ordoctl({"exec", "fqdn", "--", "hostname"});
+  EXPECT_EQ(hostname.out, "box.nginx.default.svc.cluster.local\n") << hostname.err;
+  CommandResult resolv = Ordoctl({"exec", "fqdn", "--", "cat", "/etc/resolv.conf"});
+  EXPECT_THAT(resolv.out, ::testing::StartsWith("search default.svc.cluster.local "
+                                                "svc.cluster.local cluster.local"));
+  EXPECT_THAT(resolv.out, ::testing::HasSubstr(" my.dns.search.suffix\nnameserver "));
+  EXPECT_THAT(resolv.out, ::testing::EndsWith("\noptions ndots:2 edns0\n"));
+
+  // An FQDN the kernel cannot take keeps the pod from starting, and says why.
+  Apply(R"(apiVersion: v1
+kind: Pod
+metadata: {name: long}
+spec:
+  hostname: box
+  subdomain: a-very-long-subdomain-name-for-this-set
+  setHostnameAsFQDN: true
+  containers: [{name: c, image: sh, command: ["sh", "-c", "exec sleep 100000"]}]
+)");
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        auto pod = GetPod("long");
+        return pod.has_value() && pod->status().container_statuses_size() == 1 &&
+               absl::StrContains(pod->status().container_statuses(0).state().waiting().message(),
+                                 "is too long (64 characters is the max");
+      },
+      absl::Seconds(20)));
+  CommandResult none = Ordoctl({"apply", "-f", "-"}, R"(apiVersion: v1
+kind: Pod
+metadata: {name: nodns}
+spec:
+  dnsPolicy: None
+  containers: [{name: c, image: sh}]
+)");
+  EXPECT_EQ(none.exit_code, 1);
+  EXPECT_THAT(none.err,
+              ::testing::HasSubstr("spec.dnsConfig: Required value: must provide `dnsConfig` when "
+                                   "`dnsPolicy` is None"));
+}
+
+// Issue 21 item 2: deleting a namespace deletes what is in it, its DNS
+// names with its Services, and then the namespace itself.
+TEST_F(DnsTest, DeletingANamespaceDeletesItsObjectsAndTheirNames) {
+  Apply("apiVersion: v1\nkind: Namespace\nmetadata: {name: team}\n");
+  std::string web = absl::StrReplaceAll(kWeb, {{"replicas: 3", "replicas: 1"}});
+  CommandResult applied = Ordoctl({"apply", "-n", "team", "-f", "-"}, web);
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        auto pod = pods_->Get("team", "web-0");
+        return pod.ok() && Ready(*pod);
+      },
+      absl::Seconds(60)));
+  ASSERT_TRUE(WaitFor([&] { return Status("web-0.nginx.team.svc.cluster.local") == "NOERROR"; },
+                      absl::Seconds(10)));
+
+  CommandResult deleted = Ordoctl({"delete", "namespace", "team", "--timeout", "120s"});
+  EXPECT_EQ(deleted.exit_code, 0) << deleted.err;
+  EXPECT_EQ(deleted.out, "namespace \"team\" deleted\n");
+  EXPECT_EQ(Ordoctl({"get", "namespace", "team"}).exit_code, 1) << "the namespace is gone";
+  EXPECT_EQ(pods_->Get("team", "web-0").status().code(), absl::StatusCode::kNotFound);
+  EXPECT_EQ(Ordoctl({"get", "statefulsets,services,pvc", "-n", "team", "-o", "name"}).out, "\n\n");
+  EXPECT_TRUE(WaitFor([&] { return Status("web-0.nginx.team.svc.cluster.local") == "NXDOMAIN"; },
+                      absl::Seconds(10)));
 }
 
 TEST_F(DnsTest, AnUnreadyPodLeavesTheServiceSetAndReturns) {

@@ -16,12 +16,12 @@ using status::Invalid;
 using status::Quote;
 using status::Required;
 
-namespace {
-
 bool IsIp(const std::string& s) {
   unsigned char buf[16];
   return inet_pton(AF_INET, s.c_str(), buf) == 1 || inet_pton(AF_INET6, s.c_str(), buf) == 1;
 }
+
+namespace {
 
 const std::vector<std::string> kAccessModes = {"ReadWriteOnce", "ReadOnlyMany", "ReadWriteMany",
                                                "ReadWriteOncePod"};

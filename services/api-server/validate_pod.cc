@@ -4,6 +4,8 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/strings/strip.h"
 #include "common/naming/naming.h"
 #include "common/quantity/quantity.h"
 #include "services/api-server/object_access.h"
@@ -174,6 +176,54 @@ FieldErrors ValidateContainer(const Container& c, const FieldPath& path,
   return errs;
 }
 
+// dnsConfig, as Kubernetes' validatePodDNSConfig: what dnsPolicy None
+// needs, kubelet's limits, addresses and domains that resolvers accept.
+FieldErrors ValidateDnsConfig(const PodSpec& spec, const FieldPath& path) {
+  FieldErrors errs;
+  FieldPath p = path.Child("dnsConfig");
+  const auto& dns = spec.dns_config();
+  if (spec.dns_policy() == "None") {
+    if (!spec.has_dns_config()) {
+      errs.push_back(Required(p, "must provide `dnsConfig` when `dnsPolicy` is None"));
+    } else if (dns.nameservers().empty()) {
+      errs.push_back(Required(p.Child("nameservers"),
+                              "must provide at least one DNS nameserver when `dnsPolicy` is None"));
+    }
+  }
+  if (dns.nameservers_size() > 3) {
+    errs.push_back(Invalid(p.Child("nameservers"), absl::StrJoin(dns.nameservers(), ","),
+                           "must not have more than 3 nameservers"));
+  }
+  for (int i = 0; i < dns.nameservers_size(); ++i) {
+    if (!IsIp(dns.nameservers(i))) {
+      errs.push_back(Invalid(p.Child("nameservers").Index(i), Quote(dns.nameservers(i)),
+                             "must be valid IP address"));
+    }
+  }
+  if (dns.searches_size() > 32) {
+    errs.push_back(Invalid(p.Child("searches"), absl::StrJoin(dns.searches(), ","),
+                           "must not have more than 32 search paths"));
+  }
+  if (absl::StrJoin(dns.searches(), " ").size() > 2048) {
+    errs.push_back(Invalid(p.Child("searches"), absl::StrJoin(dns.searches(), ","),
+                           "must not have more than 2048 characters (including spaces) in the "
+                           "search list"));
+  }
+  for (int i = 0; i < dns.searches_size(); ++i) {
+    absl::string_view search = dns.searches(i);
+    absl::ConsumeSuffix(&search, ".");  // an absolute name is fine
+    for (const auto& prob : naming::IsDns1123Subdomain(search)) {
+      errs.push_back(Invalid(p.Child("searches").Index(i), Quote(dns.searches(i)), prob));
+    }
+  }
+  for (int i = 0; i < dns.options_size(); ++i) {
+    if (dns.options(i).name().empty()) {
+      errs.push_back(Required(p.Child("options").Index(i), "must not be empty"));
+    }
+  }
+  return errs;
+}
+
 }  // namespace
 
 FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
@@ -233,6 +283,7 @@ FieldErrors ValidatePodSpec(const PodSpec& spec, const FieldPath& path,
   Append(errs, ValidateOneOf(spec.dns_policy(),
                              {"ClusterFirstWithHostNet", "ClusterFirst", "Default", "None"},
                              path.Child("dnsPolicy")));
+  Append(errs, ValidateDnsConfig(spec, path));
   if (spec.has_termination_grace_period_seconds()) {
     Append(errs, ValidateNonNegative(spec.termination_grace_period_seconds(),
                                      path.Child("terminationGracePeriodSeconds")));

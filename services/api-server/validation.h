@@ -43,6 +43,8 @@ FieldErrors ValidateIntOrPercent(const google::protobuf::Value& value, const Fie
 std::string RenderIntOrString(const google::protobuf::Value& value);
 // A port number or an IANA service name.
 FieldErrors ValidatePortNumOrName(const google::protobuf::Value& value, const FieldPath& path);
+// Whether `s` is an IPv4 or IPv6 address.
+bool IsIp(const std::string& s);
 FieldErrors ValidateOneOf(absl::string_view value, const std::vector<std::string>& allowed,
                           const FieldPath& path, bool allow_empty = false);
 

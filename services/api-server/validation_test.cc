@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/quantity/quantity.h"
 #include "services/api-server/defaults.h"
 
@@ -75,6 +76,23 @@ apps::v1::StatefulSet GoodSet() {
 
 TEST(PodValidationTest, GoodPodPasses) { EXPECT_THAT(ValidatePod(GoodPod()), IsEmpty()); }
 
+// The "DNS for Services and Pods" page's example, and an absolute search domain.
+TEST(PodValidationTest, DnsPolicyNoneWithItsDnsConfigPasses) {
+  core::v1::Pod pod = GoodPod();
+  pod.mutable_spec()->set_dns_policy("None");
+  pod.mutable_spec()->set_set_hostname_as_fqdn(true);
+  auto* dns = pod.mutable_spec()->mutable_dns_config();
+  dns->add_nameservers("192.0.2.1");
+  dns->add_nameservers("2001:db8::53");
+  dns->add_searches("ns1.svc.cluster-domain.example");
+  dns->add_searches("my.dns.search.suffix.");
+  auto* ndots = dns->add_options();
+  ndots->set_name("ndots");
+  ndots->set_value("2");
+  dns->add_options()->set_name("edns0");
+  EXPECT_THAT(ValidatePod(pod), IsEmpty());
+}
+
 TEST(PodValidationTest, EachBrokenFieldIsNamed) {
   struct Case {
     std::function<void(core::v1::Pod&)> br;
@@ -128,6 +146,30 @@ TEST(PodValidationTest, EachBrokenFieldIsNamed) {
        "spec.containers[0].startupProbe.httpGet.port"},
       {[](auto& p) { p.mutable_spec()->set_restart_policy("Sometimes"); }, "spec.restartPolicy"},
       {[](auto& p) { p.mutable_spec()->set_dns_policy("Nope"); }, "spec.dnsPolicy"},
+      {[](auto& p) { p.mutable_spec()->set_dns_policy("None"); }, "spec.dnsConfig"},
+      {[](auto& p) {
+         p.mutable_spec()->set_dns_policy("None");
+         p.mutable_spec()->mutable_dns_config()->add_searches("example.com");
+       },
+       "spec.dnsConfig.nameservers"},
+      {[](auto& p) { p.mutable_spec()->mutable_dns_config()->add_nameservers("dns.example"); },
+       "spec.dnsConfig.nameservers[0]"},
+      {[](auto& p) {
+         for (int i = 0; i < 4; ++i) {
+           p.mutable_spec()->mutable_dns_config()->add_nameservers(absl::StrCat("192.0.2.", i));
+         }
+       },
+       "spec.dnsConfig.nameservers"},
+      {[](auto& p) { p.mutable_spec()->mutable_dns_config()->add_searches("Bad_Domain"); },
+       "spec.dnsConfig.searches[0]"},
+      {[](auto& p) {
+         for (int i = 0; i < 33; ++i) {
+           p.mutable_spec()->mutable_dns_config()->add_searches(absl::StrCat("d", i, ".example"));
+         }
+       },
+       "spec.dnsConfig.searches"},
+      {[](auto& p) { p.mutable_spec()->mutable_dns_config()->add_options()->set_value("2"); },
+       "spec.dnsConfig.options[0]"},
       {[](auto& p) { p.mutable_spec()->set_termination_grace_period_seconds(-1); },
        "spec.terminationGracePeriodSeconds"},
       {[](auto& p) { p.mutable_spec()->set_hostname("Web.0"); }, "spec.hostname"},

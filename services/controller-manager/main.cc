@@ -22,6 +22,7 @@
 #include "services/controller-manager/endpoints/endpoints_controller.h"
 #include "services/controller-manager/gc/garbage_collector.h"
 #include "services/controller-manager/leader_elector.h"
+#include "services/controller-manager/namespace/namespace_controller.h"
 #include "services/controller-manager/nodelifecycle/node_lifecycle_controller.h"
 #include "services/controller-manager/nodelifecycle/pod_gc.h"
 #include "services/controller-manager/nodelifecycle/taint_eviction.h"
@@ -88,6 +89,7 @@ std::vector<controller::ControllerDescriptor> AllControllers() {
           nodelifecycle::TaintEvictionControllerDescriptor(),
           nodelifecycle::PodGcControllerDescriptor(),
           disruption::DisruptionControllerDescriptor(),
+          namespaces::NamespaceControllerDescriptor(),
           snapshot::SnapshotControllerDescriptor(),
           backup::BackupControllersDescriptor()};
 }

@@ -10,6 +10,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/status_macros.h"
+#include "services/kubelet-agent/pod_dns.h"
 
 namespace ordo::kubelet {
 namespace fs = std::filesystem;
@@ -103,8 +104,9 @@ absl::StatusOr<agent::v1::ContainerLaunch> BuildLaunch(
     return s;
   }
   for (const std::string& p : config.masked_paths) launch.add_masked_paths(p);
-  std::string hostname =
-      pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
+  // PreparePod has refused a hostname the kernel cannot take.
+  std::string hostname = KernelHostname(pod, config.cluster_domain)
+                             .value_or(HostnameOf(pod, config.cluster_domain).hostname);
   launch.set_hostname(hostname);
   for (const auto& a : argv) launch.add_argv(a);
   std::vector<std::pair<std::string, std::string>> env = {

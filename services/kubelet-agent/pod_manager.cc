@@ -16,6 +16,7 @@
 #include "common/clock/timestamp.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/util/message_differencer.h"
+#include "services/kubelet-agent/pod_dns.h"
 #include "services/kubelet-agent/pod_status.h"
 #include "spdlog/spdlog.h"
 
@@ -30,15 +31,11 @@ std::string WriteFile(const std::string& path, const std::string& content) {
   return path;
 }
 
-std::vector<std::string> HostNameservers() {
-  std::vector<std::string> out;
+ResolvConf HostResolvConf() {
   std::ifstream in("/etc/resolv.conf");
-  std::string line;
-  while (std::getline(in, line)) {
-    std::vector<std::string> words = absl::StrSplit(line, ' ', absl::SkipWhitespace());
-    if (words.size() >= 2 && words[0] == "nameserver") out.push_back(words[1]);
-  }
-  return out;
+  std::stringstream text;
+  text << in.rdbuf();
+  return ParseResolvConf(text.str());
 }
 
 }  // namespace
@@ -187,30 +184,12 @@ absl::Status PodManager::PreparePod(PodState& state, const core::v1::Pod& pod) {
     ORDO_ASSIGN_OR_RETURN(state.ip, network_.Allocate(state.uid));
   }
 
-  std::string hostname =
-      pod.spec().hostname().empty() ? pod.metadata().name() : pod.spec().hostname();
-  std::string hosts =
-      absl::StrCat("# Kubernetes-managed hosts file (ordo).\n127.0.0.1\tlocalhost\n",
-                   "::1\tlocalhost ip6-localhost ip6-loopback\n", state.ip, "\t");
-  if (!pod.spec().subdomain().empty()) {
-    absl::StrAppend(&hosts, hostname, ".", pod.spec().subdomain(), ".", pod.metadata().namespace_(),
-                    ".svc.", config_.cluster_domain, "\t");
-  }
-  absl::StrAppend(&hosts, hostname, "\n");
-  WriteFile(dir + "/hosts", hosts);
-
-  std::vector<std::string> servers =
-      config_.dns_servers.empty() ? HostNameservers() : config_.dns_servers;
-  // As kubelet and containerd write it (dns.md §3.3): search, nameservers, options.
-  std::string resolv;
-  if (!config_.dns_servers.empty()) {
-    const std::string& ns = pod.metadata().namespace_();
-    const std::string& d = config_.cluster_domain;
-    absl::StrAppend(&resolv, "search ", ns, ".svc.", d, " svc.", d, " ", d, "\n");
-  }
-  for (const auto& s : servers) absl::StrAppend(&resolv, "nameserver ", s, "\n");
-  if (!config_.dns_servers.empty()) absl::StrAppend(&resolv, "options ndots:5\n");
-  WriteFile(dir + "/resolv.conf", resolv);
+  // A hostname the kernel cannot take keeps the pod from starting, as in kubelet.
+  ORDO_RETURN_IF_ERROR(KernelHostname(pod, config_.cluster_domain).status());
+  WriteFile(dir + "/hosts", PodHostsFile(pod, state.ip, config_.cluster_domain));
+  WriteFile(dir + "/resolv.conf",
+            FormatResolvConf(
+                PodResolvConf(pod, config_.dns_servers, config_.cluster_domain, HostResolvConf())));
   state.prepared = true;
   return absl::OkStatus();
 }
