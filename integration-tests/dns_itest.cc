@@ -9,6 +9,7 @@
 
 #include <algorithm>
 
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -198,6 +199,26 @@ TEST_F(DnsTest, DeletingANamespaceDeletesItsObjectsAndTheirNames) {
   EXPECT_EQ(Ordoctl({"get", "statefulsets,services,pvc", "-n", "team", "-o", "name"}).out, "\n\n");
   EXPECT_TRUE(WaitFor([&] { return Status("web-0.nginx.team.svc.cluster.local") == "NXDOMAIN"; },
                       absl::Seconds(10)));
+}
+
+// Issue 21 item 7 (in the zone): an ExternalName naming a cluster Service
+// answers the CNAME and the target's addresses, so getent in a pod finds it.
+TEST_F(DnsTest, AnExternalNameToAClusterServiceResolvesInAPod) {
+  Apply(kWeb);
+  Apply(
+      "apiVersion: v1\nkind: Service\nmetadata: {name: alias}\nspec: {type: ExternalName, "
+      "externalName: web-1.nginx.default.svc.cluster.local}\n");
+  ASSERT_TRUE(WaitAllReady());
+  ASSERT_TRUE(WaitFor(
+      [&] {
+        return Dig("alias.default.svc.cluster.local") ==
+               std::vector<std::string>{IpOf("web-1"), "web-1.nginx.default.svc.cluster.local."};
+      },
+      absl::Seconds(10)))
+      << absl::StrJoin(Dig("alias.default.svc.cluster.local"), " ");
+  CommandResult inside = Ordoctl({"exec", "web-0", "--", "getent", "hosts", "alias"});
+  EXPECT_EQ(inside.exit_code, 0) << inside.err;
+  EXPECT_TRUE(absl::StartsWith(inside.out, IpOf("web-1") + " ")) << inside.out;
 }
 
 TEST_F(DnsTest, AnUnreadyPodLeavesTheServiceSetAndReturns) {

@@ -239,6 +239,52 @@ TEST_F(ZoneTest, ExternalNameIsACname) {
   EXPECT_THAT(d.answer, ElementsAre("ext.default.svc.cluster.local. 5 CNAME example.org."));
 }
 
+// The DNS specification's example: an ExternalName whose target is in the
+// cluster answers the CNAME and the target's records, chains included.
+TEST_F(ZoneTest, AnInZoneExternalNameTargetIsFollowed) {
+  auto external = [&](const std::string& name, const std::string& target) {
+    auto svc = std::make_shared<core::v1::Service>();
+    svc->mutable_metadata()->set_name(name);
+    svc->mutable_metadata()->set_namespace_("default");
+    svc->mutable_spec()->set_type("ExternalName");
+    svc->mutable_spec()->set_external_name(target);
+    services_.push_back(svc);
+  };
+  external("to-api", "api.default.svc.cluster.local");
+  external("to-web", "nginx.default.svc.cluster.local.");
+  external("to-pod", "web-1.nginx.default.svc.cluster.local");
+  external("chain", "to-api.default.svc.cluster.local");
+  external("loop", "loop.default.svc.cluster.local");
+  external("to-nothing", "gone.default.svc.cluster.local");
+  Rebuild();
+  EXPECT_THAT(
+      Ask("to-api.default.svc.cluster.local", kA).answer,
+      ElementsAre("to-api.default.svc.cluster.local. 5 CNAME api.default.svc.cluster.local.",
+                  "api.default.svc.cluster.local. 5 A 10.96.0.20"));
+  EXPECT_THAT(
+      Ask("to-web.default.svc.cluster.local", kA).answer,
+      ElementsAre("to-web.default.svc.cluster.local. 5 CNAME nginx.default.svc.cluster.local.",
+                  "nginx.default.svc.cluster.local. 5 A 10.0.0.10",
+                  "nginx.default.svc.cluster.local. 5 A 10.0.0.11"));
+  EXPECT_THAT(Ask("to-pod.default.svc.cluster.local", kA).answer,
+              ElementsAre("to-pod.default.svc.cluster.local. 5 CNAME "
+                          "web-1.nginx.default.svc.cluster.local.",
+                          "web-1.nginx.default.svc.cluster.local. 5 A 10.0.0.11"));
+  EXPECT_THAT(
+      Ask("chain.default.svc.cluster.local", kA).answer,
+      ElementsAre("chain.default.svc.cluster.local. 5 CNAME to-api.default.svc.cluster.local.",
+                  "to-api.default.svc.cluster.local. 5 CNAME api.default.svc.cluster.local.",
+                  "api.default.svc.cluster.local. 5 A 10.96.0.20"));
+  EXPECT_EQ(Ask("loop.default.svc.cluster.local", kA).answer.size(), 9u) << "8 links at most";
+  EXPECT_THAT(Ask("to-nothing.default.svc.cluster.local", kA).answer,
+              ElementsAre("to-nothing.default.svc.cluster.local. 5 CNAME "
+                          "gone.default.svc.cluster.local."));
+  EXPECT_THAT(
+      Ask("to-api.default.svc.cluster.local", kAAAA).answer,
+      ElementsAre("to-api.default.svc.cluster.local. 5 CNAME api.default.svc.cluster.local."))
+      << "no AAAA to add";
+}
+
 TEST_F(ZoneTest, PtrForEndpointAndClusterIp) {
   EXPECT_THAT(Ask("10.0.0.10.in-addr.arpa", kPTR).answer,
               ElementsAre("10.0.0.10.in-addr.arpa. 5 PTR web-0.nginx.default.svc.cluster.local."));

@@ -6,6 +6,7 @@
 #include <utility>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -305,6 +306,7 @@ class Resolution {
       std::string target = svc.external_name;
       while (!target.empty() && target.back() == '.') target.pop_back();
       Ok().AddName(B::kAnswer, owner, kCNAME, config_.ttl, target);
+      if (type == kA || type == kAAAA) FollowInZone(target, type);
       return Finish(kNoError, false);
     }
     if (svc.kind == ServiceRecord::kHeadless) {
@@ -322,6 +324,47 @@ class Resolution {
     }
     if (type == kSRV) return Srv(svc, svc_rel, "", "");
     return NoData();
+  }
+
+  // RFC 1034 §4.3.2: a CNAME whose target is in the zone is followed here,
+  // its A or AAAA records (or further CNAMEs, at most 8 links) added to the
+  // answer. A target outside the zone, or one that does not exist, ends the
+  // answer at the CNAME: the client's resolver follows it.
+  void FollowInZone(std::string target, uint16_t type) {
+    const std::string& zone = config_.zone;
+    for (int link = 0; link < 8; ++link) {
+      std::string lower = absl::AsciiStrToLower(target);
+      if (!(lower.size() > zone.size() + 1 && lower.ends_with(zone) &&
+            lower[lower.size() - zone.size() - 1] == '.')) {
+        return;
+      }
+      std::vector<absl::string_view> l =
+          absl::StrSplit(absl::string_view(lower).substr(0, lower.size() - zone.size() - 1), '.');
+      size_t n = l.size();
+      if ((n != 3 && n != 4) || l[n - 1] != "svc") return;
+      std::string svc_rel = absl::StrCat(l[n - 3], ".", l[n - 2], ".svc");
+      const ServiceRecord* svc = zone_.FindService(svc_rel);
+      if (svc == nullptr) return;
+      if (n == 4) {  // <host>.<svc>.<ns>.svc: that endpoint's addresses
+        std::vector<Address> addresses;
+        for (const auto& e : svc->endpoints) {
+          if (e.ready && e.name == l[0]) addresses.push_back(e.address);
+        }
+        AddAddresses(B::kAnswer, target, addresses, type);
+        return;
+      }
+      if (svc->kind == ServiceRecord::kExternalName) {
+        std::string next = svc->external_name;
+        while (!next.empty() && next.back() == '.') next.pop_back();
+        Ok().AddName(B::kAnswer, target, kCNAME, config_.ttl, next);
+        target = std::move(next);
+        continue;
+      }
+      AddAddresses(B::kAnswer, target,
+                   svc->kind == ServiceRecord::kHeadless ? svc->ready_addresses : svc->cluster_ips,
+                   type);
+      return;
+    }
   }
 
   Answer EndpointName(const ServiceRecord& svc, std::string_view svc_rel, std::string_view label) {
