@@ -221,6 +221,35 @@ TEST_F(DnsTest, AnExternalNameToAClusterServiceResolvesInAPod) {
   EXPECT_TRUE(absl::StartsWith(inside.out, IpOf("web-1") + " ")) << inside.out;
 }
 
+// Issue 21 item 1: Services get a cluster IP from the service range, their
+// names answer it, and the kubernetes Service names the api-server.
+TEST_F(DnsTest, ServicesGetAClusterIpThatTheirNamesAnswer) {
+  Apply(kWeb);
+  Apply(
+      "apiVersion: v1\nkind: Service\nmetadata: {name: front}\nspec:\n  selector: {app: "
+      "nginx}\n  ports: [{name: web, port: 80}]\n");
+  CommandResult ip = Ordoctl({"get", "svc", "front", "-o", "jsonpath={.spec.clusterIP}"});
+  ASSERT_EQ(ip.exit_code, 0) << ip.err;
+  EXPECT_TRUE(absl::StartsWith(ip.out, "10.")) << ip.out;
+  EXPECT_TRUE(WaitFor(
+      [&] { return Dig("front.default.svc.cluster.local") == std::vector<std::string>{ip.out}; },
+      absl::Seconds(10)));
+  EXPECT_EQ(Dig("kubernetes.default.svc.cluster.local"), std::vector<std::string>{"10.96.0.1"});
+  CommandResult taken = Ordoctl(
+      {"apply", "-f", "-"},
+      absl::StrCat("apiVersion: v1\nkind: Service\nmetadata: {name: copy}\nspec:\n  clusterIP: ",
+                   ip.out, "\n  ports: [{port: 80}]\n"));
+  EXPECT_EQ(taken.exit_code, 1);
+  EXPECT_THAT(taken.err, ::testing::HasSubstr("provided IP is already allocated"));
+  // Once the Service goes, its address may be asked for again.
+  ASSERT_EQ(Ordoctl({"delete", "svc", "front"}).exit_code, 0);
+  taken = Ordoctl({"apply", "-f", "-"},
+                  absl::StrCat("apiVersion: v1\nkind: Service\nmetadata: {name: copy}\nspec:\n"
+                               "  clusterIP: ",
+                               ip.out, "\n  ports: [{port: 80}]\n"));
+  EXPECT_EQ(taken.exit_code, 0) << taken.err;
+}
+
 TEST_F(DnsTest, AnUnreadyPodLeavesTheServiceSetAndReturns) {
   Apply(kWeb);
   ASSERT_TRUE(WaitAllReady());

@@ -89,7 +89,8 @@ TEST_F(OrdoctlTest, ApplyIsIdempotentAndGetShowsTheDefaults) {
 
   auto table = Ctl({"get", "statefulsets"});
   EXPECT_THAT(table.out, HasSubstr("NAME   READY   AGE\nweb    0/3"));
-  EXPECT_EQ(Ctl({"get", "svc", "-o", "name"}).out, "service/nginx\n");
+  // Beside the api-server's own, as in every Kubernetes cluster.
+  EXPECT_EQ(Ctl({"get", "svc", "-o", "name"}).out, "service/kubernetes\nservice/nginx\n");
   // Pages of one namespace each read the whole list; 0 is one unpaged List.
   const std::string namespaces =
       "namespace/default\nnamespace/kube-node-lease\nnamespace/kube-public\nnamespace/"
@@ -180,10 +181,7 @@ TEST_F(OrdoctlTest, EveryExampleAppliesFromTheDirectory) {
 }
 
 TEST_F(OrdoctlTest, WaitAndDeleteWaitFollowTheServer) {
-  std::string pod_yaml =
-      "apiVersion: v1\nkind: Pod\nmetadata: {name: p}\nspec:\n  containers: [{name: c, image: "
-      "i}]\n";
-  ASSERT_EQ(Ctl({"apply", "-f", "-"}, pod_yaml).exit_code, 0);
+  ASSERT_EQ(Ctl({"apply", "-f", "-"}, kPodManifest).exit_code, 0);
   auto pods = core::v1::Pods::NewStub(server_->NewChannel());
   {
     grpc::ClientContext ctx;
@@ -194,18 +192,7 @@ TEST_F(OrdoctlTest, WaitAndDeleteWaitFollowTheServer) {
     ASSERT_TRUE(pods->Bind(&ctx, binding, &out).ok());
   }
   // A kubelet's work, done by the test: the pod becomes Ready...
-  std::thread kubelet([&] {
-    grpc::ClientContext get_ctx;
-    meta::v1::GetRequest get;
-    get.set_name("p");
-    core::v1::Pod pod;
-    ASSERT_TRUE(pods->Get(&get_ctx, get, &pod).ok());
-    auto* ready = pod.mutable_status()->add_conditions();
-    ready->set_type("Ready");
-    ready->set_status("True");
-    grpc::ClientContext ctx;
-    ASSERT_TRUE(pods->UpdateStatus(&ctx, pod, &pod).ok());
-  });
+  std::thread kubelet([&] { SetPodReady("p"); });
   auto waited = Ctl({"wait", "pod/p", "--for=condition=Ready", "--timeout", "20s"});
   kubelet.join();
   EXPECT_EQ(waited.exit_code, 0) << waited.err;

@@ -23,13 +23,17 @@ bool IsPodReady(const core::v1::Pod& pod) {
 
 }  // namespace
 
-ApiServer::ApiServer(store::Store& store, Clock& clock) : store_(store), clock_(clock) {
+ApiServer::ApiServer(store::Store& store, Clock& clock, const ServiceIpRange& service_ips)
+    : store_(store),
+      clock_(clock),
+      service_ips_(std::make_unique<ServiceIpAllocator>(service_ips, store)) {
   for (const KindStrategy& strategy : AllStrategies()) {
     registries_.emplace(
         strategy.info->kind,
         std::make_unique<Registry>(strategy, store_, clock_,
                                    [this](const std::string& ns) { return CheckNamespace(ns); }));
   }
+  registry("Service").set_companions(service_ips_.get());
 }
 
 std::vector<Registry*> ApiServer::registries() {
@@ -63,7 +67,50 @@ absl::Status ApiServer::Bootstrap() {
   for (const auto& binding : policy.cluster_role_bindings) {
     if (absl::Status s = create("ClusterRoleBinding", binding); !s.ok()) return s;
   }
-  return absl::OkStatus();
+  ORDO_ASSIGN_OR_RETURN(ListResult services, registry("Service").List({}));
+  std::vector<core::v1::Service> stored;
+  for (const auto& item : services.items) {
+    stored.push_back(static_cast<const core::v1::Service&>(*item));
+  }
+  return service_ips_->Repair(stored);
+}
+
+absl::Status ApiServer::EnsureKubernetesService(const std::string& host, int port) {
+  core::v1::Service service;
+  service.mutable_metadata()->set_name("kubernetes");
+  service.mutable_metadata()->set_namespace_("default");
+  (*service.mutable_metadata()->mutable_labels())["component"] = "apiserver";
+  (*service.mutable_metadata()->mutable_labels())["provider"] = "kubernetes";
+  service.mutable_spec()->set_cluster_ip(service_ips_->range().At(0));
+  auto* https = service.mutable_spec()->add_ports();
+  https->set_name("https");
+  https->set_port(443);
+  https->set_protocol("TCP");
+  https->mutable_target_port()->set_number_value(port);
+  auto created = registry("Service").Create(service);
+  if (!created.ok() && !absl::IsAlreadyExists(created.status())) return created.status();
+
+  core::v1::Endpoints endpoints;
+  endpoints.mutable_metadata()->set_name("kubernetes");
+  endpoints.mutable_metadata()->set_namespace_("default");
+  auto* subset = endpoints.add_subsets();
+  subset->add_addresses()->set_ip(host);
+  auto* endpoint_port = subset->add_ports();
+  endpoint_port->set_name("https");
+  endpoint_port->set_port(port);
+  endpoint_port->set_protocol("TCP");
+  Registry& all_endpoints = registry("Endpoints");
+  auto made = all_endpoints.Create(endpoints);
+  if (made.ok() || !absl::IsAlreadyExists(made.status())) return made.status();
+  // There from an earlier start: this api-server's address now.
+  return all_endpoints
+      .GuaranteedUpdate("default", "kubernetes", "",
+                        [&](Message& m) {
+                          auto& stored = static_cast<core::v1::Endpoints&>(m);
+                          *stored.mutable_subsets() = endpoints.subsets();
+                          return absl::OkStatus();
+                        })
+      .status();
 }
 
 absl::Status ApiServer::CheckNamespace(const std::string& ns) {

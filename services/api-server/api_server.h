@@ -18,16 +18,25 @@
 #include "ordo/core/v1/core.pb.h"
 #include "ordo/policy/v1/policy.pb.h"
 #include "services/api-server/registry.h"
+#include "services/api-server/service_ip_allocator.h"
 
 namespace ordo::apiserver {
 
 class ApiServer {
  public:
-  ApiServer(store::Store& store, Clock& clock);
+  // Services' cluster IPs come from `service_ips` (--service-cluster-ip-range).
+  ApiServer(store::Store& store, Clock& clock,
+            const ServiceIpRange& service_ips = DefaultServiceIpRange());
 
   // Creates the namespaces every cluster has (default, kube-system,
-  // kube-public, kube-node-lease) when they are missing.
+  // kube-public, kube-node-lease) and the default RBAC policy when they are
+  // missing, and gives Services stored without an address key their key.
   absl::Status Bootstrap();
+  // The `kubernetes` Service in `default` (the range's first address, port
+  // 443) and its Endpoints naming this api-server at `host`:`port`, as every
+  // Kubernetes cluster has them; created when missing, kept up to date.
+  absl::Status EnsureKubernetesService(const std::string& host, int port);
+  const ServiceIpAllocator& service_ips() const { return *service_ips_; }
 
   Registry& registry(absl::string_view kind);
   // Every kind's registry, in kind order.
@@ -55,6 +64,7 @@ class ApiServer {
 
   store::Store& store_;
   Clock& clock_;
+  std::unique_ptr<ServiceIpAllocator> service_ips_;
   std::map<std::string, std::unique_ptr<Registry>, std::less<>> registries_;
 };
 

@@ -40,6 +40,12 @@ class Builder {
     s_.prepare_for_create = [fn](Message& m) { fn(static_cast<T&>(m)); };
     return *this;
   }
+  Builder& PrepareForUpdate(void (*fn)(T&, const T&)) {
+    s_.prepare_for_update = [fn](Message& updated, const Message& old) {
+      fn(static_cast<T&>(updated), static_cast<const T&>(old));
+    };
+    return *this;
+  }
   Builder& Admit(void (*fn)(T&)) {
     s_.admit = [fn](Message& m) { fn(static_cast<T&>(m)); };
     return *this;
@@ -143,6 +149,19 @@ void PreparePersistentVolumeClaim(core::v1::PersistentVolumeClaim& pvc) {
   AddFinalizer(*pvc.mutable_metadata(), "kubernetes.io/pvc-protection");
 }
 
+// As Kubernetes' service strategy: an update that leaves the cluster IP out
+// (`kubectl replace` of the original manifest) keeps the allocated one.
+void KeepClusterIp(core::v1::Service& updated, const core::v1::Service& old) {
+  auto& spec = *updated.mutable_spec();
+  if (spec.type() == "ExternalName") return;
+  if (spec.cluster_ip().empty() && spec.cluster_ips_size() == 0) {
+    spec.set_cluster_ip(old.spec().cluster_ip());
+  }
+  if (spec.cluster_ips_size() == 0 && spec.cluster_ip() == old.spec().cluster_ip()) {
+    *spec.mutable_cluster_ips() = old.spec().cluster_ips();
+  }
+}
+
 FieldErrors PodStatusUpdate(const core::v1::Pod& updated, const core::v1::Pod&) {
   return ValidatePodStatus(updated);
 }
@@ -166,6 +185,7 @@ std::vector<KindStrategy>* BuildAll() {
       Builder<Node>("Node").Validate(ValidateNode).Build(),
       Builder<Service>("Service")
           .Defaults(DefaultService)
+          .PrepareForUpdate(KeepClusterIp)
           .Validate(ValidateService)
           .ValidateUpdate(ValidateServiceUpdate)
           .PrepareForCreate(ResetStatus<Service>)

@@ -28,6 +28,9 @@ struct KindStrategy {
   std::function<FieldErrors(const Message& updated, const Message& old)> validate_update;
   std::function<FieldErrors(const Message& updated, const Message& old)> validate_status;
   std::function<void(Message&)> prepare_for_create;
+  // On update (not status), before defaulting: carries server-chosen fields
+  // the new object leaves out from the stored one (a Service's cluster IP).
+  std::function<void(Message& updated, const Message& old)> prepare_for_update;
   // Mutating admission, after defaulting, on create and on update (not on
   // status or other subresources), as Kubernetes' admission plugins.
   std::function<void(Message&)> admit;

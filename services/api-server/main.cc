@@ -46,6 +46,12 @@ ABSL_FLAG(std::string, audit_log_path, "",
           "(Kubernetes' audit.k8s.io/v1 Event, level Metadata)");
 ABSL_FLAG(int, audit_log_maxsize, 100, "megabytes an audit file grows to before it is rotated");
 ABSL_FLAG(int, audit_log_maxbackup, 10, "rotated audit files kept (FILE.1 the newest)");
+ABSL_FLAG(std::string, service_cluster_ip_range, ordo::apiserver::kDefaultServiceClusterIpRange,
+          "IPv4 CIDR Services' cluster IPs are allocated from (the first one is the "
+          "`kubernetes` Service's)");
+ABSL_FLAG(std::string, advertise_address, "",
+          "the address the `kubernetes` Endpoints give for this api-server (default: --listen's "
+          "host, or 127.0.0.1 when it listens on every address)");
 ABSL_FLAG(std::string, kubelet_client_certificate, "",
           "PEM client certificate the api-server presents to kubelet-agents when it relays "
           "pods/exec and pods/log (default: --tls-cert-file)");
@@ -157,7 +163,13 @@ int main(int argc, char** argv) {
         "--client-ca-file): a token must not cross the network in plaintext");
     return 2;
   }
-  ordo::apiserver::ApiServer api(**store, ordo::SystemClock());
+  auto service_ips =
+      ordo::apiserver::ServiceIpRange::Parse(absl::GetFlag(FLAGS_service_cluster_ip_range));
+  if (!service_ips.ok()) {
+    spdlog::error("{}", std::string(service_ips.status().message()));
+    return 2;
+  }
+  ordo::apiserver::ApiServer api(**store, ordo::SystemClock(), *service_ips);
   if (absl::Status s = api.Bootstrap(); !s.ok()) {
     spdlog::error("bootstrap failed: {}", s.ToString());
     return 1;
@@ -234,6 +246,15 @@ int main(int argc, char** argv) {
   }
   spdlog::info("ordo-api-server listening on port {} (data dir {}, revision {})", started->port,
                data_dir, (*store)->CurrentRevision());
+  std::string advertise = absl::GetFlag(FLAGS_advertise_address);
+  if (advertise.empty()) {
+    std::string listen = absl::GetFlag(FLAGS_listen);
+    advertise = listen.substr(0, listen.rfind(':'));
+    if (advertise.empty() || advertise == "0.0.0.0" || advertise == "[::]") advertise = "127.0.0.1";
+  }
+  if (absl::Status s = api.EnsureKubernetesService(advertise, started->port); !s.ok()) {
+    spdlog::warn("the kubernetes Service: {}", s.ToString());  // serving matters more
+  }
   if (std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     if (absl::Status s = ordo::server::WritePortFile(port_file, started->port); !s.ok()) {
       spdlog::error("{}", s.ToString());

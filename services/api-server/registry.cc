@@ -308,22 +308,43 @@ absl::StatusOr<MessagePtr> Registry::PrepareCreate(const Message& input) {
 void Registry::CreateAsync(const Message& input, Callback done) {
   auto prepared = PrepareCreate(input);
   if (!prepared.ok()) return done(prepared.status());
-  const auto& m = Meta(**prepared);
+  CommitCreate(std::shared_ptr<const Message>(*std::move(prepared)), 3, std::move(done));
+}
+
+void Registry::CommitCreate(std::shared_ptr<const Message> prepared, int attempts, Callback done) {
+  MessagePtr obj(prepared->New());
+  obj->CopyFrom(*prepared);
+  const auto& m = Meta(*obj);
+  std::string key = info().Key(m.namespace_(), m.name());
   std::vector<store::Op> ops;
-  ops.push_back(store::Op::Create(info().Key(m.namespace_(), m.name()), Encode(**prepared)));
-  auto holder = std::make_shared<MessagePtr>(*std::move(prepared));
-  store_.CommitAsync(std::move(ops), [this, holder, done = std::move(done)](
-                                         absl::StatusOr<store::TxnResult> result) {
-    auto& obj = *holder;
-    if (!result.ok()) {
-      if (result.status().code() == absl::StatusCode::kAlreadyExists) {
-        return done(AlreadyExists(Meta(*obj).namespace_(), Meta(*obj).name()));
-      }
-      return done(result.status());
-    }
-    MutableMeta(*obj)->set_resource_version(absl::StrCat(result->revision));
-    done(std::move(obj));
-  });
+  ops.push_back(store::Op::Create(key, ""));
+  if (companions_ != nullptr) {
+    // A name taken is the error to give, not a companion the taker holds.
+    if (store_.Get(key).ok()) return done(AlreadyExists(m.namespace_(), m.name()));
+    auto companion_ops = companions_->OnCreate(*obj);
+    if (!companion_ops.ok()) return done(companion_ops.status());
+    for (auto& op : *companion_ops) ops.push_back(std::move(op));
+  }
+  ops[0].value = Encode(*obj);
+  auto holder = std::make_shared<MessagePtr>(std::move(obj));
+  store_.CommitAsync(
+      std::move(ops), [this, holder, prepared = std::move(prepared), key, attempts,
+                       done = std::move(done)](absl::StatusOr<store::TxnResult> result) mutable {
+        auto& obj = *holder;
+        if (!result.ok()) {
+          if (result.status().code() == absl::StatusCode::kAlreadyExists) {
+            // Our own key, or a companion another create took meanwhile: a new
+            // try picks another (or refuses the one asked for).
+            if (companions_ != nullptr && attempts > 1 && !store_.Get(key).ok()) {
+              return CommitCreate(std::move(prepared), attempts - 1, std::move(done));
+            }
+            return done(AlreadyExists(Meta(*obj).namespace_(), Meta(*obj).name()));
+          }
+          return done(result.status());
+        }
+        MutableMeta(*obj)->set_resource_version(absl::StrCat(result->revision));
+        done(std::move(obj));
+      });
 }
 
 void Registry::WriteAsync(MessagePtr updated, int64_t revision, Callback done) {
@@ -334,6 +355,9 @@ void Registry::WriteAsync(MessagePtr updated, int64_t revision, Callback done) {
   std::vector<store::Op> ops;
   ops.push_back(finished ? store::Op::Delete(key, revision)
                          : store::Op::Put(key, Encode(*updated), revision));
+  if (finished && companions_ != nullptr) {
+    for (auto& op : companions_->OnRemove(*updated)) ops.push_back(std::move(op));
+  }
   auto holder = std::make_shared<MessagePtr>(std::move(updated));
   store_.CommitAsync(std::move(ops), [this, holder, done = std::move(done)](
                                          absl::StatusOr<store::TxnResult> result) {
@@ -401,6 +425,9 @@ absl::StatusOr<MessagePtr> Registry::PlanUpdate(const Message& current,
   if (mode == Mode::kStatus) {
     if (strategy_.validate_status) errs = strategy_.validate_status(*updated, current);
   } else {
+    if (strategy_.prepare_for_update && mode == Mode::kUpdate) {
+      strategy_.prepare_for_update(*updated, current);
+    }
     if (strategy_.apply_defaults) strategy_.apply_defaults(*updated);
     if (strategy_.admit && mode == Mode::kUpdate) strategy_.admit(*updated);
     if (strategy_.validate) errs = strategy_.validate(*updated);

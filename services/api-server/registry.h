@@ -40,6 +40,19 @@ struct ListResult {
   int64_t revision = 0;
 };
 
+// Store keys a kind keeps beside its objects, written in the same
+// transactions as they are (a Service's cluster IP: service_ip_allocator.h).
+// Implementations are thread-safe.
+class CompanionKeys {
+ public:
+  virtual ~CompanionKeys() = default;
+  // Before a create commits: may fill server-chosen fields of `obj`; returns
+  // the ops to commit with it, or the error that refuses it.
+  virtual absl::StatusOr<std::vector<store::Op>> OnCreate(Message& obj) = 0;
+  // The ops to commit with the removal of `obj`.
+  virtual std::vector<store::Op> OnRemove(const Message& obj) = 0;
+};
+
 class Registry {
  public:
   // Returns OK when objects may be created in `ns` (it exists and is not terminating).
@@ -50,6 +63,9 @@ class Registry {
 
   Registry(const KindStrategy& strategy, store::Store& store, Clock& clock,
            NamespaceCheck namespace_check);
+
+  // Keys to write with this kind's creates and removals; set before serving.
+  void set_companions(CompanionKeys* companions) { companions_ = companions; }
 
   const KindStrategy& strategy() const { return strategy_; }
   const ResourceInfo& info() const { return *strategy_.info; }
@@ -126,6 +142,10 @@ class Registry {
   absl::StatusOr<MessagePtr> PlanDelete(const Message& current,
                                         const meta::v1::DeleteRequest& request);
   void Run(std::shared_ptr<ReadModifyWrite> rmw);
+  // Commits the create of `prepared` with its companion keys; a create that
+  // lost a race for a companion key (a cluster IP another Service just took)
+  // is tried again, `attempts` times at most.
+  void CommitCreate(std::shared_ptr<const Message> prepared, int attempts, Callback done);
   // Writes `updated` at `revision`, or removes the object when its deletion
   // is complete.
   void WriteAsync(MessagePtr updated, int64_t revision, Callback done);
@@ -136,6 +156,7 @@ class Registry {
   store::Store& store_;
   Clock& clock_;
   const NamespaceCheck namespace_check_;
+  CompanionKeys* companions_ = nullptr;
   std::atomic<int64_t> open_watches_{0};
 
   // Recently encoded watch events, by revision and type.
