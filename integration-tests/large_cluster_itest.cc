@@ -96,15 +96,20 @@ spec:
   // The restarted controller-manager waits out its predecessor's lease (15 s).
   ASSERT_TRUE(WaitAllReady({"web-0"}, absl::Seconds(90)));
   const std::string ip = GetPod("web-0")->status().pod_ip();
+  auto dig = [&](const std::string& style) {
+    return RunCommand("/usr/bin/dig", {"@127.0.0.1", "-p", ReadLine(dir_.Join("run/dns.port")),
+                                       "+tries=1", style, "web-0.web.default.svc.cluster.local"});
+  };
   bool resolved = WaitFor(
       [&] {
-        CommandResult r =
-            RunCommand("/usr/bin/dig", {"@127.0.0.1", "-p", ReadLine(dir_.Join("run/dns.port")),
-                                        "+short", "web-0.web.default.svc.cluster.local"});
+        CommandResult r = dig("+short");
         return r.exit_code == 0 && r.out == ip + "\n";
       },
       absl::Seconds(30));
-  EXPECT_TRUE(resolved) << "web-0 (" << ip << ") not in the restarted ordo-dns";
+  // What the restarted ordo-dns says, should it never answer right.
+  EXPECT_TRUE(resolved) << "web-0 (" << ip << ") not in the restarted ordo-dns (pid " << Pid("dns")
+                        << ", alive: " << (kill(Pid("dns"), 0) == 0) << "):\n"
+                        << dig("+nocmd").out;
 }
 
 }  // namespace

@@ -156,13 +156,13 @@ int Get(const Args& args, Context& ctx) {
             << "\", allowed formats are: json,jsonpath,name,wide,yaml\n";
     return 1;
   }
-  for (auto& obj : objects) {
-    // Objects from a list carry no apiVersion/kind of their own.
-    auto* r = obj->GetReflection();
-    r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("api_version"),
-                 info->ApiVersion());
-    r->SetString(obj.get(), obj->GetDescriptor()->FindFieldByName("kind"), info->kind);
-  }
+  // Objects from a list or a watch carry no apiVersion/kind of their own.
+  auto stamp_type = [info](google::protobuf::Message& obj) {
+    auto* r = obj.GetReflection();
+    r->SetString(&obj, obj.GetDescriptor()->FindFieldByName("api_version"), info->ApiVersion());
+    r->SetString(&obj, obj.GetDescriptor()->FindFieldByName("kind"), info->kind);
+  };
+  for (auto& obj : objects) stamp_type(*obj);
   bool watch = args.Get("watch") == "true";
   TableOptions table{.wide = output == "wide",
                      .with_namespace = ctx.all_namespaces && info->namespaced,
@@ -201,6 +201,7 @@ int Get(const Args& args, Context& ctx) {
       *info, options, absl::InfiniteFuture(), [&](const std::string&, api::MessagePtr obj) {
         table.now = absl::Now();
         if (output == "yaml") ctx.out << "---\n";  // one YAML stream, as kubectl
+        stamp_type(*obj);
         std::vector<api::MessagePtr> changed;
         changed.push_back(std::move(obj));
         printed = PrintObjects(ctx, *info, changed, output, /*as_list=*/false, table);

@@ -438,8 +438,8 @@ bool PodManager::Terminate(PodState& state, bool still_in_api) {
                    std::string(s.message()));
       return false;  // try again next pass
     }
+    confirmed_.insert(state.uid);
   }
-  if (still_in_api) confirmed_.insert(state.uid);
   network_.Release(state.uid);
   absl::Status s = checkpoint_.Remove(state.uid);
   if (!s.ok()) spdlog::error("pod {}/{}: {}", state.ns, state.name, std::string(s.message()));
