@@ -13,7 +13,10 @@
 #include "absl/strings/str_replace.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
+#include "common/testing/temp_dir.h"
+#include "integration-tests/harness/api_server_process.h"
 #include "integration-tests/harness/cluster_fixture.h"
+#include "services/dns/fake_upstream.h"
 
 namespace ordo::itest {
 namespace {
@@ -248,6 +251,46 @@ TEST_F(DnsTest, ServicesGetAClusterIpThatTheirNamesAnswer) {
                                "  clusterIP: ",
                                ip.out, "\n  ports: [{port: 80}]\n"));
   EXPECT_EQ(taken.exit_code, 0) << taken.err;
+}
+
+// Issue 21 item 7 (outside the zone), against the real ordo-dns and
+// api-server: the DNS specification's example, an ExternalName whose target
+// the upstream resolves, answers the whole chain to a recursive query.
+TEST(OrdoDnsUpstreamTest, AnOutsideExternalNameTargetIsResolvedThroughTheUpstream) {
+  ordo::testing::TempDir dir;
+  auto api = ApiServerProcess::Start(dir.Join("api"));
+  ASSERT_TRUE(api.ok()) << api.status();
+  dns::testing::FakeUpstream upstream;
+  std::string port_file = dir.Join("dns.port");
+  auto dns = Process::Start(
+      BinDir() + "/ordo-dns",
+      {"--server=" + (*api)->address(), "--kubeconfig=" + (*api)->pki_dir() + "/admin.kubeconfig",
+       "--listen=127.0.0.1:0", "--port_file=" + port_file, "--upstream=" + upstream.address()},
+      dir.Join("dns.log"));
+  ASSERT_TRUE(dns.ok()) << dns.status();
+  ASSERT_TRUE(WaitFor([&] { return !ReadLine(port_file).empty(); }, absl::Seconds(20)))
+      << ordo::testing::ReadFile(dir.Join("dns.log"));
+  CommandResult applied =
+      RunCommand(BinDir() + "/ordoctl", {"apply", "-f", "-"}, (*api)->OrdoctlEnv(),
+                 "apiVersion: v1\nkind: Service\nmetadata: {name: ext}\nspec: {type: ExternalName, "
+                 "externalName: example.org}\n");
+  ASSERT_EQ(applied.exit_code, 0) << applied.err;
+  std::string out;
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        out = RunCommand("/usr/bin/dig", {"@127.0.0.1", "-p", ReadLine(port_file), "+short",
+                                          "+tries=1", "ext.default.svc.cluster.local"})
+                  .out;
+        return out == "example.org.\nwww.example.org.\n192.0.2.7\n";
+      },
+      absl::Seconds(20)))
+      << out;
+  // Without recursion desired, the answer stops at the CNAME.
+  EXPECT_EQ(RunCommand("/usr/bin/dig", {"@127.0.0.1", "-p", ReadLine(port_file), "+short",
+                                        "+norecurse", "ext.default.svc.cluster.local"})
+                .out,
+            "example.org.\n");
+  dns->Stop();
 }
 
 TEST_F(DnsTest, AnUnreadyPodLeavesTheServiceSetAndReturns) {

@@ -90,6 +90,33 @@ TEST(WireTest, MinimumTtlOfAResponse) {
 }
 
 // Mutations of real queries through the whole handler: must never crash.
+TEST(WireTest, AnUpstreamQueryAndItsAnswerRecordsRoundTrip) {
+  Query q;
+  ASSERT_FALSE(ParseQuery(BuildQuery(0x4242, "Example.org", kAAAA), &q).has_value());
+  EXPECT_EQ(q.id, 0x4242);
+  EXPECT_TRUE(q.recursion_desired());
+  EXPECT_EQ(q.question.name, "Example.org");
+  EXPECT_EQ(q.question.type, kAAAA);
+
+  ResponseBuilder b(q, kNoError, false, 512);
+  const uint8_t v6[16] = {0x20, 0x01, 0x0d, 0xb8, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1};
+  b.AddName(ResponseBuilder::kAnswer, "Example.org", kCNAME, 60, "www.example.org");
+  b.AddAAAA(ResponseBuilder::kAnswer, "www.example.org", 30, v6);  // compressed owner
+  b.AddTxt(ResponseBuilder::kAnswer, "www.example.org", 30, "left out");
+  b.AddSoa(ResponseBuilder::kAuthority, "example.org", 5, "ns", "hm", 1, 2, 3, 4, 5);
+  auto parsed = ParseAnswer(b.Finish());
+  ASSERT_TRUE(parsed.has_value());
+  EXPECT_EQ(parsed->rcode, kNoError);
+  ASSERT_EQ(parsed->records.size(), 2u) << "A, AAAA and CNAME of the answer section only";
+  EXPECT_EQ(parsed->records[0].owner, "Example.org");
+  EXPECT_EQ(parsed->records[0].type, kCNAME);
+  EXPECT_EQ(parsed->records[0].ttl, 60u);
+  EXPECT_EQ(parsed->records[0].rdata, "www.example.org");
+  EXPECT_EQ(parsed->records[1].owner, "www.example.org");
+  EXPECT_EQ(parsed->records[1].rdata, std::string(reinterpret_cast<const char*>(v6), 16));
+  EXPECT_FALSE(ParseAnswer("short").has_value());
+}
+
 TEST(WireTest, MutatedPacketsNeverCrashTheServer) {
   ServerOptions options;
   DnsServer server(options);

@@ -237,6 +237,12 @@ TEST_F(ZoneTest, ApexSoaNsAndDnsVersion) {
 TEST_F(ZoneTest, ExternalNameIsACname) {
   auto d = Ask("ext.default.svc.cluster.local", kA);
   EXPECT_THAT(d.answer, ElementsAre("ext.default.svc.cluster.local. 5 CNAME example.org."));
+  // The outside target is left for the server to resolve upstream.
+  Query q;
+  ASSERT_FALSE(ParseQuery(MakeQuery("ext.default.svc.cluster.local", kA), &q).has_value());
+  EXPECT_EQ(Resolve(q, *zone_, config_, 512, false).chase, "example.org");
+  ASSERT_FALSE(ParseQuery(MakeQuery("ext.default.svc.cluster.local", kTXT), &q).has_value());
+  EXPECT_EQ(Resolve(q, *zone_, config_, 512, false).chase, "") << "only A and AAAA are chased";
 }
 
 // The DNS specification's example: an ExternalName whose target is in the

@@ -105,28 +105,40 @@ absl::Status DnsServer::Bind() {
   for (const auto& text : options_.listen) {
     auto address = ParseAddress(text, 53);
     if (!address.ok()) return address.status();
-    Listener l;
     int family = address->ss_family;
-    l.udp = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
-    if (l.udp < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
-    if (bind(l.udp, reinterpret_cast<sockaddr*>(&*address), LengthOf(*address)) != 0) {
-      close(l.udp);
-      return absl::UnavailableError(absl::StrCat("bind udp ", text, ": ", strerror(errno)));
-    }
-    // TCP on the same port as UDP got (a port of 0 was chosen by the kernel).
-    sockaddr_storage bound{};
-    socklen_t len = sizeof bound;
-    getsockname(l.udp, reinterpret_cast<sockaddr*>(&bound), &len);
-    int port = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
-                                       : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
-    l.tcp = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
-    int one = 1;
-    setsockopt(l.tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-    if (bind(l.tcp, reinterpret_cast<sockaddr*>(&bound), len) != 0 || listen(l.tcp, 128) != 0) {
+    bool any_port =
+        (family == AF_INET ? reinterpret_cast<sockaddr_in*>(&*address)->sin_port
+                           : reinterpret_cast<sockaddr_in6*>(&*address)->sin6_port) == 0;
+    Listener l;
+    int port = 0;
+    absl::Status bound_both;
+    // With port 0 the kernel picks UDP's port, and TCP must take the same
+    // one; a TCP socket may hold that number already (an outgoing
+    // connection's local port), so a few picks are tried.
+    for (int attempt = 0; attempt < (any_port ? 10 : 1); ++attempt) {
+      l.udp = socket(family, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+      if (l.udp < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
+      if (bind(l.udp, reinterpret_cast<sockaddr*>(&*address), LengthOf(*address)) != 0) {
+        close(l.udp);
+        return absl::UnavailableError(absl::StrCat("bind udp ", text, ": ", strerror(errno)));
+      }
+      sockaddr_storage bound{};
+      socklen_t len = sizeof bound;
+      getsockname(l.udp, reinterpret_cast<sockaddr*>(&bound), &len);
+      port = ntohs(family == AF_INET ? reinterpret_cast<sockaddr_in*>(&bound)->sin_port
+                                     : reinterpret_cast<sockaddr_in6*>(&bound)->sin6_port);
+      l.tcp = socket(family, SOCK_STREAM | SOCK_CLOEXEC, 0);
+      int one = 1;
+      setsockopt(l.tcp, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+      if (bind(l.tcp, reinterpret_cast<sockaddr*>(&bound), len) == 0 && listen(l.tcp, 128) == 0) {
+        bound_both = absl::OkStatus();
+        break;
+      }
+      bound_both = absl::UnavailableError(absl::StrCat("bind tcp ", text, ": ", strerror(errno)));
       close(l.udp);
       close(l.tcp);
-      return absl::UnavailableError(absl::StrCat("bind tcp ", text, ": ", strerror(errno)));
     }
+    if (!bound_both.ok()) return bound_both;
     int buffer = 4 << 20;  // bursts of queries wait here rather than being dropped
     setsockopt(l.udp, SOL_SOCKET, SO_RCVBUF, &buffer, sizeof buffer);
     listeners_.push_back(l);
@@ -168,6 +180,10 @@ std::string DnsServer::Handle(std::string_view packet, bool tcp, bool* forward,
     return ResponseBuilder(q, kRefused, false, max_size).Finish();
   }
   Answer answer = Resolve(q, zone, options_.zone, max_size, !upstreams_.empty());
+  if (!answer.chase.empty() && q.recursion_desired() && !upstreams_.empty()) {
+    *forward = true;  // Forward resolves the CNAME's outside target
+    return "";
+  }
   if (answer.response.empty()) {
     if (upstreams_.empty()) return ResponseBuilder(q, kRefused, false, max_size).Finish();
     *forward = true;
@@ -205,6 +221,12 @@ void DnsServer::CacheStore(const std::string& key, const std::string& response) 
 std::string DnsServer::Forward(std::string_view packet) {
   Query q;
   if (ParseQuery(packet, &q).has_value()) return "";
+  // A cluster name (an ExternalName) whose CNAME leads out of the zone: our
+  // answer, then the upstream's for the target. (The zone may have changed
+  // since Handle: then our answer as it is now.)
+  Answer local = Resolve(q, *zone(), options_.zone, 65535, /*forward_unknown_reverse=*/true);
+  if (!local.chase.empty()) return Chase(q, local);
+  if (!local.response.empty()) return local.response;
   std::string key = CacheKey(q);
   if (auto hit = CacheLookup(key, q.id); hit.has_value()) return *hit;
   for (size_t i = 0; i < upstreams_.size(); ++i) {
@@ -229,6 +251,28 @@ std::string DnsServer::Forward(std::string_view packet) {
   }
   ResponseBuilder failed(q, kServFail, false, q.has_edns ? q.edns_udp_size : 512);
   return failed.Finish();
+}
+
+std::string DnsServer::Chase(const Query& q, const Answer& local) {
+  std::optional<ParsedAnswer> ours = ParseAnswer(local.response);
+  std::optional<ParsedAnswer> theirs =
+      ParseAnswer(Forward(BuildQuery(q.id, local.chase, q.question.type)));
+  if (!ours.has_value() || !theirs.has_value() ||
+      (theirs->rcode != kNoError && theirs->rcode != kNXDomain)) {
+    return local.response;  // the CNAME alone: the client's resolver may follow it
+  }
+  // Not authoritative: part of the answer is the upstream's.
+  ResponseBuilder chain(q, theirs->rcode, /*authoritative=*/false, 65535);
+  for (const ParsedAnswer* part : {&*ours, &*theirs}) {
+    for (const AnswerRecord& r : part->records) {
+      const auto* bytes = reinterpret_cast<const uint8_t*>(r.rdata.data());
+      if (r.type == kA) chain.AddA(ResponseBuilder::kAnswer, r.owner, r.ttl, bytes);
+      if (r.type == kAAAA) chain.AddAAAA(ResponseBuilder::kAnswer, r.owner, r.ttl, bytes);
+      if (r.type == kCNAME)
+        chain.AddName(ResponseBuilder::kAnswer, r.owner, kCNAME, r.ttl, r.rdata);
+    }
+  }
+  return chain.Finish();
 }
 
 void DnsServer::ServeUdp(int fd, std::stop_token stop) {

@@ -1,6 +1,7 @@
 // DnsServer answers DNS over UDP and TCP on every --listen address: queries
 // in the cluster zone from the current ZoneSnapshot (zone.h), everything else
-// (and reverse names the zone does not know) forwarded to the upstream
+// (and reverse names the zone does not know, and the outside targets of
+// ExternalName CNAMEs when the query asks for recursion) forwarded to the upstream
 // servers, whose answers are cached briefly (positive up to 30 s, negative
 // 5 s, by the answer's own TTLs). Message rules (dns.md §2.2): FORMERR for a
 // malformed query (a packet without even a header is dropped), NOTIMP for
@@ -61,7 +62,9 @@ class DnsServer {
   std::string Handle(std::string_view packet, bool tcp, bool* forward);
   std::string Handle(std::string_view packet, bool tcp, bool* forward, const ZoneSnapshot& zone);
   // Asks the upstreams (and the cache); the reply with the query's id, or a
-  // SERVFAIL when every upstream failed.
+  // SERVFAIL when every upstream failed. For a cluster name whose answer
+  // ends at a CNAME out of the zone, the chain: ours, then the upstream's
+  // records for the target.
   std::string Forward(std::string_view packet);
 
  private:
@@ -82,6 +85,9 @@ class DnsServer {
   // is shut down; the acceptor closes the socket.
   void ServeConnection(int fd);
   void ForwardLoop();
+  // `local`'s records, then the upstream's A/AAAA/CNAME records for
+  // local.chase, under the upstream's rcode; `local` alone when it fails.
+  std::string Chase(const Query& q, const Answer& local);
   std::optional<std::string> CacheLookup(const std::string& key, uint16_t id);
   void CacheStore(const std::string& key, const std::string& response);
 

@@ -155,6 +155,60 @@ std::optional<uint32_t> MinimumTtl(std::string_view p) {
   return minimum.value_or(0);
 }
 
+std::string BuildQuery(uint16_t id, std::string_view name, uint16_t type) {
+  std::string q;
+  auto put16 = [&q](uint16_t v) {
+    q.push_back(static_cast<char>(v >> 8));
+    q.push_back(static_cast<char>(v));
+  };
+  put16(id);
+  put16(0x0100);  // RD
+  put16(1);       // one question
+  put16(0);
+  put16(0);
+  put16(0);
+  for (const std::string& label : Labels(name)) {
+    q.push_back(static_cast<char>(std::min<size_t>(label.size(), 63)));
+    q.append(label, 0, std::min<size_t>(label.size(), 63));
+  }
+  q.push_back('\0');
+  put16(type);
+  put16(kClassIN);
+  return q;
+}
+
+std::optional<ParsedAnswer> ParseAnswer(std::string_view p) {
+  if (p.size() < kHeaderSize) return std::nullopt;
+  ParsedAnswer out;
+  out.rcode = Get16(p, 2) & 0xF;
+  uint16_t qdcount = Get16(p, 4), ancount = Get16(p, 6);
+  size_t at = kHeaderSize;
+  std::string name;
+  for (int i = 0; i < qdcount; ++i) {
+    if (!ReadName(p, &at, &name) || at + 4 > p.size()) return std::nullopt;
+    at += 4;
+  }
+  for (int i = 0; i < ancount; ++i) {
+    AnswerRecord r;
+    if (!ReadName(p, &at, &r.owner) || at + 10 > p.size()) return std::nullopt;
+    r.type = Get16(p, at);
+    r.ttl = Get32(p, at + 4);
+    size_t rdlength = Get16(p, at + 8);
+    at += 10;
+    if (at + rdlength > p.size()) return std::nullopt;
+    if ((r.type == kA && rdlength == 4) || (r.type == kAAAA && rdlength == 16)) {
+      r.rdata.assign(p.substr(at, rdlength));
+      out.records.push_back(std::move(r));
+    } else if (r.type == kCNAME) {
+      size_t target = at;
+      if (!ReadName(p, &target, &r.rdata)) return std::nullopt;
+      out.records.push_back(std::move(r));
+    }
+    at += rdlength;
+  }
+  return out;
+}
+
 std::string ResponseBuilder::HeaderOnly(uint16_t id, uint16_t flags, uint16_t rcode) {
   std::string out(kHeaderSize, '\0');
   uint16_t f = static_cast<uint16_t>(0x8000 | (flags & 0x7900) | (rcode & 0xF));

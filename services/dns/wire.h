@@ -78,6 +78,25 @@ bool ReadName(std::string_view packet, size_t* offset, std::string* name);
 // caching forwarded answers); nullopt when it does not parse.
 std::optional<uint32_t> MinimumTtl(std::string_view response);
 
+// A query for `name` (dotted, no trailing dot) and `type`, class IN, RD set:
+// what ordo-dns asks its upstream when it follows a CNAME out of the zone.
+std::string BuildQuery(uint16_t id, std::string_view name, uint16_t type);
+
+// One A, AAAA or CNAME record of a response's answer section.
+struct AnswerRecord {
+  std::string owner;  // as written, no trailing dot
+  uint16_t type = 0;
+  uint32_t ttl = 0;
+  std::string rdata;  // A, AAAA: the address's bytes; CNAME: the target
+};
+struct ParsedAnswer {
+  uint16_t rcode = 0;
+  std::vector<AnswerRecord> records;  // in the order written; other types left out
+};
+// The rcode and the A, AAAA and CNAME answer records of a response (to be
+// added to another with ResponseBuilder); nullopt when it does not parse.
+std::optional<ParsedAnswer> ParseAnswer(std::string_view response);
+
 // Builds one response. Records are added section by section (answer, then
 // authority, then additional); each must fit `max_size` or the message is
 // truncated there: the record is left out and TC set, as RFC 2181 and

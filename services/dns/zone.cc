@@ -207,7 +207,7 @@ class Resolution {
   Answer Finish(uint16_t rcode, bool with_soa) {
     if (!builder_.has_value()) builder_.emplace(q_, rcode, true, max_size_);
     if (with_soa) AddSoa(B::kAuthority);
-    return {builder_->Finish(), rcode};
+    return {builder_->Finish(), rcode, std::move(chase_)};
   }
   B& Ok() {
     if (!builder_.has_value()) builder_.emplace(q_, kNoError, true, max_size_);
@@ -306,7 +306,7 @@ class Resolution {
       std::string target = svc.external_name;
       while (!target.empty() && target.back() == '.') target.pop_back();
       Ok().AddName(B::kAnswer, owner, kCNAME, config_.ttl, target);
-      if (type == kA || type == kAAAA) FollowInZone(target, type);
+      if (type == kA || type == kAAAA) chase_ = FollowInZone(target, type);
       return Finish(kNoError, false);
     }
     if (svc.kind == ServiceRecord::kHeadless) {
@@ -328,30 +328,30 @@ class Resolution {
 
   // RFC 1034 §4.3.2: a CNAME whose target is in the zone is followed here,
   // its A or AAAA records (or further CNAMEs, at most 8 links) added to the
-  // answer. A target outside the zone, or one that does not exist, ends the
-  // answer at the CNAME: the client's resolver follows it.
-  void FollowInZone(std::string target, uint16_t type) {
+  // answer. A target that does not exist ends the answer at the CNAME; one
+  // outside the zone is returned, for the server to chase upstream.
+  std::string FollowInZone(std::string target, uint16_t type) {
     const std::string& zone = config_.zone;
     for (int link = 0; link < 8; ++link) {
       std::string lower = absl::AsciiStrToLower(target);
       if (!(lower.size() > zone.size() + 1 && lower.ends_with(zone) &&
             lower[lower.size() - zone.size() - 1] == '.')) {
-        return;
+        return target;
       }
       std::vector<absl::string_view> l =
           absl::StrSplit(absl::string_view(lower).substr(0, lower.size() - zone.size() - 1), '.');
       size_t n = l.size();
-      if ((n != 3 && n != 4) || l[n - 1] != "svc") return;
+      if ((n != 3 && n != 4) || l[n - 1] != "svc") return "";
       std::string svc_rel = absl::StrCat(l[n - 3], ".", l[n - 2], ".svc");
       const ServiceRecord* svc = zone_.FindService(svc_rel);
-      if (svc == nullptr) return;
+      if (svc == nullptr) return "";
       if (n == 4) {  // <host>.<svc>.<ns>.svc: that endpoint's addresses
         std::vector<Address> addresses;
         for (const auto& e : svc->endpoints) {
           if (e.ready && e.name == l[0]) addresses.push_back(e.address);
         }
         AddAddresses(B::kAnswer, target, addresses, type);
-        return;
+        return "";
       }
       if (svc->kind == ServiceRecord::kExternalName) {
         std::string next = svc->external_name;
@@ -363,8 +363,9 @@ class Resolution {
       AddAddresses(B::kAnswer, target,
                    svc->kind == ServiceRecord::kHeadless ? svc->ready_addresses : svc->cluster_ips,
                    type);
-      return;
+      return "";
     }
+    return "";  // a chain too long to follow
   }
 
   Answer EndpointName(const ServiceRecord& svc, std::string_view svc_rel, std::string_view label) {
@@ -512,6 +513,7 @@ class Resolution {
   const std::string_view qname_;
   std::string_view zone_spelled_;
   std::optional<B> builder_;
+  std::string chase_;  // an outside CNAME target the answer ends at
 };
 
 }  // namespace

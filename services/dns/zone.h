@@ -3,7 +3,9 @@
 // the resolver that answers one query from a snapshot (dns.md §2):
 //   <svc>.<ns>.svc.<zone>            A/AAAA: the ClusterIPs, or for a headless
 //                                    Service every ready address (none: NXDOMAIN);
-//                                    CNAME for ExternalName; SRV: every port
+//                                    CNAME for ExternalName (an in-zone target
+//                                    followed; an outside one left in
+//                                    Answer::chase); SRV: every port
 //   <host>.<svc>.<ns>.svc.<zone>     the ready endpoint named <host> (its
 //                                    hostname, else its dashed IP); with the
 //                                    Service annotation
@@ -105,6 +107,10 @@ class ZoneSnapshot {
 struct Answer {
   std::string response;  // empty: not ours, forward it
   uint16_t rcode = kNoError;
+  // An A or AAAA answer that ends at a CNAME pointing outside the zone (an
+  // ExternalName): the target, for the server to resolve through its
+  // upstream when the query asked for recursion (the DNS spec's example).
+  std::string chase;
 };
 
 // Answers `query` from `zone` in at most `max_size` bytes. Queries outside the
