@@ -47,12 +47,7 @@ bool HasCondition(const Message& obj, const std::string& type) {
 void DescribeGeneric(Context& ctx, const api::ResourceInfo& info, const Message& obj) {
   const auto& meta = MetaOf(obj);
   auto pairs = [](const google::protobuf::Map<std::string, std::string>& m) {
-    std::vector<std::string> out;
-    for (const auto& [k, v] : m) {
-      if (k != kLastAppliedAnnotation) out.push_back(k + "=" + v);  // kubectl hides it too
-    }
-    std::sort(out.begin(), out.end());
-    return out.empty() ? std::string("<none>") : absl::StrJoin(out, "\n             ");
+    return DescribePairs(m, "\n             ");
   };
   ctx.out << "Name:         " << meta.name() << "\n";
   if (info.namespaced) ctx.out << "Namespace:    " << meta.namespace_() << "\n";

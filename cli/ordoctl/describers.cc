@@ -75,14 +75,9 @@ std::string Time(const google::protobuf::Timestamp& ts) {
   return absl::FormatTime("%a, %d %b %Y %H:%M:%S %z", FromTimestamp(ts), absl::UTCTimeZone());
 }
 
-// Label or annotation pairs, one per line, sorted; "<none>" when empty.
+// One pair per line (the Block lines them up).
 std::string Pairs(const google::protobuf::Map<std::string, std::string>& m) {
-  std::vector<std::string> out;
-  for (const auto& [k, v] : m) {
-    if (k != kLastAppliedAnnotation) out.push_back(absl::StrCat(k, "=", v));  // kubectl hides it
-  }
-  std::sort(out.begin(), out.end());
-  return out.empty() ? "<none>" : absl::StrJoin(out, "\n");
+  return DescribePairs(m, "\n");
 }
 
 std::string Ports(const core::v1::Container& c, bool host) {
@@ -223,6 +218,16 @@ std::string Tolerations(const core::v1::PodSpec& spec) {
 }
 
 }  // namespace
+
+std::string DescribePairs(const google::protobuf::Map<std::string, std::string>& pairs,
+                          absl::string_view separator) {
+  std::vector<std::string> out;
+  for (const auto& [k, v] : pairs) {
+    if (k != kLastAppliedAnnotation) out.push_back(absl::StrCat(k, "=", v));  // kubectl hides it
+  }
+  std::sort(out.begin(), out.end());
+  return out.empty() ? "<none>" : absl::StrJoin(out, separator);
+}
 
 std::string DescribePod(const core::v1::Pod& pod) {
   const auto& m = pod.metadata();

@@ -9,11 +9,17 @@
 
 #include <string>
 
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
 
 namespace ordo::ctl {
+
+// Label or annotation pairs as describe shows them: "k=v", sorted, joined by
+// `separator`, without kubectl's last-applied annotation; "<none>" when empty.
+std::string DescribePairs(const google::protobuf::Map<std::string, std::string>& pairs,
+                          absl::string_view separator);
 
 std::string DescribePod(const core::v1::Pod& pod);
 

@@ -150,9 +150,4 @@ std::vector<store::Op> ServiceIpAllocator::Release(const core::v1::Service& serv
   return {store::Op::Delete(ServiceIpKey(ip), (*held)->mod_revision)};
 }
 
-bool ServiceIpAllocator::Held(const core::v1::Service& service) {
-  const std::string& ip = service.spec().cluster_ip();
-  return !ip.empty() && ip != "None" && store_.Get(ServiceIpKey(ip)).ok();
-}
-
 }  // namespace ordo::apiserver

@@ -69,10 +69,6 @@ class ServiceIpAllocator final : public CompanionKeys {
   // a store written before the allocator, or restored, hands out no address
   // twice either. Run once at start, before serving.
   absl::Status Repair(const std::vector<core::v1::Service>& services);
-  // Whether `service`'s address is held (by any Service) in the store now:
-  // after a failed create, tells a lost race for the address from a
-  // Service that exists already.
-  bool Held(const core::v1::Service& service);
 
   // The Service registry's companion keys: Allocate and Release.
   absl::StatusOr<std::vector<store::Op>> OnCreate(Message& obj) override {

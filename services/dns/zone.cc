@@ -84,6 +84,9 @@ std::shared_ptr<const ZoneSnapshot> ZoneSnapshot::Build(
     if (spec.type() == "ExternalName") {
       record.kind = ServiceRecord::kExternalName;
       record.external_name = spec.external_name();
+      while (!record.external_name.empty() && record.external_name.back() == '.') {
+        record.external_name.pop_back();  // the CNAME's target is written without it
+      }
     } else if (spec.cluster_ip() == "None") {
       record.kind = ServiceRecord::kHeadless;
     } else {
@@ -303,10 +306,8 @@ class Resolution {
     const std::string& owner = q_.question.name;
     if (svc.kind == ServiceRecord::kExternalName) {
       if (type == kSRV) return NoData();
-      std::string target = svc.external_name;
-      while (!target.empty() && target.back() == '.') target.pop_back();
-      Ok().AddName(B::kAnswer, owner, kCNAME, config_.ttl, target);
-      if (type == kA || type == kAAAA) chase_ = FollowInZone(target, type);
+      Ok().AddName(B::kAnswer, owner, kCNAME, config_.ttl, svc.external_name);
+      if (type == kA || type == kAAAA) chase_ = FollowInZone(svc.external_name, type);
       return Finish(kNoError, false);
     }
     if (svc.kind == ServiceRecord::kHeadless) {
@@ -354,10 +355,8 @@ class Resolution {
         return "";
       }
       if (svc->kind == ServiceRecord::kExternalName) {
-        std::string next = svc->external_name;
-        while (!next.empty() && next.back() == '.') next.pop_back();
-        Ok().AddName(B::kAnswer, target, kCNAME, config_.ttl, next);
-        target = std::move(next);
+        Ok().AddName(B::kAnswer, target, kCNAME, config_.ttl, svc->external_name);
+        target = svc->external_name;
         continue;
       }
       AddAddresses(B::kAnswer, target,

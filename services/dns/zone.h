@@ -63,7 +63,7 @@ struct EndpointRecord {
 struct ServiceRecord {
   enum Kind { kClusterIP, kHeadless, kExternalName } kind = kClusterIP;
   std::vector<Address> cluster_ips;
-  std::string external_name;
+  std::string external_name;              // without a trailing dot
   std::vector<NamedPort> ports;           // the Service's ports (ClusterIP SRV)
   std::vector<EndpointRecord> endpoints;  // ready ones, plus unready named ones when opted in
   std::vector<Address> ready_addresses;   // of the ready endpoints, without duplicates

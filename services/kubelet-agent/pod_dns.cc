@@ -16,8 +16,8 @@ constexpr size_t kMaxHostnameChars = 63;
 constexpr size_t kMaxFqdnChars = 64;  // the kernel's HOST_NAME_MAX
 
 // `list` then `more`, each entry once, in first-seen order.
-std::vector<std::string> Merged(std::vector<std::string> list,
-                                const google::protobuf::RepeatedPtrField<std::string>& more) {
+template <typename Strings>
+std::vector<std::string> Merged(std::vector<std::string> list, const Strings& more) {
   for (const auto& item : more) {
     if (std::find(list.begin(), list.end(), item) == list.end()) list.push_back(item);
   }
@@ -59,13 +59,9 @@ ResolvConf PodResolvConf(const core::v1::Pod& pod, const std::vector<std::string
     // Pods have no host network here, so ClusterFirstWithHostNet is ClusterFirst.
     const std::string& ns = pod.metadata().namespace_();
     conf.nameservers = cluster_dns;
-    conf.searches = {absl::StrCat(ns, ".svc.", cluster_domain),
-                     absl::StrCat("svc.", cluster_domain), cluster_domain};
-    for (const auto& s : host.searches) {
-      if (std::find(conf.searches.begin(), conf.searches.end(), s) == conf.searches.end()) {
-        conf.searches.push_back(s);
-      }
-    }
+    conf.searches = Merged({absl::StrCat(ns, ".svc.", cluster_domain),
+                            absl::StrCat("svc.", cluster_domain), cluster_domain},
+                           host.searches);
     conf.options = {"ndots:5"};
   } else {
     conf = host;  // Default, or ClusterFirst on a node without cluster DNS
