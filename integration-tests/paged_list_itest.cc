@@ -60,6 +60,7 @@ TEST_F(PagedListTest, AnInformerListsInPagesAtOneRevision) {
   ASSERT_TRUE(List(first_page, &page).ok());
   EXPECT_EQ(page.items_size(), 500);
   EXPECT_FALSE(page.metadata().continue_().empty());
+  EXPECT_EQ(page.metadata().remaining_item_count(), 701);  // Kubernetes' remainingItemCount
 
   informer::GrpcListerWatcher<Pod> lister(server_->NewChannel());
   auto listed = lister.List({});

@@ -112,7 +112,7 @@ ListResult MemoryStore::List(absl::string_view prefix) {
 }
 
 absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::string_view start,
-                                               size_t limit, int64_t revision) {
+                                               size_t limit, int64_t revision, RestCount rest) {
   absl::string_view from = std::max(prefix, start);
   ListResult result;
   absl::ReaderMutexLock lock(&mu_);
@@ -137,6 +137,7 @@ absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::s
     }
   }
   // Merge the live keys with those, in key order.
+  int64_t remaining = 0;
   auto live = data_.lower_bound(from);
   auto changed = then.begin();
   auto live_in_range = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
@@ -153,10 +154,13 @@ absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::s
     if (value == nullptr) continue;
     if (limit > 0 && result.kvs.size() == limit) {
       result.more = true;
-      break;
+      if (rest == RestCount::kSkip) break;
+      ++remaining;  // the merge goes on only to count
+      continue;
     }
     result.kvs.push_back(std::move(value));
   }
+  if (rest == RestCount::kCount) result.remaining = remaining;
   return result;
 }
 

@@ -45,7 +45,7 @@ class MemoryStore final : public Store {
   absl::StatusOr<KeyValuePtr> Get(absl::string_view key) override;
   ListResult List(absl::string_view prefix) override;
   absl::StatusOr<ListResult> ListAt(absl::string_view prefix, absl::string_view start, size_t limit,
-                                    int64_t revision) override;
+                                    int64_t revision, RestCount rest) override;
   void CommitAsync(std::vector<Op> ops, CommitCallback done) override;
   absl::StatusOr<std::unique_ptr<Watcher>> Watch(absl::string_view prefix, int64_t after_revision,
                                                  ReadyCallback on_ready) override;

@@ -70,7 +70,14 @@ struct ListResult {
   std::vector<KeyValuePtr> kvs;  // in key order
   int64_t revision = 0;          // the store revision the list was read at
   bool more = false;             // ListAt: keys remain after these
+  // ListAt with RestCount::kCount: how many keys remain after these, at the
+  // list's revision (0 when none remain).
+  std::optional<int64_t> remaining;
 };
+
+// Whether ListAt also counts the keys after its page (a walk of the rest of
+// the range, so asked for only where the count is shown).
+enum class RestCount { kSkip, kCount };
 
 // A stream of events after a revision, for keys under a prefix. Obtain one from
 // Store::Watch; destroy it to stop. Methods may be called from any thread but
@@ -113,9 +120,10 @@ class Store {
   // empty: the first), as they were at `revision` (0: now). So every page of
   // one list can be read at the revision of the first. OUT_OF_RANGE when
   // `revision` is older than the event window (that state cannot be rebuilt
-  // any more) or newer than the store.
+  // any more) or newer than the store. With RestCount::kCount the result
+  // also says how many keys follow the page at that revision.
   virtual absl::StatusOr<ListResult> ListAt(absl::string_view prefix, absl::string_view start,
-                                            size_t limit, int64_t revision) = 0;
+                                            size_t limit, int64_t revision, RestCount rest) = 0;
   // Applies every op or none. Failures: ALREADY_EXISTS (create of an existing
   // key), NOT_FOUND (conditional write of a missing key, or delete of one),
   // ABORTED (mod_revision mismatch), INTERNAL/UNAVAILABLE (the disk failed).

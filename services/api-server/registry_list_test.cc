@@ -106,6 +106,37 @@ TEST_F(RegistryListTest, TheLimitCountsObjectsThatPassTheSelector) {
   EXPECT_THAT(Walk(options), ::testing::ElementsAre("p-0", "p-3", "p-6", "p-9"));
 }
 
+TEST_F(RegistryListTest, APageSaysHowManyObjectsFollowItAtTheListsRevision) {
+  for (int i = 0; i < 7; ++i) CreatePod("web-" + std::to_string(i));
+  meta::v1::ListOptions options;
+  options.set_limit(3);
+  auto first = Page(options);
+  ASSERT_OK(first);
+  ASSERT_TRUE(first->metadata().has_remaining_item_count());
+  EXPECT_EQ(first->metadata().remaining_item_count(), 4);
+  CreatePod("web-9");  // after the first page: not counted in this list
+  options.set_continue_(first->metadata().continue_());
+  auto second = Page(options);
+  ASSERT_OK(second);
+  EXPECT_EQ(second->metadata().remaining_item_count(), 1);
+  options.set_continue_(second->metadata().continue_());
+  auto last = Page(options);
+  ASSERT_OK(last);
+  EXPECT_EQ(last->items_size(), 1);
+  EXPECT_FALSE(last->metadata().has_remaining_item_count());  // complete: unset
+}
+
+TEST_F(RegistryListTest, APageOfASelectedListLeavesTheCountUnset) {
+  for (int i = 0; i < 6; ++i) CreatePod("p-" + std::to_string(i), i % 2 == 0 ? "db" : "web");
+  meta::v1::ListOptions options;
+  options.set_limit(1);
+  options.set_label_selector("app=db");
+  auto first = Page(options);
+  ASSERT_OK(first);
+  EXPECT_FALSE(first->metadata().continue_().empty());
+  EXPECT_FALSE(first->metadata().has_remaining_item_count());
+}
+
 TEST_F(RegistryListTest, BadLimitsAndTokensAreRefusedByName) {
   meta::v1::ListOptions options;
   options.set_limit(-1);

@@ -100,11 +100,16 @@ absl::StatusOr<std::string> Registry::ListBytes(const meta::v1::ListOptions& opt
   }
   const size_t limit = options.limit();
   bool must_parse = !filter.label_selector.Empty() || !filter.field_selector.Empty();
+  // What follows the page is counted only where it is a count of keys, as
+  // Kubernetes sets remainingItemCount only for lists without selectors.
+  const store::RestCount rest =
+      must_parse || limit == 0 ? store::RestCount::kSkip : store::RestCount::kCount;
+  std::optional<int64_t> remaining;
   // Read store pages at one revision until `limit` objects pass the filter.
   std::vector<store::KeyValuePtr> items;
   std::string next;  // where the next page starts; empty: nothing remains
   for (;;) {
-    auto page = store_.ListAt(prefix, start, limit == 0 ? 0 : limit - items.size(), revision);
+    auto page = store_.ListAt(prefix, start, limit == 0 ? 0 : limit - items.size(), revision, rest);
     if (absl::IsOutOfRange(page.status()) && !options.continue_().empty()) {
       return absl::OutOfRangeError(
           "the provided continue parameter is too old to display a consistent list result; "
@@ -112,6 +117,7 @@ absl::StatusOr<std::string> Registry::ListBytes(const meta::v1::ListOptions& opt
     }
     if (!page.ok()) return page.status();
     revision = page->revision;
+    remaining = page->remaining;
     for (const auto& kv : page->kvs) {
       if (must_parse) {
         ORDO_ASSIGN_OR_RETURN(MessagePtr obj, Decode(*kv));
@@ -134,7 +140,8 @@ absl::StatusOr<std::string> Registry::ListBytes(const meta::v1::ListOptions& opt
   for (const auto& kv : items) wire::AppendListItem(out, kv->value, kv->mod_revision);
   if (!next.empty()) {
     wire::AppendListContinue(
-        out, EncodeContinue({.revision = revision, .start = next.substr(prefix.size())}));
+        out, EncodeContinue({.revision = revision, .start = next.substr(prefix.size())}),
+        remaining);
   }
   if (out.size() > static_cast<size_t>(server::kMaxMessageBytes)) {
     return absl::ResourceExhaustedError(

@@ -5,10 +5,11 @@
 namespace ordo::apiserver::wire {
 namespace {
 
-constexpr int kMetadataField = 3;          // every kind, and every list
-constexpr int kResourceVersionField = 5;   // in ObjectMeta
-constexpr int kListMetaVersionField = 1;   // in ListMeta
-constexpr int kListMetaContinueField = 2;  // in ListMeta
+constexpr int kMetadataField = 3;           // every kind, and every list
+constexpr int kResourceVersionField = 5;    // in ObjectMeta
+constexpr int kListMetaVersionField = 1;    // in ListMeta
+constexpr int kListMetaContinueField = 2;   // in ListMeta
+constexpr int kListMetaRemainingField = 3;  // in ListMeta
 constexpr int kListItemsField = 4;
 
 size_t VarintSize(uint64_t v) {
@@ -84,9 +85,14 @@ void AppendListHead(std::string& out, absl::string_view api_version, absl::strin
   AppendBytesField(out, kMetadataField, list_meta);
 }
 
-void AppendListContinue(std::string& out, absl::string_view token) {
+void AppendListContinue(std::string& out, absl::string_view token,
+                        std::optional<int64_t> remaining) {
   std::string list_meta;
   AppendBytesField(list_meta, kListMetaContinueField, token);
+  if (remaining.has_value()) {
+    AppendVarint(list_meta, kListMetaRemainingField << 3);  // wire type 0: varint
+    AppendVarint(list_meta, static_cast<uint64_t>(*remaining));
+  }
   AppendBytesField(out, kMetadataField, list_meta);
 }
 

@@ -7,6 +7,7 @@
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "absl/strings/string_view.h"
@@ -31,9 +32,10 @@ void AppendListItem(std::string& out, absl::string_view value, int64_t revision)
 // list's resourceVersion.
 void AppendListHead(std::string& out, absl::string_view api_version, absl::string_view kind,
                     int64_t revision);
-// The list's continue token, after its items: a second metadata field, which
-// a parser merges into the first (protobuf's rule for repeated singular
-// message fields).
-void AppendListContinue(std::string& out, absl::string_view token);
+// The list's continue token and, when known, its remainingItemCount, after
+// its items: a second metadata field, which a parser merges into the first
+// (protobuf's rule for repeated singular message fields).
+void AppendListContinue(std::string& out, absl::string_view token,
+                        std::optional<int64_t> remaining);
 
 }  // namespace ordo::apiserver::wire
