@@ -74,7 +74,13 @@ DnsMetrics::DnsMetrics(std::shared_ptr<prometheus::Registry> shared_registry)
                         .Name("ordo_dns_packet_cache_misses_total")
                         .Help("Queries the packet cache did not hold.")
                         .Register(*registry_)
-                        .Add({})) {
+                        .Add({})),
+      zone_build_(prometheus::BuildHistogram()
+                      .Name("ordo_dns_zone_build_seconds")
+                      .Help("Time to build each zone snapshot served, from the cached objects.")
+                      .Register(*registry_)
+                      .Add({}, prometheus::Histogram::BucketBoundaries{
+                                   0.001, 0.005, 0.01, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10})) {
   prometheus::Registry& registry = *registry_;
   auto& requests = prometheus::BuildCounter()
                        .Name("coredns_dns_requests_total")
@@ -120,6 +126,11 @@ void DnsMetrics::Forwarded(const std::string& to, std::string_view reply) {
     return;
   }
   forward_responses_.Add({{"to", to}, {"rcode", RcodeName(RcodeOf(reply))}}).Increment();
+}
+
+void DnsMetrics::ZoneReplaced(absl::Time now, absl::Duration build_time) {
+  zone_build_.Observe(absl::ToDoubleSeconds(build_time));
+  zone_set_ns_.store(absl::ToUnixNanos(now));
 }
 
 std::vector<prometheus::MetricFamily> DnsMetrics::Collect() const {

@@ -2,7 +2,8 @@
 // coredns_dns_requests_total{proto,type}, coredns_dns_responses_total{rcode},
 // coredns_forward_requests_total{to}, coredns_forward_responses_total{to,rcode},
 // and ordo's own ordo_dns_forward_failures_total{to} (no answer in time),
-// ordo_dns_packet_cache_{hits,misses}_total and
+// ordo_dns_packet_cache_{hits,misses}_total, ordo_dns_zone_build_seconds (how
+// long each served snapshot took to build from the informers' caches) and
 // ordo_dns_zone_snapshot_age_seconds (computed at scrape).
 // The serving threads count into a Tally of plain integers and add it here
 // once per batch, so the hot path never touches a shared counter per packet.
@@ -21,6 +22,7 @@
 #include "absl/time/time.h"
 #include "prometheus/collectable.h"
 #include "prometheus/counter.h"
+#include "prometheus/histogram.h"
 #include "prometheus/metric_family.h"
 #include "prometheus/registry.h"
 
@@ -62,8 +64,8 @@ class DnsMetrics final : public prometheus::Collectable {
   void Add(DnsTally& tally);
   // One query sent to upstream `to`; `reply` empty: no answer came.
   void Forwarded(const std::string& to, std::string_view reply);
-  // A new zone snapshot is served from now on.
-  void ZoneReplaced(absl::Time now) { zone_set_ns_.store(absl::ToUnixNanos(now)); }
+  // A new zone snapshot, which took `build_time` to build, is served from now on.
+  void ZoneReplaced(absl::Time now, absl::Duration build_time);
 
   // ordo_dns_zone_snapshot_age_seconds, once a zone has been set.
   std::vector<prometheus::MetricFamily> Collect() const override;
@@ -77,6 +79,7 @@ class DnsMetrics final : public prometheus::Collectable {
   prometheus::Counter* responses_[16];
   prometheus::Counter& cache_hits_;
   prometheus::Counter& cache_misses_;
+  prometheus::Histogram& zone_build_;
   std::atomic<int64_t> zone_set_ns_{0};  // 0: no zone yet
 };
 

@@ -70,10 +70,15 @@ TEST(DnsMetricsTest, ForwardsCountPerUpstreamWithFailuresApart) {
                   R"(ordo_dns_forward_failures_total{to="10.0.0.1"} 1)",
               });
   EXPECT_TRUE(metrics.Collect().empty()) << "no zone yet: no age";
-  metrics.ZoneReplaced(absl::Now() - absl::Seconds(30));
+  metrics.ZoneReplaced(absl::Now() - absl::Seconds(30), absl::Milliseconds(20));
   auto age = metrics.Collect();
   ASSERT_EQ(age.size(), 1u);
   EXPECT_GE(age[0].metric[0].gauge.value, 30);
+  ExpectLines(Exposition(*registry), {
+                                         R"(ordo_dns_zone_build_seconds_count 1)",
+                                         R"(ordo_dns_zone_build_seconds_bucket{le="0.01"} 0)",
+                                         R"(ordo_dns_zone_build_seconds_bucket{le="0.05"} 1)",
+                                     });
 }
 
 TEST(DnsMetricsTest, AServerCountsWhatItAnswersOverUdp) {

@@ -147,12 +147,12 @@ absl::Status DnsServer::Bind() {
   return absl::OkStatus();
 }
 
-void DnsServer::SetZone(std::shared_ptr<const ZoneSnapshot> zone) {
+void DnsServer::SetZone(std::shared_ptr<const ZoneSnapshot> zone, absl::Duration build_time) {
   {
     absl::MutexLock lock(&zone_mu_);
     zone_ = std::move(zone);
   }
-  metrics_->ZoneReplaced(absl::Now());
+  metrics_->ZoneReplaced(absl::Now(), build_time);
 }
 
 std::shared_ptr<const ZoneSnapshot> DnsServer::zone() {

@@ -54,7 +54,8 @@ class DnsServer {
   // Serves until `stop`.
   void Run(std::stop_token stop);
 
-  void SetZone(std::shared_ptr<const ZoneSnapshot> zone);
+  // Serves `zone` from now on; `build_time` is what building it took.
+  void SetZone(std::shared_ptr<const ZoneSnapshot> zone, absl::Duration build_time);
   std::shared_ptr<const ZoneSnapshot> zone();
 
   // The answer to one packet (empty: drop it, or forward it when *forward),

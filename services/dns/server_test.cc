@@ -38,7 +38,7 @@ class DnsServerTest : public ::testing::Test {
       svc->mutable_spec()->set_external_name(target);
       services.push_back(svc);
     }
-    server_->SetZone(ZoneSnapshot::Build({ns}, services, {}, 1));
+    server_->SetZone(ZoneSnapshot::Build({ns}, services, {}, 1), absl::ZeroDuration());
   }
 
   // What a client gets for `packet`: answered at once, or forwarded.

@@ -5,7 +5,8 @@
 namespace ordo::dns {
 
 ZoneWatcher::ZoneWatcher(std::shared_ptr<grpc::Channel> channel, Clock& clock, DnsServer& server)
-    : server_(server),
+    : clock_(clock),
+      server_(server),
       informers_(std::move(channel), clock),
       namespaces_(informers_.For<core::v1::Namespace>()),
       services_(informers_.For<core::v1::Service>()),
@@ -40,9 +41,10 @@ void ZoneWatcher::Run(std::stop_token stop) {
       if (!dirty_) continue;
       dirty_ = false;
     }
+    const absl::Time start = clock_.Now();
     auto zone = ZoneSnapshot::Build(namespaces_.indexer().List(), services_.indexer().List(),
                                     endpoints_.indexer().List(), ++serial_);
-    server_.SetZone(std::move(zone));
+    server_.SetZone(std::move(zone), clock_.Now() - start);
     if (!announced) {
       spdlog::info("zone synced: answering");
       announced = true;

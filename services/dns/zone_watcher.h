@@ -25,6 +25,7 @@ class ZoneWatcher {
  private:
   void MarkDirty();
 
+  Clock& clock_;
   DnsServer& server_;
   informer::SharedInformerFactory informers_;
   informer::SharedInformer<core::v1::Namespace>& namespaces_;
