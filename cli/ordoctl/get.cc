@@ -136,18 +136,24 @@ int Get(const Args& args, Context& ctx) {
     options.set_namespace_(ns);
     options.set_label_selector(args.Get("selector"));
     options.set_field_selector(args.Get("field-selector"));
-    auto listed = ctx.client.List(*info, options, chunk_size);
-    if (!listed.ok()) return PrintError(listed.status(), ctx);
-    const auto* items = (*listed)->GetDescriptor()->FindFieldByName("items");
-    auto* r = (*listed)->GetReflection();
-    const auto& list_meta = static_cast<const meta::v1::ListMeta&>(
-        r->GetMessage(**listed, (*listed)->GetDescriptor()->FindFieldByName("metadata")));
-    (void)absl::SimpleAtoi(list_meta.resource_version(), &seen_version);
-    for (int i = 0; i < r->FieldSize(**listed, items); ++i) {
-      api::MessagePtr item(r->GetRepeatedMessage(**listed, items, i).New());
-      item->CopyFrom(r->GetRepeatedMessage(**listed, items, i));
-      objects.push_back(std::move(item));
-    }
+    // -o name needs nothing but names: each page is printed as it comes, so
+    // ordoctl holds one page rather than the whole list (kubectl, too, prints
+    // chunk by chunk). Other formats align or wrap the whole list.
+    const bool names_as_they_come = args.Get("output") == "name";
+    absl::Status listed = ctx.client.ListPages(*info, options, chunk_size, [&](Message& page) {
+      if (seen_version == 0) {
+        (void)absl::SimpleAtoi(api::ListMetaOf(page).resource_version(), &seen_version);
+      }
+      for (api::MessagePtr& item : api::TakeItems(page)) {
+        if (names_as_they_come) {
+          ctx.out << TypedName(*info, MetaOf(*item).name()) << "\n";
+        } else {
+          objects.push_back(std::move(item));
+        }
+      }
+      return absl::OkStatus();
+    });
+    if (!listed.ok()) return PrintError(listed, ctx);
   }
   std::string output = args.Get("output");
   if (!output.empty() && output != "wide" && output != "yaml" && output != "json" &&

@@ -176,27 +176,55 @@ absl::StatusOr<MessagePtr> GenericClient::Get(const ResourceInfo& info, const st
   return Call(info, "Get", req);
 }
 
+std::vector<MessagePtr> TakeItems(google::protobuf::Message& list) {
+  const auto* field = list.GetDescriptor()->FindFieldByName("items");
+  const auto* reflection = list.GetReflection();
+  std::vector<MessagePtr> items(reflection->FieldSize(list, field));
+  for (auto it = items.rbegin(); it != items.rend(); ++it) {
+    it->reset(reflection->ReleaseLast(&list, field));
+  }
+  return items;
+}
+
+const meta::v1::ListMeta& ListMetaOf(const google::protobuf::Message& list) {
+  const auto* field = list.GetDescriptor()->FindFieldByName("metadata");
+  return static_cast<const meta::v1::ListMeta&>(list.GetReflection()->GetMessage(list, field));
+}
+
+absl::Status GenericClient::ListPages(const ResourceInfo& info,
+                                      const meta::v1::ListOptions& options, int64_t page_size,
+                                      const PageFn& on_page) {
+  meta::v1::ListOptions page_options = options;
+  page_options.set_limit(page_size);
+  for (;;) {
+    ORDO_ASSIGN_OR_RETURN(MessagePtr page, Call(info, "List", page_options));
+    std::string next = ListMetaOf(*page).continue_();
+    ORDO_RETURN_IF_ERROR(on_page(*page));
+    if (next.empty()) return absl::OkStatus();
+    page_options.set_continue_(std::move(next));
+  }
+}
+
 absl::StatusOr<MessagePtr> GenericClient::List(const ResourceInfo& info,
                                                const meta::v1::ListOptions& options,
                                                int64_t page_size) {
-  meta::v1::ListOptions page_options = options;
-  page_options.set_limit(page_size);
-  ORDO_ASSIGN_OR_RETURN(MessagePtr list, Call(info, "List", page_options));
-  const auto* metadata_field = list->GetDescriptor()->FindFieldByName("metadata");
-  auto continue_of = [metadata_field](const google::protobuf::Message& m) {
-    return static_cast<const meta::v1::ListMeta&>(m.GetReflection()->GetMessage(m, metadata_field))
-        .continue_();
-  };
-  std::string next = continue_of(*list);
-  while (!next.empty()) {
-    page_options.set_continue_(next);
-    ORDO_ASSIGN_OR_RETURN(MessagePtr page, Call(info, "List", page_options));
-    next = continue_of(*page);
-    list->MergeFrom(*page);  // appends the items
-  }
+  MessagePtr list;
+  ORDO_RETURN_IF_ERROR(
+      ListPages(info, options, page_size, [&list](google::protobuf::Message& page) {
+        if (list == nullptr) {
+          list.reset(page.New());
+          list->GetReflection()->Swap(list.get(), &page);
+          return absl::OkStatus();
+        }
+        const auto* items = list->GetDescriptor()->FindFieldByName("items");
+        for (MessagePtr& item : TakeItems(page)) {
+          list->GetReflection()->AddAllocatedMessage(list.get(), items, item.release());
+        }
+        return absl::OkStatus();
+      }));
   // One list: the first page's revision, nothing to continue.
-  static_cast<meta::v1::ListMeta*>(
-      list->GetReflection()->MutableMessage(list.get(), metadata_field))
+  const auto* metadata = list->GetDescriptor()->FindFieldByName("metadata");
+  static_cast<meta::v1::ListMeta*>(list->GetReflection()->MutableMessage(list.get(), metadata))
       ->clear_continue_();
   return list;
 }

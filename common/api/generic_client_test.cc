@@ -73,7 +73,7 @@ TEST(GenericClientTest, ListReadsEveryPageIntoOneList) {
   ASSERT_OK(listed);
   const auto& pods = static_cast<const core::v1::PodList&>(**listed);
   ASSERT_EQ(pods.items_size(), 7);
-  EXPECT_EQ(pods.items(6).metadata().name(), "p6");
+  for (int i = 0; i < 7; ++i) EXPECT_EQ(pods.items(i).metadata().name(), absl::StrCat("p", i));
   EXPECT_EQ(pods.metadata().resource_version(), "42");
   EXPECT_TRUE(pods.metadata().continue_().empty());
   EXPECT_EQ(service.limits, (std::vector<int64_t>{3, 3, 3}));
@@ -82,6 +82,19 @@ TEST(GenericClientTest, ListReadsEveryPageIntoOneList) {
   EXPECT_EQ(service.limits.back(), 0);
   EXPECT_EQ(service.limits.size(), 4u);
   server->Shutdown();
+}
+
+TEST(GenericClientTest, TakeItemsMovesTheObjectsOutInOrder) {
+  core::v1::PodList list;
+  for (int i = 0; i < 4; ++i) list.add_items()->mutable_metadata()->set_name(absl::StrCat("p", i));
+  const core::v1::Pod* second = &list.items(1);
+  std::vector<MessagePtr> items = TakeItems(list);
+  ASSERT_EQ(items.size(), 4u);
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(static_cast<const core::v1::Pod&>(*items[i]).metadata().name(), absl::StrCat("p", i));
+  }
+  EXPECT_EQ(items[1].get(), second);  // moved, not copied
+  EXPECT_EQ(list.items_size(), 0);
 }
 
 }  // namespace

@@ -8,15 +8,7 @@ absl::StatusOr<std::vector<api::MessagePtr>> ApiBackupClient::List(const api::Re
   options.set_namespace_(ns);
   auto list = client_.List(info, options);
   if (!list.ok()) return list.status();
-  std::vector<api::MessagePtr> items;
-  const auto* field = (*list)->GetDescriptor()->FindFieldByName("items");
-  const auto* reflection = (*list)->GetReflection();
-  for (int i = 0; i < reflection->FieldSize(**list, field); ++i) {
-    api::MessagePtr item((reflection->GetRepeatedMessage(**list, field, i)).New());
-    item->CopyFrom(reflection->GetRepeatedMessage(**list, field, i));
-    items.push_back(std::move(item));
-  }
-  return items;
+  return api::TakeItems(**list);
 }
 
 absl::Status ApiBackupClient::Delete(const api::ResourceInfo& info, const std::string& ns,
