@@ -9,7 +9,7 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   clang python3 libssl-dev libcap-dev prometheus python3-grpcio python3-protobuf python3-yaml
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-scale bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -94,6 +94,10 @@ bench-authz: build
 
 bench-scheduler: build
 	bench/scheduler.sh
+
+# Kubernetes' envelope: 5,000 hollow nodes, 15,000 then 150,000 pods (issue 23).
+bench-scale: build
+	bench/scale.sh
 
 bench-statefulset: build
 	bench/statefulset.sh

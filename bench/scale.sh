@@ -37,17 +37,15 @@ record() { echo "$size $1 $2" >>"$results"; printf '  %-34s %s\n' "$1" "$2"; }
 # The upper bound of the histogram bucket holding quantile Q of the series
 # matching the regex SERIES (summed across its label sets), from stdin.
 bucket_quantile() {
-  awk -v q="$1" -v series="$2" '
-    $0 ~ series && match($0, /le="[^"]*"/) {
-      le = substr($0, RSTART + 4, RLENGTH - 5); count[le] += $NF
+  awk -v series="$2" '$0 ~ series && match($0, /le="[^"]*"/) {
+      count[substr($0, RSTART + 4, RLENGTH - 5)] += $NF
     }
-    END {
-      total = count["+Inf"]; if (total == 0) { print "n/a"; exit }
-      n = 0; for (le in count) if (le != "+Inf") bounds[++n] = le + 0
-      asort(bounds)
-      for (i = 1; i <= n; i++) if (count[bounds[i] ""] >= q * total) { print bounds[i]; exit }
-      print "+Inf"
-    }'
+    END { for (le in count) print (le == "+Inf" ? "inf" : le), count[le] }' |
+    sort -g | awk -v q="$1" '{ le[NR] = $1; n[NR] = $2 }
+      END {
+        if (NR == 0 || n[NR] == 0) { print "n/a"; exit }
+        for (i = 1; i <= NR; i++) if (n[i] >= q * n[NR]) { print le[i]; exit }
+      }'
 }
 
 run_size() (
@@ -143,15 +141,16 @@ run_size() (
 for size in $SIZES; do run_size "$size"; done
 
 echo "== each figure by size (and the growth from the first size to the last)"
-awk '{ v[$2, $1] = $3; names[$2]; sizes[$1] }
-     END {
-       n = 0; for (s in sizes) order[++n] = s + 0; asort(order)
-       printf "%-34s", "figure"; for (i = 1; i <= n; i++) printf " %12s", order[i]; printf " %8s\n", "growth"
-       for (f in names) {
-         printf "%-34s", f
-         for (i = 1; i <= n; i++) printf " %12s", v[f, order[i] ""]
-         a = v[f, order[1] ""] + 0; b = v[f, order[n] ""] + 0
-         if (n > 1 && a > 0) printf " %7.1fx", b / a
-         printf "\n"
-       }
-     }' "$results" | sort
+awk -v sizes="$(echo "$SIZES" | tr ' ' '\n' | sort -n | tr '\n' ' ')" '
+  { v[$2, $1] = $3; names[$2] }
+  END {
+    n = split(sizes, order, " ")
+    printf "%-34s", "figure"; for (i = 1; i <= n; i++) printf " %12s", order[i]; printf " %8s\n", "growth"
+    for (f in names) {
+      printf "%-34s", f
+      for (i = 1; i <= n; i++) printf " %12s", v[f, order[i]]
+      a = v[f, order[1]] + 0; b = v[f, order[n]] + 0
+      if (n > 1 && a > 0) printf " %7.1fx", b / a
+      printf "\n"
+    }
+  }' "$results" | sort

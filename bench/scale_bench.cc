@@ -33,7 +33,8 @@ ABSL_FLAG(int, sets, 1400, "StatefulSets (Parallel), each with a headless Servic
 ABSL_FLAG(int, replicas, 100, "replicas of each StatefulSet");
 ABSL_FLAG(int, pods, 10000, "plain pods, besides the sets'");
 ABSL_FLAG(int, clients, 8, "threads creating the objects");
-ABSL_FLAG(absl::Duration, probe_interval, absl::Milliseconds(100), "how often the Lease is renewed");
+ABSL_FLAG(absl::Duration, probe_interval, absl::Milliseconds(100),
+          "how often the Lease is renewed");
 ABSL_FLAG(absl::Duration, timeout, absl::Minutes(30), "give up after this long");
 
 namespace {
