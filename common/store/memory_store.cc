@@ -1,6 +1,8 @@
 #include "common/store/memory_store.h"
 
 #include <algorithm>
+#include <iterator>
+#include <string>
 
 #include "absl/container/btree_map.h"
 #include "absl/container/flat_hash_map.h"
@@ -111,6 +113,18 @@ ListResult MemoryStore::List(absl::string_view prefix) {
   return result;
 }
 
+namespace {
+
+// The first key after every key that starts with `prefix` (empty: none is).
+std::string PrefixEnd(absl::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
+}  // namespace
+
 absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::string_view start,
                                                size_t limit, int64_t revision, RestCount rest) {
   absl::string_view from = std::max(prefix, start);
@@ -137,11 +151,21 @@ absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::s
     }
   }
   // Merge the live keys with those, in key order.
-  int64_t remaining = 0;
   auto live = data_.lower_bound(from);
   auto changed = then.begin();
   auto live_in_range = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
     return live != data_.end() && absl::StartsWith((*live)->key, prefix);
+  };
+  // The keys after both cursors as they were at `revision`: the live ones,
+  // counted by walking the tree without comparing keys or copying values,
+  // less each changed key that is live now, plus each that existed then.
+  auto count_rest = [&]() ABSL_SHARED_LOCKS_REQUIRED(mu_) {
+    const std::string end = PrefixEnd(prefix);
+    int64_t n = std::distance(live, end.empty() ? data_.end() : data_.lower_bound(end));
+    for (; changed != then.end(); ++changed) {
+      n += (changed->second != nullptr ? 1 : 0) - (data_.contains(changed->first) ? 1 : 0);
+    }
+    return n;
   };
   while (live_in_range() || changed != then.end()) {
     KeyValuePtr value;
@@ -154,13 +178,12 @@ absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::s
     if (value == nullptr) continue;
     if (limit > 0 && result.kvs.size() == limit) {
       result.more = true;
-      if (rest == RestCount::kSkip) break;
-      ++remaining;  // the merge goes on only to count
-      continue;
+      if (rest == RestCount::kCount) result.remaining = 1 + count_rest();  // 1: `value`
+      break;
     }
     result.kvs.push_back(std::move(value));
   }
-  if (rest == RestCount::kCount) result.remaining = remaining;
+  if (rest == RestCount::kCount && !result.remaining.has_value()) result.remaining = 0;
   return result;
 }
 
