@@ -35,7 +35,7 @@ start_api_server
   echo "    addresses:"
   for i in $(seq 0 99); do echo "    - {ip: 10.1.0.$((i + 1)), hostname: web-$i}"; done
   for i in $(seq 0 $((SERVICES - 1))); do
-    echo "- {apiVersion: v1, kind: Service, metadata: {name: svc-$i, namespace: default}, spec: {clusterIP: 10.96.$((i / 250)).$((i % 250 + 1)), ports: [{name: http, port: 80}]}}"
+    echo "- {apiVersion: v1, kind: Service, metadata: {name: svc-$i, namespace: default}, spec: {clusterIP: 10.96.$((i / 250 + 1)).$((i % 250 + 1)), ports: [{name: http, port: 80}]}}"
   done
 } >"$work/objects.yaml"
 ORDO_SERVER=$server "$BIN/ordoctl" apply -f "$work/objects.yaml" >/dev/null
@@ -72,6 +72,7 @@ if [ "${DNS_COMPARE_METRICS:-0}" = 1 ]; then
     q=$(taskset -c 1 "$BIN/ordo-dns-load" --port "$p" --queries "$work/queries.txt" \
       --seconds "$SECONDS_RUN" --outstanding 500 | awk '/Queries per second/ { print int($4) }')
     echo "$run: $q queries/s"
+    [ "${q:-0}" -gt 0 ] || { echo "ordo-dns ($run) answered nothing" >&2; exit 1; }
     total[$run]=$((total[$run] + q))
   done
   echo "metrics on / off, mean of two runs each: $((total[metrics] / 2)) / $((total[plain] / 2)) =" \

@@ -27,7 +27,7 @@ port=$((20000 + RANDOM % 20000))
     echo "_web._tcp.nginx.default.svc IN SRV 0 1 80 web-$i.nginx.default.svc.cluster.local."
   done
   for i in $(seq 0 $((SERVICES - 1))); do
-    echo "svc-$i.default.svc IN A 10.96.$((i / 250)).$((i % 250 + 1))"
+    echo "svc-$i.default.svc IN A 10.96.$((i / 250 + 1)).$((i % 250 + 1))"
   done
 } >"$work/cluster.local.zone"
 cat >"$work/nsd.conf" <<CONF

@@ -8,6 +8,9 @@
 //   watch   --watchers streams while one writer updates at --rate/s (lag)
 //   fill    create --objects objects, then report the server's RSS (--server-pid)
 // Prints one line per workload: name, ops, throughput and latency quantiles.
+// Exits 1 when a workload had any error or did nothing (so `make test`'s
+// smoke run of every benchmark catches a workload that broke).
+#include <atomic>
 #include <cstdio>
 #include <fstream>
 #include <thread>
@@ -65,8 +68,12 @@ std::unique_ptr<BenchClient> Client(int i) {
                         i % absl::GetFlag(FLAGS_channels), Credentials());
 }
 
+// Workloads that had an error or completed no operation.
+std::atomic<int> failed_workloads{0};
+
 void Report(const std::string& name, int clients, Recorder& rec, absl::Duration elapsed, int errors,
             const std::string& extra = "") {
+  if (errors > 0 || rec.count() == 0) failed_workloads++;
   double secs = absl::ToDoubleSeconds(elapsed);
   std::printf(
       "%-7s target=%s clients=%d ops=%zu errors=%d throughput=%.0f/s p50=%.3fms p99=%.3fms%s\n",
@@ -162,6 +169,7 @@ void Fill(int objects, const std::string& prefix) {
         absl::Status s = c->Create(absl::StrCat(prefix, i), Payload(0));
         if (!s.ok() && s.code() != absl::StatusCode::kAlreadyExists) {
           std::fprintf(stderr, "fill: %s\n", s.ToString().c_str());
+          failed_workloads++;
         }
       }
     });
@@ -225,6 +233,7 @@ void WatchLag() {
     absl::SleepFor(absl::Milliseconds(10));
   }
   handles.clear();
+  if (sent == 0 || received.load() == 0) failed_workloads++;
   absl::MutexLock lock(&mu);
   std::printf(
       "watch   target=%s watchers=%d rate=%d/s events_sent=%ld delivered=%ld/%ld lag_p50=%.3fms "
@@ -325,6 +334,10 @@ int Main() {
       std::fprintf(stderr, "unknown workload %s\n", std::string(w).c_str());
       return 2;
     }
+  }
+  if (failed_workloads.load() > 0) {
+    std::fprintf(stderr, "ordo-bench: %d workload(s) failed\n", failed_workloads.load());
+    return 1;
   }
   return 0;
 }

@@ -9,12 +9,20 @@
 #   BENCH_SECONDS=5  BENCH_TARGETS="ordo ordo-tls etcd"  BENCH_WORKLOADS="create create1 ..."
 #   BENCH_PIN=1: the server on CPU 0 and ordo-bench on CPU 1, so the client's
 #   own work (its half of TLS, say) does not take the server's CPU.
+#   BENCH_CLIENTS=500 BENCH_OBJECTS=10000 (list; fill takes 10 times as many)
+#   BENCH_WATCHERS=100 BENCH_RATE=500: the load's size (bench/smoke.sh shrinks it).
+# A workload with any error prints ordo-bench's complaints and makes the run
+# exit 1 once every workload has run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
 SECS=${BENCH_SECONDS:-5}
 TARGETS=${BENCH_TARGETS:-"ordo ordo-tls etcd"}
 WORKLOADS=${BENCH_WORKLOADS:-"create create1 update get cas watch list fill"}
+CLIENTS=${BENCH_CLIENTS:-500}
+OBJECTS=${BENCH_OBJECTS:-10000}
+WATCHERS=${BENCH_WATCHERS:-100}
+RATE=${BENCH_RATE:-500}
 work=$(mktemp -d /tmp/ordo-bench.XXXXXX)
 server_pid=""
 cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
@@ -71,17 +79,23 @@ run() {  # target workload -> prints ordo-bench's line
   local target=$1 w=$2 args=(--seconds "$SECS")
   case $w in
     create1) args+=(--workloads create1) ;;
-    cas) args+=(--workloads cas --clients 50) ;;
-    watch) args+=(--workloads watch --watchers 100 --rate 500) ;;
-    list) args+=(--workloads list --objects 10000) ;;
-    fill) args+=(--workloads fill --objects 100000) ;;
-    *) args+=(--workloads "$w" --clients 500) ;;
+    cas) args+=(--workloads cas --clients $(((CLIENTS + 9) / 10))) ;;
+    watch) args+=(--workloads watch --watchers "$WATCHERS" --rate "$RATE") ;;
+    list) args+=(--workloads list --objects "$OBJECTS") ;;
+    fill) args+=(--workloads fill --objects $((OBJECTS * 10))) ;;
+    *) args+=(--workloads "$w" --clients "$CLIENTS") ;;
   esac
   local base=${target%%-*}  # ordo-tls and ordo-metrics are ordo to ordo-bench
   start "$target"
+  local status=0
   "${client_cpu[@]}" "$BIN/ordo-bench" --target "$base" --server "$address" --server-pid "$server_pid" \
-    "${client_flags[@]}" "${args[@]}" 2>>"$work/errors" | grep -v conflicts_retried |
-    sed "s/target=$base /target=$target /" || true
+    "${client_flags[@]}" "${args[@]}" >"$work/out" 2>"$work/errors" || status=$?
+  grep -v conflicts_retried "$work/out" | sed "s/target=$base /target=$target /" || true
+  if [ "$status" != 0 ]; then
+    echo "$w against $target FAILED (exit $status):" >&2
+    sed 's/^/  /' "$work/errors" >&2
+    touch "$work/failed"
+  fi
   stop
 }
 
@@ -123,3 +137,8 @@ ratios ordo-tls ordo
 echo
 echo "ordo-metrics / ordo (the cost of request metrics, same run):"
 ratios ordo-metrics ordo
+
+if [ -e "$work/failed" ]; then
+  echo "some workloads failed (see above)" >&2
+  exit 1
+fi
