@@ -11,6 +11,8 @@
 #   - the p99 of every mutating call the api-server answered during the run
 #     (its apiserver_request_duration_seconds histogram, Kubernetes' SLO
 #     measure: the upper bound of the bucket holding the 99th percentile);
+#   - each component's CPU seconds over the run, and its share of a core in
+#     10 s with every pod running and nothing created;
 #   - each component's RSS, the store's size on disk;
 #   - ordo-dns: its slowest zone build during the run (histogram bucket),
 #     then a restart: seconds to its first full zone, and that build's time;
@@ -105,6 +107,20 @@ run_size() (
     slowest=$(awk -v a="$slowest" -v b="$(since "$t0")" 'BEGIN { print (b > a ? b : a) }')
   done
   record list_namespace_slowest_seconds "$slowest"
+
+  # Where the two cores went: each component's CPU seconds until now, then
+  # in a 10 s window with the pods running and nothing created (the steady
+  # load: node heartbeats, controllers' resyncs, ordo-dns' rebuilds).
+  local -A before
+  for c in api cm scheduler hollow dns; do
+    record "cpu_${c}_seconds" "$(awk -v t="$(process_ticks "${!c}")" 'BEGIN { print t / 100 }')"
+    before[$c]=$(process_ticks "${!c}")
+  done
+  sleep 10
+  for c in api cm scheduler hollow dns; do
+    record "steady_cpu_${c}_percent" \
+      "$(awk -v a="${before[$c]}" -v b="$(process_ticks "${!c}")" 'BEGIN { print (b - a) / 10 }')"
+  done
 
   record rss_api_server_mib "$(rss_mib "$api")"
   record rss_controller_manager_mib "$(rss_mib "$cm")"
