@@ -34,6 +34,14 @@ since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 rss_mib() { awk '/^VmRSS/ { printf "%.0f", $2 / 1024 }' "/proc/$1/status"; }
 wait_file() { for _ in $(seq 300); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 metrics() { curl -sf "http://127.0.0.1:$(cat "$1")/metrics"; }
+# Runs CMD... every 50 ms until it succeeds; fails after SECONDS, naming WHAT.
+within() {
+  local seconds=$1 what=$2 i
+  shift 2
+  for ((i = 0; i < seconds * 20; i++)); do "$@" && return 0; sleep 0.05; done
+  echo "gave up waiting ${seconds}s for $what" >&2
+  return 1
+}
 record() { echo "$size $1 $2" >>"$results"; printf '  %-34s %s\n' "$1" "$2"; }
 
 # The upper bound of the histogram bucket holding quantile Q of the series
@@ -135,10 +143,11 @@ run_size() (
   t0=$(now)
   start_dns
   wait_file "$work/dns.mport"
-  until metrics "$work/dns.mport" 2>/dev/null |
-    awk '/^ordo_dns_zone_build_seconds_count/ { n = $2 } END { exit !(n >= 1) }'; do
-    sleep 0.05
-  done
+  zone_built() {
+    metrics "$work/dns.mport" 2>/dev/null |
+      awk '/^ordo_dns_zone_build_seconds_count/ { n = $2 } END { exit !(n >= 1) }'
+  }
+  within 120 "ordo-dns to build its zone" zone_built
   record dns_restart_to_zone_seconds "$(since "$t0")"
   record dns_full_zone_build_seconds "$(metrics "$work/dns.mport" |
     awk '/^ordo_dns_zone_build_seconds_sum/ { printf "%.3f", $2 }')"
@@ -150,7 +159,8 @@ run_size() (
   t0=$(now)
   start "$BIN/ordo-api-server" --data-dir "$work/store" --listen "$server" \
     --port-file "$work/port" --log-level warn >>"$work/api.log" 2>&1
-  until "$BIN/ordoctl" --server "$server" get ns default -o name >/dev/null 2>&1; do sleep 0.05; done
+  api_answers() { "$BIN/ordoctl" --server "$server" get ns default -o name >/dev/null 2>&1; }
+  within 120 "the api-server to answer again" api_answers
   record store_reopen_seconds "$(since "$t0")"
 )
 
