@@ -7,6 +7,8 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
+#include "absl/synchronization/notification.h"
+#include "common/store/fake_journal.h"
 #include "common/testing/status_matchers.h"
 
 namespace ordo::store {
@@ -210,6 +212,96 @@ TEST(MemoryStoreTest, ConcurrentWritersAreSeenOnceEachInRevisionOrder) {
   auto events = DrainUntil(**w, kThreads * kWrites);
   ASSERT_EQ(events.size(), static_cast<size_t>(kThreads * kWrites));
   for (size_t i = 0; i < events.size(); ++i) EXPECT_EQ(events[i]->revision(), int64_t(i + 1));
+}
+
+// A store over a FakeJournal, which the test keeps a handle on.
+struct JournaledStore {
+  FakeJournal* journal;
+  std::unique_ptr<MemoryStore> store;
+};
+JournaledStore OpenOnFakeJournal() {
+  auto journal = std::make_unique<FakeJournal>();
+  FakeJournal* handle = journal.get();
+  auto store = MemoryStore::Open(std::move(journal));
+  EXPECT_OK(store);
+  return {handle, store.ok() ? *std::move(store) : nullptr};
+}
+
+// The disk fails a group: no write of it is acknowledged or seen, and once the
+// disk heals the revisions go on from the last durable one, with no gap.
+TEST(MemoryStoreTest, AFailedJournalWritePublishesNothingAndFailsEveryWriter) {
+  JournaledStore opened = OpenOnFakeJournal();
+  ASSERT_NE(opened.store, nullptr);
+  FakeJournal* journal = opened.journal;
+  MemoryStore* store = opened.store.get();
+  ASSERT_OK(store->Create("/a", "before"));
+  auto watcher = store->Watch("/", 1, nullptr);
+  ASSERT_OK(watcher);
+
+  journal->FailWith(absl::DataLossError("the disk is gone"));
+  journal->Hold();  // the first group waits in Append while the rest queue behind it
+  constexpr int kWriters = 16;
+  std::vector<absl::Status> results(kWriters);
+  std::vector<std::thread> writers;
+  for (int i = 0; i < kWriters; ++i) {
+    writers.emplace_back([&, i] {
+      results[i] = i % 2 == 0 ? store->Create(absl::StrCat("/k/", i), "x").status()
+                              : store->Put("/a", absl::StrCat("update ", i)).status();
+    });
+  }
+  ASSERT_TRUE(journal->AwaitHeldAppend(absl::Seconds(10)));
+  journal->Release();
+  for (auto& w : writers) w.join();
+  for (int i = 0; i < kWriters; ++i) {
+    EXPECT_THAT(results[i], StatusIs(absl::StatusCode::kUnavailable)) << "writer " << i;
+  }
+  EXPECT_EQ(store->CurrentRevision(), 1);
+  auto a = store->Get("/a");
+  ASSERT_OK(a);
+  EXPECT_EQ((*a)->value, "before");
+  EXPECT_THAT(store->Get("/k/0"), StatusIs(absl::StatusCode::kNotFound));
+  auto nothing = (*watcher)->Poll(100);
+  ASSERT_OK(nothing);
+  EXPECT_TRUE(nothing->empty());
+
+  journal->FailWith(absl::OkStatus());
+  auto after = store->Create("/k/0", "after");
+  ASSERT_OK(after);
+  EXPECT_EQ((*after)->mod_revision, 2);
+  EXPECT_EQ(journal->revision(), 2);
+  std::vector<EventPtr> events = DrainUntil(**watcher, 2);
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0]->kv->key, "/k/0");
+}
+
+// A slow disk holds the acknowledgement of what it is writing, and nothing
+// else: reads go on and see the state before the write until it is durable.
+TEST(MemoryStoreTest, AHeldJournalWriteHoldsItsAcknowledgementButNotReads) {
+  JournaledStore opened = OpenOnFakeJournal();
+  ASSERT_NE(opened.store, nullptr);
+  FakeJournal* journal = opened.journal;
+  MemoryStore* store = opened.store.get();
+  ASSERT_OK(store->Create("/a", "old"));
+  journal->Hold();
+  absl::Notification done;
+  absl::StatusOr<TxnResult> result;
+  store->CommitAsync({Op::Put("/a", "new")}, [&](absl::StatusOr<TxnResult> r) {
+    result = std::move(r);
+    done.Notify();
+  });
+  ASSERT_TRUE(journal->AwaitHeldAppend(absl::Seconds(10)));
+  auto a = store->Get("/a");
+  ASSERT_OK(a);
+  EXPECT_EQ((*a)->value, "old");
+  EXPECT_EQ(store->CurrentRevision(), 1);
+  EXPECT_FALSE(done.HasBeenNotified());
+
+  journal->Release();
+  ASSERT_TRUE(done.WaitForNotificationWithTimeout(absl::Seconds(10)));
+  ASSERT_OK(result);
+  a = store->Get("/a");
+  ASSERT_OK(a);
+  EXPECT_EQ((*a)->value, "new");
 }
 
 }  // namespace

@@ -33,6 +33,7 @@ absl::StatusOr<std::unique_ptr<RocksDbJournal>> RocksDbJournal::Open(const std::
   rocksdb::Options db_options;
   db_options.create_if_missing = true;
   db_options.create_missing_column_families = true;
+  if (options.env != nullptr) db_options.env = options.env;
   db_options.IncreaseParallelism(2);
   db_options.compression = rocksdb::kNoCompression;
   db_options.max_total_wal_size = 64 << 20;
@@ -124,7 +125,7 @@ absl::Status RocksDbJournal::Append(const std::vector<EventPtr>& events) {
     batch.DeleteRange(events_cf_, EncodeRevisionKey(0), EncodeRevisionKey(keep_from));
   }
   rocksdb::WriteOptions write_options;
-  write_options.sync = true;
+  write_options.sync = options_.sync_writes;
   ORDO_RETURN_IF_ERROR(FromRocks(db_->Write(write_options, &batch), "write batch"));
   if (trim) oldest_event_on_disk_ = keep_from;
   return absl::OkStatus();

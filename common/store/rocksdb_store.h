@@ -16,6 +16,7 @@
 namespace rocksdb {
 class DB;
 class ColumnFamilyHandle;
+class Env;
 }  // namespace rocksdb
 
 namespace ordo::store {
@@ -23,6 +24,12 @@ namespace ordo::store {
 struct RocksDbOptions {
   // How many events beyond the in-memory window to keep on disk before trimming.
   size_t events_on_disk = 20'000;
+  // What RocksDB reads and writes through (null: the real file system). Tests
+  // pass one that simulates a power cut; it must outlive the journal.
+  rocksdb::Env* env = nullptr;
+  // Each group commit waits for its fdatasync. false only for the test that
+  // proves the power-cut test catches a store that does not sync.
+  bool sync_writes = true;
 };
 
 class RocksDbJournal final : public Journal {
