@@ -290,7 +290,8 @@ spec:
   EXPECT_FALSE(GetPod("stubborn").has_value());
   EXPECT_NE(kill(pid, 0), 0) << "the container outlived its deletion";
   EXPECT_GE(took, absl::Seconds(2)) << "SIGTERM is ignored: only SIGKILL after the grace ends it";
-  EXPECT_LT(took, absl::Seconds(8));
+  // A bound only the wrong grace breaks (the default is 30 s), not a loaded machine.
+  EXPECT_LT(took, absl::Seconds(25)) << "the pod's own 2 s grace was not the one used";
 }
 
 TEST_F(ClusterTest, RestartedAgentKeepsItsPodsProcesses) {

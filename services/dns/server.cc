@@ -378,7 +378,7 @@ void DnsServer::ForwardLoop() {
 }
 
 void DnsServer::ServeConnection(int fd) {
-  timeval idle{10, 0};  // RFC 7766: idle connections are closed
+  timeval idle = absl::ToTimeval(options_.tcp_idle_timeout);
   setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &idle, sizeof idle);
   for (;;) {
     char length[2];

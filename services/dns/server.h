@@ -38,6 +38,8 @@ struct ServerOptions {
   std::vector<std::string> upstreams;  // "IP" or "IP:PORT"
   ZoneConfig zone;
   int forwarders = 4;
+  // A TCP connection with no query for this long is closed (RFC 7766).
+  absl::Duration tcp_idle_timeout = absl::Seconds(10);
   // Where queries, answers and forwards are counted (null: counted for no one).
   std::shared_ptr<DnsMetrics> metrics;
 };
@@ -82,8 +84,8 @@ class DnsServer {
 
   void ServeUdp(int fd, std::stop_token stop);
   void ServeTcp(int fd, std::stop_token stop);
-  // Answers one TCP connection until the peer closes it, it idles 10 s or it
-  // is shut down; the acceptor closes the socket.
+  // Answers one TCP connection until the peer closes it, it idles for
+  // options_.tcp_idle_timeout or it is shut down; the acceptor closes the socket.
   void ServeConnection(int fd);
   void ForwardLoop();
   // `local`'s records, then the upstream's A/AAAA/CNAME records for
