@@ -100,6 +100,13 @@ std::string Registry::Encode(const Message& obj) const {
   return copy->SerializeAsString();
 }
 
+absl::Status Registry::CheckSize(const Message& obj, const std::string& encoded) const {
+  if (encoded.size() <= kMaxObjectBytes) return absl::OkStatus();
+  return absl::InvalidArgumentError(absl::StrCat(
+      info().GroupResource(), " \"", Meta(obj).name(), "\" is too large: ", encoded.size(),
+      " bytes encoded, over the limit of ", kMaxObjectBytes, " bytes (1.5 MiB, etcd's)"));
+}
+
 absl::StatusOr<MessagePtr> Registry::Decode(const store::KeyValue& kv) const {
   MessagePtr obj(strategy_.prototype->New());
   if (!obj->ParseFromString(kv.value)) {
@@ -193,8 +200,10 @@ void Registry::CommitCreate(std::shared_ptr<const Message> prepared, int attempt
     if (!taken.ok()) return done(taken.status());
     companion_ops = *std::move(taken);
   }
+  std::string encoded = Encode(*obj);  // with what the companions filled in
+  if (absl::Status size = CheckSize(*obj, encoded); !size.ok()) return done(size);
   std::vector<store::Op> ops;
-  ops.push_back(store::Op::Create(key, Encode(*obj)));
+  ops.push_back(store::Op::Create(key, std::move(encoded)));
   for (auto& op : companion_ops) ops.push_back(std::move(op));
   auto holder = std::make_shared<MessagePtr>(std::move(obj));
   store_.CommitAsync(
@@ -223,8 +232,13 @@ void Registry::WriteAsync(MessagePtr updated, int64_t revision, Callback done) {
   bool finished = m.has_deletion_timestamp() && m.finalizers_size() == 0 &&
                   m.deletion_grace_period_seconds() == 0;
   std::vector<store::Op> ops;
-  ops.push_back(finished ? store::Op::Delete(key, revision)
-                         : store::Op::Put(key, Encode(*updated), revision));
+  if (finished) {
+    ops.push_back(store::Op::Delete(key, revision));
+  } else {
+    std::string encoded = Encode(*updated);
+    if (absl::Status size = CheckSize(*updated, encoded); !size.ok()) return done(size);
+    ops.push_back(store::Op::Put(key, std::move(encoded), revision));
+  }
   if (finished && companions_ != nullptr) {
     for (auto& op : companions_->OnRemove(*updated)) ops.push_back(std::move(op));
   }

@@ -27,6 +27,10 @@ namespace ordo::apiserver {
 
 using MessagePtr = std::unique_ptr<Message>;
 
+// The largest object the registry stores, encoded: etcd's default request
+// limit (--max-request-bytes, 1.5 MiB), so what ordo stores etcd could hold.
+inline constexpr size_t kMaxObjectBytes = 1536 << 10;
+
 // Which objects a list or watch wants.
 struct Filter {
   std::string ns;  // empty: every namespace
@@ -150,6 +154,8 @@ class Registry {
   // is complete.
   void WriteAsync(MessagePtr updated, int64_t revision, Callback done);
   std::string Encode(const Message& obj) const;
+  // INVALID_ARGUMENT when `encoded` (obj's encoding) is over kMaxObjectBytes.
+  absl::Status CheckSize(const Message& obj, const std::string& encoded) const;
   std::string NewUid();
 
   const KindStrategy& strategy_;

@@ -5,6 +5,7 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include "absl/strings/str_cat.h"
 #include "common/clock/fake_clock.h"
 #include "common/store/memory_store.h"
 #include "common/testing/status_matchers.h"
@@ -76,6 +77,30 @@ TEST_F(RegistryTest, CreateFillsServerOwnedFields) {
   core::v1::Pod with_rv = Pod("x");
   with_rv.mutable_metadata()->set_resource_version("5");
   EXPECT_THAT(pods_.Create(with_rv), StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+// etcd's request limit: an object over 1.5 MiB encoded is refused, by create
+// and by update, with the size and the limit named, and nothing changes.
+TEST_F(RegistryTest, AnObjectOverTheSizeLimitIsRefusedAndNothingChanges) {
+  core::v1::Pod big = Pod("big");
+  auto* env = big.mutable_spec()->mutable_containers(0)->add_env();
+  env->set_name("BLOB");
+  env->set_value(std::string(kMaxObjectBytes, 'x'));
+  EXPECT_THAT(pods_.Create(big), StatusIs(absl::StatusCode::kInvalidArgument,
+                                          HasSubstr(absl::StrCat("limit of ", kMaxObjectBytes))));
+  EXPECT_THAT(pods_.Get("default", "big"), StatusIs(absl::StatusCode::kNotFound));
+  EXPECT_EQ(store_.CurrentRevision(), 0);
+
+  auto created = pods_.Create(Pod("grows"));
+  ASSERT_OK(created);
+  core::v1::Pod grown = AsPod(*created);
+  grown.mutable_status()->set_message(std::string(kMaxObjectBytes, 'y'));
+  EXPECT_THAT(pods_.UpdateStatus(grown), StatusIs(absl::StatusCode::kInvalidArgument,
+                                                  HasSubstr("pods \"grows\" is too large")));
+  auto stored = pods_.Get("default", "grows");
+  ASSERT_OK(stored);
+  EXPECT_EQ(AsPod(*stored).status().message(), "");
+  EXPECT_EQ(store_.CurrentRevision(), 1);
 }
 
 TEST_F(RegistryTest, NoOpUpdateWritesNothingAndSpecChangesBumpGeneration) {
