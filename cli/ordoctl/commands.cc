@@ -13,6 +13,7 @@
 #include "common/manifest/manifest.h"
 #include "common/security/credentials.h"
 #include "common/status/field_errors.h"
+#include "common/status/status_macros.h"
 #include "ordo/meta/v1/meta.pb.h"
 
 namespace ordo::ctl {
@@ -42,34 +43,52 @@ std::string Reason(absl::StatusCode code) {
 
 }  // namespace
 
+namespace {
+
+// The largest manifest file ordoctl reads: far above any real one (the
+// api-server takes objects up to 1.5 MiB), far below what would exhaust memory
+// once parsed (a YAML node costs ~100 bytes).
+constexpr size_t kMaxManifestBytes = 32 << 20;
+
+// The text of `in`, or INVALID_ARGUMENT once it passes kMaxManifestBytes.
+absl::StatusOr<std::string> ReadManifestText(std::istream& in, const std::string& name) {
+  std::string text;
+  char chunk[1 << 16];
+  while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
+    text.append(chunk, static_cast<size_t>(in.gcount()));
+    if (text.size() > kMaxManifestBytes) {
+      return absl::InvalidArgumentError(absl::StrCat(name, ": over ", kMaxManifestBytes,
+                                                     " bytes, the most ordoctl reads as a "
+                                                     "manifest; split it into several files"));
+    }
+  }
+  return text;
+}
+
+}  // namespace
+
 // Reads -f: a file, every manifest file of a directory, or "-" for stdin.
 absl::StatusOr<std::vector<manifest::Object>> ReadManifests(const std::string& path,
                                                             std::istream& in) {
   std::vector<std::pair<std::string, std::string>> files;  // name, text
-  auto slurp = [](std::istream& s) {
-    std::stringstream ss;
-    ss << s.rdbuf();
-    return ss.str();
-  };
+  std::vector<std::string> names;
   if (path == "-") {
-    files.emplace_back("STDIN", slurp(in));
+    ORDO_ASSIGN_OR_RETURN(std::string text, ReadManifestText(in, "STDIN"));
+    files.emplace_back("STDIN", std::move(text));
   } else if (std::filesystem::is_directory(path)) {
-    std::vector<std::string> names;
     for (const auto& e : std::filesystem::directory_iterator(path)) {
       std::string ext = e.path().extension().string();
       if (ext == ".yaml" || ext == ".yml" || ext == ".json") names.push_back(e.path().string());
     }
     std::sort(names.begin(), names.end());
-    for (const auto& n : names) {
-      std::ifstream f(n);
-      files.emplace_back(n, slurp(f));
-    }
   } else {
-    std::ifstream f(path);
-    if (!f) {
-      return absl::NotFoundError(absl::StrCat("the path \"", path, "\" does not exist"));
-    }
-    files.emplace_back(path, slurp(f));
+    names.push_back(path);
+  }
+  for (const auto& n : names) {
+    std::ifstream f(n);
+    if (!f) return absl::NotFoundError(absl::StrCat("the path \"", n, "\" does not exist"));
+    ORDO_ASSIGN_OR_RETURN(std::string text, ReadManifestText(f, n));
+    files.emplace_back(n, std::move(text));
   }
   std::vector<manifest::Object> all;
   for (const auto& [name, text] : files) {

@@ -84,7 +84,8 @@ absl::Status WaitForObject(Context& ctx, const api::ResourceInfo& info, const st
                            const std::string& name, absl::Time deadline,
                            const std::function<bool(const google::protobuf::Message*)>& done);
 
-// Reads -f: a file, every manifest file of a directory, or "-" for stdin.
+// Reads -f: a file, every manifest file of a directory, or "-" for stdin;
+// INVALID_ARGUMENT for a file over 32 MiB, before it is parsed.
 absl::StatusOr<std::vector<manifest::Object>> ReadManifests(const std::string& path,
                                                             std::istream& in);
 // An object's namespace as a verb uses it: none for cluster-scoped kinds,

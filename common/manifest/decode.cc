@@ -47,9 +47,16 @@ std::string Show(const YAML::Node& node) {
 // Quantities may be spelled as YAML numbers.
 bool IsQuantityField(const FieldDescriptor* f) { return quantity::IsQuantityField(f->json_name()); }
 
+// How many nodes a document may expand to beyond one per byte of its text.
+// Only aliases make more nodes than bytes: a billion-laughs document (aliases
+// of lists of aliases) would otherwise expand to billions of objects.
+constexpr size_t kNodeAllowance = 100'000;
+
 class Decoder {
  public:
-  explicit Decoder(absl::string_view filename) : filename_(filename) {}
+  // Decodes at most `max_nodes` nodes in all, then reports one error.
+  Decoder(absl::string_view filename, size_t max_nodes)
+      : filename_(filename), nodes_left_(max_nodes) {}
 
   void DecodeMessage(const YAML::Node& node, google::protobuf::Message* msg,
                      const std::string& path);
@@ -67,9 +74,30 @@ class Decoder {
   void Value(const YAML::Node& node, google::protobuf::Value* out, const std::string& path);
   void Timestamp(const YAML::Node& node, google::protobuf::Timestamp* out, const std::string& path);
 
+  // Counts one node; false, with one error for the whole document, once the
+  // allowance is spent.
+  bool Visit(const YAML::Node& node);
+
   std::string filename_;
   std::vector<std::string> errors_;
+  size_t nodes_left_;
+  bool exhausted_ = false;
 };
+
+bool Decoder::Visit(const YAML::Node& node) {
+  if (nodes_left_ > 0) {
+    --nodes_left_;
+    return true;
+  }
+  if (!exhausted_) {
+    exhausted_ = true;
+    errors_.push_back(absl::StrCat(
+        filename_, ":", node.Mark().line + 1,
+        ": the manifest expands, through its aliases, to more nodes than its text could hold "
+        "(a billion-laughs document?); refused"));
+  }
+  return false;
+}
 
 std::string Join(const std::string& path, const std::string& name) {
   return path.empty() ? name : absl::StrCat(path, ".", name);
@@ -77,6 +105,7 @@ std::string Join(const std::string& path, const std::string& name) {
 
 void Decoder::DecodeMessage(const YAML::Node& node, google::protobuf::Message* msg,
                             const std::string& path) {
+  if (!Visit(node)) return;
   const Descriptor* d = msg->GetDescriptor();
   if (d->full_name() == "google.protobuf.Value") {
     return Value(node, static_cast<google::protobuf::Value*>(msg), path);
@@ -118,6 +147,7 @@ void Decoder::Field(const YAML::Node& node, google::protobuf::Message* msg,
       return Error(node, path, absl::StrCat("expected an object, got ", Show(node)));
     const FieldDescriptor* value_field = f->message_type()->FindFieldByName("value");
     for (const auto& kv : node) {
+      if (!Visit(kv.second)) return;
       std::string key = kv.first.Scalar();
       std::string item_path = absl::StrCat(path, "[", key, "]");
       google::protobuf::Message* entry = r->AddMessage(msg, f);
@@ -159,6 +189,7 @@ void Decoder::Field(const YAML::Node& node, google::protobuf::Message* msg,
 
 void Decoder::Scalar(const YAML::Node& node, google::protobuf::Message* msg,
                      const FieldDescriptor* f, const std::string& path) {
+  if (!Visit(node)) return;
   const Reflection* r = msg->GetReflection();
   if (!node.IsScalar()) {
     return Error(node, path, absl::StrCat("expected a scalar, got ", Show(node)));
@@ -210,6 +241,7 @@ void Decoder::Scalar(const YAML::Node& node, google::protobuf::Message* msg,
 }
 
 void Decoder::Value(const YAML::Node& node, google::protobuf::Value* out, const std::string& path) {
+  if (!Visit(node)) return;
   if (node.IsMap()) {
     auto* s = out->mutable_struct_value();
     for (const auto& kv : node) {
@@ -310,7 +342,7 @@ absl::StatusOr<std::vector<Object>> Decode(absl::string_view text, absl::string_
     // yaml-cpp reports syntax errors by exception; they stop at this boundary.
     return absl::InvalidArgumentError(absl::StrCat(filename, ":", e.mark.line + 1, ": ", e.msg));
   }
-  Decoder decoder(filename);
+  Decoder decoder(filename, text.size() + kNodeAllowance);
   std::vector<Object> out;
   for (const auto& doc : docs) {
     if (doc.IsNull()) continue;  // an empty document between "---"
@@ -323,7 +355,8 @@ absl::StatusOr<std::vector<Object>> Decode(absl::string_view text, absl::string_
 }
 
 absl::StatusOr<std::vector<Object>> DecodeNode(const YAML::Node& doc, absl::string_view filename) {
-  Decoder decoder(filename);
+  // An edited object, whose text ordoctl wrote itself: the allowance alone.
+  Decoder decoder(filename, 100 * kNodeAllowance);
   std::vector<Object> out;
   DecodeDocument(doc, decoder, filename, out);
   if (!decoder.errors().empty()) {

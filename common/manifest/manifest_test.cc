@@ -5,6 +5,8 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 #include "absl/strings/str_cat.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
@@ -211,6 +213,47 @@ TEST(ManifestTest, UnknownKindsAndBrokenYaml) {
   EXPECT_THAT(labels,
               StatusIs(absl::StatusCode::kInvalidArgument,
                        HasSubstr("l.yaml:4: metadata.labels[on]: expected a string, got true")));
+}
+
+// Aliases of lists of aliases (billion laughs): ten kilobytes of text that
+// would expand to a million env vars are refused, fast, with one error.
+TEST(ManifestTest, AManifestThatExpandsThroughAliasesIsRefused) {
+  std::string env = "[&v {name: A, value: b}";
+  std::string containers = "[&c {name: app, image: x, env: ENV}";
+  for (int i = 0; i < 999; ++i) {
+    env += ", *v";
+    containers += ", *c";
+  }
+  env += "]";
+  containers += "]";
+  containers.replace(containers.find("ENV"), 3, env);
+  std::string text = absl::StrCat(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: lol}\nspec:\n  containers: ", containers, "\n");
+  ASSERT_LT(text.size(), 20'000u);
+  auto decoded = Decode(text, "lol.yaml");
+  EXPECT_THAT(decoded,
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("lol.yaml:5: the manifest expands, through its aliases")));
+  EXPECT_EQ(std::count(decoded.status().message().begin(), decoded.status().message().end(), '\n'),
+            0)
+      << "one error, not one per expanded node";
+  // The same aliases, expanding to no more than the text holds, decode.
+  auto modest = Decode(
+      "apiVersion: v1\nkind: Pod\nmetadata: {name: ok}\nspec:\n  containers:\n"
+      "  - &c {name: a, image: x, env: &e [{name: A, value: b}]}\n"
+      "  - {name: b, image: x, env: *e}\n",
+      "ok.yaml");
+  ASSERT_OK(modest);
+}
+
+// Nesting deeper than yaml-cpp's guard (2,000) is a parse error, not a stack overflow.
+TEST(ManifestTest, ADeeplyNestedManifestIsRefused) {
+  EXPECT_THAT(Decode(std::string(100'000, '['), "deep.yaml"),
+              StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("deep.yaml:")));
+  EXPECT_THAT(
+      Decode(absl::StrCat("apiVersion: v1\nkind: Pod\nmetadata: ", std::string(50'000, '{')),
+             "deep.yaml"),
+      StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
 }  // namespace
