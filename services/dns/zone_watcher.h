@@ -1,7 +1,8 @@
 // ZoneWatcher keeps a DnsServer's zone in step with the api-server: informers
 // on Namespaces, Services and Endpoints mark the zone dirty on every change,
 // and one thread rebuilds the snapshot whenever it is dirty (so a burst of
-// changes costs one rebuild) and hands it to the server. Until every informer
+// changes costs one rebuild), no sooner after the last build than that build
+// took, and hands it to the server. Until every informer
 // has listed once, the server keeps its unsynced zone (SERVFAIL).
 // Thread-safety: Run from one thread; the informers' handlers from theirs.
 #pragma once
