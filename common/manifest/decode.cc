@@ -1,8 +1,12 @@
 // YAML -> proto through descriptors, with file:line: path errors.
+#include <yaml-cpp/eventhandler.h>
 #include <yaml-cpp/yaml.h>
 
+#include <algorithm>
 #include <regex>
+#include <sstream>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
@@ -332,11 +336,94 @@ void DecodeDocument(const YAML::Node& doc, Decoder& decoder, absl::string_view f
   if (decoder.errors().size() == before) out.push_back(std::move(obj));
 }
 
+// The offset of the first byte of `text` that is not well-formed UTF-8 (RFC
+// 3629: no overlong forms, no surrogates, nothing past U+10FFFF), or npos.
+// Written here because neither Abseil 20220623 nor protobuf 3.21 exports a
+// validator (protobuf's is internal).
+size_t FirstInvalidUtf8(absl::string_view text) {
+  const auto* p = reinterpret_cast<const unsigned char*>(text.data());
+  const size_t n = text.size();
+  size_t i = 0;
+  while (i < n) {
+    unsigned char c = p[i];
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = c >= 0xC2 && c <= 0xDF   ? 2
+                 : c >= 0xE0 && c <= 0xEF ? 3
+                 : c >= 0xF0 && c <= 0xF4 ? 4
+                                          : 0;
+    if (len == 0 || i + len > n) return i;
+    // The second byte's range depends on the first (overlongs, surrogates, > U+10FFFF).
+    unsigned char lo = c == 0xE0 ? 0xA0 : c == 0xF0 ? 0x90 : 0x80;
+    unsigned char hi = c == 0xED ? 0x9F : c == 0xF4 ? 0x8F : 0xBF;
+    if (p[i + 1] < lo || p[i + 1] > hi) return i;
+    for (size_t k = 2; k < len; ++k) {
+      if (p[i + k] < 0x80 || p[i + k] > 0xBF) return i;
+    }
+    i += len;
+  }
+  return absl::string_view::npos;
+}
+
+// Whether `text` starts with a UTF-16 or UTF-32 byte order mark, which
+// yaml-cpp decodes to UTF-8 itself.
+bool IsWideUnicode(absl::string_view text) {
+  return absl::StartsWith(text, "\xFF\xFE") || absl::StartsWith(text, "\xFE\xFF") ||
+         absl::StartsWith(text, absl::string_view("\0\0\xFE\xFF", 4));
+}
+
+// Where each document of a stream starts, from the parser's events alone.
+class DocumentStarts final : public YAML::EventHandler {
+ public:
+  YAML::Mark start;
+  void OnDocumentStart(const YAML::Mark& mark) override { start = mark; }
+  void OnDocumentEnd() override {}
+  void OnNull(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnAlias(const YAML::Mark&, YAML::anchor_t) override {}
+  void OnScalar(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                const std::string&) override {}
+  void OnSequenceStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                       YAML::EmitterStyle::value) override {}
+  void OnSequenceEnd() override {}
+  void OnMapStart(const YAML::Mark&, const std::string&, YAML::anchor_t,
+                  YAML::EmitterStyle::value) override {}
+  void OnMapEnd() override {}
+};
+
+// yaml-cpp 0.7's LoadAll loops for ever, allocating until memory runs out, on
+// a token no document consumes: a ',' after a top-level flow collection
+// ("{},", three bytes; yaml-cpp issue #1040, fixed upstream by PR #1319,
+// after the 0.7 Debian ships). A first pass over the parser's events finds
+// it (a document starting where the last one did consumed nothing) and
+// refuses the text before LoadAll sees it. Throws YAML::Exception.
+void RefuseRunawayStreams(const std::string& text) {
+  std::istringstream in(text);
+  YAML::Parser parser(in);
+  DocumentStarts starts;
+  int last = -1;
+  while (parser.HandleNextDocument(starts)) {
+    if (starts.start.pos == last) {
+      throw YAML::ParserException(starts.start, "unexpected ',' outside a flow collection");
+    }
+    last = starts.start.pos;
+  }
+}
+
 }  // namespace
 
 absl::StatusOr<std::vector<Object>> Decode(absl::string_view text, absl::string_view filename) {
+  // As kubectl's YAML reader: the text must be Unicode (a string field of a
+  // proto must be UTF-8; the api-server would refuse it unparsed).
+  if (size_t bad = FirstInvalidUtf8(text); bad != absl::string_view::npos && !IsWideUnicode(text)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(filename, ":", std::count(text.begin(), text.begin() + bad, '\n') + 1,
+                     ": not valid UTF-8 (byte ", bad, ")"));
+  }
   std::vector<YAML::Node> docs;
   try {
+    RefuseRunawayStreams(std::string(text));
     docs = YAML::LoadAll(std::string(text));
   } catch (const YAML::Exception& e) {
     // yaml-cpp reports syntax errors by exception; they stop at this boundary.

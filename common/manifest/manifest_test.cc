@@ -256,5 +256,32 @@ TEST(ManifestTest, ADeeplyNestedManifestIsRefused) {
       StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+// Found by the manifest fuzzer: three bytes on which yaml-cpp 0.7's LoadAll
+// allocated until memory ran out (yaml-cpp issue #1040), and their kin.
+TEST(ManifestTest, AStrayCommaAfterAFlowCollectionIsRefusedNotLoopedOn) {
+  for (const char* text : {"{},", "[],", "{a: 1}, b", "[1] ,", "apiVersion: v1\n---\n{},"}) {
+    EXPECT_THAT(Decode(text, "comma.yaml"),
+                StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("comma.yaml:")))
+        << text;
+  }
+  ASSERT_OK(Decode("apiVersion: v1\nkind: Pod\nmetadata: {name: a}\n---\n---\n", "ok.yaml"));
+}
+
+// Found by the manifest fuzzer: bytes that are not UTF-8 went into string
+// fields, which protobuf then could not send. Refused, as kubectl does.
+TEST(ManifestTest, TextThatIsNotUtf8IsRefusedNamingTheLine) {
+  for (const char* bad : {"\xff", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe2\x82"}) {
+    auto decoded =
+        Decode(absl::StrCat("apiVersion: v1\nkind: Pod\nmetadata: {name: \"a", bad, "\"}\n"),
+               "bytes.yaml");
+    EXPECT_THAT(decoded, StatusIs(absl::StatusCode::kInvalidArgument,
+                                  HasSubstr("bytes.yaml:3: not valid UTF-8")));
+  }
+  auto unicode = Decode(
+      "apiVersion: v1\nkind: Pod\nmetadata:\n  name: a\n  annotations: {note: \"é😀\u200b\"}\n",
+      "unicode.yaml");
+  ASSERT_OK(unicode);
+}
+
 }  // namespace
 }  // namespace ordo::manifest
