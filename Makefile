@@ -6,10 +6,10 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
   libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
   libgtest-dev libgmock-dev libyaml-cpp-dev prometheus-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils \
-  clang python3 libssl-dev libcap-dev prometheus python3-grpcio python3-protobuf python3-yaml curl
+  clang libclang-rt-14-dev python3 libssl-dev libcap-dev prometheus python3-grpcio python3-protobuf python3-yaml curl
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-scale bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-scale bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns fuzz-manifest format format-check bench clean
 
 # Installs the Debian packages the build needs, and nothing when they are all there.
 deps:
@@ -121,13 +121,38 @@ bench-metrics: build
 bench-dns-reference:
 	bench/dns_reference.sh
 
-# The DNS wire code under libFuzzer (clang), for FUZZ_SECONDS (default 60).
+# The fuzzers (libFuzzer, so clang), each for FUZZ_SECONDS (default 60) from
+# its corpus in the repository; what they find new goes to build/fuzz/*-corpus,
+# a crash to build/fuzz/crash-* (make it a unit test). A fixed seed, so a run
+# repeats what the last one did. .ci/run runs both.
+FUZZ_FLAGS = -max_total_time=$${FUZZ_SECONDS:-60} -seed=1 -rss_limit_mb=2048 -print_final_stats=1
+# libFuzzer's out-of-memory report can spin for ever walking a large heap: a
+# run that outlives its time by two minutes is killed (and fails).
+FUZZ_RUN = timeout -s KILL $$(( $${FUZZ_SECONDS:-60} + 120 ))
+FUZZ_CXX = clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I.
+
+# The DNS wire code: a query parsed and answered, a response's TTLs scanned.
 fuzz-dns:
-	command -v clang++ >/dev/null || $(SUDO) apt-get install -y clang
-	mkdir -p $(BUILD_DIR)/fuzz
-	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -I. \
-	  services/dns/wire.cc services/dns/wire_fuzz.cc -o $(BUILD_DIR)/fuzz/dns-wire-fuzz
-	$(BUILD_DIR)/fuzz/dns-wire-fuzz -max_total_time=$${FUZZ_SECONDS:-60} -max_len=4096 $(BUILD_DIR)/fuzz
+	dpkg -s clang libclang-rt-14-dev >/dev/null 2>&1 || $(SUDO) apt-get install -y clang libclang-rt-14-dev
+	mkdir -p $(BUILD_DIR)/fuzz/dns-corpus
+	$(FUZZ_CXX) services/dns/wire.cc services/dns/wire_fuzz.cc -o $(BUILD_DIR)/fuzz/dns-wire-fuzz
+	$(FUZZ_RUN) $(BUILD_DIR)/fuzz/dns-wire-fuzz $(FUZZ_FLAGS) -max_len=4096 $(BUILD_DIR)/fuzz/dns-corpus \
+	  services/dns/fuzz_corpus
+
+# The manifest decoder and encoders: decode.cc and encode.cc compiled by clang
+# with the fuzzer's coverage, linked to the kinds' protos and the libraries
+# `make build` made with g++ (both use libstdc++): run `make build` first.
+MANIFEST_FUZZ_LIBS = common/api/libordo_api.a common/quantity/libordo_quantity.a \
+  common/status/libordo_status.a common/clock/libordo_clock.a proto/libordo_proto.a
+fuzz-manifest:  # after `make build`
+	dpkg -s clang libclang-rt-14-dev >/dev/null 2>&1 || $(SUDO) apt-get install -y clang libclang-rt-14-dev
+	mkdir -p $(BUILD_DIR)/fuzz/manifest-corpus
+	$(FUZZ_CXX) -I$(BUILD_DIR)/proto/gen common/manifest/decode.cc common/manifest/encode.cc \
+	  common/manifest/manifest_fuzz.cc $(addprefix $(BUILD_DIR)/,$(MANIFEST_FUZZ_LIBS)) \
+	  $$(pkg-config --libs protobuf yaml-cpp absl_strings absl_str_format absl_time \
+	    absl_statusor absl_synchronization grpc++) -o $(BUILD_DIR)/fuzz/manifest-fuzz
+	$(FUZZ_RUN) $(BUILD_DIR)/fuzz/manifest-fuzz $(FUZZ_FLAGS) -max_len=65536 $(BUILD_DIR)/fuzz/manifest-corpus \
+	  common/manifest/fuzz_corpus
 
 FORMAT_FILES = $(shell git ls-files '*.cc' '*.h')
 format:
