@@ -195,8 +195,9 @@ class OrdoClient final : public BenchClient {
 
 class EtcdClient final : public BenchClient {
  public:
-  EtcdClient(const std::string& address, int index)
-      : channel_(Channel(address, index, nullptr)),
+  EtcdClient(const std::string& address, int index, bool serializable_reads)
+      : serializable_reads_(serializable_reads),
+        channel_(Channel(address, index, nullptr)),
         kv_(etcdserverpb::KV::NewStub(channel_)),
         watch_(etcdserverpb::Watch::NewStub(channel_)) {}
 
@@ -220,6 +221,7 @@ class EtcdClient final : public BenchClient {
     };
     auto call = std::make_shared<RangeCall>();
     call->request.set_key(Key(name));
+    call->request.set_serializable(serializable_reads_);
     Deadline(call->ctx);
     kv_->async()->Range(&call->ctx, &call->request, &call->response,
                         [this, call, name, done = std::move(done)](grpc::Status s) {
@@ -243,6 +245,7 @@ class EtcdClient final : public BenchClient {
   absl::Status Get(const std::string& name) override {
     etcdserverpb::RangeRequest req;
     req.set_key(Key(name));
+    req.set_serializable(serializable_reads_);
     etcdserverpb::RangeResponse resp;
     grpc::ClientContext ctx;
     Deadline(ctx);
@@ -373,6 +376,7 @@ class EtcdClient final : public BenchClient {
     return absl::OkStatus();
   }
 
+  const bool serializable_reads_;
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<etcdserverpb::KV::Stub> kv_;
   std::unique_ptr<etcdserverpb::Watch::Stub> watch_;
@@ -383,8 +387,11 @@ class EtcdClient final : public BenchClient {
 
 std::unique_ptr<BenchClient> NewBenchClient(const std::string& target, const std::string& address,
                                             int channel_index,
-                                            std::shared_ptr<grpc::ChannelCredentials> credentials) {
-  if (target == "etcd") return std::make_unique<EtcdClient>(address, channel_index);
+                                            std::shared_ptr<grpc::ChannelCredentials> credentials,
+                                            bool serializable_reads) {
+  if (target == "etcd") {
+    return std::make_unique<EtcdClient>(address, channel_index, serializable_reads);
+  }
   return std::make_unique<OrdoClient>(address, channel_index, std::move(credentials));
 }
 

@@ -47,10 +47,12 @@ class BenchClient {
 };
 
 // `target` is "ordo" or "etcd"; `address` is HOST:PORT; `credentials`
-// dial it (plaintext when null).
+// dial it (plaintext when null). `serializable_reads`: etcd's gets read the
+// member's local state without a quorum round (ordo's are always local).
 std::unique_ptr<BenchClient> NewBenchClient(
     const std::string& target, const std::string& address, int channel_index,
-    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr);
+    std::shared_ptr<grpc::ChannelCredentials> credentials = nullptr,
+    bool serializable_reads = false);
 
 // Prepares the target (the "bench" namespace on ordo).
 absl::Status PrepareTarget(const std::string& target, const std::string& address,

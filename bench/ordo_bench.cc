@@ -3,10 +3,13 @@
 //   create  N clients create 1 KiB objects         (durable writes/s, latency)
 //   update  N clients update their own object      (conditional writes)
 //   get     N clients read their own object
+//   getser  the same with etcd's serializable reads (no quorum round; for
+//           ordo the same as get: its reads are always local)
 //   list    list --objects objects (filled first), latency per list
 //   cas     N clients read-modify-write one hot object; conflicts retried
 //   watch   --watchers streams while one writer updates at --rate/s (lag)
-//   fill    create --objects objects, then report the server's RSS (--server-pid)
+//   fill    create --objects objects, then report the server's RSS (--server-pid),
+//           resident and anonymous, at once and after --settle_seconds of settling
 // Prints one line per workload: name, ops, throughput and latency quantiles.
 // Exits 1 when a workload had any error or did nothing (so `make test`'s
 // smoke run of every benchmark catches a workload that broke).
@@ -31,7 +34,7 @@
 ABSL_FLAG(std::string, target, "ordo", "ordo or etcd");
 ABSL_FLAG(std::string, server, "127.0.0.1:6443", "HOST:PORT of the server under test");
 ABSL_FLAG(std::string, workloads, "create,update,get,cas,watch,list",
-          "comma-separated: create, update, get, list, cas, watch, fill");
+          "comma-separated: create, update, get, getser, list, cas, watch, fill");
 ABSL_FLAG(int, clients, 500, "concurrent clients for create/update/get/cas");
 ABSL_FLAG(int, channels, 32, "gRPC connections the clients share");
 ABSL_FLAG(double, seconds, 5, "how long each timed workload runs");
@@ -39,6 +42,7 @@ ABSL_FLAG(int, payload, 1024, "bytes of payload per object");
 ABSL_FLAG(int, objects, 10000, "objects for list and fill");
 ABSL_FLAG(int, watchers, 100, "watch streams for the watch workload");
 ABSL_FLAG(int, rate, 500, "writes per second during the watch workload");
+ABSL_FLAG(double, settle_seconds, 10, "fill: seconds without load before the settled RSS");
 ABSL_FLAG(int, server_pid, 0, "if set, report this process's RSS after fill");
 
 namespace ordo::bench {
@@ -63,9 +67,12 @@ std::shared_ptr<grpc::ChannelCredentials> Credentials() {
   return *credentials;
 }
 
+// Set while the getser workload makes its clients.
+bool serializable_reads = false;
+
 std::unique_ptr<BenchClient> Client(int i) {
   return NewBenchClient(absl::GetFlag(FLAGS_target), absl::GetFlag(FLAGS_server),
-                        i % absl::GetFlag(FLAGS_channels), Credentials());
+                        i % absl::GetFlag(FLAGS_channels), Credentials(), serializable_reads);
 }
 
 // Workloads that had an error or completed no operation.
@@ -177,13 +184,17 @@ void Fill(int objects, const std::string& prefix) {
   for (auto& th : threads) th.join();
 }
 
-long RssKib(int pid) {
+// A memory figure of /proc/PID/status in KiB: "VmRSS" (what the process has
+// resident, its mapped files and shared pages too) or "RssAnon" (its own heap
+// and stacks: what it costs, whatever the page cache holds).
+long StatusKib(int pid, const std::string& field) {
   std::ifstream in(absl::StrCat("/proc/", pid, "/status"));
   std::string line;
+  const std::string prefix = field + ":";
   while (std::getline(in, line)) {
-    if (line.rfind("VmRSS:", 0) == 0) {
+    if (line.rfind(prefix, 0) == 0) {
       long kib = 0;
-      std::sscanf(line.c_str(), "VmRSS: %ld", &kib);
+      std::sscanf(line.c_str() + prefix.size(), "%ld", &kib);
       return kib;
     }
   }
@@ -284,10 +295,11 @@ int Main() {
             c.UpdateAsync(absl::StrCat("u", run, "-", t), Payload(absl::ToUnixNanos(absl::Now())),
                           std::move(done));
           });
-    } else if (w == "get") {
+    } else if (w == "get" || w == "getser") {
       std::string run = absl::StrCat(absl::ToUnixMicros(absl::Now()));
+      serializable_reads = w == "getser";
       AsyncLoop(
-          "get", clients,
+          std::string(w), clients,
           [&](BenchClient& c, int t) {
             (void)c.Create(absl::StrCat("g", run, "-", t), Payload(0));
           },
@@ -327,9 +339,18 @@ int Main() {
       Fill(objects, "f");
       double secs = absl::ToDoubleSeconds(absl::Now() - t0);
       int pid = absl::GetFlag(FLAGS_server_pid);
-      std::printf("fill    target=%s objects=%d seconds=%.1f rss=%s\n",
-                  absl::GetFlag(FLAGS_target).c_str(), objects, secs,
-                  pid > 0 ? absl::StrCat(RssKib(pid) / 1024, "MiB").c_str() : "n/a");
+      auto mib = [pid](const char* field) {
+        return pid > 0 ? absl::StrCat(StatusKib(pid, field) / 1024, "MiB") : std::string("n/a");
+      };
+      std::string rss = mib("VmRSS"), anon = mib("RssAnon");
+      // Then a settle period, the load over: compactions and flushes finish and
+      // freed memory goes back (a benchmark's wait, not a test's).
+      if (pid > 0) absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_settle_seconds)));
+      std::printf(
+          "fill    target=%s objects=%d seconds=%.1f rss=%s anon=%s settled_rss=%s "
+          "settled_anon=%s\n",
+          absl::GetFlag(FLAGS_target).c_str(), objects, secs, rss.c_str(), anon.c_str(),
+          mib("VmRSS").c_str(), mib("RssAnon").c_str());
     } else {
       std::fprintf(stderr, "unknown workload %s\n", std::string(w).c_str());
       return 2;
