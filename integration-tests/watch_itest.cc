@@ -1,5 +1,6 @@
 // A watch on the real api-server sees every event exactly once, in revision
-// order, across 1,000 writes made concurrently by several clients.
+// order, across 1,000 writes made concurrently by several clients; a client
+// that stops reading is cut off while another keeps up.
 #include <gtest/gtest.h>
 
 #include <set>
@@ -7,6 +8,8 @@
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "common/security/credentials.h"
+#include "common/server/channel.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
 #include "ordo/core/v1/services.grpc.pb.h"
@@ -143,6 +146,70 @@ TEST(WatchTest, WatchWithoutVersionStartsWithTheCurrentObjectsThenFollows) {
   EXPECT_EQ(event.type(), "DELETED");
   watch_ctx.TryCancel();
   sel_ctx.TryCancel();
+}
+
+// A watcher that stops reading holds one write in flight; the api-server cuts
+// it off once the event window (300 events here) passes it, while a watcher
+// that reads sees every event, in order.
+TEST(WatchTest, AClientThatStopsReadingIsCutOffAndAReaderSeesEverything) {
+  testing::TempDir dir;
+  auto server = ApiServerProcess::Start(dir.path(), {"--event-window", "300"});
+  ASSERT_TRUE(server.ok()) << server.status();
+  auto stub = core::v1::Pods::NewStub((*server)->NewChannel());
+  core::v1::PodList initial;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->List(&ctx, meta::v1::ListOptions(), &initial).ok());
+  }
+  meta::v1::ListOptions from;
+  from.set_resource_version(initial.metadata().resource_version());
+
+  // The stalled client: its own connection with a fixed 64 KiB flow-control
+  // window (no BDP probing to grow it), so the server's writes block soon.
+  grpc::ChannelArguments args = server::ChannelArgs({.own_connection = true});
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 64 << 10);
+  auto stalled_channel = grpc::CreateCustomChannel(
+      (*server)->address(), security::NewChannelCredentials((*server)->admin()), args);
+  grpc::ClientContext stalled_ctx;
+  stalled_ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(60));
+  auto stalled = core::v1::Pods::NewStub(stalled_channel)->Watch(&stalled_ctx, from);
+
+  constexpr int kPods = 1000;  // 8 KiB each: 8 MB of events, 1,000 > 300 of window
+  std::atomic<int> read{0};
+  std::atomic<bool> in_order{true};
+  grpc::ClientContext reader_ctx;
+  auto reader = stub->Watch(&reader_ctx, from);
+  std::thread reading([&] {
+    core::v1::PodWatchEvent event;
+    int64_t last = 0;
+    while (read.load() < kPods && reader->Read(&event)) {
+      if (Rv(event.object()) <= last) in_order = false;
+      last = Rv(event.object());
+      ++read;
+    }
+  });
+  auto writer = core::v1::Pods::NewStub((*server)->NewChannel());
+  for (int i = 0; i < kPods; ++i) {
+    core::v1::Pod pod = MakePod(absl::StrCat("p", i), "a");
+    (*pod.mutable_metadata()->mutable_annotations())["pad"] = std::string(8 << 10, 'x');
+    grpc::ClientContext ctx;
+    core::v1::Pod out;
+    ASSERT_TRUE(writer->Create(&ctx, pod, &out).ok()) << i;
+  }
+  reading.join();
+  EXPECT_EQ(read.load(), kPods);
+  EXPECT_TRUE(in_order.load());
+  reader_ctx.TryCancel();
+
+  // The stalled client, reading at last, finds what was buffered and then
+  // the end: cancelled by the server, long before its own deadline.
+  core::v1::PodWatchEvent event;
+  int buffered = 0;
+  while (stalled->Read(&event)) ++buffered;
+  grpc::Status ended = stalled->Finish();
+  EXPECT_EQ(ended.error_code(), grpc::StatusCode::CANCELLED) << ended.error_message();
+  EXPECT_LT(buffered, kPods);
 }
 
 }  // namespace

@@ -50,6 +50,13 @@ class MemoryStore::WatcherImpl final : public Watcher {
 
   int64_t cursor() const override { return cursor_; }
 
+  bool FellBehind() override {
+    int64_t probe = cursor_;
+    bool behind = absl::IsOutOfRange(store_->EventsAfter(prefix_, probe, 0).status());
+    if (behind && store_->options_.observer != nullptr) store_->options_.observer->WatcherCutOff();
+    return behind;
+  }
+
   // Called by the committer after new events are published.
   void Signal() {
     {

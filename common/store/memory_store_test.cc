@@ -145,6 +145,19 @@ TEST(MemoryStoreTest, SlowWatcherIsCutOffWithoutStallingWriters) {
   EXPECT_THAT((*slow)->Poll(10), StatusIs(absl::StatusCode::kOutOfRange));
 }
 
+TEST(MemoryStoreTest, FellBehindSaysWhetherTheWindowPassedTheWatcherWithoutMovingIt) {
+  MemoryStore store(MemoryStoreOptions{.event_window = 8});
+  auto w = store.Watch("/k", 0, nullptr);
+  ASSERT_OK(w);
+  for (int i = 0; i < 8; ++i) ASSERT_OK(store.Put("/k", absl::StrCat(i)));
+  EXPECT_FALSE((*w)->FellBehind());  // revisions 1..8 are all still in the window
+  EXPECT_EQ((*w)->cursor(), 0);
+  ASSERT_OK(store.Put("/k", "8"));  // revision 1 leaves the window
+  EXPECT_TRUE((*w)->FellBehind());
+  EXPECT_EQ((*w)->cursor(), 0);
+  EXPECT_THAT((*w)->Poll(10), StatusIs(absl::StatusCode::kOutOfRange));
+}
+
 // Records what the store reports.
 class RecordingObserver final : public StoreObserver {
  public:

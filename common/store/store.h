@@ -97,6 +97,11 @@ class Watcher {
   virtual bool AwaitReady(absl::Duration timeout) = 0;
   // The revision of the last event delivered (or the starting revision).
   virtual int64_t cursor() const = 0;
+  // Whether the event window has moved past this watcher, so its next Poll
+  // is OUT_OF_RANGE. Cheap, and does not move the cursor: for a consumer that
+  // is not polling (its client stopped reading) to learn it can never resume.
+  // A true answer counts as a cut-off, as an OUT_OF_RANGE Poll does.
+  virtual bool FellBehind() = 0;
 };
 
 class Store {

@@ -176,7 +176,7 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
     if (auto s = Check(*ctx, "watch", options.namespace_(), ""); !s.ok()) {
       return new RefusedWatch(s);
     }
-    return WatchReactor::Start(registry_, api_.store(), watch_, options);
+    return WatchReactor::Start(ctx, registry_, api_.store(), watch_, options);
   }
 
  protected:

@@ -16,9 +16,9 @@ grpc::Slice SharedSlice(std::shared_ptr<const std::string> bytes) {
 }  // namespace
 
 grpc::ServerWriteReactor<grpc::ByteBuffer>* WatchReactor::Start(
-    Registry& registry, store::Store& store, server::Executor& executor,
-    const meta::v1::ListOptions& options) {
-  std::shared_ptr<WatchReactor> reactor(new WatchReactor());
+    grpc::CallbackServerContext* ctx, Registry& registry, store::Store& store,
+    server::Executor& executor, const meta::v1::ListOptions& options) {
+  std::shared_ptr<WatchReactor> reactor(new WatchReactor(ctx));
   reactor->self_ = reactor;
   std::weak_ptr<WatchReactor> weak = reactor;
   auto source = WatchSource::Open(registry, options, store, [weak, &executor] {
@@ -75,23 +75,34 @@ void WatchReactor::OnDone() {
 void WatchReactor::Pump() {
   grpc::Status error;
   std::shared_ptr<const std::string> next;
+  bool cut_off = false;
   {
     absl::MutexLock lock(&mu_);
-    if (writing_ || finished_ || cancelled_ || source_ == nullptr) return;
-    if (pending_.empty()) {
-      auto events = source_->Next(256);
+    if (finished_ || cancelled_ || cut_off_ || source_ == nullptr) return;
+    if (writing_) {
+      // The store moved on while a write waits for the client. One that has
+      // stopped reading costs nothing here until the window passes it; then
+      // it could never catch up, and its call is cancelled.
+      if (!source_->FellBehind()) return;
+      cut_off = cut_off_ = true;
+    } else if (pending_.empty()) {
+      auto events = source_->Next(kMaxPending);
       if (!events.ok()) {
         error = status::ToGrpcStatus(events.status());
       } else {
         for (auto& e : *events) pending_.push_back(std::move(e));
       }
     }
-    if (error.ok()) {
+    if (!cut_off && error.ok()) {
       if (pending_.empty()) return;
       next = std::move(pending_.front());
       pending_.pop_front();
       writing_ = true;
     }
+  }
+  if (cut_off) {
+    CutOff();
+    return;
   }
   if (!error.ok()) {
     FinishOnce(error);
@@ -102,10 +113,30 @@ void WatchReactor::Pump() {
   StartWrite(&current_);
 }
 
+void WatchReactor::CutOff() {
+  {
+    absl::MutexLock lock(&mu_);
+    if (finished_) return;
+    cancelling_ = true;
+  }
+  ctx_->TryCancel();  // the write in flight completes, not ok
+  std::optional<grpc::Status> deferred;
+  {
+    absl::MutexLock lock(&mu_);
+    cancelling_ = false;
+    deferred = std::move(deferred_finish_);
+  }
+  if (deferred.has_value()) FinishOnce(*deferred);
+}
+
 void WatchReactor::FinishOnce(const grpc::Status& status) {
   {
     absl::MutexLock lock(&mu_);
     if (finished_) return;
+    if (cancelling_) {  // CutOff finishes once TryCancel is done with ctx_
+      if (!deferred_finish_.has_value()) deferred_finish_ = status;
+      return;
+    }
     finished_ = true;
   }
   Finish(status);

@@ -2,15 +2,18 @@
 // (a raw gRPC method: the bytes come from the store, never re-encoded). It
 // pulls from a WatchSource whenever the store signals new events (on the watch
 // Executor, never on the store's commit thread) or a write completes, and
-// writes one event at a time. Lifetime: owned by a shared_ptr to itself until
-// gRPC calls OnDone; pending pump jobs hold weak references. Internally
-// synchronised.
+// writes one event at a time. A client that stops reading is cut off (its call
+// cancelled) once the store's event window passes it, as it could never catch
+// up: until then it holds one write and at most kMaxPending shared events.
+// Lifetime: owned by a shared_ptr to itself until gRPC calls OnDone; pending
+// pump jobs hold weak references. Internally synchronised.
 #pragma once
 
 #include <grpcpp/grpcpp.h>
 
 #include <deque>
 #include <memory>
+#include <optional>
 
 #include "absl/synchronization/mutex.h"
 #include "common/server/executor.h"
@@ -21,7 +24,10 @@ namespace ordo::apiserver {
 class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
                            public std::enable_shared_from_this<WatchReactor> {
  public:
-  static grpc::ServerWriteReactor<grpc::ByteBuffer>* Start(Registry& registry, store::Store& store,
+  static constexpr size_t kMaxPending = 256;
+
+  static grpc::ServerWriteReactor<grpc::ByteBuffer>* Start(grpc::CallbackServerContext* ctx,
+                                                           Registry& registry, store::Store& store,
                                                            server::Executor& executor,
                                                            const meta::v1::ListOptions& options);
 
@@ -30,12 +36,17 @@ class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   void OnDone() override;
 
  private:
-  WatchReactor() = default;
-  // Writes the next event if none is in flight. gRPC calls (StartWrite,
-  // Finish) are made without mu_ held.
+  explicit WatchReactor(grpc::CallbackServerContext* ctx) : ctx_(ctx) {}
+  // Writes the next event if none is in flight; with one in flight, cuts the
+  // call off if the watcher fell behind. gRPC calls (StartWrite, Finish,
+  // TryCancel) are made without mu_ held.
   void Pump();
+  // Cancels the call. Finish waits until TryCancel has returned: the context
+  // lives until OnDone, which cannot come before Finish.
+  void CutOff();
   void FinishOnce(const grpc::Status& status);
 
+  grpc::CallbackServerContext* const ctx_;
   std::shared_ptr<WatchReactor> self_;
 
   absl::Mutex mu_;
@@ -44,6 +55,9 @@ class WatchReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer>,
   bool writing_ ABSL_GUARDED_BY(mu_) = false;
   bool cancelled_ ABSL_GUARDED_BY(mu_) = false;
   bool finished_ ABSL_GUARDED_BY(mu_) = false;
+  bool cut_off_ ABSL_GUARDED_BY(mu_) = false;     // CutOff has begun
+  bool cancelling_ ABSL_GUARDED_BY(mu_) = false;  // TryCancel is running
+  std::optional<grpc::Status> deferred_finish_ ABSL_GUARDED_BY(mu_);
   grpc::ByteBuffer current_;  // touched only by the one write in flight (writing_)
 };
 

@@ -35,6 +35,9 @@ class WatchSource {
   // nothing is ready. An error ends the watch. Events are encoded from the
   // stored bytes; objects are parsed only when a selector must look at them.
   absl::StatusOr<std::vector<std::shared_ptr<const std::string>>> Next(size_t max);
+  // Whether the store's event window has passed what this watcher has taken
+  // (the stream can never catch up), without taking anything.
+  bool FellBehind() const { return watcher_->FellBehind(); }
 
   ~WatchSource() { registry_.CountWatch(-1); }
   WatchSource(const WatchSource&) = delete;
