@@ -139,8 +139,10 @@ int Get(const Args& args, Context& ctx) {
     // -o name needs nothing but names: each page is printed as it comes, so
     // ordoctl holds one page rather than the whole list (kubectl, too, prints
     // chunk by chunk). Other formats align or wrap the whole list.
+    // Names need nothing but metadata: each object is decoded as
+    // PartialObjectMetadata, its spec and status skipped.
     const bool names_as_they_come = args.Get("output") == "name";
-    absl::Status listed = ctx.client.ListPages(*info, options, chunk_size, [&](Message& page) {
+    auto on_page = [&](Message& page) {
       if (seen_version == 0) {
         (void)absl::SimpleAtoi(api::ListMetaOf(page).resource_version(), &seen_version);
       }
@@ -152,7 +154,10 @@ int Get(const Args& args, Context& ctx) {
         }
       }
       return absl::OkStatus();
-    });
+    };
+    absl::Status listed = names_as_they_come
+                              ? ctx.client.ListMetadataPages(*info, options, chunk_size, on_page)
+                              : ctx.client.ListPages(*info, options, chunk_size, on_page);
     if (!listed.ok()) return PrintError(listed, ctx);
   }
   std::string output = args.Get("output");

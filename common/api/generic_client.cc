@@ -7,6 +7,7 @@
 #include "common/api/kinds.h"
 #include "common/status/status_macros.h"
 #include "google/protobuf/descriptor.h"
+#include "ordo/meta/v1/partial.pb.h"
 
 namespace ordo::api {
 namespace {
@@ -74,14 +75,18 @@ absl::StatusOr<apps::v1::Scale> GenericClient::UpdateScale(const ResourceInfo& i
 }
 
 absl::StatusOr<MessagePtr> GenericClient::Call(const ResourceInfo& info, const std::string& method,
-                                               const google::protobuf::Message& request) {
+                                               const google::protobuf::Message& request,
+                                               const google::protobuf::Message* response_type) {
   const auto* service = FindService(info);
   const auto* m = service == nullptr ? nullptr : service->FindMethodByName(method);
   if (m == nullptr) {
     return absl::UnimplementedError(absl::StrCat(info.kind, " has no ", method, " call"));
   }
-  auto* factory = google::protobuf::MessageFactory::generated_factory();
-  MessagePtr response(factory->GetPrototype(m->output_type())->New());
+  if (response_type == nullptr) {
+    response_type =
+        google::protobuf::MessageFactory::generated_factory()->GetPrototype(m->output_type());
+  }
+  MessagePtr response(response_type->New());
   std::string path = absl::StrCat("/", service->full_name(), "/", method);
   absl::Status s = RetryUnavailable(options_, clock_, [&](grpc::ClientContext& ctx) {
     response->Clear();
@@ -194,10 +199,24 @@ const meta::v1::ListMeta& ListMetaOf(const google::protobuf::Message& list) {
 absl::Status GenericClient::ListPages(const ResourceInfo& info,
                                       const meta::v1::ListOptions& options, int64_t page_size,
                                       const PageFn& on_page) {
+  return ListPagesAs(info, options, page_size, nullptr, on_page);
+}
+
+absl::Status GenericClient::ListMetadataPages(const ResourceInfo& info,
+                                              const meta::v1::ListOptions& options,
+                                              int64_t page_size, const PageFn& on_page) {
+  return ListPagesAs(info, options, page_size,
+                     &meta::v1::PartialObjectMetadataList::default_instance(), on_page);
+}
+
+absl::Status GenericClient::ListPagesAs(const ResourceInfo& info,
+                                        const meta::v1::ListOptions& options, int64_t page_size,
+                                        const google::protobuf::Message* page_type,
+                                        const PageFn& on_page) {
   meta::v1::ListOptions page_options = options;
   page_options.set_limit(page_size);
   for (;;) {
-    ORDO_ASSIGN_OR_RETURN(MessagePtr page, Call(info, "List", page_options));
+    ORDO_ASSIGN_OR_RETURN(MessagePtr page, Call(info, "List", page_options, page_type));
     std::string next = ListMetaOf(*page).continue_();
     ORDO_RETURN_IF_ERROR(on_page(*page));
     if (next.empty()) return absl::OkStatus();

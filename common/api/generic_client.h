@@ -51,6 +51,11 @@ class GenericClient {
   using PageFn = std::function<absl::Status(google::protobuf::Message& page)>;
   absl::Status ListPages(const ResourceInfo& info, const meta::v1::ListOptions& options,
                          int64_t page_size, const PageFn& on_page);
+  // The same pages, each decoded as a meta.v1.PartialObjectMetadataList: the
+  // server sends whole objects, the client decodes only their metadata (for
+  // `get -o name`, which prints nothing else: a fifth of the decoding work).
+  absl::Status ListMetadataPages(const ResourceInfo& info, const meta::v1::ListOptions& options,
+                                 int64_t page_size, const PageFn& on_page);
   absl::StatusOr<MessagePtr> Update(const ResourceInfo& info, const google::protobuf::Message& obj);
   // The status subresource (UNIMPLEMENTED for kinds without one).
   absl::StatusOr<MessagePtr> UpdateStatus(const ResourceInfo& info,
@@ -75,8 +80,14 @@ class GenericClient {
   static std::string ServiceOf(const ResourceInfo& info);
 
  private:
+  // Calls `method` of the kind's service; the answer is decoded as
+  // `response_type` (default: the method's own output type).
   absl::StatusOr<MessagePtr> Call(const ResourceInfo& info, const std::string& method,
-                                  const google::protobuf::Message& request);
+                                  const google::protobuf::Message& request,
+                                  const google::protobuf::Message* response_type = nullptr);
+  absl::Status ListPagesAs(const ResourceInfo& info, const meta::v1::ListOptions& options,
+                           int64_t page_size, const google::protobuf::Message* page_type,
+                           const PageFn& on_page);
 
   std::shared_ptr<grpc::Channel> channel_;
   grpc::TemplatedGenericStub<google::protobuf::Message, google::protobuf::Message> stub_;

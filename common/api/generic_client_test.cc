@@ -6,6 +6,7 @@
 #include "common/clock/fake_clock.h"
 #include "common/testing/status_matchers.h"
 #include "ordo/core/v1/services.grpc.pb.h"
+#include "ordo/meta/v1/partial.pb.h"
 
 namespace ordo::api {
 namespace {
@@ -81,6 +82,52 @@ TEST(GenericClientTest, ListReadsEveryPageIntoOneList) {
   ASSERT_OK(client.List(ResourceFor("Pod"), {}, 0));
   EXPECT_EQ(service.limits.back(), 0);
   EXPECT_EQ(service.limits.size(), 4u);
+  server->Shutdown();
+}
+
+// PartialObjectMetadata decodes any kind's bytes only if every kind keeps
+// api_version, kind and metadata at fields 1 to 3, and every list its
+// metadata and items at 3 and 4, with the same types.
+TEST(GenericClientTest, EveryKindAndListDecodesAsPartialObjectMetadata) {
+  const auto* partial = meta::v1::PartialObjectMetadata::descriptor();
+  const auto* partial_list = meta::v1::PartialObjectMetadataList::descriptor();
+  auto same_field = [](const google::protobuf::Descriptor* a, const google::protobuf::Descriptor* b,
+                       int number) {
+    const auto* x = a->FindFieldByNumber(number);
+    const auto* y = b->FindFieldByNumber(number);
+    return x != nullptr && y != nullptr && x->type() == y->type() && x->label() == y->label() &&
+           (x->message_type() == nullptr || x->message_type() == y->message_type());
+  };
+  for (const auto& info : AllResources()) {
+    const auto* kind = info.prototype->GetDescriptor();
+    for (int number : {1, 2, 3}) EXPECT_TRUE(same_field(kind, partial, number)) << info.kind;
+    const auto* list =
+        kind->file()->pool()->FindMessageTypeByName(absl::StrCat(kind->full_name(), "List"));
+    ASSERT_NE(list, nullptr) << info.kind;
+    for (int number : {1, 2, 3}) EXPECT_TRUE(same_field(list, partial_list, number)) << info.kind;
+    const auto* items = list->FindFieldByNumber(4);
+    ASSERT_NE(items, nullptr) << info.kind;
+    EXPECT_TRUE(items->is_repeated() && items->message_type() == kind) << info.kind;
+  }
+}
+
+TEST(GenericClientTest, ListMetadataPagesDecodesEveryPageAsPartialObjectMetadata) {
+  PagedPods service;
+  grpc::ServerBuilder builder;
+  builder.RegisterService(&service);
+  auto server = builder.BuildAndStart();
+  FakeClock clock;
+  GenericClient client(server->InProcessChannel(grpc::ChannelArguments()), clock);
+  std::vector<std::string> names;
+  ASSERT_OK(client.ListMetadataPages(ResourceFor("Pod"), {}, 3, [&](google::protobuf::Message& p) {
+    EXPECT_EQ(p.GetDescriptor(), meta::v1::PartialObjectMetadataList::descriptor());
+    const auto& page = static_cast<const meta::v1::PartialObjectMetadataList&>(p);
+    EXPECT_EQ(page.metadata().resource_version(), "42");
+    for (const auto& item : page.items()) names.push_back(item.metadata().name());
+    return absl::OkStatus();
+  }));
+  EXPECT_EQ(names, (std::vector<std::string>{"p0", "p1", "p2", "p3", "p4", "p5", "p6"}));
+  EXPECT_EQ(service.limits, (std::vector<int64_t>{3, 3, 3}));
   server->Shutdown();
 }
 
