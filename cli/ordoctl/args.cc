@@ -45,6 +45,7 @@ constexpr FlagSpec kFlags[] = {
     {"patch", "", false},
     {"node-monitor-grace-period", "", false},
     {"fence-after", "", false},
+    {"identity-ledger", "", false},
     {"ignore-daemonsets", "", true},
     {"image", "", false},
     {"restart", "", false},

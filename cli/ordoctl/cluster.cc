@@ -448,6 +448,12 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
                      // The whole cluster directory (keys, store, logs, other pods'
                      // volumes) is out of every pod's sight.
                      "--masked-paths", dir}});
+    // A witness for tests (identity_ledger.h): one ledger for every node.
+    if (args.Has("identity-ledger")) {
+      std::string ledger = fs::absolute(args.Get("identity-ledger")).lexically_normal().string();
+      fs::create_directories(ledger);
+      rest.back().second.insert(rest.back().second.end(), {"--identity-ledger", ledger});
+    }
   }
   for (auto& [name, argv] : rest) {
     for (std::string& flag : client_flags(name)) argv.push_back(std::move(flag));

@@ -95,6 +95,8 @@ std::string VerbHelp(const std::string& verb) {
            "[--force-detach-timeout 6m]\n"
            "      [--backup-location DIR]   (the default BackupStorageLocation: a directory "
            "outside the cluster's)\n"
+           "      [--identity-ledger DIR]   (each container's identity lease and start/stop "
+           "record: a witness for tests)\n"
            "      [--prometheus [--prometheus-port 0] [--prometheus-scrape-interval 5s]]\n"
            "                                (a Prometheus scraping every component, with "
            "deploy/prometheus's alerts)\n"

@@ -47,9 +47,10 @@ class ClusterFixture : public ::testing::Test {
   explicit ClusterFixture(const std::string& parent) : dir_(parent) {}
 
   void SetUp() override {
-    identity_checker_ = std::make_unique<IdentityChecker>(dir_.path());
-    std::vector<std::string> up_args = {"cluster",    "up",        "--nodes",         "3",
-                                        "--data-dir", dir_.path(), "--crash-backoff", "1s"};
+    identity_checker_ = std::make_unique<IdentityChecker>(dir_.path(), LedgerDir());
+    std::vector<std::string> up_args = {"cluster",           "up",        "--nodes",         "3",
+                                        "--data-dir",        dir_.path(), "--crash-backoff", "1s",
+                                        "--identity-ledger", LedgerDir()};
     up_args.insert(up_args.end(), extra_up_args_.begin(), extra_up_args_.end());
     CommandResult up = Ordoctl(up_args);
     ASSERT_EQ(up.exit_code, 0) << up.err;
@@ -68,6 +69,10 @@ class ClusterFixture : public ::testing::Test {
     EXPECT_GT(identity_checker_->scans(), 0);
     for (const auto& line : identity_checker_->Violations()) ADD_FAILURE() << line;
   }
+
+  // The cluster's identity ledger (identity_ledger.h), a second witness
+  // beside the /proc scan.
+  std::string LedgerDir() const { return dir_.Join("identity-ledger"); }
 
   CommandResult Ordoctl(std::vector<std::string> args, const std::string& input = "") {
     return RunCommand(BinDir() + "/ordoctl", args,

@@ -13,6 +13,7 @@
 #include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "common/testing/temp_dir.h"
+#include "services/kubelet-agent/identity_ledger.h"
 
 namespace ordo::itest {
 namespace {
@@ -28,14 +29,15 @@ std::string PodUidOfLog(const std::string& log, const std::string& cluster_dir) 
   return log.substr(start, end - start);
 }
 
-// Whether /proc/<pid>/stat says the process can run: not stopped, traced,
-// zombie or dead. The state follows the command name's closing parenthesis.
-bool Runs(const std::string& proc) {
+// Whether /proc/<pid>/stat says the process lives: running, sleeping or
+// stopped, not a zombie or dead. The state follows the command name's
+// closing parenthesis.
+bool Lives(const std::string& proc) {
   std::string stat = testing::ReadFile(proc + "/stat");
   size_t paren = stat.rfind(')');
   if (paren == std::string::npos || paren + 2 >= stat.size()) return false;
   char state = stat[paren + 2];
-  return state != 'T' && state != 't' && state != 'Z' && state != 'X';
+  return state != 'Z' && state != 'X';
 }
 
 std::string PodIdentity(const std::string& proc) {
@@ -63,15 +65,19 @@ RunningPods ScanRunningPods(const std::string& dir) {
     ssize_t n = readlink((dir + "/fd/1").c_str(), target, sizeof(target) - 1);
     if (n <= 0) continue;
     std::string uid = PodUidOfLog(std::string(target, n), cluster_dir);
-    if (uid.empty() || !Runs(dir)) continue;
+    if (uid.empty() || !Lives(dir)) continue;
     std::string identity = PodIdentity(dir);
     if (!identity.empty()) running[identity].insert(uid);
   }
   return running;
 }
 
-IdentityChecker::IdentityChecker(std::string cluster_dir, absl::Duration period)
-    : cluster_dir_(std::move(cluster_dir)), period_(period), thread_([this] { Loop(); }) {}
+IdentityChecker::IdentityChecker(std::string cluster_dir, std::string ledger_dir,
+                                 absl::Duration period)
+    : cluster_dir_(std::move(cluster_dir)),
+      ledger_dir_(std::move(ledger_dir)),
+      period_(period),
+      thread_([this] { Loop(); }) {}
 
 IdentityChecker::~IdentityChecker() { Stop(); }
 
@@ -88,20 +94,57 @@ void IdentityChecker::Loop() {
     int pods = 0;
     for (const auto& [identity, uids] : running) {
       pods += static_cast<int>(uids.size());
-      if (uids.size() > 1 && !violations_.contains(identity)) {
-        violations_[identity] =
-            absl::StrCat(identity, ": pods ", absl::StrJoin(uids, " and "), " running at once");
+      if (uids.size() > 1) {
+        violations_[identity].try_emplace(
+            "scan", absl::StrCat(identity, ": pods ", absl::StrJoin(uids, " and "),
+                                 " alive at once (seen in /proc)"));
       }
     }
     most_pods_seen_ = std::max(most_pods_seen_, pods);
+    ReadLedger();
   } while (!stop_.WaitForNotificationWithTimeout(period_));
+  absl::MutexLock lock(&mu_);
+  ReadLedger();  // what was written before the stop
+}
+
+void IdentityChecker::ReadLedger() {
+  if (ledger_dir_.empty()) return;
+  for (const kubelet::LedgerEvent& e : kubelet::ReadLedger(ledger_dir_, &ledger_offset_)) {
+    if (e.type != kubelet::LedgerEvent::Type::kStart) continue;
+    ++ledger_starts_;
+    if (e.held_by.empty() || e.held_by == e.pod_uid) continue;
+    // "<namespace>/<pod>/<container>": the pod's identity is the first two.
+    std::vector<std::string> parts = absl::StrSplit(e.identity, absl::MaxSplits('/', 2));
+    std::string identity = parts.size() == 3 ? parts[0] + "/" + parts[1] : e.identity;
+    violations_[identity].try_emplace(
+        "ledger", absl::StrCat(identity, ": pods ", e.held_by, " and ", e.pod_uid,
+                               " alive at once (container ", parts.back(), " of ", e.pod_uid,
+                               " started while ", e.held_by, "'s held the identity's lease)"));
+  }
 }
 
 std::vector<std::string> IdentityChecker::Violations() const {
   absl::MutexLock lock(&mu_);
   std::vector<std::string> lines;
-  for (const auto& [identity, line] : violations_) lines.push_back(line);
+  for (const auto& [identity, by_witness] : violations_) {
+    for (const auto& [witness, line] : by_witness) lines.push_back(line);
+  }
   return lines;
+}
+
+std::vector<std::string> IdentityChecker::TakeViolationsOf(const std::string& identity) {
+  absl::MutexLock lock(&mu_);
+  std::vector<std::string> lines;
+  auto it = violations_.find(identity);
+  if (it == violations_.end()) return lines;
+  for (const auto& [witness, line] : it->second) lines.push_back(line);
+  violations_.erase(it);
+  return lines;
+}
+
+int64_t IdentityChecker::ledger_starts() const {
+  absl::MutexLock lock(&mu_);
+  return ledger_starts_;
 }
 
 int64_t IdentityChecker::scans() const {

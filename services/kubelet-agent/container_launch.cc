@@ -104,6 +104,12 @@ absl::StatusOr<agent::v1::ContainerLaunch> BuildLaunch(
     return s;
   }
   for (const std::string& p : config.masked_paths) launch.add_masked_paths(p);
+  if (!config.identity_ledger.empty()) {
+    launch.set_identity_ledger(config.identity_ledger);
+    launch.set_identity(
+        absl::StrCat(pod.metadata().namespace_(), "/", pod.metadata().name(), "/", spec.name()));
+    launch.set_pod_uid(pod.metadata().uid());
+  }
   // PreparePod has refused a hostname the kernel cannot take.
   std::string hostname = KernelHostname(pod, config.cluster_domain)
                              .value_or(HostnameOf(pod, config.cluster_domain).hostname);

@@ -36,6 +36,9 @@ struct AgentConfig {
   // Hidden from every container (the cluster's keys, store and the agent's
   // own state): an empty read-only directory or file in their place.
   std::vector<std::string> masked_paths;
+  // Where each container's shim takes its identity lease and records its
+  // start and stop (identity_ledger.h; a witness for tests). Empty: nowhere.
+  std::string identity_ledger;
 };
 
 // The container's user, group and dropped capabilities from its and its

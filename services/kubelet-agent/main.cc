@@ -54,6 +54,9 @@ ABSL_FLAG(absl::Duration, crash_backoff, absl::Seconds(10), "First restart back-
 ABSL_FLAG(absl::Duration, crash_backoff_max, absl::Seconds(300), "Longest restart back-off");
 ABSL_FLAG(bool, hollow, false, "Pretend pods run (no processes), for scale tests");
 ABSL_FLAG(int, hollow_nodes, 1, "With --hollow: how many nodes this process pretends to be");
+ABSL_FLAG(std::string, identity_ledger, "",
+          "A witness for tests: each container takes its identity's lease in this directory "
+          "and records its start and stop there (every agent of the machine shares it)");
 ABSL_FLAG(std::vector<std::string>, masked_paths, {},
           "Paths hidden from every container (the cluster's store, logs, keys); the agent's "
           "checkpoint and the directories of --kubeconfig and its TLS files are always hidden");
@@ -170,6 +173,7 @@ int main(int argc, char** argv) {
   config.initial_backoff = absl::GetFlag(FLAGS_crash_backoff);
   config.max_backoff = absl::GetFlag(FLAGS_crash_backoff_max);
   config.masked_paths = absl::GetFlag(FLAGS_masked_paths);
+  config.identity_ledger = absl::GetFlag(FLAGS_identity_ledger);
   config.masked_paths.push_back(root + "/checkpoint");
   for (const char* flag :
        {"kubeconfig", "tls_cert_file", "tls_private_key_file", "client_ca_file"}) {

@@ -24,6 +24,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "ordo/agent/v1/agent.pb.h"
+#include "services/kubelet-agent/identity_ledger.h"
 
 namespace ordo::kubelet {
 namespace {
@@ -259,6 +260,14 @@ int RunShim(const std::string& launch_path) {
   std::filesystem::path exit_path(launch.exit_path());
   int exit_dir = open(exit_path.parent_path().c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
   if (exit_dir < 0) return Fail("open " + exit_path.parent_path().string());
+  // The identity ledger's files, opened before the mounts that may hide them.
+  const bool ledger = !launch.identity_ledger().empty();
+  IdentityLease lease;
+  int ledger_events = -1;
+  if (ledger) {
+    lease = TakeIdentityLease(launch.identity_ledger(), launch.identity(), launch.pod_uid());
+    ledger_events = OpenLedgerEvents(launch.identity_ledger());
+  }
   if (int rc = SetUpNamespaces(launch); rc != 0) return rc;
   std::vector<char*> argv = CStrings(launch.argv());
   std::vector<char*> env = CStrings(launch.env());
@@ -273,6 +282,7 @@ int RunShim(const std::string& launch_path) {
   if (waiter < 0) return Fail("fork");
   if (waiter != 0) _exit(0);
 
+  const int64_t started = MonotonicNanos();
   pid_t container = fork();
   if (container < 0) return Fail("fork");
   if (container == 0) {
@@ -299,6 +309,14 @@ int RunShim(const std::string& launch_path) {
     _exit(errno == ENOENT ? 127 : 126);
   }
   setpgid(container, container);  // no race with the child's own setpgid
+  if (ledger) {
+    AppendLedgerEvent(ledger_events, {.monotonic_ns = started,
+                                      .type = LedgerEvent::Type::kStart,
+                                      .identity = launch.identity(),
+                                      .pod_uid = launch.pod_uid(),
+                                      .held_by = lease.held_by});
+    if (lease.fd >= 0) close(lease.fd);  // the container's copy holds the lease
+  }
   std::printf("%d\n", container);
   std::fflush(stdout);
   // Closing our end of the agent's pipe tells it the pid is complete.
@@ -308,6 +326,12 @@ int RunShim(const std::string& launch_path) {
   dup2(null, 2);
   int status = 0;
   while (waitpid(container, &status, 0) < 0 && errno == EINTR) {
+  }
+  if (ledger) {
+    AppendLedgerEvent(ledger_events, {.monotonic_ns = MonotonicNanos(),
+                                      .type = LedgerEvent::Type::kStop,
+                                      .identity = launch.identity(),
+                                      .pod_uid = launch.pod_uid()});
   }
   WriteExitFile(exit_dir, exit_path.filename().string(), status);
   return 0;
