@@ -7,12 +7,15 @@
 # then a one-replica StatefulSet and its headless Service applied; the time
 # from the start of `cluster up` until web-0.nginx.default.svc.cluster.local
 # answers from ordo-dns (which it does only once web-0 is Running and Ready).
-# Then, after FOOTPRINT_SETTLE seconds with that one pod, the VmRSS and the
-# anonymous RSS of each of the seven processes and their sum.
+# Then, after FOOTPRINT_SETTLE seconds with that one pod, each of the seven
+# processes' VmRSS, its anonymous RSS (heap and stacks: what it made itself)
+# and its PSS (shared pages divided among the processes mapping them: the
+# sum of PSS is what the set costs the machine, where the sum of RSS counts
+# the shared libraries once per process), and the sums.
 #
-# With FOOTPRINT_PODS (10,000) pods: a fresh api-server, controller-manager, scheduler and
-# ordo-dns, and FOOTPRINT_NODES hollow nodes in one ordo-kubelet-agent process
-# (kubemark's way: pods are marked Running without processes). Kubernetes'
+# With FOOTPRINT_PODS (10,000) pods: a fresh api-server, controller-manager,
+# scheduler and ordo-dns, and FOOTPRINT_NODES hollow nodes in one
+# ordo-kubelet-agent process (kubemark's way: pods are marked Running without processes). Kubernetes'
 # default of 110 pods a node puts 10,000 pods on at least 91 nodes, so three
 # real agents cannot hold them; the hollow process stands for the nodes and
 # is reported on its own line. ordo-scale-bench creates StatefulSets of 100
@@ -36,17 +39,25 @@ cleanup_hooks+=('[ -d "$work/cluster/run" ] && "$BIN/ordoctl" cluster down --dat
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
 wait_file() { for _ in $(seq 300); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
-# Resident and anonymous (heap, stacks: what the process itself made) KiB.
-rss_kib() { awk '/^VmRSS/ { print $2 }' "/proc/$1/status"; }
-anon_kib() { awk '/^RssAnon/ { print $2 }' "/proc/$1/status"; }
+# "RSS anon PSS" of process $1, in KiB.
+memory_kib() {
+  local rss anon pss
+  rss=$(awk '/^VmRSS/ { print $2 }' "/proc/$1/status")
+  anon=$(awk '/^RssAnon/ { print $2 }' "/proc/$1/status")
+  pss=$(awk '/^Pss:/ { print $2 }' "/proc/$1/smaps_rollup")
+  echo "$rss $anon $pss"
+}
 
-# Prints one line per "NAME PID" pair on stdin and a total line.
-report_rss() {
-  awk -v title="$1" 'BEGIN { printf "  %-22s %10s %10s\n", title, "RSS MiB", "anon MiB" }
-    { cmd = "awk '"'"'/^VmRSS/ { r = $2 } /^RssAnon/ { a = $2 } END { print r, a }'"'"' /proc/" $2 "/status"
-      cmd | getline line; close(cmd); split(line, f, " ")
-      printf "  %-22s %10.1f %10.1f\n", $1, f[1] / 1024, f[2] / 1024; r += f[1]; a += f[2] }
-    END { printf "  %-22s %10.1f %10.1f\n", "total", r / 1024, a / 1024 }'
+# Reads "NAME PID" lines; prints each process's memory in MiB and the sums.
+report_memory() {
+  local name pid
+  printf '  %-24s %9s %9s %9s\n' "$1" "RSS MiB" "anon MiB" "PSS MiB"
+  while read -r name pid; do
+    [ -e "/proc/$pid/status" ] || { echo "no process $pid ($name)" >&2; exit 1; }
+    echo "$name $(memory_kib "$pid")"
+  done | awk '{ printf "  %-24s %9.1f %9.1f %9.1f\n", $1, $2 / 1024, $3 / 1024, $4 / 1024
+                r += $2; a += $3; p += $4 }
+              END { printf "  %-24s %9.1f %9.1f %9.1f\n", "total", r / 1024, a / 1024, p / 1024 }'
 }
 
 echo "== cold start: empty data dir to a pod Running and resolvable by DNS"
@@ -104,9 +115,9 @@ echo "  cluster up (3 nodes Ready)     ${up_seconds} s"
 echo "  web-0 resolvable ($answer, $phase)  ${resolvable_seconds} s"
 
 sleep "$SETTLE"
-for name in api-server controller-manager scheduler dns node-0 node-1 node-2; do
+for name in api-server controller-manager scheduler dns node-1 node-2 node-3; do
   echo "$name $(cat "$dir/run/$name.pid")"
-done | report_rss "idle, one pod (${SETTLE} s)"
+done | report_memory "idle, one pod (${SETTLE} s)"
 "$BIN/ordoctl" cluster down --data-dir "$dir" >/dev/null
 rm -rf "$dir"
 
@@ -131,5 +142,5 @@ dns=$!
   grep -E 'pods_running|running_seconds|errors'
 sleep "$SETTLE"
 printf '%s\n' "api-server $api" "controller-manager $cm" "scheduler $scheduler" "dns $dns" |
-  report_rss "$PODS pods (${SETTLE} s)"
-echo "hollow-agent($NODES) $hollow" | report_rss "and the hollow nodes"
+  report_memory "$PODS pods (${SETTLE} s)"
+echo "hollow-agent($NODES) $hollow" | report_memory "and the hollow nodes"

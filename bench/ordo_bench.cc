@@ -204,6 +204,13 @@ long StatusKib(int pid, const std::string& field) {
 void WatchLag() {
   int watchers = absl::GetFlag(FLAGS_watchers);
   int rate = absl::GetFlag(FLAGS_rate);
+  // The server's memory before the watches and with them all open (after the
+  // writes): what each watch costs it.
+  const int pid = absl::GetFlag(FLAGS_server_pid);
+  auto rss_mib = [pid] {
+    return pid > 0 ? absl::StrCat(StatusKib(pid, "VmRSS") / 1024, "MiB") : std::string("n/a");
+  };
+  const std::string rss_before = rss_mib();
   absl::Mutex mu;
   Recorder lag;
   std::atomic<int64_t> received{0};
@@ -243,15 +250,16 @@ void WatchLag() {
   while (received.load() < sent * watchers && absl::Now() < drain_until) {
     absl::SleepFor(absl::Milliseconds(10));
   }
+  const std::string rss_watching = rss_mib();
   handles.clear();
   if (sent == 0 || received.load() == 0) failed_workloads++;
   absl::MutexLock lock(&mu);
   std::printf(
       "watch   target=%s watchers=%d rate=%d/s events_sent=%ld delivered=%ld/%ld lag_p50=%.3fms "
-      "lag_p99=%.3fms lag_max=%.3fms\n",
+      "lag_p99=%.3fms lag_max=%.3fms rss_before=%s rss_watching=%s\n",
       absl::GetFlag(FLAGS_target).c_str(), watchers, rate, static_cast<long>(sent),
       static_cast<long>(received.load()), static_cast<long>(sent * watchers), lag.QuantileMs(0.5),
-      lag.QuantileMs(0.99), lag.QuantileMs(1.0));
+      lag.QuantileMs(0.99), lag.QuantileMs(1.0), rss_before.c_str(), rss_watching.c_str());
   std::fflush(stdout);
 }
 

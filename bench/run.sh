@@ -11,6 +11,8 @@
 #   own work (its half of TLS, say) does not take the server's CPU.
 #   BENCH_CLIENTS=500 BENCH_OBJECTS=10000 (list; fill takes 10 times as many)
 #   BENCH_WATCHERS=100 BENCH_RATE=500: the load's size (bench/smoke.sh shrinks it).
+#   BENCH_MANY_WATCHERS=10000: watchmany, that many watches open at once on 100
+#   connections, 20 writes/s: the server's RSS before and with them.
 #   BENCH_SETTLE=10: seconds fill waits, the load over, before its settled RSS.
 # A workload with any error prints ordo-bench's complaints and makes the run
 # exit 1 once every workload has run.
@@ -19,7 +21,7 @@ cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
 SECS=${BENCH_SECONDS:-5}
 TARGETS=${BENCH_TARGETS:-"ordo ordo-tls etcd"}
-WORKLOADS=${BENCH_WORKLOADS:-"create create1 update get getser cas watch list fill"}
+WORKLOADS=${BENCH_WORKLOADS:-"create create1 update get getser cas watch watchmany list fill"}
 CLIENTS=${BENCH_CLIENTS:-500}
 OBJECTS=${BENCH_OBJECTS:-10000}
 WATCHERS=${BENCH_WATCHERS:-100}
@@ -82,6 +84,7 @@ run() {  # target workload -> prints ordo-bench's line
     create1) args+=(--workloads create1) ;;
     cas) args+=(--workloads cas --clients $(((CLIENTS + 9) / 10))) ;;
     watch) args+=(--workloads watch --watchers "$WATCHERS" --rate "$RATE") ;;
+    watchmany) args+=(--workloads watch --watchers "${BENCH_MANY_WATCHERS:-10000}" --rate 20 --channels 100) ;;
     list) args+=(--workloads list --objects "$OBJECTS") ;;
     fill) args+=(--workloads fill --objects $((OBJECTS * 10)) --settle_seconds "${BENCH_SETTLE:-10}") ;;
     *) args+=(--workloads "$w" --clients "$CLIENTS") ;;
@@ -120,6 +123,7 @@ ratios() {
     case $w in
       create1) keys=p50 ;;
       watch) keys="lag_p99 delivered" ;;  # ordo cuts slow watchers off; etcd does not
+      watchmany) keys="lag_p99 delivered rss_watching" ;;
       list) keys=p99 ;;
       fill) keys="rss settled_anon" ;;
       *) keys=throughput ;;

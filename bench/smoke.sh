@@ -7,6 +7,7 @@
 #   ordo-bench: every workload against ordo and ordo-tls (and etcd when
 #               installed);
 #   the scheduler, StatefulSet and scale benchmarks on a few hollow nodes;
+#   the footprint benchmark: a cold start and 200 pods;
 #   the DNS benchmark's ordo-dns-load comparison, one second a run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,6 +19,7 @@ step() { echo "== smoke: $*"; }
 
 step "ordo-bench, every workload, against $targets"
 BENCH_SECONDS=0.3 BENCH_TARGETS="$targets" BENCH_CLIENTS=4 BENCH_OBJECTS=200 BENCH_WATCHERS=2 \
+  BENCH_MANY_WATCHERS=20 \
   BENCH_RATE=50 BENCH_SETTLE=0 bench/run.sh
 
 step "scheduler"
@@ -28,6 +30,9 @@ STS_NODES=5 STS_ORDERED=3 STS_PARALLEL=10 bench/statefulset.sh
 
 step "scale"
 SCALE_NODES=20 SCALE_SIZES=300 LIST_RUNS=1 bench/scale.sh
+
+step "footprint"
+FOOTPRINT_SETTLE=0 FOOTPRINT_NODES=5 FOOTPRINT_PODS=200 bench/footprint.sh
 
 step "DNS (ordo-dns-load, metrics on and off)"
 DNS_COMPARE_METRICS=1 DNS_SECONDS=1 DNS_SERVICES=20 DNS_PROPAGATION_SAMPLES=3 bench/dns.sh
