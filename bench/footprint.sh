@@ -38,7 +38,6 @@ cleanup_hooks+=('[ -d "$work/cluster/run" ] && "$BIN/ordoctl" cluster down --dat
 
 now() { date +%s.%N; }
 since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.2f", b - a }'; }
-wait_file() { for _ in $(seq 300); do [ -s "$1" ] && return 0; sleep 0.1; done; return 1; }
 # "RSS anon PSS" of process $1, in KiB.
 memory_kib() {
   local rss anon pss
@@ -122,19 +121,11 @@ done | report_memory "idle, one pod (${SETTLE} s)"
 rm -rf "$dir"
 
 echo "== $PODS pods: $SETS StatefulSets x 100 + $PLAIN pods, $NODES hollow nodes"
-start "$BIN/ordo-api-server" --data-dir "$work/store" --listen 127.0.0.1:0 \
-  --port-file "$work/port" --log-level warn >"$work/api.log" 2>&1
-api=$!
-wait_file "$work/port"
-server="127.0.0.1:$(cat "$work/port")"
+start_api_server
+api=${pids[-1]}
 start_hollow_nodes "$NODES"
 hollow=${pids[-1]}
-start "$BIN/ordo-scheduler" --server "$server" --listen 127.0.0.1:0 --log-level warn \
-  >"$work/scheduler.log" 2>&1
-scheduler=$!
-start "$BIN/ordo-controller-manager" --server "$server" --listen 127.0.0.1:0 --log-level warn \
-  --storage-root "$work/volumes" --snapshot-root "$work/snapshots" >"$work/cm.log" 2>&1
-cm=$!
+start_controllers
 start "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/dns.port" \
   --log-level warn >"$work/dns.log" 2>&1
 dns=$!

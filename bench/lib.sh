@@ -5,6 +5,8 @@
 #   start CMD...            run in the background, killed on exit
 #   start_api_server        sets $server (HOST:PORT)
 #   start_hollow_nodes N    N hollow nodes, waits until they are Ready
+#   start_controllers       the scheduler and the controller-manager; sets
+#                           $scheduler and $cm (their pids)
 #   untrack_udp_port P      exempt UDP port P from connection tracking
 #   write_dns_queries F N   the DNS benchmarks' query mix over N services into F
 #   process_ticks PID...    user + system clock ticks of the processes
@@ -42,6 +44,15 @@ start_hollow_nodes() {
   start "$BIN/ordo-kubelet-agent" --server "$server" --hollow --hollow-nodes "$1" \
     --node-name hollow --cpu 32 --memory 256Gi --log-level warn >"$work/hollow.log" 2>&1
   "$BIN/ordo-scheduler-bench" --server "$server" --wait_nodes "$1" --pods 0 | grep nodes
+}
+
+start_controllers() {
+  start "$BIN/ordo-scheduler" --server "$server" --listen 127.0.0.1:0 --log-level warn \
+    >"$work/scheduler.log" 2>&1
+  scheduler=$!
+  start "$BIN/ordo-controller-manager" --server "$server" --listen 127.0.0.1:0 --log-level warn \
+    --storage-root "$work/volumes" --snapshot-root "$work/snapshots" >"$work/cm.log" 2>&1
+  cm=$!
 }
 
 # Connection tracking: Docker's NAT rules make this kernel track every UDP

@@ -74,12 +74,7 @@ run_size() (
   server="127.0.0.1:$(cat "$work/port")"
   start_hollow_nodes "$NODES"
   hollow=${pids[-1]}
-  start "$BIN/ordo-scheduler" --server "$server" --listen 127.0.0.1:0 --log-level warn \
-    >"$work/scheduler.log" 2>&1
-  scheduler=$!
-  start "$BIN/ordo-controller-manager" --server "$server" --listen 127.0.0.1:0 --log-level warn \
-    --storage-root "$work/volumes" --snapshot-root "$work/snapshots" >"$work/cm.log" 2>&1
-  cm=$!
+  start_controllers
   start_dns() {
     rm -f "$work/dns.port" "$work/dns.mport"
     start "$BIN/ordo-dns" --server "$server" --listen 127.0.0.1:0 --port-file "$work/dns.port" \
