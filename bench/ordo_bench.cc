@@ -201,16 +201,19 @@ long StatusKib(int pid, const std::string& field) {
   return -1;
 }
 
+// The server's (--server_pid) figure `field` of /proc/PID/status, as "123MiB";
+// "n/a" without a pid.
+std::string ServerMib(const char* field) {
+  const int pid = absl::GetFlag(FLAGS_server_pid);
+  return pid > 0 ? absl::StrCat(StatusKib(pid, field) / 1024, "MiB") : std::string("n/a");
+}
+
 void WatchLag() {
   int watchers = absl::GetFlag(FLAGS_watchers);
   int rate = absl::GetFlag(FLAGS_rate);
   // The server's memory before the watches and with them all open (after the
   // writes): what each watch costs it.
-  const int pid = absl::GetFlag(FLAGS_server_pid);
-  auto rss_mib = [pid] {
-    return pid > 0 ? absl::StrCat(StatusKib(pid, "VmRSS") / 1024, "MiB") : std::string("n/a");
-  };
-  const std::string rss_before = rss_mib();
+  const std::string rss_before = ServerMib("VmRSS");
   absl::Mutex mu;
   Recorder lag;
   std::atomic<int64_t> received{0};
@@ -250,7 +253,7 @@ void WatchLag() {
   while (received.load() < sent * watchers && absl::Now() < drain_until) {
     absl::SleepFor(absl::Milliseconds(10));
   }
-  const std::string rss_watching = rss_mib();
+  const std::string rss_watching = ServerMib("VmRSS");
   handles.clear();
   if (sent == 0 || received.load() == 0) failed_workloads++;
   absl::MutexLock lock(&mu);
@@ -346,19 +349,17 @@ int Main() {
       absl::Time t0 = absl::Now();
       Fill(objects, "f");
       double secs = absl::ToDoubleSeconds(absl::Now() - t0);
-      int pid = absl::GetFlag(FLAGS_server_pid);
-      auto mib = [pid](const char* field) {
-        return pid > 0 ? absl::StrCat(StatusKib(pid, field) / 1024, "MiB") : std::string("n/a");
-      };
-      std::string rss = mib("VmRSS"), anon = mib("RssAnon");
+      std::string rss = ServerMib("VmRSS"), anon = ServerMib("RssAnon");
       // Then a settle period, the load over: compactions and flushes finish and
       // freed memory goes back (a benchmark's wait, not a test's).
-      if (pid > 0) absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_settle_seconds)));
+      if (absl::GetFlag(FLAGS_server_pid) > 0) {
+        absl::SleepFor(absl::Seconds(absl::GetFlag(FLAGS_settle_seconds)));
+      }
       std::printf(
           "fill    target=%s objects=%d seconds=%.1f rss=%s anon=%s settled_rss=%s "
           "settled_anon=%s\n",
           absl::GetFlag(FLAGS_target).c_str(), objects, secs, rss.c_str(), anon.c_str(),
-          mib("VmRSS").c_str(), mib("RssAnon").c_str());
+          ServerMib("VmRSS").c_str(), ServerMib("RssAnon").c_str());
     } else {
       std::fprintf(stderr, "unknown workload %s\n", std::string(w).c_str());
       return 2;

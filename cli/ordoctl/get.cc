@@ -138,9 +138,8 @@ int Get(const Args& args, Context& ctx) {
     options.set_field_selector(args.Get("field-selector"));
     // -o name needs nothing but names: each page is printed as it comes, so
     // ordoctl holds one page rather than the whole list (kubectl, too, prints
-    // chunk by chunk). Other formats align or wrap the whole list.
-    // Names need nothing but metadata: each object is decoded as
-    // PartialObjectMetadata, its spec and status skipped.
+    // chunk by chunk), and each object is decoded as PartialObjectMetadata,
+    // its spec and status skipped. Other formats align or wrap the whole list.
     const bool names_as_they_come = args.Get("output") == "name";
     auto on_page = [&](Message& page) {
       if (seen_version == 0) {

@@ -11,6 +11,22 @@
 namespace ordo::api {
 namespace {
 
+// `service` served in this process, and a GenericClient dialing it.
+struct InProcess {
+  explicit InProcess(grpc::Service& service)
+      : server([&] {
+          grpc::ServerBuilder builder;
+          builder.RegisterService(&service);
+          return builder.BuildAndStart();
+        }()),
+        client(server->InProcessChannel(grpc::ChannelArguments()), clock) {}
+  ~InProcess() { server->Shutdown(); }
+
+  std::unique_ptr<grpc::Server> server;
+  FakeClock clock;
+  GenericClient client;
+};
+
 TEST(GenericClientTest, EveryKindHasItsService) {
   for (const auto& info : AllResources()) {
     EXPECT_FALSE(GenericClient::ServiceOf(info).empty()) << info.kind;
@@ -31,18 +47,14 @@ class EchoPods final : public core::v1::Pods::Service {
 
 TEST(GenericClientTest, CallsByNameWithRuntimeTypes) {
   EchoPods service;
-  grpc::ServerBuilder builder;
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  FakeClock clock;
-  GenericClient client(server->InProcessChannel(grpc::ChannelArguments()), clock);
+  InProcess server(service);
+  GenericClient& client = server.client;
   auto got = client.Get(ResourceFor("Pod"), "default", "web-0");
   ASSERT_OK(got);
   EXPECT_EQ((*got)->GetDescriptor()->name(), "Pod");
   EXPECT_EQ(static_cast<const core::v1::Pod&>(**got).metadata().name(), "web-0");
   EXPECT_THAT(client.List(ResourceFor("Pod"), {}),
               ordo::testing::StatusIs(absl::StatusCode::kUnimplemented));
-  server->Shutdown();
 }
 
 // Seven pods in pages of `limit`; the token is the index of the next pod.
@@ -65,11 +77,8 @@ class PagedPods final : public core::v1::Pods::Service {
 
 TEST(GenericClientTest, ListReadsEveryPageIntoOneList) {
   PagedPods service;
-  grpc::ServerBuilder builder;
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  FakeClock clock;
-  GenericClient client(server->InProcessChannel(grpc::ChannelArguments()), clock);
+  InProcess server(service);
+  GenericClient& client = server.client;
   auto listed = client.List(ResourceFor("Pod"), {}, /*page_size=*/3);
   ASSERT_OK(listed);
   const auto& pods = static_cast<const core::v1::PodList&>(**listed);
@@ -82,7 +91,6 @@ TEST(GenericClientTest, ListReadsEveryPageIntoOneList) {
   ASSERT_OK(client.List(ResourceFor("Pod"), {}, 0));
   EXPECT_EQ(service.limits.back(), 0);
   EXPECT_EQ(service.limits.size(), 4u);
-  server->Shutdown();
 }
 
 // PartialObjectMetadata decodes any kind's bytes only if every kind keeps
@@ -113,11 +121,8 @@ TEST(GenericClientTest, EveryKindAndListDecodesAsPartialObjectMetadata) {
 
 TEST(GenericClientTest, ListMetadataPagesDecodesEveryPageAsPartialObjectMetadata) {
   PagedPods service;
-  grpc::ServerBuilder builder;
-  builder.RegisterService(&service);
-  auto server = builder.BuildAndStart();
-  FakeClock clock;
-  GenericClient client(server->InProcessChannel(grpc::ChannelArguments()), clock);
+  InProcess server(service);
+  GenericClient& client = server.client;
   std::vector<std::string> names;
   ASSERT_OK(client.ListMetadataPages(ResourceFor("Pod"), {}, 3, [&](google::protobuf::Message& p) {
     EXPECT_EQ(p.GetDescriptor(), meta::v1::PartialObjectMetadataList::descriptor());
@@ -128,7 +133,6 @@ TEST(GenericClientTest, ListMetadataPagesDecodesEveryPageAsPartialObjectMetadata
   }));
   EXPECT_EQ(names, (std::vector<std::string>{"p0", "p1", "p2", "p3", "p4", "p5", "p6"}));
   EXPECT_EQ(service.limits, (std::vector<int64_t>{3, 3, 3}));
-  server->Shutdown();
 }
 
 TEST(GenericClientTest, TakeItemsMovesTheObjectsOutInOrder) {

@@ -5,7 +5,8 @@
 #include <time.h>
 #include <unistd.h>
 
-#include <cerrno>
+#include <fstream>
+#include <iterator>
 
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
@@ -75,18 +76,9 @@ void AppendLedgerEvent(int events_fd, const LedgerEvent& event) {
 
 std::vector<LedgerEvent> ReadLedger(const std::string& ledger_dir, size_t* offset) {
   std::vector<LedgerEvent> events;
-  int fd = open((ledger_dir + "/events").c_str(), O_RDONLY | O_CLOEXEC);
-  if (fd < 0) return events;
-  std::string data;
-  char buf[65536];
-  for (off_t at = static_cast<off_t>(*offset);;) {
-    ssize_t n = pread(fd, buf, sizeof buf, at);
-    if (n < 0 && errno == EINTR) continue;
-    if (n <= 0) break;
-    data.append(buf, n);
-    at += n;
-  }
-  close(fd);
+  std::ifstream in(ledger_dir + "/events", std::ios::binary);
+  if (!in.seekg(static_cast<std::streamoff>(*offset))) return events;
+  const std::string data{std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>()};
   size_t end = data.rfind('\n');
   if (end == std::string::npos) return events;
   for (absl::string_view line : absl::StrSplit(absl::string_view(data).substr(0, end), '\n')) {
