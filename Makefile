@@ -6,7 +6,8 @@ CMAKE_FLAGS ?=
 DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protobuf-compiler-grpc \
   libgrpc++-dev libgrpc-dev libprotobuf-dev librocksdb-dev libspdlog-dev libabsl-dev \
   libgtest-dev libgmock-dev libyaml-cpp-dev prometheus-cpp-dev libgoogle-perftools-dev clang-format bind9-dnsutils \
-  clang libclang-rt-14-dev python3 libssl-dev libcap-dev prometheus python3-grpcio python3-protobuf python3-yaml curl
+  clang libclang-rt-14-dev python3 libssl-dev libcap-dev prometheus python3-grpcio python3-protobuf python3-yaml curl \
+  etcd-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
 .PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-scale bench-footprint bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns fuzz-manifest format format-check bench clean

@@ -14,6 +14,9 @@
 
 #include <memory>
 #include <string>
+#include <vector>
+
+#include "absl/status/statusor.h"
 
 namespace ordo::server {
 
@@ -29,6 +32,16 @@ struct ChannelOptions {
 };
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address, ChannelOptions options = {});
+
+// A channel to whichever of several addresses of one service answers (etcd's
+// members, several api-servers): each "host:port" (an http:// or https://
+// prefix is dropped) is resolved once, here, and calls go round robin over
+// the addresses that are up. With TLS, the
+// servers' certificates are checked against the first address's host name.
+// INVALID_ARGUMENT names an address that is empty, has no port, or does not
+// resolve.
+absl::StatusOr<std::shared_ptr<grpc::Channel>> NewChannelToAny(
+    const std::vector<std::string>& addresses, ChannelOptions options = {});
 
 // The channel arguments NewChannel uses (for the rare caller that adds more).
 grpc::ChannelArguments ChannelArgs(ChannelOptions options = {});

@@ -11,74 +11,12 @@
 
 namespace ordo::store {
 
-class MemoryStore::WatcherImpl final : public Watcher {
- public:
-  WatcherImpl(MemoryStore* store, std::string prefix, int64_t after, ReadyCallback on_ready)
-      : store_(store), prefix_(std::move(prefix)), cursor_(after), on_ready_(std::move(on_ready)) {}
-  ~WatcherImpl() override { store_->Unregister(this); }
-
-  absl::StatusOr<std::vector<EventPtr>> Poll(size_t max) override {
-    auto events = store_->EventsAfter(prefix_, cursor_, max);
-    if (absl::IsOutOfRange(events.status()) && store_->options_.observer != nullptr) {
-      store_->options_.observer->WatcherCutOff();
-    }
-    return events;
-  }
-
-  bool AwaitReady(absl::Duration timeout) override {
-    absl::Time deadline = absl::Now() + timeout;
-    while (true) {
-      int64_t seen;
-      {
-        absl::MutexLock lock(&mu_);
-        seen = signals_;
-      }
-      {
-        absl::ReaderMutexLock lock(&store_->mu_);
-        if (store_->revision_ > cursor_) {
-          // Something newer exists; it may not match the prefix, so look.
-          int64_t probe = cursor_;
-          auto events = store_->EventsAfterLocked(prefix_, probe, 1);
-          if (!events.ok() || !events->empty()) return true;
-        }
-      }
-      absl::MutexLock lock(&mu_);
-      auto changed = [this, seen]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return signals_ != seen; };
-      if (!mu_.AwaitWithDeadline(absl::Condition(&changed), deadline)) return false;
-    }
-  }
-
-  int64_t cursor() const override { return cursor_; }
-
-  bool FellBehind() override {
-    int64_t probe = cursor_;
-    bool behind = absl::IsOutOfRange(store_->EventsAfter(prefix_, probe, 0).status());
-    if (behind && store_->options_.observer != nullptr) store_->options_.observer->WatcherCutOff();
-    return behind;
-  }
-
-  // Called by the committer after new events are published.
-  void Signal() {
-    {
-      absl::MutexLock lock(&mu_);
-      ++signals_;
-    }
-    if (on_ready_) on_ready_();
-  }
-
- private:
-  MemoryStore* const store_;
-  const std::string prefix_;
-  int64_t cursor_;
-  const ReadyCallback on_ready_;
-  absl::Mutex mu_;
-  int64_t signals_ ABSL_GUARDED_BY(mu_) = 0;
-};
-
 MemoryStore::MemoryStore(MemoryStoreOptions options) : MemoryStore(options, nullptr) {}
 
 MemoryStore::MemoryStore(MemoryStoreOptions options, std::unique_ptr<Journal> journal)
-    : options_(options), journal_(std::move(journal)) {
+    : options_(options),
+      journal_(std::move(journal)),
+      window_(options.event_window, options.observer) {
   committer_ = std::thread([this] { CommitLoop(); });
 }
 
@@ -89,8 +27,8 @@ absl::StatusOr<std::unique_ptr<MemoryStore>> MemoryStore::Open(std::unique_ptr<J
   std::unique_ptr<MemoryStore> store(new MemoryStore(options, std::move(journal)));
   absl::MutexLock lock(&store->mu_);
   for (auto& kv : state->kvs) store->data_.insert(kv);
-  store->window_.assign(state->recent_events.begin(), state->recent_events.end());
   store->revision_ = state->revision;
+  store->window_.Reset(std::move(state->recent_events), state->revision);
   return store;
 }
 
@@ -109,7 +47,7 @@ absl::StatusOr<KeyValuePtr> MemoryStore::Get(absl::string_view key) {
   return *it;
 }
 
-ListResult MemoryStore::List(absl::string_view prefix) {
+absl::StatusOr<ListResult> MemoryStore::List(absl::string_view prefix) {
   ListResult result;
   absl::ReaderMutexLock lock(&mu_);
   for (auto it = data_.lower_bound(prefix);
@@ -138,25 +76,21 @@ absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::s
   ListResult result;
   absl::ReaderMutexLock lock(&mu_);
   if (revision == 0) revision = revision_;
-  int64_t oldest = window_.empty() ? revision_ : window_.front()->revision() - 1;
-  if (revision < oldest || revision > revision_) {
-    return absl::OutOfRangeError(absl::StrCat("revision ", revision,
-                                              " is no longer in the store's history (it holds ",
-                                              oldest, " to ", revision_, ")"));
+  if (revision > revision_) {
+    return absl::OutOfRangeError(
+        absl::StrCat("revision ", revision, " is newer than the store's (", revision_, ")"));
   }
   result.revision = revision;
   // The keys changed after `revision`, each with its value then (null: it
-  // did not exist). The window's revisions are consecutive, and the first
-  // event after `revision` holds the value the key had at it.
+  // did not exist): the first event after `revision` holds the value the key
+  // had at it. The views stay valid after the visit: window_ changes only
+  // under mu_, held here.
   absl::btree_map<absl::string_view, KeyValuePtr> then;
-  if (revision < revision_) {
-    size_t first = static_cast<size_t>(revision + 1 - window_.front()->revision());
-    for (size_t i = first; i < window_.size(); ++i) {
-      const Event& e = *window_[i];
-      absl::string_view key = e.kv->key;
-      if (key >= from && absl::StartsWith(key, prefix)) then.try_emplace(key, e.prev);
-    }
-  }
+  absl::Status in_history = window_.ForEachAfter(revision, [&](const Event& e) {
+    absl::string_view key = e.kv->key;
+    if (key >= from && absl::StartsWith(key, prefix)) then.try_emplace(key, e.prev);
+  });
+  if (!in_history.ok()) return in_history;
   // Merge the live keys with those, in key order.
   auto live = data_.lower_bound(from);
   auto changed = then.begin();
@@ -199,10 +133,7 @@ int64_t MemoryStore::CurrentRevision() {
   return revision_;
 }
 
-int64_t MemoryStore::OldestWatchableRevision() {
-  absl::ReaderMutexLock lock(&mu_);
-  return window_.empty() ? revision_ : window_.front()->revision() - 1;
-}
+int64_t MemoryStore::OldestWatchableRevision() { return window_.Oldest(); }
 
 void MemoryStore::CommitAsync(std::vector<Op> ops, CommitCallback done) {
   if (ops.empty()) {
@@ -336,68 +267,21 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
       } else {
         data_.erase(e->kv->key);
       }
-      window_.push_back(e);
     }
-    while (window_.size() > options_.event_window) window_.pop_front();
     revision_ = events.back()->revision();
-    commit.window_events = window_.size();
+    commit.window_events = window_.Append(events, revision_);
   }
   if (options_.observer != nullptr) {
     commit.window_capacity = options_.event_window;
     options_.observer->GroupCommitted(commit);
   }
-  absl::MutexLock lock(&watchers_mu_);
-  for (WatcherImpl* w : watchers_) w->Signal();
-}
-
-absl::StatusOr<std::vector<EventPtr>> MemoryStore::EventsAfter(absl::string_view prefix,
-                                                               int64_t& cursor, size_t max) {
-  absl::ReaderMutexLock lock(&mu_);
-  return EventsAfterLocked(prefix, cursor, max);
-}
-
-absl::StatusOr<std::vector<EventPtr>> MemoryStore::EventsAfterLocked(absl::string_view prefix,
-                                                                     int64_t& cursor, size_t max) {
-  std::vector<EventPtr> out;
-  if (cursor >= revision_) return out;
-  int64_t oldest = window_.empty() ? revision_ + 1 : window_.front()->revision();
-  if (cursor + 1 < oldest) {
-    return absl::OutOfRangeError(absl::StrCat("watch from revision ", cursor,
-                                              " is too old: the oldest watchable revision is ",
-                                              oldest - 1, "; relist"));
-  }
-  // Revisions in the window are consecutive, so the next event is at a fixed offset.
-  size_t index = static_cast<size_t>(cursor + 1 - oldest);
-  for (; index < window_.size() && out.size() < max; ++index) {
-    const EventPtr& e = window_[index];
-    cursor = e->revision();
-    if (absl::StartsWith(e->kv->key, prefix)) out.push_back(e);
-  }
-  return out;
+  window_.WakeWatchers();
 }
 
 absl::StatusOr<std::unique_ptr<Watcher>> MemoryStore::Watch(absl::string_view prefix,
                                                             int64_t after_revision,
                                                             ReadyCallback on_ready) {
-  auto watcher =
-      std::make_unique<WatcherImpl>(this, std::string(prefix), after_revision, std::move(on_ready));
-  {
-    // Registered before the range check so no event can fall between the two.
-    absl::MutexLock lock(&watchers_mu_);
-    watchers_.insert(watcher.get());
-  }
-  int64_t oldest = OldestWatchableRevision();
-  if (after_revision < oldest) {
-    return absl::OutOfRangeError(absl::StrCat("watch from revision ", after_revision,
-                                              " is too old: the oldest watchable revision is ",
-                                              oldest, "; relist"));
-  }
-  return watcher;
-}
-
-void MemoryStore::Unregister(WatcherImpl* watcher) {
-  absl::MutexLock lock(&watchers_mu_);
-  watchers_.erase(watcher);
+  return window_.Watch(prefix, after_revision, std::move(on_ready));
 }
 
 }  // namespace ordo::store

@@ -5,19 +5,18 @@
 // Journal it is the in-memory Store used by tests; with a RocksDbJournal it is
 // the durable store (see rocksdb_store.h).
 //
-// Watchers never stall the write path: they read the shared window by revision
-// and a watcher the window has moved past gets OUT_OF_RANGE.
+// Watchers never stall the write path: they read the shared EventWindow by
+// revision and a watcher the window has moved past gets OUT_OF_RANGE.
 // All public methods are safe to call concurrently.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <thread>
 #include <vector>
 
 #include "absl/container/btree_set.h"
-#include "absl/container/flat_hash_set.h"
 #include "absl/synchronization/mutex.h"
+#include "common/store/event_window.h"
 #include "common/store/journal.h"
 #include "common/store/store.h"
 #include "common/store/store_observer.h"
@@ -43,7 +42,7 @@ class MemoryStore final : public Store {
   ~MemoryStore() override;
 
   absl::StatusOr<KeyValuePtr> Get(absl::string_view key) override;
-  ListResult List(absl::string_view prefix) override;
+  absl::StatusOr<ListResult> List(absl::string_view prefix) override;
   absl::StatusOr<ListResult> ListAt(absl::string_view prefix, absl::string_view start, size_t limit,
                                     int64_t revision, RestCount rest) override;
   void CommitAsync(std::vector<Op> ops, CommitCallback done) override;
@@ -53,7 +52,6 @@ class MemoryStore final : public Store {
   int64_t OldestWatchableRevision() override;
 
  private:
-  class WatcherImpl;
   struct Pending {
     std::vector<Op> ops;
     CommitCallback done;
@@ -64,18 +62,13 @@ class MemoryStore final : public Store {
   void CommitLoop();
   // Validates and applies one group; fills each Pending's result.
   void CommitGroup(std::vector<Pending>& group);
-  // Events after `after` under `prefix`, up to max; OUT_OF_RANGE if gone.
-  absl::StatusOr<std::vector<EventPtr>> EventsAfter(absl::string_view prefix, int64_t& cursor,
-                                                    size_t max);
-  absl::StatusOr<std::vector<EventPtr>> EventsAfterLocked(absl::string_view prefix, int64_t& cursor,
-                                                          size_t max)
-      ABSL_SHARED_LOCKS_REQUIRED(mu_);
-  void Unregister(WatcherImpl* watcher);
 
   const MemoryStoreOptions options_;
   const std::unique_ptr<Journal> journal_;  // may be null
 
   // State below is protected by mu_. Only the committer thread mutates it.
+  // mu_ is held while appending to window_, so a reader holding mu_ sees the
+  // two agree (lock order: mu_, then the window's own).
   absl::Mutex mu_;
   // Live keys, ordered by key. A set of the shared KeyValues (looked up by
   // key) rather than a map, so each key's bytes are held once.
@@ -86,16 +79,13 @@ class MemoryStore final : public Store {
     bool operator()(absl::string_view a, const KeyValuePtr& b) const { return a < b->key; }
   };
   absl::btree_set<KeyValuePtr, KeyOrder> data_ ABSL_GUARDED_BY(mu_);
-  std::deque<EventPtr> window_ ABSL_GUARDED_BY(mu_);
   int64_t revision_ ABSL_GUARDED_BY(mu_) = 0;
+  EventWindow window_;
 
   // The commit queue.
   absl::Mutex queue_mu_;
   std::vector<Pending> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool stopping_ ABSL_GUARDED_BY(queue_mu_) = false;
-
-  absl::Mutex watchers_mu_;
-  absl::flat_hash_set<WatcherImpl*> watchers_ ABSL_GUARDED_BY(watchers_mu_);
 
   std::thread committer_;
 };

@@ -127,7 +127,7 @@ TEST(RocksDbStoreTest, EveryAcknowledgedWriteSurvivesKillDashNine) {
     }
   }
   // Nothing is half there: every stored value is whole, and revisions are dense.
-  ListResult all = (*store)->List("/k/");
+  ListResult all = *(*store)->List("/k/");
   for (const auto& kv : all.kvs) EXPECT_EQ(kv->value.size(), 512u);
   EXPECT_EQ(static_cast<int64_t>(all.kvs.size()), all.revision);
 }

@@ -128,7 +128,7 @@ TEST_F(SnapshotTest, ARestoredStoreHasEveryKeyAtTheSameRevisions) {
     ASSERT_OK((*store)->Put("/a", "3", 1));
     ASSERT_OK((*store)->Create("/c", "4"));
     ASSERT_OK((*store)->Delete("/c"));
-    ListResult all = (*store)->List("");
+    ListResult all = *(*store)->List("");
     std::vector<KeyValue> kvs;
     for (const auto& kv : all.kvs) kvs.push_back(*kv);
     path = Write(kvs, all.revision);

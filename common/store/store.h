@@ -119,7 +119,7 @@ class Store {
   // NOT_FOUND if the key does not exist.
   virtual absl::StatusOr<KeyValuePtr> Get(absl::string_view key) = 0;
   // Every key under `prefix`, at one consistent revision.
-  virtual ListResult List(absl::string_view prefix) = 0;
+  virtual absl::StatusOr<ListResult> List(absl::string_view prefix) = 0;
   // One page of a list, as etcd's range with a limit at a revision: up to
   // `limit` keys (0: no limit) under `prefix`, from `start` on (inclusive;
   // empty: the first), as they were at `revision` (0: now). So every page of

@@ -12,8 +12,9 @@
 namespace ordo::itest {
 
 absl::StatusOr<std::unique_ptr<ApiServerProcess>> ApiServerProcess::Start(
-    const std::string& data_dir, std::vector<std::string> flags) {
-  std::unique_ptr<ApiServerProcess> server(new ApiServerProcess(data_dir, std::move(flags)));
+    const std::string& data_dir, std::vector<std::string> flags, const std::string& pki_dir) {
+  std::unique_ptr<ApiServerProcess> server(
+      new ApiServerProcess(data_dir, std::move(flags), pki_dir));
   if (absl::Status s = server->Launch(); !s.ok()) return s;
   return server;
 }

@@ -20,9 +20,11 @@ namespace ordo::itest {
 class ApiServerProcess {
  public:
   // Starts the server with its store in `data_dir` (created if missing) and
-  // `flags` added to its command line.
+  // `flags` added to its command line. Its PKI is made in `pki_dir` (empty:
+  // DATA_DIR/pki); api-servers that share one serve the same clients.
   static absl::StatusOr<std::unique_ptr<ApiServerProcess>> Start(
-      const std::string& data_dir, std::vector<std::string> flags = {});
+      const std::string& data_dir, std::vector<std::string> flags = {},
+      const std::string& pki_dir = "");
 
   const std::string& address() const { return address_; }
   // A channel of its own connection, as the admin (kubernetes-admin, system:masters).
@@ -39,8 +41,10 @@ class ApiServerProcess {
   absl::Status Restart();
 
  private:
-  ApiServerProcess(std::string data_dir, std::vector<std::string> flags)
-      : data_dir_(std::move(data_dir)), pki_dir_(data_dir_ + "/pki"), flags_(std::move(flags)) {}
+  ApiServerProcess(std::string data_dir, std::vector<std::string> flags, std::string pki_dir)
+      : data_dir_(std::move(data_dir)),
+        pki_dir_(pki_dir.empty() ? data_dir_ + "/pki" : std::move(pki_dir)),
+        flags_(std::move(flags)) {}
   absl::Status Launch();
 
   std::string data_dir_;

@@ -124,9 +124,12 @@ absl::Status ApiServer::CheckNamespace(const std::string& ns) {
   return absl::OkStatus();
 }
 
-bool ApiServer::NamespaceHasObjects(const std::string& ns) {
+absl::StatusOr<bool> ApiServer::NamespaceHasObjects(const std::string& ns) {
   for (const auto& info : AllResources()) {
-    if (info.namespaced && !store_.List(info.Prefix(ns)).kvs.empty()) return true;
+    if (!info.namespaced) continue;
+    ORDO_ASSIGN_OR_RETURN(store::ListResult first,
+                          store_.ListAt(info.Prefix(ns), "", 1, 0, store::RestCount::kSkip));
+    if (!first.kvs.empty()) return true;
   }
   return false;
 }
@@ -139,7 +142,8 @@ absl::StatusOr<MessagePtr> ApiServer::DeleteNamespace(const meta::v1::DeleteRequ
     }
   }
   Registry& namespaces = registry("Namespace");
-  if (NamespaceHasObjects(request.name())) {
+  ORDO_ASSIGN_OR_RETURN(bool has_objects, NamespaceHasObjects(request.name()));
+  if (has_objects) {
     ORDO_RETURN_IF_ERROR(namespaces
                              .GuaranteedUpdate("", request.name(), "",
                                                [](Message& m) {

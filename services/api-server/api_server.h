@@ -60,7 +60,7 @@ class ApiServer {
 
  private:
   absl::Status CheckNamespace(const std::string& ns);
-  bool NamespaceHasObjects(const std::string& ns);
+  absl::StatusOr<bool> NamespaceHasObjects(const std::string& ns);
 
   store::Store& store_;
   Clock& clock_;

@@ -1,5 +1,5 @@
-// ordo-api-server: the only writer of cluster state. Serves every kind over
-// gRPC from a RocksDB store in --data-dir.
+// ordo-api-server: the writer of cluster state (one of several, over etcd). Serves every kind over
+// gRPC from a RocksDB store in --data-dir, or from etcd (--store etcd, store_flags.h).
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
@@ -23,11 +23,13 @@
 #include "services/api-server/rbac_authorizer.h"
 #include "services/api-server/request_metrics.h"
 #include "services/api-server/storage_metrics.h"
+#include "services/api-server/store_flags.h"
 #include "services/api-server/typed_services.h"
 
 ABSL_FLAG(std::string, listen, "127.0.0.1:6443",
           "HOST:PORT to serve gRPC on; port 0 picks a free port (logged)");
-ABSL_FLAG(std::string, data_dir, "", "directory of the RocksDB store (required)");
+ABSL_FLAG(std::string, data_dir, "",
+          "directory of the embedded RocksDB store (required unless --store etcd)");
 ABSL_FLAG(std::string, restore_from, "",
           "a snapshot file (`ordoctl snapshot save`): before serving, make the store in "
           "--data-dir, which must be new or empty, from it");
@@ -103,7 +105,9 @@ int main(int argc, char** argv) {
   ordo::server::ParseFlags(
       argc, argv,
       "ordo-api-server --data-dir DIR [--listen HOST:PORT]\n"
-      "Serves the ordo API (every kind, with watches) over gRPC, from a durable RocksDB store.");
+      "ordo-api-server --store etcd --etcd-servers URL,URL,... [--listen HOST:PORT]\n"
+      "Serves the ordo API (every kind, with watches) over gRPC, from a durable RocksDB store\n"
+      "or an etcd cluster.");
   ordo::server::BlockShutdownSignals();
   ordo::server::InitLogging("api-server");
   // Kept for the life of the process: /metrics serves until exit.
@@ -113,11 +117,11 @@ int main(int argc, char** argv) {
     return 1;
   }
   std::string data_dir = absl::GetFlag(FLAGS_data_dir);
-  if (data_dir.empty()) {
-    spdlog::error("--data-dir is required");
-    return 2;
-  }
   if (std::string snapshot = absl::GetFlag(FLAGS_restore_from); !snapshot.empty()) {
+    if (ordo::apiserver::StoreIsEtcd()) {
+      spdlog::error("--restore-from restores the embedded store; not with --store etcd");
+      return 2;
+    }
     auto restored = ordo::store::RestoreRocksDbStore(snapshot, data_dir);
     if (!restored.ok()) {
       spdlog::error("--restore-from {}: {}", snapshot, std::string(restored.status().message()));
@@ -126,18 +130,20 @@ int main(int argc, char** argv) {
     spdlog::info("restored {} keys at revision {} from {} (sha256 {})", restored->keys,
                  restored->revision, snapshot, restored->sha256_hex);
   }
-  std::error_code ec;
-  std::filesystem::create_directories(data_dir, ec);
+  if (!data_dir.empty()) {
+    std::error_code ec;
+    std::filesystem::create_directories(data_dir, ec);
+  }
   ordo::store::MemoryStoreOptions store_options;
   store_options.event_window = static_cast<size_t>(absl::GetFlag(FLAGS_event_window));
   if (*metrics_endpoint != nullptr) {
     store_options.observer =
         std::make_shared<ordo::apiserver::StoreMetrics>(*ordo::metrics::DefaultRegistry());
   }
-  auto store = ordo::store::OpenRocksDbStore(data_dir, store_options);
+  auto store = ordo::apiserver::OpenStoreFromFlags(data_dir, store_options);
   if (!store.ok()) {
     spdlog::error("cannot open the store: {}", store.status().ToString());
-    return 1;
+    return absl::IsInvalidArgument(store.status()) ? 2 : 1;
   }
   ordo::security::TokenFile tokens;
   std::string token_file = absl::GetFlag(FLAGS_token_auth_file);
@@ -244,8 +250,9 @@ int main(int argc, char** argv) {
     spdlog::error("{}", started.status().ToString());
     return 1;
   }
-  spdlog::info("ordo-api-server listening on port {} (data dir {}, revision {})", started->port,
-               data_dir, (*store)->CurrentRevision());
+  spdlog::info("ordo-api-server listening on port {} ({}, revision {})", started->port,
+               ordo::apiserver::StoreIsEtcd() ? "store: etcd" : "data dir " + data_dir,
+               (*store)->CurrentRevision());
   std::string advertise = absl::GetFlag(FLAGS_advertise_address);
   if (advertise.empty()) {
     std::string listen = absl::GetFlag(FLAGS_listen);

@@ -1,5 +1,6 @@
 #include "services/api-server/maintenance_service.h"
 
+#include "common/status/grpc_status.h"
 #include "common/store/snapshot.h"
 #include "ordo/maintenance/v1/maintenance.grpc.pb.h"
 #include "spdlog/spdlog.h"
@@ -19,7 +20,9 @@ class MaintenanceService final : public maintenance::v1::Maintenance::Service {
     grpc::Status allowed = gate_.Admit(
         *ctx, {.verb = "get", .api_group = "ordo.io", .resource = "snapshots"}, "ordo.io/v1");
     if (!allowed.ok()) return allowed;
-    store::ListResult all = store_.List("");
+    absl::StatusOr<store::ListResult> listed = store_.List("");
+    if (!listed.ok()) return status::ToGrpcStatus(listed.status());
+    const store::ListResult& all = *listed;
     bool first = true;
     store::SnapshotWriter snapshot(all.revision, all.kvs.size(), [&](absl::string_view bytes) {
       SnapshotChunk chunk;

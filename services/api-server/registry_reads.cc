@@ -49,7 +49,7 @@ absl::StatusOr<MessagePtr> Registry::Get(const std::string& ns, const std::strin
 
 absl::StatusOr<ListResult> Registry::List(const meta::v1::ListOptions& options) {
   ORDO_ASSIGN_OR_RETURN(Filter filter, ParseFilter(options));
-  store::ListResult listed = store_.List(info().Prefix(filter.ns));
+  ORDO_ASSIGN_OR_RETURN(store::ListResult listed, store_.List(info().Prefix(filter.ns)));
   ListResult result;
   result.revision = listed.revision;
   result.items.reserve(listed.kvs.size());

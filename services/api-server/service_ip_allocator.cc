@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "common/status/field_errors.h"
+#include "common/status/status_macros.h"
 
 namespace ordo::apiserver {
 namespace {
@@ -122,7 +123,8 @@ absl::StatusOr<std::vector<store::Op>> ServiceIpAllocator::Allocate(core::v1::Se
     if (ip.empty()) {
       // Mostly full: look at every held address once and take the first free.
       absl::flat_hash_set<std::string> held;
-      for (const auto& kv : store_.List(ServiceIpKey("")).kvs) {
+      ORDO_ASSIGN_OR_RETURN(store::ListResult listed, store_.List(ServiceIpKey("")));
+      for (const auto& kv : listed.kvs) {
         held.insert(kv->key.substr(ServiceIpKey("").size()));
       }
       for (uint32_t i = 0; i < range_.size() && ip.empty(); ++i) {

@@ -80,8 +80,11 @@ std::vector<prometheus::MetricFamily> StoredStateCollector::Collect() const {
                                     {}};
   for (Registry* registry : api_.registries()) {
     const api::ResourceInfo& info = registry->info();
-    // A count of the keys under the kind's prefix: no object is parsed.
-    const size_t stored = api_.store().List(info.Prefix("")).kvs.size();
+    // A count of the keys under the kind's prefix: no object is parsed, and
+    // a store that cannot answer leaves the kind out.
+    auto first = api_.store().ListAt(info.Prefix(""), "", 1, 0, store::RestCount::kCount);
+    if (!first.ok()) continue;
+    const size_t stored = first->kvs.size() + static_cast<size_t>(first->remaining.value_or(0));
     const std::string resource =
         info.group.empty() ? info.resource : absl::StrCat(info.resource, ".", info.group);
     objects.metric.push_back(GaugeOf(static_cast<double>(stored), {{"resource", resource}}));

@@ -18,7 +18,7 @@ absl::StatusOr<std::unique_ptr<WatchSource>> WatchSource::Open(
   const std::string& rv = options.resource_version();
   if (rv.empty() || rv == "0") {
     // Start with the current state as ADDED events, then follow from its revision.
-    store::ListResult listed = store.List(prefix);
+    ORDO_ASSIGN_OR_RETURN(store::ListResult listed, store.List(prefix));
     for (const auto& kv : listed.kvs) {
       if (source->Selective()) {
         ORDO_ASSIGN_OR_RETURN(MessagePtr obj, registry.Decode(*kv));
