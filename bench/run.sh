@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # Runs ordo-bench against a fresh ordo-api-server (plaintext: "ordo"; mutual
 # TLS with RBAC, as clusters run it: "ordo-tls"; plaintext serving /metrics,
-# so every call goes through the request-metrics interceptor: "ordo-metrics")
-# and a fresh etcd (Debian's
-# etcd-server, installed when missing), workload by workload, each on an empty
-# store, and prints the figures and their ratios. A benchmark, not a test:
+# so every call goes through the request-metrics interceptor: "ordo-metrics";
+# over an etcd of its own, --store etcd: "ordo-etcd") and a fresh etcd
+# (Debian's etcd-server, installed when missing), workload by workload, each
+# on an empty store, and prints the figures and their ratios. A benchmark, not a test:
 # `make bench` runs it; `make test` never does.
-#   BENCH_SECONDS=5  BENCH_TARGETS="ordo ordo-tls etcd"  BENCH_WORKLOADS="create create1 ..."
+#   BENCH_SECONDS=5  BENCH_TARGETS="ordo ordo-tls ordo-etcd etcd"  BENCH_WORKLOADS="create create1 ..."
 #   BENCH_PIN=1: the server on CPU 0 and ordo-bench on CPU 1, so the client's
 #   own work (its half of TLS, say) does not take the server's CPU.
 #   BENCH_CLIENTS=500 BENCH_OBJECTS=10000 (list; fill takes 10 times as many)
@@ -20,18 +20,22 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 BIN=${BIN:-build/bin}
 SECS=${BENCH_SECONDS:-5}
-TARGETS=${BENCH_TARGETS:-"ordo ordo-tls etcd"}
+TARGETS=${BENCH_TARGETS:-"ordo ordo-tls ordo-etcd etcd"}
 WORKLOADS=${BENCH_WORKLOADS:-"create create1 update get getser cas watch watchmany list fill"}
 CLIENTS=${BENCH_CLIENTS:-500}
 OBJECTS=${BENCH_OBJECTS:-10000}
 WATCHERS=${BENCH_WATCHERS:-100}
 RATE=${BENCH_RATE:-500}
 work=$(mktemp -d /tmp/ordo-bench.XXXXXX)
-server_pid=""
-cleanup() { [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null; wait 2>/dev/null; rm -rf "$work"; }
+server_pid="" etcd_pid=""
+cleanup() {
+  [ -n "$server_pid" ] && kill "$server_pid" 2>/dev/null
+  [ -n "$etcd_pid" ] && kill "$etcd_pid" 2>/dev/null
+  wait 2>/dev/null; rm -rf "$work"
+}
 trap cleanup EXIT
 
-if [[ " $TARGETS " == *" etcd "* ]] && ! command -v etcd >/dev/null; then
+if [[ " $TARGETS " == *etcd* ]] && ! command -v etcd >/dev/null; then
   echo "installing etcd-server for the side-by-side run" >&2
   SUDO=$([ "$(id -u)" = 0 ] || echo sudo)
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq etcd-server >/dev/null
@@ -42,7 +46,24 @@ if [ "${BENCH_PIN:-0}" = 1 ]; then server_cpu=(taskset -c 0) client_cpu=(taskset
 
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 
-# Starts a fresh server of kind $1; sets server_pid and address.
+# Starts a fresh one-member etcd with its data in $1; sets etcd_pid and etcd_address.
+start_etcd() {
+  local port peer
+  port=$(free_port); peer=$(free_port)
+  "${server_cpu[@]}" etcd --data-dir "$1/data" --listen-client-urls "http://127.0.0.1:$port" \
+    --advertise-client-urls "http://127.0.0.1:$port" --listen-peer-urls "http://127.0.0.1:$peer" \
+    --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
+    --initial-cluster "default=http://127.0.0.1:$peer" --log-level error >"$1/etcd.log" 2>&1 &
+  etcd_pid=$!
+  etcd_address="127.0.0.1:$port"
+  for _ in $(seq 100); do
+    "$BIN/ordo-bench" --target etcd --server "$etcd_address" --workloads get1 --seconds 0.1 >/dev/null 2>&1 && break
+    sleep 0.1
+  done
+}
+
+# Starts a fresh server of kind $1 (ordo, ordo-tls, ordo-metrics, ordo-etcd:
+# ordo over an etcd of its own, or etcd); sets server_pid and address.
 start() {
   local dir="$work/$1-$RANDOM"
   mkdir -p "$dir"
@@ -54,29 +75,31 @@ start() {
       "$dir/pki/api-server.key" --client-ca-file "$dir/pki/ca.crt")
     client_flags=(--kubeconfig "$dir/pki/admin.kubeconfig")
   fi
+  store_flags=(--data-dir "$dir/store")
+  if [ "$1" = ordo-etcd ]; then
+    start_etcd "$dir"
+    store_flags=(--store etcd --etcd-servers "$etcd_address")
+  fi
   if [ "$1" != etcd ]; then
-    "${server_cpu[@]}" "$BIN/ordo-api-server" --data-dir "$dir/store" --listen 127.0.0.1:0 --port-file "$dir/port" \
+    "${server_cpu[@]}" "$BIN/ordo-api-server" "${store_flags[@]}" --listen 127.0.0.1:0 --port-file "$dir/port" \
       "${tls_flags[@]}" "${metrics_flags[@]}" --log-level warn >"$dir/log" 2>&1 &
     server_pid=$!
     for _ in $(seq 100); do [ -s "$dir/port" ] && break; sleep 0.1; done
     address="127.0.0.1:$(cat "$dir/port")"
   else
-    local port peer
-    port=$(free_port); peer=$(free_port)
-    "${server_cpu[@]}" etcd --data-dir "$dir/data" --listen-client-urls "http://127.0.0.1:$port" \
-      --advertise-client-urls "http://127.0.0.1:$port" --listen-peer-urls "http://127.0.0.1:$peer" \
-      --initial-advertise-peer-urls "http://127.0.0.1:$peer" \
-      --initial-cluster "default=http://127.0.0.1:$peer" --log-level error >"$dir/log" 2>&1 &
-    server_pid=$!
-    address="127.0.0.1:$port"
-    for _ in $(seq 100); do
-      "$BIN/ordo-bench" --target etcd --server "$address" --workloads get1 --seconds 0.1 >/dev/null 2>&1 && break
-      sleep 0.1
-    done
+    start_etcd "$dir"
+    server_pid=$etcd_pid etcd_pid="" address=$etcd_address
   fi
 }
 
-stop() { kill "$server_pid" 2>/dev/null || true; wait "$server_pid" 2>/dev/null || true; server_pid=""; }
+stop() {
+  local pid
+  for pid in $server_pid $etcd_pid; do
+    kill "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  server_pid="" etcd_pid=""
+}
 
 run() {  # target workload -> prints ordo-bench's line
   local target=$1 w=$2 args=(--seconds "$SECS")
@@ -89,7 +112,7 @@ run() {  # target workload -> prints ordo-bench's line
     fill) args+=(--workloads fill --objects $((OBJECTS * 10)) --settle_seconds "${BENCH_SETTLE:-10}") ;;
     *) args+=(--workloads "$w" --clients "$CLIENTS") ;;
   esac
-  local base=${target%%-*}  # ordo-tls and ordo-metrics are ordo to ordo-bench
+  local base=${target%%-*}  # ordo-tls, ordo-metrics and ordo-etcd are ordo to ordo-bench
   start "$target"
   local status=0
   "${client_cpu[@]}" "$BIN/ordo-bench" --target "$base" --server "$address" --server-pid "$server_pid" \
@@ -138,6 +161,10 @@ ratios() {
 echo
 echo "ordo / etcd:"
 ratios ordo etcd
+if [[ " $TARGETS " == *" ordo-etcd "* ]]; then
+  echo "ordo-on-etcd / etcd (aim: creates at least 0.8x):"
+  ratios ordo-etcd etcd
+fi
 echo
 echo "ordo-tls / ordo (the cost of mutual TLS and RBAC on the same machine, same run):"
 ratios ordo-tls ordo

@@ -4,8 +4,8 @@
 # silently again (issue 20: `make bench` once reported 0 updates/s and 108,609
 # errors and nothing noticed). It proves the benchmarks run; it measures
 # nothing. Each script exits non-zero when its load had an error.
-#   ordo-bench: every workload against ordo and ordo-tls (and etcd when
-#               installed);
+#   ordo-bench: every workload against ordo and ordo-tls (and, when etcd is
+#               installed, ordo-etcd and etcd);
 #   the scheduler, StatefulSet and scale benchmarks on a few hollow nodes;
 #   the footprint benchmark: a cold start and 200 pods;
 #   the DNS benchmark's ordo-dns-load comparison, one second a run.
@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export BIN=${BIN:-build/bin}
 targets="ordo ordo-tls"
-command -v etcd >/dev/null && targets="$targets etcd"
+command -v etcd >/dev/null && targets="$targets ordo-etcd etcd"
 
 step() { echo "== smoke: $*"; }
 

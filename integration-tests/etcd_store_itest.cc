@@ -5,13 +5,18 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <cstdio>
 #include <set>
 #include <thread>
 
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/security/credentials.h"
 #include "common/store/etcd_store.h"
+#include "common/testing/http_get.h"
 #include "common/testing/status_matchers.h"
 #include "common/testing/temp_dir.h"
 #include "integration-tests/harness/api_server_process.h"
@@ -199,6 +204,126 @@ TEST(TwoApiServersTest, WritesOnBothAreSeenOnceInRevisionOrderByAWatchOnOne) {
     page.set_continue_(next.metadata().continue_());
   }
   EXPECT_EQ(walked.size(), 2u * kPerServer);
+}
+
+// The value of an etcd metric, read from etcd's /metrics (-1: not found).
+double EtcdMetric(const EtcdCluster& etcd, const std::string& name) {
+  const std::string& endpoint = etcd.endpoints()[0];
+  int port = 0;
+  if (!absl::SimpleAtoi(endpoint.substr(endpoint.rfind(':') + 1), &port)) return -1;
+  std::string page = testing::HttpGet(port, "/metrics");
+  for (absl::string_view line : absl::StrSplit(page, '\n')) {
+    if (!absl::ConsumePrefix(&line, name + " ")) continue;
+    double value = -1;
+    return absl::SimpleAtod(line, &value) ? value : -1;
+  }
+  return -1;
+}
+
+// Watches are served from each api-server's watch cache: 100 ordo watches on
+// each of two api-servers cost etcd two watches.
+TEST(TwoApiServersTest, ManyWatchesCostEtcdOneWatchPerApiServer) {
+  testing::TempDir dir;
+  TwoApiServers servers;
+  ASSERT_NO_FATAL_FAILURE(StartTwo(dir.path(), servers, {"--etcd-compaction-interval", "0"}));
+  auto pods_a = core::v1::Pods::NewStub(servers.a->NewChannel());
+  auto pods_b = core::v1::Pods::NewStub(servers.b->NewChannel());
+  grpc::ClientContext create_ctx;
+  core::v1::Pod created;
+  ASSERT_TRUE(pods_a->Create(&create_ctx, MakePod("watched"), &created).ok());
+  constexpr int kPerServer = 100;
+  std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
+  std::vector<std::unique_ptr<grpc::ClientReader<core::v1::PodWatchEvent>>> streams;
+  for (int i = 0; i < 2 * kPerServer; ++i) {
+    auto* stub = i % 2 == 0 ? pods_a.get() : pods_b.get();
+    contexts.push_back(std::make_unique<grpc::ClientContext>());
+    streams.push_back(stub->Watch(contexts.back().get(), meta::v1::ListOptions()));
+    core::v1::PodWatchEvent first;  // the pod that exists: the watch is open
+    ASSERT_TRUE(streams.back()->Read(&first));
+  }
+  EXPECT_EQ(EtcdMetric(*servers.etcd, "etcd_debugging_mvcc_watcher_total"), 2);
+  for (auto& ctx : contexts) ctx->TryCancel();
+  for (auto& stream : streams) (void)stream->Finish();
+}
+
+// A client dialing both api-servers ("A,B", as --server takes them) carries
+// on when the one its watch is on is killed: its writes go to the other, and
+// its watch resumes there from its last resourceVersion with no relist,
+// seeing every event once, in order.
+TEST(TwoApiServersTest, AClientOfBothCarriesOnWhenOneIsKilled) {
+  testing::TempDir dir;
+  TwoApiServers servers;
+  ASSERT_NO_FATAL_FAILURE(StartTwo(dir.path(), servers, {"--etcd-compaction-interval", "0"}));
+  const std::string both_addresses = servers.a->address() + "," + servers.b->address();
+  auto both = security::Dial(both_addresses, servers.a->admin(), {.own_connection = true});
+  auto pods = core::v1::Pods::NewStub(both);
+
+  core::v1::PodList initial;
+  grpc::ClientContext list_ctx;
+  ASSERT_TRUE(pods->List(&list_ctx, meta::v1::ListOptions(), &initial).ok());
+  std::string rv = initial.metadata().resource_version();
+
+  constexpr int kPods = 200;
+  std::atomic<int> created{0};
+  std::atomic<bool> killed{false};
+  std::atomic<int64_t> failover_ms{-1};
+  absl::Time kill_time;
+  std::thread writer([&] {
+    for (int i = 0; i < kPods; ++i) {
+      // The client library's part: retry what failed UNAVAILABLE.
+      for (int attempt = 0; attempt < 1000; ++attempt) {
+        grpc::ClientContext ctx;
+        ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(5)));
+        core::v1::Pod out;
+        grpc::Status s = pods->Create(&ctx, MakePod(absl::StrCat("p", i)), &out);
+        if (s.ok() || s.error_code() == grpc::StatusCode::ALREADY_EXISTS) break;
+        EXPECT_EQ(s.error_code(), grpc::StatusCode::UNAVAILABLE) << s.error_message();
+      }
+      if (killed.load() && failover_ms.load() < 0) {
+        failover_ms = absl::ToInt64Milliseconds(absl::Now() - kill_time);
+      }
+      created++;
+    }
+  });
+
+  std::set<std::string> seen;
+  int64_t last = Rv(rv);
+  int watches = 0;
+  while (seen.size() < kPods && watches < 10) {
+    ++watches;
+    meta::v1::ListOptions from;
+    from.set_resource_version(rv);
+    grpc::ClientContext ctx;
+    auto stream = pods->Watch(&ctx, from);
+    core::v1::PodWatchEvent event;
+    while (seen.size() < kPods && stream->Read(&event)) {
+      if (!killed.load() && created.load() >= kPods / 4) {
+        // Kill the api-server this watch is on.
+        ApiServerProcess* on =
+            absl::StrContains(ctx.peer(), servers.a->address()) ? servers.a.get() : servers.b.get();
+        kill_time = absl::Now();
+        on->Kill();
+        killed = true;
+      }
+      if (event.type() != "ADDED") continue;
+      EXPECT_TRUE(seen.insert(event.object().metadata().name()).second)
+          << "twice: " << event.object().metadata().name();
+      rv = event.object().metadata().resource_version();
+      EXPECT_GT(Rv(rv), last);
+      last = Rv(rv);
+    }
+    if (seen.size() == kPods) break;
+    ctx.TryCancel();
+    grpc::Status ended = stream->Finish();
+    EXPECT_NE(ended.error_code(), grpc::StatusCode::OUT_OF_RANGE)
+        << "the watch had to relist: " << ended.error_message();
+  }
+  writer.join();
+  EXPECT_TRUE(killed.load());
+  EXPECT_EQ(seen.size(), static_cast<size_t>(kPods));
+  EXPECT_GE(watches, 2) << "the watch never broke, so it never failed over";
+  std::printf("failover: first write acknowledged %lld ms after the kill\n",
+              static_cast<long long>(failover_ms.load()));
 }
 
 // With compaction every second, a continue token from before it expires:

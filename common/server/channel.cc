@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
 
 namespace ordo::server {
@@ -33,6 +34,14 @@ grpc::ChannelArguments ChannelArgs(ChannelOptions options) {
 }
 
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address, ChannelOptions options) {
+  if (absl::StrContains(address, ',')) {
+    std::vector<std::string> addresses = absl::StrSplit(address, ',', absl::SkipWhitespace());
+    auto any = NewChannelToAny(addresses, options);
+    if (any.ok()) return *std::move(any);
+    // A target gRPC cannot resolve: each call then fails with the reason.
+    return grpc::CreateCustomChannel(absl::StrCat("unresolvable:", any.status().message()),
+                                     grpc::InsecureChannelCredentials(), ChannelArgs(options));
+  }
   std::shared_ptr<grpc::ChannelCredentials> credentials = options.credentials;
   if (credentials == nullptr) credentials = grpc::InsecureChannelCredentials();
   return grpc::CreateCustomChannel(address, credentials, ChannelArgs(options));

@@ -31,6 +31,10 @@ struct ChannelOptions {
   bool own_connection = false;
 };
 
+// `address` is a gRPC target (HOST:PORT), or several HOST:PORTs separated by
+// commas (every component's and ordoctl's --server): those go through
+// NewChannelToAny, and one that does not resolve gives a channel whose every
+// call fails UNAVAILABLE naming it.
 std::shared_ptr<grpc::Channel> NewChannel(const std::string& address, ChannelOptions options = {});
 
 // A channel to whichever of several addresses of one service answers (etcd's
