@@ -80,6 +80,7 @@ class EtcdStore final : public Store {
   // etcd's revision now (the watch cache's head when etcd does not answer).
   int64_t CurrentRevision() override;
   int64_t OldestWatchableRevision() override;
+  bool ReadsBlock() const override { return true; }
 
   // Asks etcd to forget the history before `revision` (etcd's Compact).
   absl::Status Compact(int64_t revision);

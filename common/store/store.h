@@ -142,6 +142,10 @@ class Store {
   virtual int64_t CurrentRevision() = 0;
   // The oldest revision a watch may start after.
   virtual int64_t OldestWatchableRevision() = 0;
+  // Whether Get, List and ListAt wait on the network (EtcdStore): a caller on
+  // a thread that must not block (gRPC's callback threads) hands them to an
+  // executor. In-memory reads answer at once.
+  virtual bool ReadsBlock() const { return false; }
 
   // Blocking forms.
   absl::StatusOr<TxnResult> Commit(std::vector<Op> ops);

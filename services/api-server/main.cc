@@ -33,9 +33,9 @@ ABSL_FLAG(std::string, data_dir, "",
 ABSL_FLAG(std::string, restore_from, "",
           "a snapshot file (`ordoctl snapshot save`): before serving, make the store in "
           "--data-dir, which must be new or empty, from it");
-ABSL_FLAG(int, handler_threads, 8,
-          "threads for lists and subresources; plain writes need none, as they finish when "
-          "their group commit is on disk");
+ABSL_FLAG(int, handler_threads, 0,
+          "threads for lists and subresources (and, over etcd, for every call that reads the "
+          "store, as each waits on etcd); 0: 8, or 64 with --store etcd");
 ABSL_FLAG(int, watch_threads, 2, "threads that feed watch streams");
 ABSL_FLAG(int, event_window, 10000, "recent events kept for watches to resume from");
 ABSL_FLAG(std::string, port_file, "",
@@ -183,7 +183,9 @@ int main(int argc, char** argv) {
   if (*metrics_endpoint != nullptr) {
     (*metrics_endpoint)->Add(std::make_shared<ordo::apiserver::StoredStateCollector>(api));
   }
-  ordo::server::Executor unary(absl::GetFlag(FLAGS_handler_threads));
+  int handler_threads = absl::GetFlag(FLAGS_handler_threads);
+  if (handler_threads <= 0) handler_threads = ordo::apiserver::StoreIsEtcd() ? 64 : 8;
+  ordo::server::Executor unary(handler_threads);
   ordo::server::Executor watch(absl::GetFlag(FLAGS_watch_threads));
   // Who may do what, whenever callers are authenticated (TLS): the Node
   // authorizer for node agents, then RBAC (kube-apiserver's

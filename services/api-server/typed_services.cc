@@ -66,11 +66,20 @@ Registry::Callback Finisher(grpc::ServerUnaryReactor* reactor, T* response) {
 
 // Writes check on the gRPC thread and finish when the store has the write on
 // disk: no thread waits for an fsync, and every concurrent write joins one
-// group commit.
+// group commit. Over a store whose reads wait on the network (etcd) the
+// checks' reads would hold one of gRPC's few callback threads, so they start
+// on `offload` instead (null: inline).
 template <typename T, typename Start>
-grpc::ServerUnaryReactor* RunAsync(grpc::CallbackServerContext* ctx, T* response, Start start) {
+grpc::ServerUnaryReactor* RunAsync(grpc::CallbackServerContext* ctx, T* response,
+                                   server::Executor* offload, Start start) {
   auto* reactor = ctx->DefaultReactor();
-  start(Finisher(reactor, response));
+  if (offload == nullptr) {
+    start(Finisher(reactor, response));
+  } else {
+    offload->Submit([start = std::move(start), done = Finisher(reactor, response)]() mutable {
+      start(std::move(done));
+    });
+  }
   return reactor;
 }
 
@@ -99,7 +108,12 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
  public:
   ResourceService(ApiServer& api, absl::string_view kind, server::Executor& unary,
                   server::Executor& watch, const AccessGate& gate)
-      : api_(api), registry_(api.registry(kind)), unary_(unary), watch_(watch), gate_(gate) {}
+      : api_(api),
+        registry_(api.registry(kind)),
+        unary_(unary),
+        watch_(watch),
+        gate_(gate),
+        offload_(api.store().ReadsBlock() ? &unary : nullptr) {}
 
   grpc::ServerUnaryReactor* Create(grpc::CallbackServerContext* ctx, const T* req,
                                    T* resp) override {
@@ -108,15 +122,20 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
       return FinishNow(ctx, s);
     }
     AuditRecorder audit = Audit(*ctx, "create", ns, req->metadata().name());
-    return RunAsync(ctx, resp, [&](Registry::Callback done) {
-      registry_.CreateAsync(*req, Recording(std::move(audit), std::move(done)));
-    });
+    return RunAsync(ctx, resp, offload_,
+                    [this, req, audit = std::move(audit)](Registry::Callback done) mutable {
+                      registry_.CreateAsync(*req, Recording(std::move(audit), std::move(done)));
+                    });
   }
 
   grpc::ServerUnaryReactor* Get(grpc::CallbackServerContext* ctx, const GetRequest* req,
                                 T* resp) override {
     if (auto s = Check(*ctx, "get", req->namespace_(), req->name()); !s.ok()) {
       return FinishNow(ctx, s);
+    }
+    if (offload_ != nullptr) {
+      return RunBlocking(ctx, *offload_, resp,
+                         [this, req] { return registry_.Get(req->namespace_(), req->name()); });
     }
     auto* reactor = ctx->DefaultReactor();
     Finisher(reactor, resp)(registry_.Get(req->namespace_(), req->name()));
@@ -153,9 +172,10 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
       return FinishNow(ctx, s);
     }
     AuditRecorder audit = Audit(*ctx, "update", ns, req->metadata().name());
-    return RunAsync(ctx, resp, [&](Registry::Callback done) {
-      registry_.UpdateAsync(*req, Recording(std::move(audit), std::move(done)));
-    });
+    return RunAsync(ctx, resp, offload_,
+                    [this, req, audit = std::move(audit)](Registry::Callback done) mutable {
+                      registry_.UpdateAsync(*req, Recording(std::move(audit), std::move(done)));
+                    });
   }
 
   grpc::ServerUnaryReactor* Delete(grpc::CallbackServerContext* ctx, const DeleteRequest* req,
@@ -164,9 +184,10 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
       return FinishNow(ctx, s);
     }
     AuditRecorder audit = Audit(*ctx, "delete", req->namespace_(), req->name());
-    return RunAsync(ctx, resp, [&](Registry::Callback done) {
-      DoDelete(*req, Recording(std::move(audit), std::move(done)));
-    });
+    return RunAsync(ctx, resp, offload_,
+                    [this, req, audit = std::move(audit)](Registry::Callback done) mutable {
+                      DoDelete(*req, Recording(std::move(audit), std::move(done)));
+                    });
   }
 
   grpc::ServerWriteReactor<grpc::ByteBuffer>* Watch(grpc::CallbackServerContext* ctx,
@@ -213,6 +234,8 @@ class ResourceService : public RawReadsService<ServiceOf<T>> {
   server::Executor& unary_;
   server::Executor& watch_;
   const AccessGate& gate_;
+  // Where handlers that read the store run when its reads block; null: inline.
+  server::Executor* const offload_;
 };
 
 // Adds UpdateStatus for kinds with a status subresource.
@@ -228,9 +251,11 @@ class StatusResourceService : public ResourceService<T> {
       return FinishNow(ctx, s);
     }
     AuditRecorder audit = this->Audit(*ctx, "update", ns, req->metadata().name(), "status");
-    return RunAsync(ctx, resp, [&](Registry::Callback done) {
-      this->registry_.UpdateStatusAsync(*req, Recording(std::move(audit), std::move(done)));
-    });
+    return RunAsync(ctx, resp, this->offload_,
+                    [this, req, audit = std::move(audit)](Registry::Callback done) mutable {
+                      this->registry_.UpdateStatusAsync(
+                          *req, Recording(std::move(audit), std::move(done)));
+                    });
   }
 };
 
