@@ -24,6 +24,7 @@
 #include "common/api/resource_client.h"
 #include "common/security/credentials.h"
 #include "common/security/pki.h"
+#include "common/server/server_main.h"
 #include "common/status/status_macros.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
 
@@ -176,25 +177,6 @@ absl::StatusOr<int> ClaimPodNetwork(const std::string& dir) {
   return absl::ResourceExhaustedError("every 127.X pod network is taken by a running cluster");
 }
 
-// A port nothing listens on now (the kernel's pick), for a program that
-// cannot report the port it bound.
-absl::StatusOr<int> FreePort() {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return absl::InternalError(absl::StrCat("socket: ", strerror(errno)));
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  if (port == 0) return absl::InternalError("no free port on 127.0.0.1");
-  return port;
-}
-
 bool Accepts(int port) {
   int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return false;
@@ -250,7 +232,7 @@ absl::StatusOr<std::string> StartPrometheus(const Args& args, const std::string&
       return absl::InvalidArgumentError("--prometheus-port must be a port number (1 to 65535)");
     }
   } else {
-    ORDO_ASSIGN_OR_RETURN(port, FreePort());
+    ORDO_ASSIGN_OR_RETURN(port, server::FreeLoopbackPort());
   }
   absl::Duration interval = absl::Seconds(5);
   if (!absl::ParseDuration(args.Get("prometheus-scrape-interval", "5s"), &interval) ||

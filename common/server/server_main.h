@@ -48,6 +48,10 @@ absl::StatusOr<StartedServer> StartGrpcServer(
 // a reader never sees a partial number.
 absl::Status WritePortFile(const std::string& path, int port);
 
+// A loopback TCP port nothing listens on now (the kernel's pick), for a
+// program that cannot report the port it bound (Prometheus, etcd).
+absl::StatusOr<int> FreeLoopbackPort();
+
 // Blocks SIGINT and SIGTERM in this thread and every thread it starts later, so
 // WaitForShutdownSignal can take them. Call first thing in main().
 void BlockShutdownSignals();

@@ -211,6 +211,10 @@ void EtcdStore::FinishTxn(TxnCall* call, const grpc::Status& status) {
   const etcdserverpb::TxnResponse& response = call->response;
   if (!status.ok()) {
     result = EtcdError(status, "transaction");
+  } else if (response.responses_size() != static_cast<int>(call->ops.size())) {
+    // Not what etcd answers; refused rather than read past the end.
+    result = absl::InternalError(absl::StrCat("etcd transaction: ", response.responses_size(),
+                                              " responses to ", call->ops.size(), " operations"));
   } else if (response.succeeded()) {
     TxnResult committed;
     committed.revision = response.header().revision();
@@ -307,8 +311,10 @@ void EtcdStore::WatchLoop(int64_t start_revision) {
       if (mu_.AwaitWithTimeout(absl::Condition(&closing), backoff)) return;
     }
     if (resume > 0) {
+      // Back off while etcd refuses the watch; a watch that delivered ran well.
+      backoff = resume > start_revision ? absl::Milliseconds(50)
+                                        : std::min(backoff * 2, absl::Seconds(2));
       start_revision = resume;
-      backoff = std::min(backoff * 2, absl::Seconds(2));
       continue;
     }
     // etcd no longer has the history the cache needs: start again at its

@@ -1,7 +1,5 @@
 #include "integration-tests/harness/etcd_cluster.h"
 
-#include <netinet/in.h>
-#include <sys/socket.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -9,27 +7,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
 #include "common/server/channel.h"
+#include "common/server/server_main.h"
 #include "etcd/kv.grpc.pb.h"
 #include "integration-tests/harness/wait.h"
 
 namespace ordo::itest {
-
-absl::StatusOr<int> FreeLoopbackPort() {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) return absl::InternalError("socket failed");
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  socklen_t len = sizeof addr;
-  int port = 0;
-  if (bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0 &&
-      getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &len) == 0) {
-    port = ntohs(addr.sin_port);
-  }
-  close(fd);
-  if (port == 0) return absl::InternalError("no free loopback port");
-  return port;
-}
 
 namespace {
 
@@ -53,8 +35,8 @@ absl::StatusOr<std::unique_ptr<EtcdCluster>> EtcdCluster::Start(const std::strin
     Member m;
     m.name = absl::StrCat("etcd-", i);
     m.data_dir = absl::StrCat(dir, "/", m.name);
-    auto client = FreeLoopbackPort();
-    auto peer = FreeLoopbackPort();
+    auto client = server::FreeLoopbackPort();
+    auto peer = server::FreeLoopbackPort();
     if (!client.ok()) return client.status();
     if (!peer.ok()) return peer.status();
     m.client_port = *client;

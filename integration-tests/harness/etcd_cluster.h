@@ -51,7 +51,4 @@ class EtcdCluster {
   std::vector<std::string> client_addresses_;
 };
 
-// A loopback TCP port free at the time of asking.
-absl::StatusOr<int> FreeLoopbackPort();
-
 }  // namespace ordo::itest
