@@ -7,7 +7,9 @@
 #include <algorithm>
 #include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <ostream>
 #include <thread>
 
 #include "absl/container/flat_hash_map.h"
@@ -34,23 +36,48 @@ struct Implementation {
   std::function<void(Store&, int64_t revision)> forget = [](Store&, int64_t) {};
 };
 
-ordo::testing::TempDir& Scratch() {
-  static auto* dir = new ordo::testing::TempDir;
-  return *dir;
-}
-
-// One etcd for the whole suite; each store gets a key prefix of its own.
-itest::EtcdCluster& SharedEtcd() {
-  static itest::EtcdCluster* etcd = [] {
-    auto started = itest::EtcdCluster::Start(Scratch().Join("etcd"));
-    if (!started.ok()) {
-      ADD_FAILURE() << started.status();
-      std::abort();
+// What the suite's stores keep on disk, and the one etcd they share (started
+// by the first etcd test, a key prefix per store): both go when the test
+// program ends, etcd's process with them.
+class SuiteResources final : public ::testing::Environment {
+ public:
+  static SuiteResources& Get() {
+    static auto* resources =
+        static_cast<SuiteResources*>(::testing::AddGlobalTestEnvironment(new SuiteResources));
+    return *resources;
+  }
+  ordo::testing::TempDir& scratch() {
+    if (scratch_ == nullptr) scratch_ = std::make_unique<ordo::testing::TempDir>();
+    return *scratch_;
+  }
+  itest::EtcdCluster& etcd() {
+    if (etcd_ == nullptr) {
+      auto started = itest::EtcdCluster::Start(scratch().Join("etcd"));
+      if (!started.ok()) {
+        ADD_FAILURE() << started.status();
+        std::abort();
+      }
+      etcd_ = *std::move(started);
     }
-    return started->release();
-  }();
-  return *etcd;
-}
+    return *etcd_;
+  }
+  void TearDown() override {
+    etcd_.reset();  // stops the process before its directory goes
+    scratch_.reset();
+  }
+
+ private:
+  std::unique_ptr<ordo::testing::TempDir> scratch_;
+  std::unique_ptr<itest::EtcdCluster> etcd_;
+};
+// Registered before the tests run, so TearDown follows them.
+[[maybe_unused]] SuiteResources& kRegistered = SuiteResources::Get();
+
+ordo::testing::TempDir& Scratch() { return SuiteResources::Get().scratch(); }
+itest::EtcdCluster& SharedEtcd() { return SuiteResources::Get().etcd(); }
+
+// Names the implementation in test output (not its bytes).
+void PrintTo(const Implementation& implementation, std::ostream* os) { *os << implementation.name; }
 
 std::vector<Implementation> Implementations() {
   return {
