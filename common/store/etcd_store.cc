@@ -12,14 +12,11 @@
 namespace ordo::store {
 namespace {
 
-// The first key after every key that starts with `prefix`; etcd's "\0" (every
-// key from there on) when there is none.
-std::string PrefixEnd(absl::string_view prefix) {
-  std::string end(prefix);
-  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
-  if (end.empty()) return std::string(1, '\0');
-  end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-  return end;
+// etcd's range_end for every key under `prefix`: "\0" (every key from the
+// start on) when no key follows them all.
+std::string RangeEnd(absl::string_view prefix) {
+  std::string end = PrefixEnd(prefix);
+  return end.empty() ? std::string(1, '\0') : end;
 }
 
 // What an etcd call's failure means to a Store caller.
@@ -63,11 +60,10 @@ absl::StatusOr<std::unique_ptr<EtcdStore>> EtcdStore::Open(EtcdStoreOptions opti
   }
   std::unique_ptr<EtcdStore> store(new EtcdStore(std::move(options), *std::move(channel)));
   // One read both proves etcd answers and gives the revision to start at.
-  auto first = store->Range("", "", 1, 0, /*count_only=*/true);
-  if (!first.ok()) return first.status();
-  const int64_t revision = first->header().revision();
-  store->window_.Reset({}, revision);
-  store->watcher_ = std::thread([s = store.get(), revision] { s->WatchLoop(revision + 1); });
+  absl::StatusOr<int64_t> revision = store->EtcdRevision();
+  if (!revision.ok()) return revision.status();
+  store->window_.Reset({}, *revision);
+  store->watcher_ = std::thread([s = store.get(), from = *revision + 1] { s->WatchLoop(from); });
   if (store->options_.compaction_interval > absl::ZeroDuration()) {
     store->compactor_ = std::thread([s = store.get()] { s->CompactionLoop(); });
   }
@@ -111,7 +107,7 @@ absl::StatusOr<etcdserverpb::RangeResponse> EtcdStore::Range(absl::string_view p
   const std::string full_prefix = absl::StrCat(options_.key_prefix, prefix);
   std::string from = absl::StrCat(options_.key_prefix, std::max(prefix, start));
   request.set_key(from.empty() ? std::string(1, '\0') : from);
-  request.set_range_end(PrefixEnd(full_prefix));
+  request.set_range_end(RangeEnd(full_prefix));
   request.set_limit(static_cast<int64_t>(limit));
   request.set_revision(revision);
   request.set_count_only(count_only);
@@ -153,9 +149,18 @@ absl::StatusOr<ListResult> EtcdStore::ListAt(absl::string_view prefix, absl::str
   return result;
 }
 
-int64_t EtcdStore::CurrentRevision() {
+absl::StatusOr<int64_t> EtcdStore::EtcdRevision() {
   auto response = Range("", "", 1, 0, /*count_only=*/true);
-  return response.ok() ? response->header().revision() : window_.Head();
+  if (!response.ok()) return response.status();
+  return response->header().revision();
+}
+
+int64_t EtcdStore::CurrentRevision() { return EtcdRevision().value_or(window_.Head()); }
+
+bool EtcdStore::AwaitClose(absl::Duration timeout) {
+  absl::MutexLock lock(&mu_);
+  auto closing = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closing_; };
+  return mu_.AwaitWithTimeout(absl::Condition(&closing), timeout);
 }
 
 int64_t EtcdStore::OldestWatchableRevision() { return window_.Oldest(); }
@@ -283,12 +288,7 @@ void EtcdStore::CompactionLoop() {
   // kube-apiserver's compactor: each interval, forget what came before the
   // revision seen one interval ago, so at least an interval of history stays.
   int64_t seen_before = 0;
-  while (true) {
-    {
-      absl::MutexLock lock(&mu_);
-      auto closing = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closing_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&closing), options_.compaction_interval)) return;
-    }
+  while (!AwaitClose(options_.compaction_interval)) {
     if (seen_before > 0) {
       absl::Status compacted = Compact(seen_before);
       // Another api-server compacting the same etcd may have been first.
@@ -305,11 +305,7 @@ void EtcdStore::WatchLoop(int64_t start_revision) {
   absl::Duration backoff = absl::Milliseconds(50);
   while (true) {
     int64_t resume = WatchOnce(start_revision);
-    {
-      absl::MutexLock lock(&mu_);
-      auto closing = [this]() ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_) { return closing_; };
-      if (mu_.AwaitWithTimeout(absl::Condition(&closing), backoff)) return;
-    }
+    if (AwaitClose(backoff)) return;
     if (resume > 0) {
       // Back off while etcd refuses the watch; a watch that delivered ran well.
       backoff = resume > start_revision ? absl::Milliseconds(50)
@@ -319,13 +315,13 @@ void EtcdStore::WatchLoop(int64_t start_revision) {
     }
     // etcd no longer has the history the cache needs: start again at its
     // revision now, cutting every watcher off so each relists.
-    auto now = Range("", "", 1, 0, /*count_only=*/true);
+    absl::StatusOr<int64_t> now = EtcdRevision();
     if (!now.ok()) continue;
     spdlog::warn("etcd watch cache: history compacted past revision {}; restarting at {}",
-                 window_.Head(), now->header().revision());
-    window_.Reset({}, now->header().revision());
+                 window_.Head(), *now);
+    window_.Reset({}, *now);
     window_.WakeWatchers();
-    start_revision = now->header().revision() + 1;
+    start_revision = *now + 1;
     backoff = absl::Milliseconds(50);
   }
 }
@@ -342,7 +338,7 @@ int64_t EtcdStore::WatchOnce(int64_t start_revision) {
   etcdserverpb::WatchRequest create;
   create.mutable_create_request()->set_key(options_.key_prefix.empty() ? std::string(1, '\0')
                                                                        : options_.key_prefix);
-  create.mutable_create_request()->set_range_end(PrefixEnd(options_.key_prefix));
+  create.mutable_create_request()->set_range_end(RangeEnd(options_.key_prefix));
   create.mutable_create_request()->set_start_revision(start_revision);
   create.mutable_create_request()->set_prev_kv(true);
   int64_t resume = start_revision;

@@ -95,6 +95,10 @@ class EtcdStore final : public Store {
                                                     absl::string_view start, size_t limit,
                                                     int64_t revision, bool count_only);
   KeyValuePtr FromEtcd(const etcdserverpb::KeyValue& kv) const;
+  // etcd's revision now, as a read answers it.
+  absl::StatusOr<int64_t> EtcdRevision();
+  // Waits up to `timeout` for the store to start closing; true once it has.
+  bool AwaitClose(absl::Duration timeout);
   // Runs the cache's etcd watch until the store closes, resuming it when it breaks.
   void WatchLoop(int64_t start_revision);
   // One etcd watch from `start_revision`, until it ends; returns where to

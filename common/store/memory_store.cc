@@ -58,18 +58,6 @@ absl::StatusOr<ListResult> MemoryStore::List(absl::string_view prefix) {
   return result;
 }
 
-namespace {
-
-// The first key after every key that starts with `prefix` (empty: none is).
-std::string PrefixEnd(absl::string_view prefix) {
-  std::string end(prefix);
-  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
-  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
-  return end;
-}
-
-}  // namespace
-
 absl::StatusOr<ListResult> MemoryStore::ListAt(absl::string_view prefix, absl::string_view start,
                                                size_t limit, int64_t revision, RestCount rest) {
   absl::string_view from = std::max(prefix, start);

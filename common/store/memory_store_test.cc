@@ -8,6 +8,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/synchronization/notification.h"
+#include "common/store/drain_watcher.h"
 #include "common/store/fake_journal.h"
 #include "common/testing/status_matchers.h"
 
@@ -15,18 +16,6 @@ namespace ordo::store {
 namespace {
 
 using ::ordo::testing::StatusIs;
-
-// Reads every event the watcher has until `revision` has been passed.
-std::vector<EventPtr> DrainUntil(Watcher& w, int64_t revision) {
-  std::vector<EventPtr> out;
-  while (w.cursor() < revision) {
-    if (!w.AwaitReady(absl::Seconds(10))) break;
-    auto batch = w.Poll(1000);
-    if (!batch.ok()) break;
-    out.insert(out.end(), batch->begin(), batch->end());
-  }
-  return out;
-}
 
 // The rest of the Store contract is store_contract_test.cc's; this is
 // MemoryStore's own: revisions count from 1, one per op.

@@ -4,6 +4,13 @@
 
 namespace ordo::store {
 
+std::string PrefixEnd(absl::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty() && static_cast<unsigned char>(end.back()) == 0xFF) end.pop_back();
+  if (!end.empty()) end.back() = static_cast<char>(static_cast<unsigned char>(end.back()) + 1);
+  return end;
+}
+
 Op Op::Create(std::string key, std::string value) {
   return Op{Type::kPut, std::move(key), std::move(value), 0};
 }

@@ -75,6 +75,10 @@ struct ListResult {
   std::optional<int64_t> remaining;
 };
 
+// The first key after every key that starts with `prefix`; empty when there
+// is none (the prefix is all 0xFF bytes, or empty).
+std::string PrefixEnd(absl::string_view prefix);
+
 // Whether ListAt also counts the keys after its page (a walk of the rest of
 // the range, so asked for only where the count is shown).
 enum class RestCount { kSkip, kCount };

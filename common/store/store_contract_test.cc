@@ -15,6 +15,7 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_format.h"
+#include "common/store/drain_watcher.h"
 #include "common/store/etcd_store.h"
 #include "common/store/memory_store.h"
 #include "common/store/rocksdb_store.h"
@@ -116,18 +117,6 @@ class StoreContractTest : public ::testing::TestWithParam<Implementation> {
     return store;
   }
 };
-
-// Reads every event the watcher has until `revision` has been passed.
-std::vector<EventPtr> DrainUntil(Watcher& w, int64_t revision) {
-  std::vector<EventPtr> out;
-  while (w.cursor() < revision) {
-    if (!w.AwaitReady(absl::Seconds(10))) break;
-    auto batch = w.Poll(1000);
-    if (!batch.ok()) break;
-    out.insert(out.end(), batch->begin(), batch->end());
-  }
-  return out;
-}
 
 // Waits until watchers can be handed `revision` (a watch cache learns of
 // writes after they are acknowledged).
