@@ -73,6 +73,15 @@ absl::StatusOr<ClientCredentials> ClientCredentialsFromFiles(const FlagFile& cer
   return ClientCredentials{.ca_pem = pems.ca, .cert_pem = pems.cert, .key_pem = pems.key};
 }
 
+absl::StatusOr<ClientCredentials> CaCredentialsFromFile(const FlagFile& ca) {
+  ORDO_ASSIGN_OR_RETURN(std::string pem, ReadPem(ca.path, ca.flag));
+  if (auto info = ParseCertificate(pem); !info.ok()) {
+    return absl::InvalidArgumentError(
+        absl::StrCat(ca.flag, " ", ca.path, ": ", info.status().message()));
+  }
+  return ClientCredentials{.ca_pem = std::move(pem)};
+}
+
 absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> NewServerCredentials(
     const ServerTlsOptions& options) {
   if (auto checked = ReadChecked({"--tls-cert-file", options.cert_file},

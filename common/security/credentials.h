@@ -52,6 +52,11 @@ absl::StatusOr<ClientCredentials> ClientCredentialsFromFiles(const FlagFile& cer
                                                              const FlagFile& key,
                                                              const FlagFile& ca);
 
+// Credentials that check the server against the CA at `ca` and present no
+// certificate (a server that asks for none, such as etcd without client
+// certificate auth); the file read and parsed, errors naming the flag.
+absl::StatusOr<ClientCredentials> CaCredentialsFromFile(const FlagFile& ca);
+
 // Credentials for dialing with `creds` (TLS whenever a CA is given; plaintext
 // only when the credentials hold nothing at all).
 std::shared_ptr<grpc::ChannelCredentials> NewChannelCredentials(const ClientCredentials& creds);

@@ -154,6 +154,19 @@ TEST_F(MutualTlsTest, NoCertificateIsRefusedDuringTheHandshake) {
   EXPECT_EQ(Call(ClientCredentials{}).error_code(), grpc::StatusCode::UNAVAILABLE);  // plaintext
 }
 
+// The api-server's credentials toward an etcd without client certificates.
+TEST_F(MutualTlsTest, CaOnlyCredentialsCheckTheServerAndPresentNoCertificate) {
+  Serve({}, /*optional_client_certificate=*/true);
+  auto creds = CaCredentialsFromFile({"--etcd-cafile", pki_.Join("ca.crt")});
+  ASSERT_OK(creds);
+  EXPECT_TRUE(creds->cert_pem.empty());
+  // The handshake passes; then this server wants a token the client lacks.
+  EXPECT_EQ(Call(*creds).error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_THAT(
+      CaCredentialsFromFile({"--etcd-cafile", pki_.Join("admin.key")}),
+      ::ordo::testing::StatusIs(absl::StatusCode::kInvalidArgument, HasSubstr("--etcd-cafile")));
+}
+
 TEST_F(MutualTlsTest, ACertificateOfAnotherCaIsRefused) {
   Serve();
   testing::TempDir other;

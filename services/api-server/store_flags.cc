@@ -1,8 +1,5 @@
 #include "services/api-server/store_flags.h"
 
-#include <fstream>
-#include <sstream>
-
 #include "absl/flags/flag.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
@@ -53,22 +50,12 @@ absl::StatusOr<std::unique_ptr<store::Store>> OpenEtcd(const store::MemoryStoreO
     if (cert.empty() != key.empty()) {
       return absl::InvalidArgumentError("--etcd-certfile and --etcd-keyfile go together");
     }
-    security::ClientCredentials creds;
-    if (!cert.empty()) {
-      auto files = security::ClientCredentialsFromFiles(
-          {"--etcd-certfile", cert}, {"--etcd-keyfile", key}, {"--etcd-cafile", ca});
-      if (!files.ok()) return files.status();
-      creds = *std::move(files);
-    } else {
-      std::ifstream in(ca);
-      std::stringstream pem;
-      pem << in.rdbuf();
-      if (!in || pem.str().empty()) {
-        return absl::InvalidArgumentError(absl::StrCat("--etcd-cafile: cannot read ", ca));
-      }
-      creds.ca_pem = pem.str();
-    }
-    etcd.credentials = security::NewChannelCredentials(creds);
+    auto creds = cert.empty() ? security::CaCredentialsFromFile({"--etcd-cafile", ca})
+                              : security::ClientCredentialsFromFiles({"--etcd-certfile", cert},
+                                                                     {"--etcd-keyfile", key},
+                                                                     {"--etcd-cafile", ca});
+    if (!creds.ok()) return creds.status();
+    etcd.credentials = security::NewChannelCredentials(*creds);
   } else if (https) {
     return absl::InvalidArgumentError(
         "--etcd-cafile: required for https:// etcd servers (the CA to check them against)");
