@@ -49,6 +49,18 @@ int Init(const Args& args, const std::string& dir, std::ostream& out, std::ostre
     err << "error: " << s.message() << "\n";
     return 1;
   }
+  // etcd's own CA and certificates (DIR/etcd), for members reached by these names.
+  if (args.Has("etcd-sans")) {
+    security::EtcdPkiOptions etcd{.dir = dir + "/etcd"};
+    for (absl::string_view part : absl::StrSplit(args.Get("etcd-sans"), ',', absl::SkipEmpty())) {
+      std::string san(part);
+      (IsIp(san) ? etcd.ip_addresses : etcd.dns_names).push_back(san);
+    }
+    if (absl::Status s = security::EnsureEtcdPki(etcd); !s.ok()) {
+      err << "error: etcd: " << s.message() << "\n";
+      return 1;
+    }
+  }
   out << "certificates in " << dir << "\n";
   return 0;
 }

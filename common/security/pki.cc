@@ -114,6 +114,33 @@ absl::Status WritePair(const fs::path& dir, const std::string& name, const KeyPa
   return WriteFileAtomically((dir / (name + ".crt")).string(), pair.cert_pem, 0644);
 }
 
+absl::Status MakePrivateDir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    return absl::UnavailableError(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  return absl::OkStatus();
+}
+
+// DIR/ca as it is, or a new CA named `common_name` when there is none.
+absl::StatusOr<KeyPair> EnsureCa(const fs::path& dir, const std::string& common_name,
+                                 absl::Time now, absl::Duration validity) {
+  if (fs::exists(dir / "ca.crt")) return ReadPair(dir, "ca");
+  ORDO_ASSIGN_OR_RETURN(KeyPair ca, CreateCertificateAuthority(common_name, now, now + 10 * validity));
+  ORDO_RETURN_IF_ERROR(WritePair(dir, "ca", ca));
+  return ca;
+}
+
+// DIR/NAME as it is, or issued by `ca` for `request` when there is none.
+absl::StatusOr<KeyPair> EnsurePair(const fs::path& dir, const std::string& name, const KeyPair& ca,
+                                   const CertificateRequest& request) {
+  if (fs::exists(dir / (name + ".crt"))) return ReadPair(dir, name);
+  ORDO_ASSIGN_OR_RETURN(KeyPair pair, IssueCertificate(ca, request));
+  ORDO_RETURN_IF_ERROR(WritePair(dir, name, pair));
+  return pair;
+}
+
 }  // namespace
 
 absl::Status WriteFileAtomically(const std::string& path, const std::string& text, int mode) {
@@ -132,27 +159,10 @@ absl::Status WriteFileAtomically(const std::string& path, const std::string& tex
 
 absl::Status EnsureClusterPki(const ClusterPkiOptions& options) {
   fs::path dir(options.dir);
-  std::error_code ec;
-  fs::create_directories(dir, ec);
-  if (ec)
-    return absl::UnavailableError(absl::StrCat("cannot create ", dir.string(), ": ", ec.message()));
-  fs::permissions(dir, fs::perms::owner_all, ec);
-  KeyPair ca;
-  if (fs::exists(dir / "ca.crt")) {
-    ORDO_ASSIGN_OR_RETURN(ca, ReadPair(dir, "ca"));
-  } else {
-    ORDO_ASSIGN_OR_RETURN(ca, CreateCertificateAuthority("ordo-ca", options.now,
-                                                         options.now + 10 * options.validity));
-    ORDO_RETURN_IF_ERROR(WritePair(dir, "ca", ca));
-  }
+  ORDO_RETURN_IF_ERROR(MakePrivateDir(dir));
+  ORDO_ASSIGN_OR_RETURN(KeyPair ca, EnsureCa(dir, "ordo-ca", options.now, options.validity));
   for (const Component& c : Components(options)) {
-    KeyPair pair;
-    if (fs::exists(dir / (c.name + ".crt"))) {
-      ORDO_ASSIGN_OR_RETURN(pair, ReadPair(dir, c.name));
-    } else {
-      ORDO_ASSIGN_OR_RETURN(pair, IssueCertificate(ca, c.request));
-      ORDO_RETURN_IF_ERROR(WritePair(dir, c.name, pair));
-    }
+    ORDO_ASSIGN_OR_RETURN(KeyPair pair, EnsurePair(dir, c.name, ca, c.request));
     fs::path kubeconfig = dir / (c.name + ".kubeconfig");
     if (c.kubeconfig && !fs::exists(kubeconfig)) {
       ORDO_RETURN_IF_ERROR(WriteFileAtomically(
@@ -161,6 +171,28 @@ absl::Status EnsureClusterPki(const ClusterPkiOptions& options) {
     }
   }
   return absl::OkStatus();
+}
+
+absl::Status EnsureEtcdPki(const EtcdPkiOptions& options) {
+  fs::path dir(options.dir);
+  ORDO_RETURN_IF_ERROR(MakePrivateDir(dir));
+  ORDO_ASSIGN_OR_RETURN(KeyPair ca, EnsureCa(dir, "etcd-ca", options.now, options.validity));
+  CertificateRequest server{.subject = {"etcd", {}},
+                            .usage = Usage::kServerAndClient,  // members are each other's clients
+                            .dns_names = {"localhost"},
+                            .ip_addresses = {"127.0.0.1"},
+                            .not_before = options.now - absl::Minutes(1),
+                            .not_after = options.now + options.validity};
+  server.dns_names.insert(server.dns_names.end(), options.dns_names.begin(),
+                          options.dns_names.end());
+  server.ip_addresses.insert(server.ip_addresses.end(), options.ip_addresses.begin(),
+                             options.ip_addresses.end());
+  ORDO_RETURN_IF_ERROR(EnsurePair(dir, "server", ca, server).status());
+  CertificateRequest client{.subject = {"kube-apiserver-etcd-client", {}},
+                            .usage = Usage::kClient,
+                            .not_before = server.not_before,
+                            .not_after = server.not_after};
+  return EnsurePair(dir, "apiserver-etcd-client", ca, client).status();
 }
 
 absl::Status RenewCertificate(const std::string& dir_name, const std::string& name, absl::Time now,

@@ -49,6 +49,23 @@ struct ClusterPkiOptions {
 // match its certificate is an error naming the file.
 absl::Status EnsureClusterPki(const ClusterPkiOptions& options);
 
+// etcd's own certificates, laid out as kubeadm lays out /etc/kubernetes/pki/etcd:
+//   ca                     etcd's CA: not the cluster's, so that no certificate
+//                          the cluster CA issues (a node's, say) opens the store
+//   server                 CN etcd: every member's serving and peer certificate,
+//                          for localhost, 127.0.0.1 and the extra names below
+//   apiserver-etcd-client  CN kube-apiserver-etcd-client: the api-servers' client
+//                          certificate (kubeadm keeps it one directory up)
+// As EnsureClusterPki, creates only what is missing.
+struct EtcdPkiOptions {
+  std::string dir;
+  std::vector<std::string> dns_names;
+  std::vector<std::string> ip_addresses;
+  absl::Duration validity = absl::Hours(24 * 365);
+  absl::Time now = absl::Now();
+};
+absl::Status EnsureEtcdPki(const EtcdPkiOptions& options);
+
 // Issues a new key and certificate for `name` (same subject and SANs as the
 // current one, validity `validity` from `now`) signed by the directory's CA,
 // and rewrites its kubeconfig if it has one. The files are replaced by rename,

@@ -114,5 +114,33 @@ TEST(PkiTest, RenewalIssuesANewKeyWithTheSameIdentity) {
               StatusIs(absl::StatusCode::kInvalidArgument));
 }
 
+TEST(PkiTest, EtcdHasACaOfItsOwnThatTheClusterCaCannotStandFor) {
+  testing::TempDir dir;
+  ASSERT_OK(EnsureClusterPki(Options(dir.path())));
+  const std::string etcd = dir.Join("etcd");
+  ASSERT_OK(EnsureEtcdPki({.dir = etcd, .dns_names = {"etcd-1"}, .now = kNow}));
+  auto entries = ListCertificates(etcd);
+  ASSERT_TRUE(entries.ok()) << entries.status();
+  std::vector<std::string> names;
+  for (const auto& e : *entries) names.push_back(e.name);
+  EXPECT_THAT(names, ElementsAre("ca", "apiserver-etcd-client", "server"));
+  const std::string etcd_ca = ReadFile(dir.Join("etcd/ca.crt"));
+  EXPECT_OK(VerifyCertificate(ReadFile(dir.Join("etcd/server.crt")), etcd_ca, kNow));
+  EXPECT_OK(VerifyCertificate(ReadFile(dir.Join("etcd/apiserver-etcd-client.crt")), etcd_ca, kNow));
+  // A node's certificate (the cluster CA's) does not pass for an etcd client.
+  EXPECT_FALSE(VerifyCertificate(ReadFile(dir.Join("node-1.crt")), etcd_ca, kNow).ok());
+  const CertificateInfo& client = (*entries)[1].info;
+  EXPECT_EQ(client.subject.common_name, "kube-apiserver-etcd-client");
+  EXPECT_TRUE(client.dns_names.empty());
+  const CertificateInfo& server = (*entries)[2].info;
+  EXPECT_THAT(server.dns_names, ElementsAre("localhost", "etcd-1"));
+  EXPECT_THAT(server.ip_addresses, ElementsAre("127.0.0.1"));
+  // A second run keeps them.
+  const std::string server_pem = ReadFile(dir.Join("etcd/server.crt"));
+  ASSERT_OK(EnsureEtcdPki({.dir = etcd, .now = kNow}));
+  EXPECT_EQ(ReadFile(dir.Join("etcd/server.crt")), server_pem);
+  EXPECT_EQ(ReadFile(dir.Join("etcd/ca.crt")), etcd_ca);
+}
+
 }  // namespace
 }  // namespace ordo::security
