@@ -1,12 +1,6 @@
 #include "cli/ordoctl/cluster.h"
 
-#include <arpa/inet.h>
 #include <fcntl.h>
-#include <netinet/in.h>
-#include <signal.h>
-#include <spawn.h>
-#include <sys/socket.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <climits>
@@ -18,8 +12,11 @@
 #include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
 #include "absl/strings/str_split.h"
 #include "absl/time/clock.h"
+#include "cli/ordoctl/cluster_etcd.h"
+#include "cli/ordoctl/cluster_processes.h"
 #include "cli/ordoctl/prometheus.h"
 #include "common/api/resource_client.h"
 #include "common/security/credentials.h"
@@ -27,8 +24,6 @@
 #include "common/server/server_main.h"
 #include "common/status/status_macros.h"
 #include "ordo/agent/v1/agent.grpc.pb.h"
-
-extern char** environ;
 
 namespace ordo::ctl {
 namespace {
@@ -40,13 +35,6 @@ std::string BinDir() {
   return n > 0 ? fs::path(std::string(buf, n)).parent_path().string() : ".";
 }
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path);
-  std::string s;
-  std::getline(in, s);
-  return s;
-}
-
 std::string ReadAll(const std::string& path) {
   std::ifstream in(path);
   std::stringstream text;
@@ -54,64 +42,19 @@ std::string ReadAll(const std::string& path) {
   return text.str();
 }
 
-bool Alive(pid_t pid) { return pid > 0 && kill(pid, 0) == 0; }
+// The i-th api-server's name (from 1): api-server, api-server-2, ...
+std::string ApiServerName(int i) { return i == 1 ? "api-server" : absl::StrCat("api-server-", i); }
 
-pid_t PidOf(const std::string& run, const std::string& name) {
-  pid_t pid = 0;
-  if (!absl::SimpleAtoi(ReadFile(absl::StrCat(run, "/", name, ".pid")), &pid)) return 0;
-  return pid;
-}
-
-// Starts `argv` in its own session with output appended to `log`; records its pid.
-absl::StatusOr<pid_t> Launch(const std::string& name, const std::vector<std::string>& argv,
-                             const std::string& dir) {
-  std::string log = absl::StrCat(dir, "/logs/", name, ".log");
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-  posix_spawn_file_actions_adddup2(&actions, 1, 2);
-  posix_spawnattr_t attr;
-  posix_spawnattr_init(&attr);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETSID);
-  std::vector<char*> args;
-  for (const auto& a : argv) args.push_back(const_cast<char*>(a.c_str()));
-  args.push_back(nullptr);
-  pid_t pid = 0;
-  int rc = posix_spawn(&pid, args[0], &actions, &attr, args.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  posix_spawnattr_destroy(&attr);
-  if (rc != 0)
-    return absl::InternalError(absl::StrCat("cannot start ", argv[0], ": ", strerror(rc)));
-  std::ofstream(absl::StrCat(dir, "/run/", name, ".pid")) << pid << "\n";
-  return pid;
-}
-
-template <typename Condition>
-bool Poll(Condition condition, absl::Duration timeout) {
-  absl::Time deadline = absl::Now() + timeout;
-  while (!condition()) {
-    if (absl::Now() >= deadline) return false;
-    absl::SleepFor(absl::Milliseconds(20));  // poll interval of a user-facing wait
-  }
-  return true;
-}
-
-// Stops processes: SIGTERM to each, then SIGKILL to any left after `grace`.
-void StopAll(const std::vector<pid_t>& pids, absl::Duration grace) {
-  for (pid_t pid : pids) {
-    if (Alive(pid)) kill(pid, SIGTERM);
-  }
-  auto all_gone = [&] {
-    for (pid_t pid : pids) {
-      if (Alive(pid)) return false;
+// Whether the cluster whose DIR/run is `run` is up: any of its api-servers
+// or etcd members alive.
+bool Running(const std::string& run) {
+  for (const auto& name : Components(run)) {
+    if ((absl::StartsWith(name, "api-server") || absl::StartsWith(name, "etcd-")) &&
+        Alive(PidOf(run, name))) {
+      return true;
     }
-    return true;
-  };
-  if (Poll(all_gone, grace)) return;
-  for (pid_t pid : pids) {
-    if (Alive(pid)) kill(pid, SIGKILL);
   }
+  return false;
 }
 
 // The admin's credentials from DIR/kubeconfig, dialing `server`.
@@ -136,34 +79,24 @@ int ReadyNodes(const security::ClientCredentials& admin) {
   return ready;
 }
 
-std::vector<std::string> Components(const std::string& run) {
-  std::vector<std::string> names;
-  std::error_code ec;
-  for (const auto& e : fs::directory_iterator(run, ec)) {
-    if (e.path().extension() == ".pid") names.push_back(e.path().stem().string());
-  }
-  std::sort(names.begin(), names.end());
-  return names;
-}
-
 // Clusters on one machine must not share pod addresses: each takes a second
 // octet X (pods of node i get 127.X.i.0/24) by creating /tmp/ordo-pod-networks/X
-// naming its data dir; a claim whose cluster is gone (no live api-server) is
+// naming its data dir; a claim whose cluster is gone (no live api-server or etcd member) is
 // taken over. A cluster keeps its X across down and up (DIR/run/pod-network).
 absl::StatusOr<int> ClaimPodNetwork(const std::string& dir) {
   const std::string claims = "/tmp/ordo-pod-networks";
   fs::create_directories(claims);
   std::vector<int> candidates;
   int previous = 0;
-  if (absl::SimpleAtoi(ReadFile(dir + "/pod-network"), &previous) && previous >= 2 &&
+  if (absl::SimpleAtoi(ReadLine(dir + "/pod-network"), &previous) && previous >= 2 &&
       previous < 255) {
     candidates.push_back(previous);  // keep the addresses of the last run when free
   }
   for (int x = 2; x < 255; ++x) candidates.push_back(x);
   for (int x : candidates) {
     std::string claim = absl::StrCat(claims, "/", x);
-    std::string owner = ReadFile(claim);
-    if (!owner.empty() && owner != dir && Alive(PidOf(owner + "/run", "api-server"))) continue;
+    std::string owner = ReadLine(claim);
+    if (!owner.empty() && owner != dir && Running(owner + "/run")) continue;
     fs::remove(claim);
     int fd = open(claim.c_str(), O_WRONLY | O_CREAT | O_EXCL, 0644);
     if (fd < 0) continue;  // another cluster took it meanwhile
@@ -175,18 +108,6 @@ absl::StatusOr<int> ClaimPodNetwork(const std::string& dir) {
     return x;
   }
   return absl::ResourceExhaustedError("every 127.X pod network is taken by a running cluster");
-}
-
-bool Accepts(int port) {
-  int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  if (fd < 0) return false;
-  sockaddr_in addr{};
-  addr.sin_family = AF_INET;
-  addr.sin_port = htons(static_cast<uint16_t>(port));
-  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  bool ok = connect(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) == 0;
-  close(fd);
-  return ok;
 }
 
 // Starts Prometheus (the `prometheus` on PATH, Debian's package) scraping
@@ -224,7 +145,7 @@ absl::StatusOr<std::string> StartPrometheus(const Args& args, const std::string&
   std::vector<ScrapeTarget> targets;
   for (const auto& name : components) {
     targets.push_back(
-        {name, "127.0.0.1:" + ReadFile(absl::StrCat(run, "/", name, ".metrics.port"))});
+        {name, "127.0.0.1:" + ReadLine(absl::StrCat(run, "/", name, ".metrics.port"))});
   }
   int port = 0;
   if (args.Has("prometheus-port")) {
@@ -267,15 +188,40 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     return 1;
   }
   std::string run = dir + "/run";
-  if (Alive(PidOf(run, "api-server"))) {
+  if (Running(run)) {
     err << "error: a cluster is already running in " << dir << " (server "
-        << ReadFile(run + "/server") << "); `ordoctl cluster down --data-dir " << dir
+        << ReadLine(run + "/server") << "); `ordoctl cluster down --data-dir " << dir
         << "` stops it\n";
     return 1;
   }
+  // The store: what --store says, else what this directory's cluster had.
+  // (A directory from before DIR/store was written has the embedded store's.)
+  std::string recorded_store = ReadLine(dir + "/store");
+  if (recorded_store.empty() && fs::exists(dir + "/api-server")) recorded_store = "embedded";
+  const std::string store =
+      args.Get("store", recorded_store.empty() ? std::string("embedded") : recorded_store);
+  if (store != "embedded" && store != "etcd") {
+    err << "error: --store must be embedded or etcd\n";
+    return 1;
+  }
+  if (!recorded_store.empty() && store != recorded_store) {
+    err << "error: --store " << store << ": the cluster in " << dir << " keeps its state in the "
+        << recorded_store << " store; a new --data-dir starts one on " << store << "\n";
+    return 1;
+  }
+  int api_servers = 1;
+  if (args.Has("api-servers") && (!absl::SimpleAtoi(args.Get("api-servers"), &api_servers) ||
+                                  api_servers < 1 || api_servers > 3)) {
+    err << "error: --api-servers must be a number from 1 to 3\n";
+    return 1;
+  }
+  if (api_servers > 1 && store != "etcd") {
+    err << "error: --api-servers " << api_servers
+        << " needs --store etcd: the embedded store belongs to one api-server\n";
+    return 1;
+  }
   absl::Time start = absl::Now();
-  for (const char* sub : {"/logs", "/run", "/api-server", "/nodes"})
-    fs::create_directories(dir + sub);
+  for (const char* sub : {"/logs", "/run", "/nodes"}) fs::create_directories(dir + sub);
   for (const auto& name : Components(run)) fs::remove(absl::StrCat(run, "/", name, ".pid"));
   // Each component writes its metrics port afresh: none of the last run's may
   // be mistaken for this run's (Prometheus would scrape a dead port).
@@ -285,6 +231,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
       if (absl::EndsWith(e.path().filename().string(), ".metrics.port")) fs::remove(e.path(), ec);
     }
   }
+  std::ofstream(dir + "/store") << store << "\n";
   auto network = ClaimPodNetwork(dir);
   if (!network.ok()) {
     err << "error: " << network.status().message() << "\n";
@@ -310,26 +257,49 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
                                     run + "/" + name + ".metrics.port"};
   };
   std::string bin = BinDir();
-  std::string api_port = args.Get("api-port", "0");
-  fs::remove(run + "/api-server.port");
-  std::vector<std::string> api_argv = {
-      bin + "/ordo-api-server", "--data-dir",  dir + "/api-server",      "--listen",
-      "127.0.0.1:" + api_port,  "--port-file", run + "/api-server.port", "--audit-log-path",
-      dir + "/logs/audit.log"};
-  for (std::string& flag : tls_flags("api-server")) api_argv.push_back(std::move(flag));
-  for (std::string& flag : metrics_flags("api-server")) api_argv.push_back(std::move(flag));
-  auto api = Launch("api-server", api_argv, dir);
-  if (!api.ok()) {
-    err << "error: " << api.status().message() << "\n";
-    return 1;
+  std::vector<std::string> store_flags;
+  if (store == "etcd") {
+    auto etcd = StartEtcd(dir, absl::Seconds(60));
+    if (!etcd.ok()) {
+      err << "error: etcd: " << etcd.status().message() << "\n";
+      return 1;
+    }
+    store_flags = *std::move(etcd);
   }
-  if (!Poll([&] { return fs::exists(run + "/api-server.port") || !Alive(*api); },
-            absl::Seconds(30)) ||
-      !Alive(*api)) {
-    err << "error: the api-server did not start; see " << dir << "/logs/api-server.log\n";
-    return 1;
+  // The api-servers, each on a port of its own: the first on --api-port.
+  std::vector<std::string> addresses;
+  for (int i = 1; i <= api_servers; ++i) {
+    const std::string name = ApiServerName(i);
+    const std::string port_file = run + "/" + name + ".port";
+    fs::remove(port_file);
+    std::vector<std::string> argv = {
+        bin + "/ordo-api-server", "--listen",
+        "127.0.0.1:" + (i == 1 ? args.Get("api-port", "0") : "0"), "--port-file", port_file,
+        "--audit-log-path", absl::StrCat(dir, "/logs/", i == 1 ? "audit" : "audit-" + name, ".log")};
+    if (store_flags.empty()) {
+      fs::create_directories(dir + "/api-server");
+      argv.insert(argv.end(), {"--data-dir", dir + "/api-server"});
+    } else {
+      argv.insert(argv.end(), store_flags.begin(), store_flags.end());
+    }
+    // One certificate serves them all: every one is kube-apiserver on 127.0.0.1.
+    for (std::string& flag : tls_flags("api-server")) argv.push_back(std::move(flag));
+    for (std::string& flag : metrics_flags(name)) argv.push_back(std::move(flag));
+    auto api = Launch(name, argv, dir);
+    if (!api.ok()) {
+      err << "error: " << api.status().message() << "\n";
+      return 1;
+    }
+    if (!Poll([&] { return fs::exists(port_file) || !Alive(*api); }, absl::Seconds(30)) ||
+        !Alive(*api)) {
+      err << "error: the api-server did not start; see " << dir << "/logs/" << name << ".log\n";
+      return 1;
+    }
+    addresses.push_back("127.0.0.1:" + ReadLine(port_file));
   }
-  std::string server = "127.0.0.1:" + ReadFile(run + "/api-server.port");
+  // Every client is given them all (server::NewChannel balances over a
+  // comma-separated list and carries on through the others when one fails).
+  std::string server = absl::StrJoin(addresses, ",");
   std::ofstream(run + "/server") << server << "\n";
   // The admin's kubeconfig names this run's address.
   auto admin_config =
@@ -383,7 +353,7 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     err << "error: ordo-dns did not start; see " << dir << "/logs/dns.log\n";
     return 1;
   }
-  std::string dns = "127.0.0.1:" + ReadFile(run + "/dns.port");
+  std::string dns = "127.0.0.1:" + ReadLine(run + "/dns.port");
   std::ofstream(run + "/dns") << dns << "\n";
   // Agents renew their leases five times within the grace period (10 s of
   // Kubernetes' 50 s), however short a test makes it.
@@ -462,6 +432,9 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
   out << "ordo cluster up: " << nodes << " node(s) Ready in "
       << absl::FormatDuration(absl::Trunc(absl::Now() - start, absl::Milliseconds(1))) << "\n"
       << "server " << server << "\n"
+      << (store == "etcd" ? absl::StrCat("store etcd (", kEtcdMembers, " members, ", api_servers,
+                                         " api-server(s))\n")
+                          : "")
       << "dns " << dns << (pods_use_dns ? " (pods: " + pod_dns + ":53)" : " (pods: the host's)")
       << "\n"
       << (prometheus_url.empty() ? "" : "prometheus " + prometheus_url + "\n")
@@ -476,11 +449,11 @@ int Down(const std::string& dir, std::ostream& out, std::ostream& err) {
     err << "error: no cluster found in " << dir << "\n";
     return 1;
   }
-  security::ClientCredentials admin = Admin(dir, ReadFile(run + "/server"));
+  security::ClientCredentials admin = Admin(dir, ReadLine(run + "/server"));
   // Nodes first: each agent stops its pods, as a node shutdown does.
   for (const auto& name : names) {
     if (!absl::StartsWith(name, "node-") || !Alive(PidOf(run, name))) continue;
-    std::string port = ReadFile(absl::StrCat(run, "/", name, ".port"));
+    std::string port = ReadLine(absl::StrCat(run, "/", name, ".port"));
     auto stub = agent::v1::KubeletAgent::NewStub(security::Dial("127.0.0.1:" + port, admin));
     grpc::ClientContext ctx;
     ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(40)));
@@ -488,13 +461,20 @@ int Down(const std::string& dir, std::ostream& out, std::ostream& err) {
     grpc::Status s = stub->ShutdownPods(&ctx, {}, &resp);
     if (!s.ok()) err << "warning: " << name << ": stopping pods: " << s.error_message() << "\n";
   }
-  // Everything but the api-server at once, then the api-server they talk to.
-  std::vector<pid_t> others;
+  // Everything else at once, then the api-servers they talk to, then the
+  // store the api-servers talk to.
+  std::vector<pid_t> others, api_servers, etcd;
   for (const auto& name : names) {
-    if (name != "api-server") others.push_back(PidOf(run, name));
+    pid_t pid = PidOf(run, name);
+    if (absl::StartsWith(name, "api-server")) {
+      api_servers.push_back(pid);
+    } else if (absl::StartsWith(name, "etcd-")) {
+      etcd.push_back(pid);
+    } else {
+      others.push_back(pid);
+    }
   }
-  StopAll(others, absl::Seconds(10));
-  StopAll({PidOf(run, "api-server")}, absl::Seconds(10));
+  for (const auto& group : {others, api_servers, etcd}) StopAll(group, absl::Seconds(10));
   for (const auto& name : names) fs::remove(absl::StrCat(run, "/", name, ".pid"));
   out << "ordo cluster in " << dir << " stopped (" << names.size() << " processes)\n";
   return 0;
@@ -507,7 +487,7 @@ int Status(const std::string& dir, std::ostream& out) {
     out << "no cluster in " << dir << "\n";
     return 1;
   }
-  std::string server = ReadFile(run + "/server");
+  std::string server = ReadLine(run + "/server");
   out << "server " << server << "\n";
   int running = 0;
   for (const auto& name : names) {

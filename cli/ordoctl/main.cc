@@ -45,12 +45,15 @@ Verbs:
   run NAME --image=IMG [--restart=Never] [-i] [--tty] [--rm] [-- CMD...]
                              A one-off pod; with -i a session inside it (default sh)
   cluster up|down|status [--data-dir DIR] [--nodes N] [--api-port P] [--backup-location DIR]
+                         [--store embedded|etcd] [--api-servers N]
                              A local cluster of processes under DIR (default .ordo), with
                              its certificates in DIR/pki and the admin's kubeconfig in DIR/kubeconfig
   certs [renew NAME] [--data-dir DIR]
                              The cluster's certificates (subject, SANs, expiry), or renew one
-  certs init [--data-dir DIR] [--server HOST:PORT] [--san NAME|IP,...] [--node-ips NODE=IP,...]
-                             Make the CA and each component's certificate (kept if present)
+  certs init [--data-dir DIR] [--server HOST:PORT[,HOST:PORT]] [--san NAME|IP,...]
+             [--node-ips NODE=IP,...] [--etcd-sans NAME|IP,...]
+                             Make the CA and each component's certificate (kept if present);
+                             with --etcd-sans, etcd's own CA and certificates in DIR/pki/etcd
   snapshot save FILE         The api-server's whole store at one revision, to FILE
   snapshot status FILE [-o json]
                              A snapshot's hash, revision, keys and size, checked whole
