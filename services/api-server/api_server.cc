@@ -75,7 +75,7 @@ absl::Status ApiServer::Bootstrap() {
   return service_ips_->Repair(stored);
 }
 
-absl::Status ApiServer::EnsureKubernetesService(const std::string& host, int port) {
+absl::Status ApiServer::EnsureKubernetesService(int port) {
   core::v1::Service service;
   service.mutable_metadata()->set_name("kubernetes");
   service.mutable_metadata()->set_namespace_("default");
@@ -89,28 +89,7 @@ absl::Status ApiServer::EnsureKubernetesService(const std::string& host, int por
   https->mutable_target_port()->set_number_value(port);
   auto created = registry("Service").Create(service);
   if (!created.ok() && !absl::IsAlreadyExists(created.status())) return created.status();
-
-  core::v1::Endpoints endpoints;
-  endpoints.mutable_metadata()->set_name("kubernetes");
-  endpoints.mutable_metadata()->set_namespace_("default");
-  auto* subset = endpoints.add_subsets();
-  subset->add_addresses()->set_ip(host);
-  auto* endpoint_port = subset->add_ports();
-  endpoint_port->set_name("https");
-  endpoint_port->set_port(port);
-  endpoint_port->set_protocol("TCP");
-  Registry& all_endpoints = registry("Endpoints");
-  auto made = all_endpoints.Create(endpoints);
-  if (made.ok() || !absl::IsAlreadyExists(made.status())) return made.status();
-  // There from an earlier start: this api-server's address now.
-  return all_endpoints
-      .GuaranteedUpdate("default", "kubernetes", "",
-                        [&](Message& m) {
-                          auto& stored = static_cast<core::v1::Endpoints&>(m);
-                          *stored.mutable_subsets() = endpoints.subsets();
-                          return absl::OkStatus();
-                        })
-      .status();
+  return absl::OkStatus();
 }
 
 absl::Status ApiServer::CheckNamespace(const std::string& ns) {

@@ -33,9 +33,9 @@ class ApiServer {
   // missing, and gives Services stored without an address key their key.
   absl::Status Bootstrap();
   // The `kubernetes` Service in `default` (the range's first address, port
-  // 443) and its Endpoints naming this api-server at `host`:`port`, as every
-  // Kubernetes cluster has them; created when missing, kept up to date.
-  absl::Status EnsureKubernetesService(const std::string& host, int port);
+  // 443 to the api-servers' `port`), as every Kubernetes cluster has it;
+  // created when missing. Its Endpoints are EndpointReconciler's.
+  absl::Status EnsureKubernetesService(int port);
   const ServiceIpAllocator& service_ips() const { return *service_ips_; }
 
   Registry& registry(absl::string_view kind);

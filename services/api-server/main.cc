@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <filesystem>
+#include <thread>
 
 #include "absl/flags/flag.h"
 #include "common/api/well_known.h"
@@ -18,6 +19,7 @@
 #include "ordo/snapshot/v1/snapshot.pb.h"
 #include "services/api-server/api_server.h"
 #include "services/api-server/authorization/node_authorizer.h"
+#include "services/api-server/endpoint_reconciler.h"
 #include "services/api-server/maintenance_service.h"
 #include "services/api-server/pod_io_service.h"
 #include "services/api-server/rbac_authorizer.h"
@@ -261,9 +263,16 @@ int main(int argc, char** argv) {
     advertise = listen.substr(0, listen.rfind(':'));
     if (advertise.empty() || advertise == "0.0.0.0" || advertise == "[::]") advertise = "127.0.0.1";
   }
-  if (absl::Status s = api.EnsureKubernetesService(advertise, started->port); !s.ok()) {
+  if (absl::Status s = api.EnsureKubernetesService(started->port); !s.ok()) {
     spdlog::warn("the kubernetes Service: {}", s.ToString());  // serving matters more
   }
+  // Its Endpoints name every live api-server of the store; this one until it stops.
+  ordo::apiserver::EndpointReconciler endpoints(api, ordo::SystemClock(), advertise,
+                                                started->port);
+  if (absl::Status s = endpoints.Reconcile(); !s.ok()) {
+    spdlog::warn("the kubernetes Endpoints: {}", s.ToString());  // Run tries again
+  }
+  std::jthread reconcile_endpoints([&](std::stop_token stop) { endpoints.Run(stop); });
   if (std::string port_file = absl::GetFlag(FLAGS_port_file); !port_file.empty()) {
     if (absl::Status s = ordo::server::WritePortFile(port_file, started->port); !s.ok()) {
       spdlog::error("{}", s.ToString());
@@ -271,6 +280,8 @@ int main(int argc, char** argv) {
     }
   }
   ordo::server::WaitForShutdownSignal();
+  reconcile_endpoints.request_stop();  // and this api-server leaves the Endpoints
+  reconcile_endpoints.join();
   started->server->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(2));
   metrics_endpoint->reset();  // no scrape may read `api` once it is gone
   return 0;
