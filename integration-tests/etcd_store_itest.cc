@@ -1,7 +1,7 @@
 // ordo over a real etcd cluster (Debian's etcd on loopback ports): the store
 // loses no acknowledged write when etcd's leader is killed, two api-servers on
-// one etcd serve the same objects with one revision history, and compaction
-// expires an old continue token.
+// one etcd serve the same objects with one revision history, compaction
+// expires an old continue token, and an informer whose revision is gone relists.
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -14,7 +14,11 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/synchronization/mutex.h"
+#include "common/clock/clock.h"
+#include "common/informer/grpc_lister_watcher.h"
+#include "common/informer/shared_informer.h"
 #include "common/security/credentials.h"
+#include "common/server/server_main.h"
 #include "common/store/etcd_store.h"
 #include "common/testing/http_get.h"
 #include "common/testing/status_matchers.h"
@@ -107,13 +111,17 @@ struct TwoApiServers {
   std::unique_ptr<ApiServerProcess> a, b;
 };
 
-void StartTwo(const std::string& dir, TwoApiServers& out, std::vector<std::string> extra = {}) {
+// `extra` goes to both api-servers, `a_only` to the first.
+void StartTwo(const std::string& dir, TwoApiServers& out, std::vector<std::string> extra = {},
+              std::vector<std::string> a_only = {}) {
   auto etcd = EtcdCluster::Start(dir + "/etcd");
   ASSERT_TRUE(etcd.ok()) << etcd.status();
   out.etcd = *std::move(etcd);
   std::vector<std::string> flags = {"--store", "etcd", "--etcd-servers", out.etcd->EndpointsFlag()};
   flags.insert(flags.end(), extra.begin(), extra.end());
-  auto a = ApiServerProcess::Start(dir + "/a", flags);
+  std::vector<std::string> a_flags = flags;
+  a_flags.insert(a_flags.end(), a_only.begin(), a_only.end());
+  auto a = ApiServerProcess::Start(dir + "/a", a_flags);
   ASSERT_TRUE(a.ok()) << a.status();
   out.a = *std::move(a);
   auto b = ApiServerProcess::Start(dir + "/b", flags, out.a->pki_dir());
@@ -365,6 +373,79 @@ TEST(TwoApiServersTest, CompactionExpiresAnOldContinueToken) {
   grpc::ClientContext fresh_ctx;
   EXPECT_TRUE(on_a->List(&fresh_ctx, meta::v1::ListOptions(), &fresh).ok());
   EXPECT_GE(fresh.items_size(), 5);
+}
+
+// An informer on an api-server that is killed while the other takes writes,
+// then restarted: the restarted server's watch cache begins at etcd's
+// revision of its start, so the informer's re-watch from its last
+// resourceVersion is OUT_OF_RANGE. It relists, and its cache then holds what
+// etcd holds: the creates it missed, and not the object deleted meanwhile.
+TEST(TwoApiServersTest, AnInformerWhoseRevisionIsGoneRelistsAndMissesNothing) {
+  testing::TempDir dir;
+  // A keeps its port across the restart, so the informer's channel finds it again.
+  auto port = server::FreeLoopbackPort();
+  ASSERT_TRUE(port.ok()) << port.status();
+  TwoApiServers servers;
+  ASSERT_NO_FATAL_FAILURE(
+      StartTwo(dir.path(), servers, {}, {"--listen", absl::StrCat("127.0.0.1:", *port)}));
+  auto on_b = core::v1::Pods::NewStub(servers.b->NewChannel());
+  auto create = [&](const std::string& name) {
+    grpc::ClientContext ctx;
+    core::v1::Pod out;
+    return on_b->Create(&ctx, MakePod(name), &out).ok();
+  };
+  ASSERT_TRUE(create("before"));
+
+  informer::SharedInformer<core::v1::Pod> pods(
+      std::make_unique<informer::GrpcListerWatcher<core::v1::Pod>>(servers.a->NewChannel()),
+      SystemClock());
+  std::stop_source stop;
+  std::thread reflector([&] { pods.Run(stop.get_token()); });
+  ASSERT_TRUE(WaitFor([&] { return pods.HasSynced(); }, absl::Seconds(10)));
+  ASSERT_NE(pods.indexer().Get("default/before"), nullptr);
+  core::v1::PodList listed;
+  grpc::ClientContext list_ctx;
+  ASSERT_TRUE(on_b->List(&list_ctx, meta::v1::ListOptions(), &listed).ok());
+
+  servers.a->Kill();
+  for (int i = 0; i < 10; ++i) ASSERT_TRUE(create(absl::StrCat("p", i)));
+  {
+    grpc::ClientContext ctx;
+    meta::v1::DeleteRequest del;
+    del.set_namespace_("default");
+    del.set_name("before");
+    core::v1::Pod out;
+    ASSERT_TRUE(on_b->Delete(&ctx, del, &out).ok());
+  }
+  ASSERT_OK(servers.a->Restart());
+  ASSERT_EQ(servers.a->address(), absl::StrCat("127.0.0.1:", *port));
+
+  // What the informer meets there: its revision is older than the new cache.
+  {
+    auto on_a = core::v1::Pods::NewStub(servers.a->NewChannel());
+    meta::v1::ListOptions from;
+    from.set_resource_version(listed.metadata().resource_version());
+    grpc::ClientContext ctx;
+    auto stream = on_a->Watch(&ctx, from);
+    core::v1::PodWatchEvent event;
+    while (stream->Read(&event)) {
+    }
+    grpc::Status ended = stream->Finish();
+    EXPECT_EQ(ended.error_code(), grpc::StatusCode::OUT_OF_RANGE) << ended.error_message();
+  }
+  // The informer relisted: every create it missed, and not the deleted one.
+  EXPECT_TRUE(WaitFor(
+      [&] {
+        for (int i = 0; i < 10; ++i) {
+          if (pods.indexer().Get(absl::StrCat("default/p", i)) == nullptr) return false;
+        }
+        return pods.indexer().Get("default/before") == nullptr;
+      },
+      absl::Seconds(30)))
+      << "the informer holds " << pods.indexer().List().size() << " pods";
+  EXPECT_EQ(pods.indexer().List().size(), 10u);
+  stop.request_stop();
+  reflector.join();
 }
 
 }  // namespace
