@@ -79,12 +79,14 @@ images: binaries
 	deploy/images.sh $(BUILD_DIR)
 
 # The docker-compose cluster (docker-compose.yml): up waits for every node;
-# down keeps the volumes unless WIPE=1.
+# down keeps the volumes unless WIPE=1. HA=1 adds docker-compose.ha.yml
+# (three etcd members, two api-servers).
+COMPOSE_FILES = $(if $(HA),COMPOSE_FILE=docker-compose.yml:docker-compose.ha.yml)
 compose-up: deps binaries images
-	BUILD_DIR=$(BUILD_DIR) deploy/compose.sh up
+	$(COMPOSE_FILES) BUILD_DIR=$(BUILD_DIR) deploy/compose.sh up
 
 compose-down:
-	WIPE=$(WIPE) deploy/compose.sh down
+	$(COMPOSE_FILES) WIPE=$(WIPE) deploy/compose.sh down
 
 bench: build
 	bench/run.sh

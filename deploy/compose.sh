@@ -2,7 +2,7 @@
 # The compose cluster's two commands (make compose-up / compose-down).
 #   up:   docker-compose up -d, copies the admin's kubeconfig out of the
 #         cluster's pki volume to .ordo-compose/kubeconfig (naming
-#         127.0.0.1:PORT), then waits until every node is Ready and prints
+#         127.0.0.1:PORT, and 127.0.0.1:PORT_2 with docker-compose.ha.yml), then waits until every node is Ready and prints
 #         them, with the KUBECONFIG to export. Harmless when it is already up.
 #   down: docker-compose down; the volumes (the store, pods' data) stay,
 #         unless WIPE=1.
@@ -24,8 +24,13 @@ case "${1:-}" in
     docker-compose up -d
     # The api-server is healthy once `up -d` returns (the others depend on it).
     mkdir -p .ordo-compose
+    # The api-servers as the host reaches them (the HA file's second on ORDO_API_PORT_2).
+    servers=127.0.0.1:$PORT
+    if docker-compose config --services | grep -qx api-server-2; then
+      servers=$servers,127.0.0.1:${ORDO_API_PORT_2:-6444}
+    fi
     docker-compose exec -T api-server cat /etc/ordo/pki/admin.kubeconfig |
-      sed "s#server: https://api-server:6443#server: https://127.0.0.1:$PORT#" >"$KUBECONFIG.tmp"
+      sed -E "s#server: https://.*#server: https://$servers#" >"$KUBECONFIG.tmp"
     chmod 600 "$KUBECONFIG.tmp" && mv "$KUBECONFIG.tmp" "$KUBECONFIG"
     deadline=$(($(date +%s) + 120))
     while :; do

@@ -66,9 +66,11 @@ packages=$(ldd "${binaries[@]}" 2>/dev/null | awk '/=> \//{print $3}' | sort -u 
   xargs -r -n1 realpath | xargs -r dpkg -S 2>/dev/null | cut -d: -f1 | sort -u |
   grep -v -x -e libc6 -e libgcc-s1 -e libstdc++6 || true)
 [ -n "$packages" ] || die "found no libraries for ${binaries[*]} (ldd and dpkg -S gave nothing)"
-# The compose cluster's Prometheus runs from this image too.
+# The compose cluster's Prometheus, and docker-compose.ha.yml's etcd, run
+# from this image too.
 packages="$packages
-prometheus"
+prometheus
+etcd-server"
 
 context=$BUILD_DIR/image
 rm -rf "$context" && mkdir -p "$context/bin"

@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <fstream>
 
+#include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
 #include "absl/strings/strip.h"
@@ -24,16 +25,33 @@ namespace {
 
 using ::testing::HasSubstr;
 
-constexpr char kProject[] = "ordo-itest";
 constexpr char kApiPort[] = "16443";
+constexpr char kSecondApiPort[] = "16444";  // docker-compose.ha.yml's api-server-2
 constexpr int kPrometheusPort = 19090;
 
+// The compose project a suite brings up: docker-compose.yml alone, or with
+// docker-compose.ha.yml (a suite's SetUpTestSuite picks; suites run one
+// after the other, and each takes the whole 172.28.0.0/16 network).
+struct Project {
+  const char* name;
+  std::vector<std::string> files;
+  std::string servers;  // ordoctl's --server
+};
+const Project kBase = {"ordo-itest", {"docker-compose.yml"}, absl::StrCat("127.0.0.1:", kApiPort)};
+const Project kHa = {"ordo-itest-ha",
+                     {"docker-compose.yml", "docker-compose.ha.yml"},
+                     absl::StrCat("127.0.0.1:", kApiPort, ",127.0.0.1:", kSecondApiPort)};
+const Project* project = &kBase;
+
 CommandResult Compose(const std::vector<std::string>& args) {
-  std::vector<std::string> full = {"docker-compose", "-f", ORDO_SOURCE_DIR "/docker-compose.yml",
-                                   "-p", kProject};
+  std::vector<std::string> full = {"docker-compose", "-p", project->name};
+  for (const std::string& file : project->files) {
+    full.insert(full.end(), {"-f", absl::StrCat(ORDO_SOURCE_DIR, "/", file)});
+  }
   full.insert(full.end(), args.begin(), args.end());
   return RunCommand("/usr/bin/env", full,
                     {absl::StrCat("ORDO_API_PORT=", kApiPort),
+                     absl::StrCat("ORDO_API_PORT_2=", kSecondApiPort),
                      absl::StrCat("ORDO_PROMETHEUS_PORT=", kPrometheusPort)});
 }
 
@@ -41,7 +59,7 @@ CommandResult Compose(const std::vector<std::string>& args) {
 std::string KubeconfigPath() { return absl::StrCat("/tmp/ordo-itest-kubeconfig-", getpid()); }
 
 CommandResult Ordoctl(const std::vector<std::string>& args, const std::string& input = "") {
-  std::vector<std::string> full = {"--server", absl::StrCat("127.0.0.1:", kApiPort)};
+  std::vector<std::string> full = {"--server", project->servers};
   full.insert(full.end(), args.begin(), args.end());
   return RunCommand(BinDir() + "/ordoctl", full, {"KUBECONFIG=" + KubeconfigPath()}, input);
 }
@@ -183,7 +201,7 @@ class ComposeTest : public ::testing::Test {
     return Trimmed(Ordoctl({"get", "pod", pod, "-o", "jsonpath={.metadata.uid}"}));
   }
   static std::string Container(const std::string& service) {
-    return absl::StrCat(kProject, "_", service, "_1");
+    return absl::StrCat(project->name, "_", service, "_1");
   }
   static CommandResult Docker(const std::vector<std::string>& args) {
     std::vector<std::string> full = {"docker"};
@@ -352,6 +370,44 @@ TEST_F(ComposeTest, TheOtherControllerManagerTakesOverWhenTheLeaderDies) {
   ASSERT_EQ(Ordoctl({"scale", "sts", "web", "--replicas=4"}).exit_code, 0);
   EXPECT_TRUE(PodReady("web-3", absl::Seconds(90)));
   Docker({"start", container});
+}
+
+// docker-compose.ha.yml over the base file: three etcd members under mutual
+// TLS, two api-servers, every kubeconfig naming both.
+class HaComposeTest : public ComposeTest {
+ protected:
+  static void SetUpTestSuite() {
+    project = &kHa;
+    ComposeTest::SetUpTestSuite();
+  }
+  static void TearDownTestSuite() {
+    ComposeTest::TearDownTestSuite();
+    project = &kBase;
+  }
+};
+
+TEST_F(HaComposeTest, ARolloutFinishesThroughTheOtherApiServerWhenOneIsKilled) {
+  WebReady();
+  CommandResult patched = Ordoctl(
+      {"patch", "sts", "web", "--type=json", "-p",
+       R"([{"op":"add","path":"/spec/template/metadata/annotations","value":{"rollout":"2"}}])"});
+  ASSERT_EQ(patched.exit_code, 0) << patched.err;
+  // Under way (web-2 replaced), then the first api-server dies.
+  ASSERT_TRUE(WaitFor(
+      [] {
+        int updated = 0;
+        return absl::SimpleAtoi(Trimmed(Ordoctl({"get", "sts", "web", "-o",
+                                                 "jsonpath={.status.updatedReplicas}"})),
+                                &updated) &&
+               updated >= 1;
+      },
+      absl::Seconds(90)));
+  ASSERT_EQ(Docker({"kill", Container("api-server")}).exit_code, 0);
+  CommandResult status = Ordoctl({"rollout", "status", "sts/web", "--timeout", "180s"});
+  EXPECT_EQ(status.exit_code, 0) << status.err;
+  EXPECT_THAT(status.out, HasSubstr("3 new pods have been updated")) << status.out;
+  for (const char* pod : {"web-0", "web-1", "web-2"}) EXPECT_TRUE(PodReady(pod, absl::Seconds(30)));
+  Docker({"start", Container("api-server")});
 }
 
 }  // namespace
