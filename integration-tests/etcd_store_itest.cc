@@ -228,7 +228,7 @@ double EtcdMetric(const EtcdCluster& etcd, const std::string& name) {
   return -1;
 }
 
-// Watches are served from each api-server's watch cache: 100 ordo watches on
+// Watches are served from each api-server's watch cache: 500 ordo watches on
 // each of two api-servers cost etcd two watches.
 TEST(TwoApiServersTest, ManyWatchesCostEtcdOneWatchPerApiServer) {
   testing::TempDir dir;
@@ -239,7 +239,7 @@ TEST(TwoApiServersTest, ManyWatchesCostEtcdOneWatchPerApiServer) {
   grpc::ClientContext create_ctx;
   core::v1::Pod created;
   ASSERT_TRUE(pods_a->Create(&create_ctx, MakePod("watched"), &created).ok());
-  constexpr int kPerServer = 100;
+  constexpr int kPerServer = 500;
   std::vector<std::unique_ptr<grpc::ClientContext>> contexts;
   std::vector<std::unique_ptr<grpc::ClientReader<core::v1::PodWatchEvent>>> streams;
   for (int i = 0; i < 2 * kPerServer; ++i) {
