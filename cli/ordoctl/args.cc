@@ -81,6 +81,9 @@ constexpr FlagSpec kFlags[] = {
     {"namespace-mappings", "", false},
     {"restore-volumes", "", true},
     {"backup-location", "", false},
+    {"store", "", false},
+    {"api-servers", "", false},
+    {"etcd-sans", "", false},
 };
 
 const FlagSpec* Find(const std::string& name) {

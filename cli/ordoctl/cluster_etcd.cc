@@ -73,7 +73,11 @@ bool AnswersRead(etcdserverpb::KV::Stub& kv) {
   request.set_key("health");
   etcdserverpb::RangeResponse response;
   grpc::ClientContext ctx;
-  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(1)));
+  ctx.set_deadline(absl::ToChronoTime(absl::Now() + absl::Seconds(2)));
+  // Waiting for the connection, not failing at once: ordoctl's own thread is
+  // what drives gRPC's connection attempts (a sync client has no poller of
+  // its own), so the call must be in flight while the handshake happens.
+  ctx.set_wait_for_ready(true);
   return kv.Range(&ctx, request, &response).ok();
 }
 

@@ -297,7 +297,7 @@ TEST_F(ComposeTest, AKilledNodesPodIsNeverReplacedAndComesBackWithItsData) {
 TEST_F(ComposeTest, APartitionedNodeKeepsItsPodAloneAndHealsOnReconnect) {
   WebReady();
   std::string node = NodeOf("web-2");
-  std::string network = absl::StrCat(kProject, "_ordo");
+  std::string network = absl::StrCat(project->name, "_ordo");
   std::string ip =
       Trimmed(Ordoctl({"get", "node", node, "-o", "jsonpath={.status.addresses[0].address}"}));
   IdentityChecker checker(kNodeRoot);
