@@ -118,9 +118,9 @@ TEST_F(HaClusterTest, DownStopsEveryProcessAndUpBringsTheSameClusterBackFromEtcd
   EXPECT_THAT(embedded.err, HasSubstr("keeps its state in the etcd store"));
 
   // Without --store: the same etcd members, the same objects.
-  CommandResult up = Ordoctl({"cluster", "up", "--nodes", "3", "--data-dir", dir_.path(),
-                              "--crash-backoff", "1s", "--identity-ledger", LedgerDir(),
-                              "--api-servers", "2"});
+  CommandResult up =
+      Ordoctl({"cluster", "up", "--nodes", "3", "--data-dir", dir_.path(), "--crash-backoff", "1s",
+               "--identity-ledger", LedgerDir(), "--api-servers", "2"});
   ASSERT_EQ(up.exit_code, 0) << up.err;
   EXPECT_THAT(up.out, HasSubstr("store etcd (3 members, 2 api-server(s))"));
   server_ = ReadLine(dir_.Join("run/server"));

@@ -273,9 +273,13 @@ int Up(const Args& args, const std::string& dir, std::ostream& out, std::ostream
     const std::string port_file = run + "/" + name + ".port";
     fs::remove(port_file);
     std::vector<std::string> argv = {
-        bin + "/ordo-api-server", "--listen",
-        "127.0.0.1:" + (i == 1 ? args.Get("api-port", "0") : "0"), "--port-file", port_file,
-        "--audit-log-path", absl::StrCat(dir, "/logs/", i == 1 ? "audit" : "audit-" + name, ".log")};
+        bin + "/ordo-api-server",
+        "--listen",
+        "127.0.0.1:" + (i == 1 ? args.Get("api-port", "0") : "0"),
+        "--port-file",
+        port_file,
+        "--audit-log-path",
+        absl::StrCat(dir, "/logs/", i == 1 ? "audit" : "audit-" + name, ".log")};
     if (store_flags.empty()) {
       fs::create_directories(dir + "/api-server");
       argv.insert(argv.end(), {"--data-dir", dir + "/api-server"});

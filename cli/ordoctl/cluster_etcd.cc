@@ -49,8 +49,9 @@ absl::StatusOr<std::vector<Member>> Members(const std::string& home) {
   if (static_cast<int>(members.size()) == kEtcdMembers) return members;
   if (fs::exists(home + "/etcd-1")) {
     return absl::DataLossError(
-        absl::StrCat(path, " is missing or damaged, but the members' data is there: their peer "
-                           "ports cannot be known (remove ",
+        absl::StrCat(path,
+                     " is missing or damaged, but the members' data is there: their peer "
+                     "ports cannot be known (remove ",
                      home, " to start an empty store)"));
   }
   members.clear();
@@ -83,8 +84,7 @@ bool AnswersRead(etcdserverpb::KV::Stub& kv) {
 
 }  // namespace
 
-absl::StatusOr<std::vector<std::string>> StartEtcd(const std::string& dir,
-                                                   absl::Duration timeout) {
+absl::StatusOr<std::vector<std::string>> StartEtcd(const std::string& dir, absl::Duration timeout) {
   const std::string binary = EtcdBinary();
   if (binary.empty()) {
     return absl::NotFoundError("no etcd in /usr/bin (Debian: apt-get install etcd-server)");
@@ -135,22 +135,17 @@ absl::StatusOr<std::vector<std::string>> StartEtcd(const std::string& dir,
     ORDO_RETURN_IF_ERROR(Launch(m.name, argv, dir).status());
     std::ofstream(absl::StrCat(dir, "/run/", m.name, ".metrics.port")) << m.metrics_port << "\n";
   }
-  std::vector<std::string> flags = {"--store",
-                                    "etcd",
-                                    "--etcd-servers",
-                                    absl::StrJoin(clients, ","),
-                                    "--etcd-cafile",
-                                    ca,
-                                    "--etcd-certfile",
-                                    pki + "/apiserver-etcd-client.crt",
-                                    "--etcd-keyfile",
-                                    pki + "/apiserver-etcd-client.key"};
-  ORDO_ASSIGN_OR_RETURN(security::ClientCredentials creds,
-                        security::ClientCredentialsFromFiles({"--etcd-certfile", flags[7]},
-                                                             {"--etcd-keyfile", flags[9]},
-                                                             {"--etcd-cafile", ca}));
-  auto kv = etcdserverpb::KV::NewStub(server::NewChannel(
-      flags[3], {.credentials = security::NewChannelCredentials(creds)}));
+  std::vector<std::string> flags = {"--store",         "etcd",
+                                    "--etcd-servers",  absl::StrJoin(clients, ","),
+                                    "--etcd-cafile",   ca,
+                                    "--etcd-certfile", pki + "/apiserver-etcd-client.crt",
+                                    "--etcd-keyfile",  pki + "/apiserver-etcd-client.key"};
+  ORDO_ASSIGN_OR_RETURN(
+      security::ClientCredentials creds,
+      security::ClientCredentialsFromFiles({"--etcd-certfile", flags[7]},
+                                           {"--etcd-keyfile", flags[9]}, {"--etcd-cafile", ca}));
+  auto kv = etcdserverpb::KV::NewStub(
+      server::NewChannel(flags[3], {.credentials = security::NewChannelCredentials(creds)}));
   if (!Poll([&] { return AnswersRead(*kv); }, timeout)) {
     return absl::DeadlineExceededError(absl::StrCat("etcd did not elect a leader within ",
                                                     absl::FormatDuration(timeout), "; see ", dir,

@@ -127,7 +127,8 @@ absl::Status MakePrivateDir(const fs::path& dir) {
 absl::StatusOr<KeyPair> EnsureCa(const fs::path& dir, const std::string& common_name,
                                  absl::Time now, absl::Duration validity) {
   if (fs::exists(dir / "ca.crt")) return ReadPair(dir, "ca");
-  ORDO_ASSIGN_OR_RETURN(KeyPair ca, CreateCertificateAuthority(common_name, now, now + 10 * validity));
+  ORDO_ASSIGN_OR_RETURN(KeyPair ca,
+                        CreateCertificateAuthority(common_name, now, now + 10 * validity));
   ORDO_RETURN_IF_ERROR(WritePair(dir, "ca", ca));
   return ca;
 }

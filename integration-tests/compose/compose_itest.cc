@@ -49,10 +49,10 @@ CommandResult Compose(const std::vector<std::string>& args) {
     full.insert(full.end(), {"-f", absl::StrCat(ORDO_SOURCE_DIR, "/", file)});
   }
   full.insert(full.end(), args.begin(), args.end());
-  return RunCommand("/usr/bin/env", full,
-                    {absl::StrCat("ORDO_API_PORT=", kApiPort),
-                     absl::StrCat("ORDO_API_PORT_2=", kSecondApiPort),
-                     absl::StrCat("ORDO_PROMETHEUS_PORT=", kPrometheusPort)});
+  return RunCommand(
+      "/usr/bin/env", full,
+      {absl::StrCat("ORDO_API_PORT=", kApiPort), absl::StrCat("ORDO_API_PORT_2=", kSecondApiPort),
+       absl::StrCat("ORDO_PROMETHEUS_PORT=", kPrometheusPort)});
 }
 
 // The admin's kubeconfig, copied out of the cluster's pki volume once it is up.

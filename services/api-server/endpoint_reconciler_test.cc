@@ -56,7 +56,8 @@ TEST_F(EndpointReconcilerTest, EveryLiveApiServerIsListedAndOnlyThose) {
   ASSERT_OK(local.Reconcile());
   EXPECT_EQ(Addresses(api_), "10.0.0.1:6443 10.0.0.2:6443 127.0.0.1:40001");
   // Each holds a Lease in kube-system, as Kubernetes' api-servers do.
-  auto lease = api_.registry("Lease").Get("kube-system", EndpointReconciler::LeaseName("10.0.0.1:6443"));
+  auto lease =
+      api_.registry("Lease").Get("kube-system", EndpointReconciler::LeaseName("10.0.0.1:6443"));
   ASSERT_OK(lease.status());
   EXPECT_EQ(static_cast<const coordination::v1::Lease&>(**lease).spec().holder_identity(),
             "10.0.0.1:6443");

@@ -267,8 +267,7 @@ int main(int argc, char** argv) {
     spdlog::warn("the kubernetes Service: {}", s.ToString());  // serving matters more
   }
   // Its Endpoints name every live api-server of the store; this one until it stops.
-  ordo::apiserver::EndpointReconciler endpoints(api, ordo::SystemClock(), advertise,
-                                                started->port);
+  ordo::apiserver::EndpointReconciler endpoints(api, ordo::SystemClock(), advertise, started->port);
   if (absl::Status s = endpoints.Reconcile(); !s.ok()) {
     spdlog::warn("the kubernetes Endpoints: {}", s.ToString());  // Run tries again
   }
