@@ -21,31 +21,10 @@ class HaClusterTest : public ClusterFixture {
  protected:
   HaClusterTest() { extra_up_args_ = {"--store", "etcd", "--api-servers", "2"}; }
 
-  void SetUp() override {
-    ClusterFixture::SetUp();
-    sets_ = std::make_unique<api::ResourceClient<apps::v1::StatefulSet>>(channel_, SystemClock());
-  }
-
   pid_t PidOf(const std::string& name) {
     pid_t pid = 0;
     return absl::SimpleAtoi(ReadLine(dir_.Join("run/" + name + ".pid")), &pid) ? pid : 0;
   }
-
-  // The rollout is done: every replica Ready at the update revision.
-  bool WaitSettled(int replicas, absl::Duration timeout) {
-    return WaitFor(
-        [&] {
-          auto set = sets_->Get("default", "web");
-          if (!set.ok()) return false;
-          const auto& st = set->status();
-          return st.observed_generation() == set->metadata().generation() &&
-                 st.ready_replicas() == replicas && st.updated_replicas() == replicas &&
-                 st.current_revision() == st.update_revision();
-        },
-        timeout);
-  }
-
-  std::unique_ptr<api::ResourceClient<apps::v1::StatefulSet>> sets_;
 };
 
 TEST_F(HaClusterTest, ARolloutFinishesThroughTheOtherApiServerWhenOneIsKilled) {
@@ -65,7 +44,7 @@ TEST_F(HaClusterTest, ARolloutFinishesThroughTheOtherApiServerWhenOneIsKilled) {
   EXPECT_TRUE(WaitFor([&] { return live_api_servers() == 2; }, absl::Seconds(10)));
 
   Apply(SleepingWeb(3));
-  ASSERT_TRUE(WaitSettled(3, absl::Seconds(60)));
+  ASSERT_TRUE(WaitRolledOut(3, absl::Seconds(60)));
   const std::string old_revision = sets_->Get("default", "web")->status().update_revision();
 
   // A new template: the rollout replaces web-2, then web-1, then web-0.
@@ -82,7 +61,7 @@ TEST_F(HaClusterTest, ARolloutFinishesThroughTheOtherApiServerWhenOneIsKilled) {
 
   CommandResult status = Ordoctl({"rollout", "status", "sts/web", "--timeout", "120s"});
   EXPECT_EQ(status.exit_code, 0) << status.err;
-  ASSERT_TRUE(WaitSettled(3, absl::Seconds(30)));
+  ASSERT_TRUE(WaitRolledOut(3, absl::Seconds(30)));
   const std::string new_revision = sets_->Get("default", "web")->status().update_revision();
   EXPECT_NE(new_revision, old_revision);
   for (const std::string name : {"web-0", "web-1", "web-2"}) {
@@ -101,7 +80,7 @@ TEST_F(HaClusterTest, ARolloutFinishesThroughTheOtherApiServerWhenOneIsKilled) {
 
 TEST_F(HaClusterTest, DownStopsEveryProcessAndUpBringsTheSameClusterBackFromEtcd) {
   Apply(SleepingWeb(2));
-  ASSERT_TRUE(WaitSettled(2, absl::Seconds(60)));
+  ASSERT_TRUE(WaitRolledOut(2, absl::Seconds(60)));
   std::vector<pid_t> pids;
   for (const std::string name : {"etcd-1", "etcd-2", "etcd-3", "api-server", "api-server-2"}) {
     pids.push_back(PidOf(name));

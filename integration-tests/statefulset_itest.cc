@@ -122,34 +122,12 @@ spec:
                              {{"REPLICAS", absl::StrCat(replicas)}, {"VERSION_VALUE", version}});
 }
 
-class StatefulSetTest : public ClusterFixture {
- protected:
-  void SetUp() override {
-    ClusterFixture::SetUp();
-    sets_ = std::make_unique<api::ResourceClient<apps::v1::StatefulSet>>(channel_, SystemClock());
-  }
-
-  // Every replica exists, is Ready and at the update revision, and the status says so.
-  bool WaitSettled(int replicas, absl::Duration timeout = absl::Seconds(60)) {
-    return WaitFor(
-        [&] {
-          auto set = sets_->Get("default", "web");
-          if (!set.ok()) return false;
-          const auto& st = set->status();
-          return st.observed_generation() == set->metadata().generation() &&
-                 st.replicas() == replicas && st.ready_replicas() == replicas &&
-                 st.updated_replicas() == replicas && st.current_revision() == st.update_revision();
-        },
-        timeout);
-  }
-
-  std::unique_ptr<api::ResourceClient<apps::v1::StatefulSet>> sets_;
-};
+class StatefulSetTest : public ClusterFixture {};
 
 TEST_F(StatefulSetTest, CreatesInOrderAndScalesUpAndDownInOrder) {
   PodEventLog log(*pods_);
   Apply(WebSet(3));
-  ASSERT_TRUE(WaitSettled(3));
+  ASSERT_TRUE(WaitRolledOut(3));
   EXPECT_EQ(log.Of("create"), (std::vector<std::string>{"web-0", "web-1", "web-2"}));
   // Each pod exists only after its predecessor was Ready.
   EXPECT_LT(log.IndexOf("ready web-0"), log.IndexOf("create web-1"));
@@ -157,13 +135,13 @@ TEST_F(StatefulSetTest, CreatesInOrderAndScalesUpAndDownInOrder) {
 
   log.Clear();
   ASSERT_EQ(Ordoctl({"scale", "sts", "web", "--replicas", "5"}).exit_code, 0);
-  ASSERT_TRUE(WaitSettled(5));
+  ASSERT_TRUE(WaitRolledOut(5));
   EXPECT_EQ(log.Of("create"), (std::vector<std::string>{"web-3", "web-4"}));
   EXPECT_LT(log.IndexOf("ready web-3"), log.IndexOf("create web-4"));
 
   log.Clear();
   ASSERT_EQ(Ordoctl({"scale", "sts", "web", "--replicas", "1"}).exit_code, 0);
-  ASSERT_TRUE(WaitSettled(1));
+  ASSERT_TRUE(WaitRolledOut(1));
   EXPECT_EQ(log.Of("delete"), (std::vector<std::string>{"web-4", "web-3", "web-2", "web-1"}));
   // One at a time: each deletion starts after the previous pod is gone.
   EXPECT_LT(log.IndexOf("gone web-4"), log.IndexOf("delete web-3"));
@@ -174,12 +152,12 @@ TEST_F(StatefulSetTest, CreatesInOrderAndScalesUpAndDownInOrder) {
 
 TEST_F(StatefulSetTest, RollingUpdateGoesFromTheHighestOrdinalDown) {
   Apply(WebSet(3));
-  ASSERT_TRUE(WaitSettled(3));
+  ASSERT_TRUE(WaitRolledOut(3));
   auto before = sets_->Get("default", "web");
   ASSERT_TRUE(before.ok());
   PodEventLog log(*pods_);
   Apply(WebSet(3, "2"));
-  ASSERT_TRUE(WaitSettled(3));
+  ASSERT_TRUE(WaitRolledOut(3));
   EXPECT_EQ(log.Of("delete"), (std::vector<std::string>{"web-2", "web-1", "web-0"}));
   // Each updated pod is Ready before the next one goes.
   EXPECT_LT(log.IndexOf("ready web-2"), log.IndexOf("delete web-1"));
@@ -196,7 +174,7 @@ TEST_F(StatefulSetTest, RollingUpdateGoesFromTheHighestOrdinalDown) {
 // by JSON patch, the images listed by jsonpath, then the partition lowered.
 TEST_F(StatefulSetTest, PartitionedCanaryByPatch) {
   Apply(WebSet(3));
-  ASSERT_TRUE(WaitSettled(3));
+  ASSERT_TRUE(WaitRolledOut(3));
   ASSERT_EQ(
       Ordoctl(
           {"patch", "statefulset", "web", "-p",
@@ -222,7 +200,7 @@ TEST_F(StatefulSetTest, PartitionedCanaryByPatch) {
                      R"({"spec":{"updateStrategy":{"rollingUpdate":{"partition":0}}}})"})
                 .exit_code,
             0);
-  ASSERT_TRUE(WaitSettled(3));
+  ASSERT_TRUE(WaitRolledOut(3));
   EXPECT_EQ(versions(), "web-0\tcanary\nweb-1\tcanary\nweb-2\tcanary\n");
 }
 
@@ -244,7 +222,7 @@ TEST_F(StatefulSetTest, RolloutStatusHistoryAndUndo) {
       "statefulset.apps/web\nREVISION   CHANGE-CAUSE\n1          <none>\n2          <none>\n");
   CommandResult undo = Ordoctl({"rollout", "undo", "sts/web"});
   EXPECT_EQ(undo.out, "statefulset.apps/web rolled back\n") << undo.err;
-  ASSERT_TRUE(WaitSettled(2));
+  ASSERT_TRUE(WaitRolledOut(2));
   auto set = sets_->Get("default", "web");
   EXPECT_EQ(set->status().current_revision(), v1);  // the old revision, renumbered
   EXPECT_EQ(GetPod("web-0")->metadata().labels().at("controller-revision-hash"), v1);
@@ -258,7 +236,7 @@ TEST_F(StatefulSetTest, RolloutStatusHistoryAndUndo) {
 
 TEST_F(StatefulSetTest, ADeletedPodComesBackWithItsNameAndHostname) {
   Apply(WebSet(2));
-  ASSERT_TRUE(WaitSettled(2));
+  ASSERT_TRUE(WaitRolledOut(2));
   std::string uid = GetPod("web-1")->metadata().uid();
   ASSERT_EQ(Ordoctl({"delete", "pod", "web-1"}).exit_code, 0);
   ASSERT_TRUE(WaitFor(
@@ -275,7 +253,7 @@ TEST_F(StatefulSetTest, ADeletedPodComesBackWithItsNameAndHostname) {
 
 TEST_F(StatefulSetTest, DeletingTheSetRemovesItsPodsUnlessOrphaned) {
   Apply(WebSet(2));
-  ASSERT_TRUE(WaitSettled(2));
+  ASSERT_TRUE(WaitRolledOut(2));
   ASSERT_EQ(Ordoctl({"delete", "sts", "web", "--cascade=orphan"}).exit_code, 0);
   std::string uid = GetPod("web-0")->metadata().uid();
   ASSERT_TRUE(WaitFor([&] { return GetPod("web-0")->metadata().owner_references_size() == 0; },
@@ -297,7 +275,7 @@ TEST_F(StatefulSetTest, DeletingTheSetRemovesItsPodsUnlessOrphaned) {
 // object, so the set no longer counts it ready.
 TEST_F(StatefulSetTest, APodAFinalizerHoldsReportsItsEndAndLeavesTheReadyCount) {
   Apply(WebSet(2));
-  ASSERT_TRUE(WaitSettled(2));
+  ASSERT_TRUE(WaitRolledOut(2));
   std::string uid = GetPod("web-1")->metadata().uid();
   ASSERT_EQ(Ordoctl({"patch", "pod", "web-1", "--type=merge", "-p",
                      R"({"metadata":{"finalizers":["example.com/hold"]}})"})
@@ -327,14 +305,14 @@ TEST_F(StatefulSetTest, APodAFinalizerHoldsReportsItsEndAndLeavesTheReadyCount) 
                      R"([{"op":"remove","path":"/metadata/finalizers"}])"})
                 .exit_code,
             0);
-  EXPECT_TRUE(WaitSettled(2));
+  EXPECT_TRUE(WaitRolledOut(2));
 }
 
 // Issue 21 item 6: past activeDeadlineSeconds the agent stops the pod and
 // fails it (DeadlineExceeded); the set replaces the failed pod.
 TEST_F(StatefulSetTest, APodPastItsActiveDeadlineFailsAndTheSetReplacesIt) {
   Apply(WebSet(1));
-  ASSERT_TRUE(WaitSettled(1));
+  ASSERT_TRUE(WaitRolledOut(1));
   std::string uid = GetPod("web-0")->metadata().uid();
   ASSERT_EQ(
       Ordoctl({"patch", "pod", "web-0", "-p", R"({"spec":{"activeDeadlineSeconds":1}})"}).exit_code,

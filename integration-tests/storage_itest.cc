@@ -64,7 +64,6 @@ class StorageTest : public ClusterFixture {
  protected:
   void SetUp() override {
     ClusterFixture::SetUp();
-    sets_ = std::make_unique<api::ResourceClient<apps::v1::StatefulSet>>(channel_, SystemClock());
     claims_ = std::make_unique<api::ResourceClient<core::v1::PersistentVolumeClaim>>(channel_,
                                                                                      SystemClock());
     volumes_ =
@@ -130,7 +129,6 @@ class StorageTest : public ClusterFixture {
 
   bool ClaimExists(const std::string& claim) { return claims_->Get("default", claim).ok(); }
 
-  std::unique_ptr<api::ResourceClient<apps::v1::StatefulSet>> sets_;
   std::unique_ptr<api::ResourceClient<core::v1::PersistentVolumeClaim>> claims_;
   std::unique_ptr<api::ResourceClient<core::v1::PersistentVolume>> volumes_;
 };

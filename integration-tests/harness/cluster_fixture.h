@@ -61,6 +61,7 @@ class ClusterFixture : public ::testing::Test {
     channel_ = security::Dial(server_, admin_);
     pods_ = std::make_unique<api::ResourceClient<core::v1::Pod>>(channel_, SystemClock());
     nodes_ = std::make_unique<api::ResourceClient<core::v1::Node>>(channel_, SystemClock());
+    sets_ = std::make_unique<api::ResourceClient<apps::v1::StatefulSet>>(channel_, SystemClock());
   }
   void TearDown() override {
     CommandResult down = Ordoctl({"cluster", "down", "--data-dir", dir_.path()});
@@ -110,6 +111,21 @@ spec:
   }
 
   static bool Ready(const core::v1::Pod& pod) { return api::IsPodReady(pod); }
+
+  // StatefulSet `web` has rolled out: `replicas` replicas, every one Ready at
+  // the update revision, and the status says so of the latest spec.
+  bool WaitRolledOut(int replicas, absl::Duration timeout = absl::Seconds(60)) {
+    return WaitFor(
+        [&] {
+          auto set = sets_->Get("default", "web");
+          if (!set.ok()) return false;
+          const auto& st = set->status();
+          return st.observed_generation() == set->metadata().generation() &&
+                 st.replicas() == replicas && st.ready_replicas() == replicas &&
+                 st.updated_replicas() == replicas && st.current_revision() == st.update_revision();
+        },
+        timeout);
+  }
 
   // Every one of `names` exists and is Ready (a StatefulSet's web-0..web-2 by default).
   bool WaitAllReady(const std::vector<std::string>& names = {"web-0", "web-1", "web-2"},
@@ -219,6 +235,7 @@ spec:
   std::shared_ptr<grpc::Channel> channel_;
   std::unique_ptr<api::ResourceClient<core::v1::Pod>> pods_;
   std::unique_ptr<api::ResourceClient<core::v1::Node>> nodes_;
+  std::unique_ptr<api::ResourceClient<apps::v1::StatefulSet>> sets_;
   std::unique_ptr<IdentityChecker> identity_checker_;
 };
 
