@@ -135,17 +135,18 @@ absl::StatusOr<std::vector<std::string>> StartEtcd(const std::string& dir, absl:
     ORDO_RETURN_IF_ERROR(Launch(m.name, argv, dir).status());
     std::ofstream(absl::StrCat(dir, "/run/", m.name, ".metrics.port")) << m.metrics_port << "\n";
   }
-  std::vector<std::string> flags = {"--store",         "etcd",
-                                    "--etcd-servers",  absl::StrJoin(clients, ","),
-                                    "--etcd-cafile",   ca,
-                                    "--etcd-certfile", pki + "/apiserver-etcd-client.crt",
-                                    "--etcd-keyfile",  pki + "/apiserver-etcd-client.key"};
+  const std::string servers = absl::StrJoin(clients, ",");
+  const std::string client_cert = pki + "/apiserver-etcd-client.crt";
+  const std::string client_key = pki + "/apiserver-etcd-client.key";
+  std::vector<std::string> flags = {"--store",        "etcd",    "--etcd-servers",  servers,
+                                    "--etcd-cafile",  ca,        "--etcd-certfile", client_cert,
+                                    "--etcd-keyfile", client_key};
   ORDO_ASSIGN_OR_RETURN(
       security::ClientCredentials creds,
-      security::ClientCredentialsFromFiles({"--etcd-certfile", flags[7]},
-                                           {"--etcd-keyfile", flags[9]}, {"--etcd-cafile", ca}));
+      security::ClientCredentialsFromFiles({"--etcd-certfile", client_cert},
+                                           {"--etcd-keyfile", client_key}, {"--etcd-cafile", ca}));
   auto kv = etcdserverpb::KV::NewStub(
-      server::NewChannel(flags[3], {.credentials = security::NewChannelCredentials(creds)}));
+      server::NewChannel(servers, {.credentials = security::NewChannelCredentials(creds)}));
   if (!Poll([&] { return AnswersRead(*kv); }, timeout)) {
     return absl::DeadlineExceededError(absl::StrCat("etcd did not elect a leader within ",
                                                     absl::FormatDuration(timeout), "; see ", dir,
