@@ -10,15 +10,26 @@ DEB_PACKAGES := cmake ccache ninja-build pkg-config g++ protobuf-compiler protob
   etcd-server
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 
-.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-scale bench-footprint bench-statefulset bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns fuzz-manifest format format-check bench clean
+.PHONY: images compose-up compose-down deps configure build binaries go-prefetch test run-tests check-headers check-thread-safety unit integration up down bench-authz bench-scheduler bench-scale bench-footprint bench-statefulset bench-deps bench-dns bench-dns-reference bench-snapshot bench-volume-snapshot bench-backup bench-metrics fuzz-dns fuzz-manifest format format-check bench clean
 
-# Installs the Debian packages the build needs, and nothing when they are all there.
-deps:
-	@missing=$$(for p in $(DEB_PACKAGES); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
+# The DNS benchmarks' client and the servers they compare ordo-dns with.
+BENCH_DEB_PACKAGES := dnsperf nsd knot
+
+# Installs the Debian packages $(1), and nothing when they are all there.
+define install_packages
+	@missing=$$(for p in $(1); do dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'ok installed' || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing:" $$missing; \
 	  $(SUDO) apt-get update -qq && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -qq --no-install-recommends $$missing; \
 	else echo "deps: all packages present"; fi
+endef
+
+# Installs the Debian packages the build needs.
+deps:
+	$(call install_packages,$(DEB_PACKAGES))
+
+bench-deps:
+	$(call install_packages,$(BENCH_DEB_PACKAGES))
 
 $(BUILD_DIR)/build.ninja:
 	cmake -S . -B $(BUILD_DIR) -G Ninja $(CMAKE_FLAGS)
@@ -120,14 +131,15 @@ bench-backup: build
 bench-footprint: build
 	bench/footprint.sh
 
-bench-dns: build
+bench-dns: build bench-deps
 	bench/dns.sh
 
 # The cost of a scrape of the api-server with 10,000 pods stored (issue 19).
 bench-metrics: build
 	bench/metrics_scrape.sh
 
-bench-dns-reference:
+# NSD, Knot DNS and CoreDNS (built from the Go module proxy) beside ordo-dns.
+bench-dns-reference: build bench-deps
 	bench/dns_reference.sh
 
 # The fuzzers (libFuzzer, so clang), each for FUZZ_SECONDS (default 60) from

@@ -8,7 +8,9 @@
 #   start_controllers       the scheduler and the controller-manager; sets
 #                           $scheduler and $cm (their pids)
 #   untrack_udp_port P      exempt UDP port P from connection tracking
-#   write_dns_queries F N   the DNS benchmarks' query mix over N services into F
+#   write_dns_queries F N [MIX]
+#                           the DNS benchmarks' query mix over N services into
+#                           F: static (default), fresh or churn (see below)
 #   process_ticks PID...    user + system clock ticks of the processes
 #   report_server_cpu T Q   T ticks over Q queries, per 100,000 queries
 #   run_dnsperf_load P NAME CPU_FN
@@ -18,6 +20,9 @@
 #                           ordo-dns-load against port P as fast as answered,
 #                           then at half that rate and at 75,000/s (needs
 #                           $work/queries.txt)
+#   run_batched_mix P NAME CPU_FN F [FLAGS]
+#                           ordo-dns-load with the queries of F as fast as
+#                           answered, once; FLAGS go to ordo-dns-load
 BIN=${BIN:-build/bin}
 pids=()
 cleanup_hooks=()  # commands run on exit, before the processes are killed
@@ -73,17 +78,32 @@ EOF
   echo "connection tracking of UDP port $1: $tracking"
 }
 
-# 20,000 queries in a fixed shuffled order, after dns.md §5.3: 40% ClusterIP
-# service A, 15% headless service A, 10% pod A, 5% SRV, 15% search-expanded
-# NXDOMAIN, 15% AAAA NODATA.
+# 20,000 queries in a fixed shuffled order. The static mix, after dns.md
+# §5.3: 40% ClusterIP service A, 15% headless service A, 10% pod A, 5% SRV,
+# 15% search-expanded NXDOMAIN, 15% AAAA NODATA; over ~3,100 names, so a
+# server's packet cache answers nearly all of it. The fresh mix: 90% names
+# never asked before (ordo-dns-load replaces a leading `*` label on every
+# send): 45% random pod names under the headless Service, 30% random Service
+# names, 15% those search-expanded, all NXDOMAIN; 10% the static mix. The
+# churn mix: 20% the pods of the Service ordo-dns-churn keeps moving
+# (churn-0..19), 80% the static mix.
 write_dns_queries() {
-  awk -v n="$2" 'BEGIN { srand(7); for (i = 0; i < 20000; i++) { r = rand() * 100;
-    if (r < 40) printf "svc-%d.default.svc.cluster.local A\n", int(rand() * n);
-    else if (r < 55) print "nginx.default.svc.cluster.local A";
-    else if (r < 65) printf "web-%d.nginx.default.svc.cluster.local A\n", int(rand() * 100);
-    else if (r < 70) print "_web._tcp.nginx.default.svc.cluster.local SRV";
-    else if (r < 85) printf "svc-%d.default.svc.cluster.local.default.svc.cluster.local A\n", int(rand() * n);
-    else printf "svc-%d.default.svc.cluster.local AAAA\n", int(rand() * n); } }' >"$1"
+  awk -v n="$2" -v mix="${3:-static}" '
+    function known(r) { r = rand() * 100;
+      if (r < 40) return sprintf("svc-%d.default.svc.cluster.local A", int(rand() * n));
+      if (r < 55) return "nginx.default.svc.cluster.local A";
+      if (r < 65) return sprintf("web-%d.nginx.default.svc.cluster.local A", int(rand() * 100));
+      if (r < 70) return "_web._tcp.nginx.default.svc.cluster.local SRV";
+      if (r < 85) return sprintf("svc-%d.default.svc.cluster.local.default.svc.cluster.local A", int(rand() * n));
+      return sprintf("svc-%d.default.svc.cluster.local AAAA", int(rand() * n)) }
+    BEGIN { srand(7); for (i = 0; i < 20000; i++) {
+      if (mix == "static") { print known(); continue }
+      r = rand() * 100;
+      if (mix == "fresh" && r < 45) print "*.nginx.default.svc.cluster.local A";
+      else if (mix == "fresh" && r < 75) print "*.default.svc.cluster.local A";
+      else if (mix == "fresh" && r < 90) print "*.default.svc.cluster.local.default.svc.cluster.local A";
+      else if (mix == "churn" && r < 20) printf "churn-%d.churn.default.svc.cluster.local A\n", int(rand() * 20);
+      else print known() } }' >"$1"
 }
 
 process_ticks() {
@@ -130,4 +150,17 @@ run_batched_load() {
     taskset -c 1 "$BIN/ordo-dns-load" --port "$port" --queries "$work/queries.txt" \
       --seconds "$SECONDS_RUN" --outstanding 500 --rate "$rate"
   done
+}
+
+run_batched_mix() {
+  local port=$1 name=$2 cpu_fn=$3 file=$4 before after rc=0
+  shift 4
+  echo "== $(basename "$file" .txt) mix, batched client: ordo-dns-load --outstanding 500, ${SECONDS_RUN}s, $name on CPU 0, the client on CPU 1"
+  before=$($cpu_fn)
+  taskset -c 1 "$BIN/ordo-dns-load" --port "$port" --queries "$file" --seconds "$SECONDS_RUN" \
+    --outstanding 500 "$@" >"$work/mix.txt" || rc=$?
+  after=$($cpu_fn)
+  cat "$work/mix.txt"
+  report_server_cpu $((after - before)) "$(awk '/Queries completed/ { print $3 }' "$work/mix.txt")"
+  return $rc
 }
