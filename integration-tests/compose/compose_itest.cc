@@ -386,6 +386,17 @@ class HaComposeTest : public ComposeTest {
   }
 };
 
+// Both api-servers (api-server-2 is also named api-server) and the three
+// etcd members (named etcd) are scraped.
+TEST_F(HaComposeTest, PrometheusScrapesBothApiServersAndEveryEtcdMember) {
+  auto up = [](const char* job) {
+    return PrometheusQuery(kPrometheusPort, absl::StrCat("up{job=\"", job, "\"} == 1")).size();
+  };
+  EXPECT_TRUE(WaitFor([&] { return up("ordo-api-server") == 2 && up("etcd") == 3; },
+                      absl::Seconds(90)))
+      << up("ordo-api-server") << " api-servers and " << up("etcd") << " etcd members up";
+}
+
 TEST_F(HaComposeTest, ARolloutFinishesThroughTheOtherApiServerWhenOneIsKilled) {
   WebReady();
   CommandResult patched = Ordoctl(
