@@ -154,7 +154,11 @@ int main(int argc, char** argv) {
         const Query& query = queries[next_query++ % queries.size()];
         out[i] = query.packet;
         if (query.fresh) FreshLabel(fresh_names++, out[i].data() + kHeaderSize + 1);
+        // The next id not in flight: reusing one still unanswered (a query
+        // the server dropped, 65,536 sends ago) would make its answer, or its
+        // loss, count for two queries.
         uint16_t id = next_id++;
+        while (sent_at[id] != absl::InfinitePast()) id = next_id++;
         sent_question[id].assign(out[i], kHeaderSize);
         out[i][0] = static_cast<char>(id >> 8);
         out[i][1] = static_cast<char>(id & 0xFF);
