@@ -100,9 +100,10 @@ int main(int argc, char** argv) {
     ++changes;
   }
   const double seconds = absl::ToDoubleSeconds(absl::Now() - start);
-  std::printf("zone changes: %lld Endpoints updates in %.1f s = %.0f/s, update p50 %.2f ms, "
-              "p99 %.2f ms\n",
-              static_cast<long long>(changes), seconds, changes / seconds,
-              latency.QuantileMs(0.5), latency.QuantileMs(0.99));
+  std::printf(
+      "zone changes: %lld Endpoints updates in %.1f s = %.0f/s, update p50 %.2f ms, "
+      "p99 %.2f ms\n",
+      static_cast<long long>(changes), seconds, changes / seconds, latency.QuantileMs(0.5),
+      latency.QuantileMs(0.99));
   return 0;
 }

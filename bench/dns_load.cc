@@ -126,8 +126,8 @@ int main(int argc, char** argv) {
   // flight is at the front of `in_flight`.
   std::vector<absl::Time> sent_at(65536, absl::InfinitePast());
   std::vector<std::string> sent_question(65536);  // each id's question section, as sent
-  std::deque<uint16_t> in_flight;  // sent in this order; answered ones leave lazily
-  int64_t pending = 0;             // sent, neither answered nor lost
+  std::deque<uint16_t> in_flight;                 // sent in this order; answered ones leave lazily
+  int64_t pending = 0;                            // sent, neither answered nor lost
   uint16_t next_id = 0;
   size_t next_query = 0;
   int64_t sent = 0, completed = 0, lost = 0, mismatched = 0, truncated = 0;

@@ -392,8 +392,8 @@ TEST_F(HaComposeTest, PrometheusScrapesBothApiServersAndEveryEtcdMember) {
   auto up = [](const char* job) {
     return PrometheusQuery(kPrometheusPort, absl::StrCat("up{job=\"", job, "\"} == 1")).size();
   };
-  EXPECT_TRUE(WaitFor([&] { return up("ordo-api-server") == 2 && up("etcd") == 3; },
-                      absl::Seconds(90)))
+  EXPECT_TRUE(
+      WaitFor([&] { return up("ordo-api-server") == 2 && up("etcd") == 3; }, absl::Seconds(90)))
       << up("ordo-api-server") << " api-servers and " << up("etcd") << " etcd members up";
 }
 

@@ -14,6 +14,11 @@ namespace {
 constexpr const char* kBuiltinNamespaces[] = {"default", "kube-system", "kube-public",
                                               "kube-node-lease"};
 
+absl::Status TerminatingError(const std::string& ns) {
+  return absl::FailedPreconditionError(absl::StrCat("unable to create new content in namespace ",
+                                                    ns, " because it is being terminated"));
+}
+
 bool IsPodReady(const core::v1::Pod& pod) {
   for (const auto& c : pod.status().conditions()) {
     if (c.type() == "Ready") return c.status() == "True";
@@ -92,13 +97,28 @@ absl::Status ApiServer::EnsureKubernetesService(int port) {
   return absl::OkStatus();
 }
 
+absl::Status ApiServer::StartNamespaceCache() {
+  auto cache = NamespaceCache::Start(store_, registry("Namespace"));
+  if (!cache.ok()) return cache.status();
+  namespace_cache_ = *std::move(cache);
+  return absl::OkStatus();
+}
+
 absl::Status ApiServer::CheckNamespace(const std::string& ns) {
+  switch (namespace_cache_ != nullptr ? namespace_cache_->Lookup(ns)
+                                      : NamespaceCache::State::kUnknown) {
+    case NamespaceCache::State::kActive:
+      return absl::OkStatus();
+    case NamespaceCache::State::kTerminating:
+      return TerminatingError(ns);
+    case NamespaceCache::State::kUnknown:
+      break;  // not seen yet, or just deleted here: the store knows
+  }
   auto got = registry("Namespace").Get("", ns);
   if (!got.ok()) return got.status();
   const auto& nsobj = static_cast<const core::v1::Namespace&>(**got);
   if (nsobj.status().phase() == "Terminating" || nsobj.metadata().has_deletion_timestamp()) {
-    return absl::FailedPreconditionError(absl::StrCat("unable to create new content in namespace ",
-                                                      ns, " because it is being terminated"));
+    return TerminatingError(ns);
   }
   return absl::OkStatus();
 }
@@ -136,8 +156,12 @@ absl::StatusOr<MessagePtr> ApiServer::DeleteNamespace(const meta::v1::DeleteRequ
                                                  return absl::OkStatus();
                                                })
                              .status());
+    if (namespace_cache_ != nullptr) namespace_cache_->Forget(request.name());
   }
-  return namespaces.Delete(request);
+  auto deleted = namespaces.Delete(request);
+  // This api-server's creates see the deletion at once, not when the watch brings it.
+  if (deleted.ok() && namespace_cache_ != nullptr) namespace_cache_->Forget(request.name());
+  return deleted;
 }
 
 absl::StatusOr<MessagePtr> ApiServer::Bind(const core::v1::Binding& binding) {

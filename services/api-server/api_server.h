@@ -17,6 +17,7 @@
 #include "ordo/apps/v1/apps.pb.h"
 #include "ordo/core/v1/core.pb.h"
 #include "ordo/policy/v1/policy.pb.h"
+#include "services/api-server/namespace_cache.h"
 #include "services/api-server/registry.h"
 #include "services/api-server/service_ip_allocator.h"
 
@@ -36,6 +37,10 @@ class ApiServer {
   // 443 to the api-servers' `port`), as every Kubernetes cluster has it;
   // created when missing. Its Endpoints are EndpointReconciler's.
   absl::Status EnsureKubernetesService(int port);
+  // Answers which namespaces take creates from a watched cache from now on
+  // (NamespaceCache), rather than a store read per create. Call once, before
+  // serving.
+  absl::Status StartNamespaceCache();
   const ServiceIpAllocator& service_ips() const { return *service_ips_; }
 
   Registry& registry(absl::string_view kind);
@@ -66,6 +71,7 @@ class ApiServer {
   Clock& clock_;
   std::unique_ptr<ServiceIpAllocator> service_ips_;
   std::map<std::string, std::unique_ptr<Registry>, std::less<>> registries_;
+  std::unique_ptr<NamespaceCache> namespace_cache_;  // goes before the registries
 };
 
 }  // namespace ordo::apiserver

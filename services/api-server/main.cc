@@ -182,6 +182,10 @@ int main(int argc, char** argv) {
     spdlog::error("bootstrap failed: {}", s.ToString());
     return 1;
   }
+  if (absl::Status s = api.StartNamespaceCache(); !s.ok()) {
+    spdlog::error("namespace cache: {}", s.ToString());
+    return 1;
+  }
   if (*metrics_endpoint != nullptr) {
     (*metrics_endpoint)->Add(std::make_shared<ordo::apiserver::StoredStateCollector>(api));
   }
