@@ -17,6 +17,7 @@
 // Thread-safe; a thread of its own follows the watch.
 #pragma once
 
+#include <memory>
 #include <string>
 #include <thread>
 
