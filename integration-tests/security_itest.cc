@@ -266,7 +266,8 @@ TEST_F(SecurityTest, ARoleBindingLetsJaneListPodsInHerNamespaceOnly) {
   EXPECT_EQ(listed.code(), absl::StatusCode::kPermissionDenied);
 }
 
-// The audit lines of `path` with `verb`: "user/resource/name=code".
+// The audit lines of `path` with `verb`: "user/resource/name=code". Every
+// line must name the loopback address as the caller's.
 std::vector<std::string> Audited(const std::string& path, const std::string& verb) {
   std::vector<std::string> out;
   std::ifstream in(path);
@@ -275,6 +276,11 @@ std::vector<std::string> Audited(const std::string& path, const std::string& ver
     EXPECT_TRUE(google::protobuf::util::JsonStringToMessage(line, &event).ok()) << line;
     const auto& f = event.fields();
     EXPECT_EQ(f.at("apiVersion").string_value(), "audit.k8s.io/v1");
+    // The caller's address, whole (it was once read through a dangling view).
+    const auto sources =
+        f.contains("sourceIPs") ? f.at("sourceIPs").list_value() : google::protobuf::ListValue();
+    EXPECT_TRUE(sources.values_size() == 1 && sources.values(0).string_value() == "127.0.0.1")
+        << line;
     if (f.at("verb").string_value() != verb) continue;
     const auto& ref = f.at("objectRef").struct_value().fields();
     out.push_back(

@@ -19,7 +19,8 @@ bool IsWrite(const std::string& verb) {
 
 // The caller's address without the transport and port ("ipv4:1.2.3.4:5").
 std::string PeerIp(const grpc::ServerContextBase& ctx) {
-  absl::string_view peer = ctx.peer();
+  const std::string full = ctx.peer();  // by value: a view of the call's result would dangle
+  absl::string_view peer = full;
   size_t colon = peer.find(':');
   if (colon != absl::string_view::npos) peer.remove_prefix(colon + 1);
   size_t port = peer.rfind(':');

@@ -104,6 +104,10 @@ func main() {
 	for _, replicas := range []int32{3, 5, 3} { // as created, then scaled to 5 and back
 		current := must(sets.GetScale(ctx, &metav1.GetRequest{Namespace: "default", Name: "web"}))
 		current.Spec.Replicas = replicas
+		// No resourceVersion precondition, as kubectl scale sends none: the
+		// controller's status writes between the read and the write must not
+		// make it a conflict.
+		current.Metadata.ResourceVersion = ""
 		must(sets.UpdateScale(ctx, current))
 		waitForReady(sets, "web", replicas)
 		fmt.Printf("%d replicas: all Ready\n", replicas)

@@ -74,6 +74,10 @@ def scale(sets, name, replicas):
     """The scale subresource, as `kubectl scale` uses it."""
     current = sets.GetScale(meta_pb2.GetRequest(namespace="default", name=name), timeout=10)
     current.spec.replicas = replicas
+    # No resourceVersion precondition, as kubectl scale sends none: the
+    # controller's status writes between the read and the write must not
+    # make it a conflict.
+    current.metadata.resource_version = ""
     sets.UpdateScale(current, timeout=10)
     wait_for_ready(sets, name, replicas)
     print(f"scaled to {replicas}: all Ready")
