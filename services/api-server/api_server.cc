@@ -116,8 +116,8 @@ absl::Status ApiServer::CheckNamespace(const std::string& ns) {
   }
   auto got = registry("Namespace").Get("", ns);
   if (!got.ok()) return got.status();
-  const auto& nsobj = static_cast<const core::v1::Namespace&>(**got);
-  if (nsobj.status().phase() == "Terminating" || nsobj.metadata().has_deletion_timestamp()) {
+  if (NamespaceCache::StateOf(static_cast<const core::v1::Namespace&>(**got)) ==
+      NamespaceCache::State::kTerminating) {
     return TerminatingError(ns);
   }
   return absl::OkStatus();

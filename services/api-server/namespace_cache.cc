@@ -3,18 +3,13 @@
 #include <spdlog/spdlog.h>
 
 #include "absl/strings/numbers.h"
-#include "ordo/core/v1/core.pb.h"
 
 namespace ordo::apiserver {
-namespace {
-
-NamespaceCache::State StateOf(const core::v1::Namespace& ns) {
+NamespaceCache::State NamespaceCache::StateOf(const core::v1::Namespace& ns) {
   return ns.status().phase() == "Terminating" || ns.metadata().has_deletion_timestamp()
-             ? NamespaceCache::State::kTerminating
-             : NamespaceCache::State::kActive;
+             ? State::kTerminating
+             : State::kActive;
 }
-
-}  // namespace
 
 absl::StatusOr<std::unique_ptr<NamespaceCache>> NamespaceCache::Start(store::Store& store,
                                                                       Registry& namespaces) {

@@ -26,6 +26,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "common/store/store.h"
+#include "ordo/core/v1/core.pb.h"
 #include "services/api-server/registry.h"
 
 namespace ordo::apiserver {
@@ -38,6 +39,10 @@ class NamespaceCache {
   static absl::StatusOr<std::unique_ptr<NamespaceCache>> Start(store::Store& store,
                                                                Registry& namespaces);
   ~NamespaceCache();
+
+  // What a stored Namespace allows: kTerminating once its phase says so or
+  // its deletion has begun, kActive otherwise.
+  static State StateOf(const core::v1::Namespace& ns);
 
   State Lookup(const std::string& name) const;
   // Answers kUnknown for `name` until the watch brings a change to it newer
