@@ -61,10 +61,7 @@ start_dns() {
   pids+=($dns_pid)
   for _ in $(seq 100); do [ -s "$work/$name.port" ] && break; sleep 0.1; done
   port=$(cat "$work/$name.port")
-  for _ in $(seq 100); do
-    [ -n "$(dig @127.0.0.1 -p "$port" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && break
-    sleep 0.1
-  done
+  await_answer "$port" svc-0.default.svc.cluster.local || true
   untrack_udp_port "$port"
 }
 
@@ -164,10 +161,7 @@ taskset -c 1 "$BIN/ordo-dns-churn" --server "$server" --rate "$churn_rate" \
   --seconds "$(awk -v s="$SECONDS_RUN" 'BEGIN { print s + 2 }')" >"$work/churn.log" 2>&1 &
 churn_pid=$!
 pids+=($churn_pid)
-for _ in $(seq 100); do
-  [ -n "$(dig @127.0.0.1 -p "$port" +short churn-0.churn.default.svc.cluster.local 2>/dev/null)" ] && break
-  sleep 0.1
-done
+await_answer "$port" churn-0.churn.default.svc.cluster.local || true
 echo "(the zone changes $churn_rate times a second during the next run)"
 before=$(dns_counters)
 run_batched_mix "$port" ordo-dns cpu "$work/churn.txt" --strict

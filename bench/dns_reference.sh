@@ -47,10 +47,7 @@ write_dns_queries "$work/fresh.txt" "$SERVICES" fresh
 # tracking its port.
 await_answers() {
   untrack_udp_port "$1"
-  for _ in $(seq 300); do
-    [ -n "$(dig @127.0.0.1 -p "$1" +short svc-0.default.svc.cluster.local 2>/dev/null)" ] && return
-    sleep 0.1
-  done
+  await_answer "$1" svc-0.default.svc.cluster.local 300 && return
   echo "the server on port $1 never answered" >&2
   exit 1
 }

@@ -11,6 +11,9 @@
 #   write_dns_queries F N [MIX]
 #                           the DNS benchmarks' query mix over N services into
 #                           F: static (default), fresh or churn (see below)
+#   await_answer P NAME [N] until the DNS server on port P answers NAME,
+#                           polling every 0.1 s N times (default 100);
+#                           fails if it never does
 #   process_ticks PID...    user + system clock ticks of the processes
 #   report_server_cpu T Q   T ticks over Q queries, per 100,000 queries
 #   run_dnsperf_load P NAME CPU_FN
@@ -104,6 +107,15 @@ write_dns_queries() {
       else if (mix == "fresh" && r < 90) print "*.default.svc.cluster.local.default.svc.cluster.local A";
       else if (mix == "churn" && r < 20) printf "churn-%d.churn.default.svc.cluster.local A\n", int(rand() * 20);
       else print known() } }' >"$1"
+}
+
+await_answer() {
+  local _
+  for _ in $(seq "${3:-100}"); do
+    [ -n "$(dig @127.0.0.1 -p "$1" +short "$2" 2>/dev/null)" ] && return 0
+    sleep 0.1
+  done
+  return 1
 }
 
 process_ticks() {
