@@ -17,12 +17,12 @@
 #include <cstdio>
 #include <fstream>
 #include <thread>
+#include <utility>
 
 #include "absl/flags/flag.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
-#include "absl/synchronization/blocking_counter.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "bench/bench_client.h"
@@ -131,6 +131,42 @@ void ClosedLoop(const std::string& name, int clients, Setup setup, Op op) {
   ReportAll(name, recs, errors, absl::Now() - start);
 }
 
+// Counts the completion callbacks gRPC still holds. gRPC runs a callback and
+// destroys it afterwards on its own thread, so a loop that returned as soon as
+// its last callback counted down could free the clients and counters while
+// that thread was still unwinding through them (ordo-bench died with SIGSEGV
+// that way, rarely, under load). Each callback holds a Token; the loop returns
+// once none is alive. The atomic's decrement is the token's last touch of the
+// counter, so the counter may go as soon as it reads zero.
+class CallbacksInFlight {
+ public:
+  class Token {
+   public:
+    explicit Token(std::atomic<int>* alive) : alive_(alive) { alive_->fetch_add(1); }
+    Token(Token&& other) noexcept : alive_(std::exchange(other.alive_, nullptr)) {}
+    Token(const Token&) = delete;
+    Token& operator=(const Token&) = delete;
+    Token& operator=(Token&&) = delete;
+    ~Token() {
+      if (alive_ != nullptr) alive_->fetch_sub(1, std::memory_order_acq_rel);
+    }
+
+   private:
+    std::atomic<int>* alive_;
+  };
+
+  Token Hold() { return Token(&alive_); }
+
+  // Polls, not a condition variable: a waker's unlock could still be touching
+  // the mutex when the waiter destroys it. A benchmark's wait, not a test's.
+  void WaitForNone() {
+    while (alive_.load(std::memory_order_acquire) > 0) absl::SleepFor(absl::Milliseconds(1));
+  }
+
+ private:
+  std::atomic<int> alive_{0};
+};
+
 // Like ClosedLoop, but each client keeps one asynchronous call in flight, so
 // 500 clients cost a handful of threads: op(client, thread, i, done).
 template <typename Setup, typename Op>
@@ -144,14 +180,13 @@ void AsyncLoop(const std::string& name, int clients, Setup setup, Op op) {
   }
   absl::Duration length = absl::Seconds(absl::GetFlag(FLAGS_seconds));
   absl::Time start = absl::Now(), end = start + length;
-  absl::BlockingCounter finished(clients);
+  CallbacksInFlight in_flight;
   std::function<void(int)> issue = [&](int t) {
-    if (absl::Now() >= end) {
-      finished.DecrementCount();
-      return;
-    }
+    if (absl::Now() >= end) return;
     absl::Time t0 = absl::Now();
-    op(*cs[t], t, next[t]++, [&, t, t0](absl::Status s) {
+    // std::function needs a copyable callable: the token rides in a shared_ptr.
+    auto token = std::make_shared<CallbacksInFlight::Token>(in_flight.Hold());
+    op(*cs[t], t, next[t]++, [&, t, t0, token](absl::Status s) {
       if (s.ok()) {
         recs[t].Add(absl::Now() - t0);
       } else if (++errors[t] < 3) {
@@ -161,7 +196,7 @@ void AsyncLoop(const std::string& name, int clients, Setup setup, Op op) {
     });
   };
   for (int t = 0; t < clients; ++t) issue(t);
-  finished.Wait();
+  in_flight.WaitForNone();
   ReportAll(name, recs, errors, absl::Now() - start);
 }
 
