@@ -14,6 +14,9 @@
 #   BENCH_MANY_WATCHERS=10000: watchmany, that many watches open at once on 100
 #   connections, 20 writes/s: the server's RSS before and with them.
 #   BENCH_SETTLE=10: seconds fill waits, the load over, before its settled RSS.
+#   With create1, the floor under it too (ordo-write-floor: one fdatasync on
+#   this disk + one loopback gRPC round trip, BENCH_FLOOR_SAMPLES=2000 each)
+#   and each target's create1 p50 over it.
 # A workload with any error prints ordo-bench's complaints and makes the run
 # exit 1 once every workload has run.
 set -euo pipefail
@@ -157,6 +160,26 @@ ratios() {
     done
   done
 }
+
+# The floor under a single client's create (issue 20, item 7): one fdatasync
+# of a WAL record on this disk plus one loopback gRPC round trip of the same
+# pod, pinned as the api-server and ordo-bench are.
+if [[ " $WORKLOADS " == *" create1 "* ]]; then
+  mkdir -p "$work/floor"
+  "${server_cpu[@]}" "$BIN/ordo-write-floor" --serve --port-file "$work/floor/port" &
+  floor_pid=$!
+  for _ in $(seq 100); do [ -s "$work/floor/port" ] && break; sleep 0.1; done
+  floor=$("${client_cpu[@]}" "$BIN/ordo-write-floor" --echo "127.0.0.1:$(cat "$work/floor/port")" \
+    --dir "$work/floor" --samples "${BENCH_FLOOR_SAMPLES:-2000}") || touch "$work/failed"
+  kill "$floor_pid"; wait "$floor_pid" 2>/dev/null || true
+  echo "$floor"
+  floor_ms=$(field "$floor" floor_p50)
+  for t in $TARGETS; do
+    p50=$(field "${result[$t.create1]:-}" p50)
+    [ -n "$p50" ] && [ -n "$floor_ms" ] &&
+      python3 -c "print(f'  create1 p50 / floor: $t {$p50} / {$floor_ms} = {$p50/$floor_ms:.2f} (aim for ordo: 1.2)')"
+  done
+fi
 
 echo
 echo "ordo / etcd:"

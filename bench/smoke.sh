@@ -21,7 +21,7 @@ step() { echo "== smoke: $*"; }
 step "ordo-bench, every workload, against $targets"
 BENCH_SECONDS=0.3 BENCH_TARGETS="$targets" BENCH_CLIENTS=4 BENCH_OBJECTS=200 BENCH_WATCHERS=2 \
   BENCH_MANY_WATCHERS=20 \
-  BENCH_RATE=50 BENCH_SETTLE=0 bench/run.sh
+  BENCH_RATE=50 BENCH_SETTLE=0 BENCH_FLOOR_SAMPLES=20 bench/run.sh
 
 step "scheduler"
 SCHED_NODES=20 SCHED_PODS=40 SCHED_CLIENTS=4 bench/scheduler.sh
