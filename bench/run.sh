@@ -166,7 +166,7 @@ ratios() {
 # pod, pinned as the api-server and ordo-bench are.
 if [[ " $WORKLOADS " == *" create1 "* ]]; then
   mkdir -p "$work/floor"
-  "${server_cpu[@]}" "$BIN/ordo-write-floor" --serve --port-file "$work/floor/port" &
+  "${server_cpu[@]}" "$BIN/ordo-write-floor" --serve --port-file "$work/floor/port" 2>/dev/null &
   floor_pid=$!
   for _ in $(seq 100); do [ -s "$work/floor/port" ] && break; sleep 0.1; done
   floor=$("${client_cpu[@]}" "$BIN/ordo-write-floor" --echo "127.0.0.1:$(cat "$work/floor/port")" \
