@@ -373,7 +373,7 @@ int64_t EtcdStore::WatchOnce(int64_t start_revision) {
       }
       const int64_t head = events.back()->revision();
       window_.Append(events, head);
-      window_.WakeWatchers();
+      window_.WakeWatchersOf(events);
       resume = head + 1;
     }
   }

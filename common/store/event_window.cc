@@ -1,6 +1,8 @@
 #include "common/store/event_window.h"
 
 #include <algorithm>
+#include <atomic>
+#include <limits>
 #include <utility>
 
 #include "absl/strings/match.h"
@@ -19,7 +21,9 @@ class EventWindow::WatcherImpl final : public Watcher {
   ~WatcherImpl() override { window_->Unregister(this); }
 
   absl::StatusOr<std::vector<EventPtr>> Poll(size_t max) override {
-    auto events = window_->EventsAfter(prefix_, cursor_, max);
+    int64_t cursor = cursor_.load(std::memory_order_relaxed);
+    auto events = window_->EventsAfter(prefix_, cursor, max);
+    cursor_.store(cursor, std::memory_order_relaxed);
     if (absl::IsOutOfRange(events.status())) window_->CutOff();
     return events;
   }
@@ -34,9 +38,9 @@ class EventWindow::WatcherImpl final : public Watcher {
       }
       {
         absl::ReaderMutexLock lock(&window_->mu_);
-        if (window_->head_ > cursor_) {
+        int64_t probe = cursor();
+        if (window_->head_ > probe) {
           // Something newer exists; it may not match the prefix, so look.
-          int64_t probe = cursor_;
           auto events = window_->EventsAfterLocked(prefix_, probe, 1);
           if (!events.ok() || !events->empty()) return true;
         }
@@ -47,13 +51,19 @@ class EventWindow::WatcherImpl final : public Watcher {
     }
   }
 
-  int64_t cursor() const override { return cursor_; }
+  int64_t cursor() const override { return cursor_.load(std::memory_order_relaxed); }
 
   bool FellBehind() override {
-    int64_t probe = cursor_;
+    int64_t probe = cursor();
     bool behind = absl::IsOutOfRange(window_->EventsAfter(prefix_, probe, 0).status());
     if (behind) window_->CutOff();
     return behind;
+  }
+
+  // Whether any of `events` is under this watcher's prefix.
+  bool Wants(const std::vector<EventPtr>& events) const {
+    return std::any_of(events.begin(), events.end(),
+                       [this](const EventPtr& e) { return absl::StartsWith(e->kv->key, prefix_); });
   }
 
   // Called after new events are appended.
@@ -68,7 +78,8 @@ class EventWindow::WatcherImpl final : public Watcher {
  private:
   EventWindow* const window_;
   const std::string prefix_;
-  int64_t cursor_;
+  // Written by Poll only; read by WakeWatchersOf on the appender's thread.
+  std::atomic<int64_t> cursor_;
   const Store::ReadyCallback on_ready_;
   absl::Mutex mu_;
   int64_t signals_ ABSL_GUARDED_BY(mu_) = 0;
@@ -108,6 +119,23 @@ size_t EventWindow::Append(const std::vector<EventPtr>& events, int64_t head) {
 void EventWindow::WakeWatchers() {
   absl::MutexLock lock(&watchers_mu_);
   for (WatcherImpl* w : watchers_) w->Signal();
+}
+
+void EventWindow::WakeWatchersOf(const std::vector<EventPtr>& appended) {
+  // A watcher more than half a window behind is woken whatever it watches, so
+  // its Poll moves its cursor past the events it does not want before the
+  // window's trimming could reach it (an OUT_OF_RANGE that lost nothing
+  // would still make its client relist).
+  int64_t drifted_below = std::numeric_limits<int64_t>::min();
+  {
+    absl::ReaderMutexLock lock(&mu_);
+    const size_t half = capacity_ / 2;
+    if (events_.size() > half) drifted_below = events_[events_.size() - half - 1]->revision();
+  }
+  absl::MutexLock lock(&watchers_mu_);
+  for (WatcherImpl* w : watchers_) {
+    if (w->cursor() < drifted_below || w->Wants(appended)) w->Signal();
+  }
 }
 
 int64_t EventWindow::Head() {

@@ -44,8 +44,14 @@ class EventWindow {
   // at the next WakeWatchers, which the caller makes once its own state is
   // published. Returns how many events the window holds after.
   size_t Append(const std::vector<EventPtr>& events, int64_t head);
-  // Tells every watcher that events may be ready (runs their callbacks).
+  // Tells every watcher that events may be ready (runs their callbacks): after
+  // a Reset.
   void WakeWatchers();
+  // After an Append of `appended`: tells the watchers whose prefix one of them
+  // is under, and any more than half the window behind (so one that wants
+  // none of the traffic still keeps up with it). The others sleep: a commit
+  // costs a wake-up only where it matters.
+  void WakeWatchersOf(const std::vector<EventPtr>& appended);
 
   // A watcher of events after `after_revision` under `prefix`; OUT_OF_RANGE
   // when that is older than the window.

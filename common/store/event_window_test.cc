@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+#include <vector>
+
 #include "common/testing/status_matchers.h"
 
 namespace ordo::store {
@@ -70,6 +73,63 @@ TEST(EventWindowTest, AResetCutsOffEveryWatcherBehindIt) {
   EXPECT_TRUE((*w)->FellBehind());
   EXPECT_THAT((*w)->Poll(10), StatusIs(absl::StatusCode::kOutOfRange));
   EXPECT_OK(window.Watch("/", 50, nullptr));
+}
+
+// A watcher is woken by the appends it wants, not by every commit.
+TEST(EventWindowTest, OnlyWatchersOfTheAppendedKeysAreWoken) {
+  EventWindow window(100, nullptr);
+  window.Reset({}, 0);
+  int pods_woken = 0, roles_woken = 0;
+  auto pods = window.Watch("/pods/", 0, [&] { ++pods_woken; });
+  auto roles = window.Watch("/roles/", 0, [&] { ++roles_woken; });
+  ASSERT_OK(pods);
+  ASSERT_OK(roles);
+  for (int64_t r = 1; r <= 10; ++r) {
+    std::vector<EventPtr> events = {PutAt("/pods/p" + std::to_string(r), r)};
+    window.Append(events, r);
+    window.WakeWatchersOf(events);
+  }
+  EXPECT_EQ(pods_woken, 10);
+  EXPECT_EQ(roles_woken, 0);
+  std::vector<EventPtr> both = {PutAt("/pods/x", 11), PutAt("/roles/admin", 11)};
+  window.Append(both, 11);
+  window.WakeWatchersOf(both);
+  EXPECT_EQ(pods_woken, 11);
+  EXPECT_EQ(roles_woken, 1);
+  auto events = (*roles)->Poll(100);
+  ASSERT_OK(events);
+  ASSERT_EQ(events->size(), 1u);
+  EXPECT_EQ((*events)[0]->kv->key, "/roles/admin");
+}
+
+// A watcher that wants none of the traffic must still never fall out of the
+// window: each time it drifts half a window behind it is woken, and its Poll
+// (which finds nothing) moves its cursor up. Without that wake, the trimming
+// would pass its cursor and its next Poll would be OUT_OF_RANGE.
+TEST(EventWindowTest, AWatcherOfAQuietPrefixKeepsUpWithTrafficItDoesNotWant) {
+  EventWindow window(10, nullptr);
+  window.Reset({}, 0);
+  std::unique_ptr<Watcher> quiet;
+  int woken = 0;
+  auto watched = window.Watch("/quiet/", 0, [&] {
+    ++woken;
+    auto events = quiet->Poll(100);  // as a consumer does when woken
+    EXPECT_OK(events);
+  });
+  ASSERT_OK(watched);
+  quiet = *std::move(watched);
+  for (int64_t r = 1; r <= 1000; ++r) {
+    std::vector<EventPtr> events = {PutAt("/busy/" + std::to_string(r), r)};
+    window.Append(events, r);
+    window.WakeWatchersOf(events);
+  }
+  EXPECT_GT(woken, 0);
+  EXPECT_LE(woken, 200);  // about once per half window (5 events), not 1,000 times
+  EXPECT_FALSE(quiet->FellBehind());
+  std::vector<EventPtr> mine = {PutAt("/quiet/q", 1001)};
+  window.Append(mine, 1001);
+  window.WakeWatchersOf(mine);
+  EXPECT_EQ(quiet->cursor(), 1001);  // its wake polled it
 }
 
 }  // namespace

@@ -263,7 +263,7 @@ void MemoryStore::CommitGroup(std::vector<Pending>& group) {
     commit.window_capacity = options_.event_window;
     options_.observer->GroupCommitted(commit);
   }
-  window_.WakeWatchers();
+  window_.WakeWatchersOf(events);
 }
 
 absl::StatusOr<std::unique_ptr<Watcher>> MemoryStore::Watch(absl::string_view prefix,
